@@ -1,0 +1,29 @@
+const jestJupyterLab = require('@jupyterlab/testing/lib/jest-config');
+
+// ESM-only packages that must be transformed for jest.
+const esModules = [
+  '@codemirror',
+  '@jupyter/ydoc',
+  '@jupyterlab/',
+  '@lezer',
+  '@lumino',
+  '@microsoft',
+  'exenv-es6',
+  'lib0',
+  'nanoid',
+  'vscode-ws-jsonrpc',
+  'y-protocols',
+  'y-websocket',
+  'yjs'
+].join('|');
+
+const baseConfig = jestJupyterLab(__dirname);
+
+module.exports = {
+  ...baseConfig,
+  automock: false,
+  collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/**/.ipynb_checkpoints/*'],
+  coverageReporters: ['lcov', 'text'],
+  testRegex: 'test/.*\\.spec\\.tsx?$',
+  transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
+};

@@ -1,0 +1,101 @@
+/**
+ * Shapes served by the server extension under `/secret-mounts/`.
+ * The server never sends a secret value here: only names and metadata.
+ */
+
+/** One key (file) of a mounted secret folder. */
+export interface ISecretKey {
+  /** Key name relative to the folder; nested keys use `/` (e.g. `tls/cert.pem`). */
+  name: string;
+  /** Absolute path that code in the kernel should read. */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+  /** Permission bits as an octal string, e.g. `0644`. */
+  mode: string;
+  /** Modification time, seconds since the epoch. */
+  mtime: number;
+  /** Whether the value is binary (not valid UTF-8 text). */
+  binary: boolean;
+  /** Whether the text value parses as JSON. */
+  json: boolean;
+  /** Keyed fingerprint (HMAC, per-server secret key): changes when the value changes; reveals nothing. */
+  fingerprint: string;
+  /** Set when the key could not be read (broken symlink, permission denied, too large). */
+  error?: string;
+}
+
+/** How a folder was mounted. */
+export type MountKind = 'kubernetes' | 'folder';
+
+/** A mounted secret folder. */
+export interface ISecretMount {
+  /** Absolute path of the folder, e.g. `/secrets/db-creds`. */
+  path: string;
+  /** Display name (the folder's base name). */
+  name: string;
+  /** `kubernetes`: kubelet atomic-writer volume (has `..data`); `folder`: plain folder. */
+  kind: MountKind;
+  /** Whether the content follows Secret updates (false for subPath mounts and plain folders). */
+  rotates: boolean;
+  /** Last update time (the `..data` swap for kubelet volumes), seconds since the epoch. */
+  updated: number;
+  /** The configured root this folder was found under (or `mountinfo`). */
+  root: string;
+  keys: ISecretKey[];
+  /** Which Kubernetes Secret backs this folder, when the server could find out. */
+  source?: { secretName: string; namespace?: string; volume?: string; keys?: string[] };
+  /** Set when the folder could not be read. */
+  error?: string;
+}
+
+/** GET /secret-mounts/mounts */
+export interface IMountsResponse {
+  mounts: ISecretMount[];
+  /** Problems that are not tied to a single folder (e.g. a configured root that is unreadable). */
+  warnings: string[];
+  /** Changes whenever any folder or key changes; the client sends it back as If-None-Match. */
+  etag: string;
+}
+
+/** Save policy enforced by the server's pre-save hook. */
+export type SavePolicy = 'off' | 'warn' | 'block';
+
+/** GET /secret-mounts/policy: admin policy, read-only for users. */
+export interface IServerPolicy {
+  roots: string[];
+  excluded: string[];
+  showServiceAccount: boolean;
+  allowReveal: boolean;
+  revealSeconds: number;
+  savePolicy: SavePolicy;
+  minMatchLength: number;
+}
+
+/** GET /secret-mounts/version */
+export interface IVersionResponse {
+  version: string;
+}
+
+/** POST /secret-mounts/check body: texts to check for exact mounted values. */
+export interface ILeakCheckRequest {
+  texts: { id: string; text: string }[];
+}
+
+/** One exact-value match; never carries the value. */
+export interface ILeakMatch {
+  id: string;
+  /** UTF-16 code unit offsets into the submitted text (JavaScript string indices). */
+  start: number;
+  end: number;
+  /** Folder path and key name of the matched secret. */
+  mount: string;
+  key: string;
+  /** Which form of the value matched. */
+  encoding: 'raw' | 'base64' | 'url';
+}
+
+/** POST /secret-mounts/check response. */
+export interface ILeakCheckResponse {
+  matches: ILeakMatch[];
+}

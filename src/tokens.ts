@@ -1,0 +1,51 @@
+import { Token } from '@lumino/coreutils';
+import { ISignal } from '@lumino/signaling';
+
+import { ISecretKey, ISecretMount, IServerPolicy } from './mounts/types';
+
+/** Command ids shared between plugins (the panel triggers insertion through a command). */
+export namespace CommandIDs {
+  /** Open the picker and insert a file-read snippet ("Insert secret reference"). */
+  export const insertReference = 'secret-mounts:insert-reference';
+  /** Insert the snippet for one key; args: `{ path: string }` (the key's absolute path). */
+  export const insertKey = 'secret-mounts:insert-key';
+  /** Open and focus the sidebar panel. */
+  export const openPanel = 'secret-mounts:open-panel';
+  /** Reload the list of mounts from the server. */
+  export const refresh = 'secret-mounts:refresh';
+}
+
+/** Loading state of the mounts model. */
+export type MountsStatus = 'loading' | 'ready' | 'error';
+
+/** A key together with the folder it belongs to. */
+export interface IKeyRef {
+  mount: ISecretMount;
+  key: ISecretKey;
+}
+
+/**
+ * The mounted secret folders as the server reports them (names and metadata, never values),
+ * plus the server's read-only policy. State and signals only; no UI.
+ */
+export interface ISecretMountsModel {
+  readonly status: MountsStatus;
+  /** A user-facing message when `status` is `error`. */
+  readonly error: string | null;
+  readonly mounts: readonly ISecretMount[];
+  /** Problems not tied to one folder (e.g. an unreadable root). */
+  readonly warnings: readonly string[];
+  /** Admin policy from the server; null until loaded. */
+  readonly policy: IServerPolicy | null;
+  /** Emitted whenever status, mounts, warnings or policy change. */
+  readonly changed: ISignal<ISecretMountsModel, void>;
+  /** Reload from the server now. */
+  refresh(): Promise<void>;
+  /** Find a key by its absolute path. */
+  findKey(path: string): IKeyRef | undefined;
+}
+
+export const ISecretMountsModel = new Token<ISecretMountsModel>(
+  'jupyterlab-secret-mounts:ISecretMountsModel',
+  'The mounted secret folders and the server policy.'
+);
