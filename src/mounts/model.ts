@@ -1,0 +1,339 @@
+import { ServerConnection } from '@jupyterlab/services';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
+import { PromiseDelegate } from '@lumino/coreutils';
+import { IDisposable } from '@lumino/disposable';
+import { IPoll, Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { requestAPI, requestConditional } from '../api';
+import { IKeyRef, ISecretMountsModel, MountsStatus } from '../tokens';
+import { describeError, InvalidResponseError } from './errors';
+import {
+  IMountsResponse,
+  ISecretMount,
+  IServerPolicy,
+  IVersionResponse
+} from './types';
+
+/** Default delay between two checks for changes, in milliseconds. */
+export const DEFAULT_POLL_INTERVAL = 1000;
+
+/** Longest delay between two checks while the server keeps failing. */
+const MAX_BACKOFF = 30 * 1000;
+
+/**
+ * The mounted secret folders as the server reports them, kept fresh by polling.
+ *
+ * Polling sends the last ETag back as `If-None-Match`, so an unchanged listing costs a
+ * 304 with no body; a kubelet `..data` swap changes the ETag and shows up on the next tick.
+ * Polling stands by while the browser tab is hidden and backs off while the server fails.
+ */
+export class SecretMountsModel implements ISecretMountsModel, IDisposable {
+  constructor(options: SecretMountsModel.IOptions = {}) {
+    this._serverSettings =
+      options.serverSettings ?? ServerConnection.makeSettings();
+    this._trans = (options.translator ?? nullTranslator).load(
+      'jupyterlab-secret-mounts'
+    );
+    this._poll = new Poll({
+      name: 'jupyterlab-secret-mounts:mounts',
+      auto: options.autoStart ?? true,
+      factory: () => this._sync(false),
+      frequency: Private.frequency(options.pollInterval),
+      standby: 'when-hidden'
+    });
+  }
+
+  get status(): MountsStatus {
+    return this._status;
+  }
+
+  get error(): string | null {
+    return this._error;
+  }
+
+  get mounts(): readonly ISecretMount[] {
+    return this._mounts;
+  }
+
+  get warnings(): readonly string[] {
+    return this._warnings;
+  }
+
+  get policy(): IServerPolicy | null {
+    return this._policy;
+  }
+
+  /** Version of the server extension; null until loaded. */
+  get serverVersion(): string | null {
+    return this._serverVersion;
+  }
+
+  /** Resolves after the first successful load (version, policy and mounts). */
+  get ready(): Promise<void> {
+    return this._ready.promise;
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Milliseconds between checks for changes; 0 stops polling. */
+  get pollInterval(): number {
+    return this._poll.frequency.interval;
+  }
+  set pollInterval(value: number) {
+    this._poll.frequency = Private.frequency(value);
+  }
+
+  /** Start polling (only needed when constructed with `autoStart: false`). */
+  start(): Promise<void> {
+    return this._poll.start();
+  }
+
+  /**
+   * Reload everything (policy included) from the server now.
+   * Never rejects: failures end up in `status` and `error`.
+   */
+  async refresh(): Promise<void> {
+    if (this._status === 'error' && this._mounts.length === 0) {
+      // Show progress when retrying from an empty error state.
+      this._setState({ status: 'loading', error: null });
+    }
+    try {
+      await this._sync(true);
+    } catch {
+      // Already reported through `status` and `error`.
+    }
+  }
+
+  findKey(path: string): IKeyRef | undefined {
+    return this._keyIndex.get(path);
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._poll.dispose();
+    Signal.clearData(this);
+  }
+
+  /**
+   * Fetch what is missing or stale. With `force`, drop the ETag and reload the policy.
+   * Rejects on failure so that the poll backs off.
+   */
+  private async _sync(force: boolean): Promise<void> {
+    const ticket = ++this._requested;
+    try {
+      const needMeta = force || this._policy === null;
+      const [version, policy, listing] = await Promise.all([
+        this._serverVersion === null
+          ? requestAPI<IVersionResponse>('version', {}, this._serverSettings)
+          : undefined,
+        needMeta
+          ? requestAPI<IServerPolicy>('policy', {}, this._serverSettings)
+          : undefined,
+        requestConditional<IMountsResponse>(
+          'mounts',
+          {
+            cache: 'no-store',
+            headers:
+              !force && this._etag ? { 'If-None-Match': this._etag } : {}
+          },
+          this._serverSettings
+        )
+      ]);
+      if (this._isDisposed || ticket < this._applied) {
+        return; // A newer answer has already been applied.
+      }
+      this._applied = ticket;
+      if (version !== undefined) {
+        this._serverVersion = Private.checkVersion(version);
+      }
+      const update: Private.IUpdate = { status: 'ready', error: null };
+      if (policy !== undefined) {
+        update.policy = Private.checkPolicy(policy);
+      }
+      if (listing.data !== undefined) {
+        const body = Private.checkMounts(listing.data);
+        update.mounts = body.mounts;
+        update.warnings = body.warnings;
+        this._etag = listing.etag ?? body.etag ?? null;
+      }
+      this._setState(update);
+      this._ready.resolve();
+    } catch (error) {
+      if (!this._isDisposed && ticket >= this._applied) {
+        this._applied = ticket;
+        this._setState({
+          status: 'error',
+          error: describeError(error, this._trans)
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Apply an update and emit `changed` only if something visible changed. */
+  private _setState(update: Private.IUpdate): void {
+    let changed = false;
+    if (update.status !== this._status) {
+      this._status = update.status;
+      changed = true;
+    }
+    if (update.error !== this._error) {
+      this._error = update.error;
+      changed = true;
+    }
+    if (
+      update.policy &&
+      JSON.stringify(update.policy) !== JSON.stringify(this._policy)
+    ) {
+      this._policy = update.policy;
+      changed = true;
+    }
+    if (update.warnings) {
+      if (update.warnings.join('\n') !== this._warnings.join('\n')) {
+        changed = true;
+      }
+      this._warnings = update.warnings;
+    }
+    if (update.mounts) {
+      this._mounts = update.mounts;
+      this._keyIndex = Private.indexKeys(update.mounts);
+      changed = true;
+    }
+    if (changed) {
+      this._changed.emit();
+    }
+  }
+
+  private _applied = 0;
+  private _changed = new Signal<this, void>(this);
+  private _error: string | null = null;
+  private _etag: string | null = null;
+  private _isDisposed = false;
+  private _keyIndex = new Map<string, IKeyRef>();
+  private _mounts: readonly ISecretMount[] = [];
+  private _policy: IServerPolicy | null = null;
+  private _poll: Poll;
+  private _ready = new PromiseDelegate<void>();
+  private _requested = 0;
+  private _serverSettings: ServerConnection.ISettings;
+  private _serverVersion: string | null = null;
+  private _status: MountsStatus = 'loading';
+  private _trans: TranslationBundle;
+  private _warnings: readonly string[] = [];
+}
+
+export namespace SecretMountsModel {
+  export interface IOptions {
+    /** Server connection; the page's settings by default. */
+    serverSettings?: ServerConnection.ISettings;
+    translator?: ITranslator;
+    /** Milliseconds between checks for changes (default 1000); 0 stops polling. */
+    pollInterval?: number;
+    /** Start polling right away (default true). */
+    autoStart?: boolean;
+  }
+
+  /** A usable poll interval: non-negative milliseconds, 0 meaning "never". */
+  export function normalizeInterval(value: number | undefined): number {
+    if (value === undefined || !Number.isFinite(value) || value < 0) {
+      return DEFAULT_POLL_INTERVAL;
+    }
+    if (value === 0) {
+      return Poll.NEVER;
+    }
+    // Bounded so that a typo cannot hammer the server or stop updates for hours.
+    return Math.min(MAX_BACKOFF, Math.max(250, Math.round(value)));
+  }
+}
+
+namespace Private {
+  export interface IUpdate {
+    status: MountsStatus;
+    error: string | null;
+    policy?: IServerPolicy;
+    mounts?: readonly ISecretMount[];
+    warnings?: readonly string[];
+  }
+
+  /** Poll frequency for a poll interval setting; backs off while the server fails. */
+  export function frequency(interval: number | undefined): IPoll.Frequency {
+    const normalized = SecretMountsModel.normalizeInterval(interval);
+    return {
+      interval: normalized,
+      backoff: true,
+      max: normalized === Poll.NEVER ? Poll.NEVER : MAX_BACKOFF
+    };
+  }
+
+  function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === 'object' && value !== null;
+  }
+
+  export function checkVersion(body: unknown): string {
+    if (!isObject(body) || typeof body.version !== 'string') {
+      throw new InvalidResponseError('version');
+    }
+    return body.version;
+  }
+
+  export function checkPolicy(body: unknown): IServerPolicy {
+    if (
+      !isObject(body) ||
+      typeof body.allowReveal !== 'boolean' ||
+      !Array.isArray(body.roots)
+    ) {
+      throw new InvalidResponseError('policy');
+    }
+    return body as unknown as IServerPolicy;
+  }
+
+  export function checkMounts(body: unknown): IMountsResponse {
+    if (!isObject(body) || !Array.isArray(body.mounts)) {
+      throw new InvalidResponseError('mounts');
+    }
+    for (const mount of body.mounts as unknown[]) {
+      if (
+        !isObject(mount) ||
+        typeof mount.path !== 'string' ||
+        !Array.isArray(mount.keys)
+      ) {
+        throw new InvalidResponseError('mounts');
+      }
+    }
+    return {
+      mounts: body.mounts as ISecretMount[],
+      warnings: Array.isArray(body.warnings)
+        ? (body.warnings as unknown[]).filter(
+            (w): w is string => typeof w === 'string'
+          )
+        : [],
+      etag: typeof body.etag === 'string' ? body.etag : ''
+    };
+  }
+
+  export function indexKeys(
+    mounts: readonly ISecretMount[]
+  ): Map<string, IKeyRef> {
+    const index = new Map<string, IKeyRef>();
+    for (const mount of mounts) {
+      for (const key of mount.keys) {
+        index.set(key.path, { mount, key });
+      }
+    }
+    return index;
+  }
+}
