@@ -14,9 +14,11 @@ export class SecretMountsAPIError extends Error {
 
 /** Result of a request that may answer 304 Not Modified. */
 export interface IConditionalResult<T> {
-  /** Undefined when the server answered 304 Not Modified. */
+  /** Undefined when the server answered 304 Not Modified (or sent no JSON body). */
   data?: T;
   etag: string | null;
+  /** True when the server answered 304 Not Modified. */
+  notModified: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function requestConditional<T>(
   }
   const etag = response.headers.get('ETag');
   if (response.status === 304) {
-    return { etag };
+    return { etag, notModified: true };
   }
   const text = await response.text();
   let body: unknown = undefined;
@@ -64,5 +66,5 @@ export async function requestConditional<T>(
       `${response.status} ${response.statusText}`;
     throw new SecretMountsAPIError(message, response.status);
   }
-  return { data: body as T, etag };
+  return { data: body as T, etag, notModified: false };
 }

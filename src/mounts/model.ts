@@ -147,8 +147,7 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
           'mounts',
           {
             cache: 'no-store',
-            headers:
-              !force && this._etag ? { 'If-None-Match': this._etag } : {}
+            headers: !force && this._etag ? { 'If-None-Match': this._etag } : {}
           },
           this._serverSettings
         )
@@ -164,7 +163,7 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
       if (policy !== undefined) {
         update.policy = Private.checkPolicy(policy);
       }
-      if (listing.data !== undefined) {
+      if (!listing.notModified) {
         const body = Private.checkMounts(listing.data);
         update.mounts = body.mounts;
         update.warnings = body.warnings;
