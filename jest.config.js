@@ -3,11 +3,16 @@ const jestJupyterLab = require('@jupyterlab/testing/lib/jest-config');
 // ESM-only packages that must be transformed for jest.
 const esModules = [
   '@codemirror',
+  '@jupyter/react-components',
+  '@jupyter/web-components',
   '@jupyter/ydoc',
   '@jupyterlab/',
   '@lezer',
   '@lumino',
+  '@marijn',
   '@microsoft',
+  'color',
+  'marked',
   'exenv-es6',
   'lib0',
   'nanoid',
