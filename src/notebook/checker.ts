@@ -1,0 +1,111 @@
+import { requestAPI, SecretMountsAPIError } from '../api';
+import {
+  ILeakCheckRequest,
+  ILeakCheckResponse,
+  ILeakMatch
+} from '../mounts/types';
+
+/** A text to check for exact mounted values, with an id echoed in the matches. */
+export interface ICheckText {
+  id: string;
+  text: string;
+}
+
+/** Asks the server which ranges of some texts equal a mounted secret value. */
+export interface ILeakChecker {
+  /**
+   * Matches (ranges and folder/key, never a value) for the given texts.
+   * Resolves to no matches when the server cannot check; never rejects.
+   */
+  check(texts: readonly ICheckText[]): Promise<ILeakMatch[]>;
+}
+
+/** Sends one check request; replaceable in tests. */
+export type CheckRequest = (
+  body: ILeakCheckRequest
+) => Promise<ILeakCheckResponse>;
+
+/** The real request: `POST /secret-mounts/check`. */
+export const postCheck: CheckRequest = body =>
+  requestAPI<ILeakCheckResponse>('check', {
+    method: 'POST',
+    body: JSON.stringify(body)
+  });
+
+/**
+ * Exact-value checks against the server, coalesced: every `check` call made in
+ * the same JavaScript turn (a notebook rendering its outputs, a debounced scan)
+ * travels in one request.
+ */
+export class LeakChecker implements ILeakChecker {
+  constructor(options: LeakChecker.IOptions = {}) {
+    this._request = options.request ?? postCheck;
+    this._onError = options.onError ?? (() => undefined);
+  }
+
+  /** False once the server said it has no check endpoint (extension not enabled). */
+  get available(): boolean {
+    return this._available;
+  }
+
+  check(texts: readonly ICheckText[]): Promise<ILeakMatch[]> {
+    const wanted = texts.filter(t => t.text.length > 0);
+    if (!this._available || wanted.length === 0) {
+      return Promise.resolve([]);
+    }
+    return new Promise<ILeakMatch[]>(resolve => {
+      this._queue.push({ texts: wanted, resolve });
+      if (this._queue.length === 1) {
+        // Flush after the current turn so that concurrent callers share one request.
+        void Promise.resolve().then(() => this._flush());
+      }
+    });
+  }
+
+  private async _flush(): Promise<void> {
+    const queue = this._queue;
+    this._queue = [];
+    // Ids are made unique per caller, then mapped back.
+    const texts: ICheckText[] = [];
+    queue.forEach((entry, caller) => {
+      for (const t of entry.texts) {
+        texts.push({ id: `${caller}\u0000${t.id}`, text: t.text });
+      }
+    });
+    const perCaller: ILeakMatch[][] = queue.map(() => []);
+    try {
+      const response = await this._request({ texts });
+      for (const match of response?.matches ?? []) {
+        const split = match.id.indexOf('\u0000');
+        const caller = Number(match.id.slice(0, split));
+        if (split < 0 || !perCaller[caller]) {
+          continue;
+        }
+        perCaller[caller].push({ ...match, id: match.id.slice(split + 1) });
+      }
+    } catch (error) {
+      if (error instanceof SecretMountsAPIError && error.status === 404) {
+        this._available = false;
+      }
+      this._onError(error);
+    }
+    queue.forEach((entry, caller) => entry.resolve(perCaller[caller]));
+  }
+
+  private _available = true;
+  private _queue: {
+    texts: ICheckText[];
+    resolve: (matches: ILeakMatch[]) => void;
+  }[] = [];
+  private _request: CheckRequest;
+  private _onError: (error: unknown) => void;
+}
+
+export namespace LeakChecker {
+  export interface IOptions {
+    /** How to send a request (default: `POST /secret-mounts/check`). */
+    request?: CheckRequest;
+    /** Told about failed requests (the error never carries a value). */
+    onError?: (error: unknown) => void;
+  }
+}
