@@ -1,0 +1,117 @@
+"""Admin policy: the `SecretMounts` traits an admin sets in `jupyter_server_config`.
+
+Users cannot change these from the browser; the frontend shows them read-only
+(`GET /secret-mounts/policy`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from traitlets import Bool, Enum, Int, List, TraitError, Unicode, validate
+from traitlets.config import Configurable
+
+DEFAULT_ROOTS = [
+    "/secrets",  # Kubeflow Notebooks 2.0 default mount path, common in hand-written pods
+    "/var/run/secrets",  # Kubernetes' own convention (service account, EKS/GKE tokens)
+    "/run/secrets",  # Docker / Swarm secrets
+    "/mnt/secrets-store",  # Secrets Store CSI driver
+    "/vault/secrets",  # Vault Agent injector
+]
+
+#: Where kubelet mounts the pod's service-account token, CA and namespace.
+SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+#: A Kubernetes Secret holds at most 1 MiB.
+ONE_MIB = 1024 * 1024
+
+
+class SecretMounts(Configurable):
+    """Where to look for mounted secrets and what users may do with them."""
+
+    roots = List(
+        Unicode(),
+        default_value=DEFAULT_ROOTS,
+        help=(
+            "Absolute folders whose immediate subfolders are secret mounts "
+            "(a root that itself holds `..data` is one mount). Missing roots are skipped."
+        ),
+    ).tag(config=True)
+
+    discover_mountinfo = Bool(
+        True,
+        help=(
+            "Also find kubelet atomic-writer volumes (folders holding a `..data` symlink) "
+            "at any mount point listed in /proc/self/mountinfo."
+        ),
+    ).tag(config=True)
+
+    excluded = List(
+        Unicode(),
+        default_value=[],
+        help=(
+            "Glob patterns (fnmatch; `*` also matches `/`) of folder or key paths to hide, "
+            "e.g. `/secrets/internal-*`."
+        ),
+    ).tag(config=True)
+
+    show_service_account = Bool(
+        True,
+        help=f"Show the pod's service-account token folder ({SERVICE_ACCOUNT_DIR}).",
+    ).tag(config=True)
+
+    allow_reveal = Bool(
+        False,
+        help="Let users reveal one value at a time in the panel. Every reveal is audit-logged.",
+    ).tag(config=True)
+
+    reveal_seconds = Int(
+        10, min=1, max=600, help="Seconds a revealed value stays visible before it is masked again."
+    ).tag(config=True)
+
+    save_policy = Enum(
+        ["off", "warn", "block"],
+        default_value="warn",
+        help="What the pre-save check does when a notebook holds a credential.",
+    ).tag(config=True)
+
+    min_match_length = Int(
+        6,
+        min=1,
+        help="Shortest mounted value (in characters) that exact-match leak checks look for.",
+    ).tag(config=True)
+
+    max_value_bytes = Int(
+        ONE_MIB,
+        min=1,
+        help="Larger files are listed with metadata only and never read.",
+    ).tag(config=True)
+
+    @validate("roots")
+    def _absolute_roots(self, proposal: Any) -> list[str]:
+        roots: list[str] = []
+        for root in proposal["value"]:
+            if not os.path.isabs(root):
+                raise TraitError(f"SecretMounts.roots must be absolute paths, got {root!r}")
+            normalized = os.path.normpath(root)
+            if normalized not in roots:
+                roots.append(normalized)
+        return roots
+
+    @property
+    def roots_are_default(self) -> bool:
+        """Missing default roots are normal; a missing root the admin named is worth a warning."""
+        return list(self.roots) == DEFAULT_ROOTS
+
+    def policy_json(self) -> dict[str, Any]:
+        """The read-only policy served to the frontend (`IServerPolicy`)."""
+        return {
+            "roots": list(self.roots),
+            "excluded": list(self.excluded),
+            "showServiceAccount": self.show_service_account,
+            "allowReveal": self.allow_reveal,
+            "revealSeconds": self.reveal_seconds,
+            "savePolicy": self.save_policy,
+            "minMatchLength": self.min_match_length,
+        }

@@ -1,0 +1,166 @@
+"""Where secret folders are: configured roots, kubelet volumes in mountinfo, the service account."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+import re
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import kubelet, mountinfo
+from .config import SERVICE_ACCOUNT_DIR, SecretMounts
+from .model import SecretMount
+from .safe_fs import describe_error, open_dir
+from .scan import Candidate, FactsCache, ScanOptions, scan_mount
+
+# kubelet backs secret and projected volumes with tmpfs. Looking only at tmpfs mounts skips
+# configMaps (on disk, not credentials) and never touches a network filesystem that could hang.
+_MOUNTINFO_FSTYPES = {"tmpfs", "ramfs"}
+
+# A bind mount whose source goes through `..2026_11_22_...` is a subPath into one version.
+_VERSION_COMPONENT = re.compile(r"(^|/)\.\.\d{4}_\d{2}_\d{2}_")
+
+
+@dataclass
+class Discovery:
+    mounts: list[SecretMount] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def etag(self) -> str:
+        """Changes whenever a folder, key (inode, size, times, mode) or `..data` target does."""
+        stamp = repr(([m.stamp() for m in self.mounts], self.warnings)).encode()
+        return hashlib.blake2b(stamp, digest_size=16).hexdigest()
+
+    def to_json(self) -> dict[str, object]:
+        """`IMountsResponse`."""
+        return {
+            "mounts": [mount.to_json() for mount in self.mounts],
+            "warnings": list(self.warnings),
+            "etag": self.etag,
+        }
+
+
+def discover(
+    settings: SecretMounts,
+    cache: FactsCache,
+    mount_table: list[mountinfo.MountEntry] | None = None,
+    service_account_dir: str = SERVICE_ACCOUNT_DIR,
+) -> Discovery:
+    """Find and read every secret folder the policy allows."""
+    table = mountinfo.read() if mount_table is None else mount_table
+    result = Discovery()
+    hidden: set[tuple[int, int] | None] = (
+        set() if settings.show_service_account else {_identity(service_account_dir)}
+    )
+
+    def is_excluded(path: str) -> bool:
+        return any(fnmatch.fnmatchcase(path, pattern) for pattern in settings.excluded)
+
+    options = ScanOptions(settings.max_value_bytes, is_excluded, _pinned_checker(table))
+    queue = deque(_candidates(settings, table, service_account_dir, result.warnings))
+    seen: set[tuple[int, int]] = set()
+    while queue:
+        candidate = queue.popleft()
+        if candidate.identity in seen or candidate.identity in hidden:
+            continue
+        if is_excluded(candidate.path):
+            continue
+        seen.add(candidate.identity)
+        scanned = scan_mount(candidate, options, cache)
+        if scanned.mount is not None:
+            result.mounts.append(scanned.mount)
+        queue.extend(scanned.nested)
+    return result
+
+
+def _candidates(
+    settings: SecretMounts,
+    table: list[mountinfo.MountEntry],
+    service_account_dir: str,
+    warnings: list[str],
+) -> list[Candidate]:
+    found: list[Candidate] = []
+    for root in settings.roots:
+        found.extend(_root_candidates(root, not settings.roots_are_default, warnings))
+    if settings.discover_mountinfo:
+        for entry in table:
+            if entry.fstype in _MOUNTINFO_FSTYPES:
+                found.extend(_kubelet_folder(entry.mount_point, "mountinfo"))
+    if settings.show_service_account:
+        found.extend(_kubelet_folder(service_account_dir, service_account_dir))
+    return found
+
+
+def _root_candidates(root: str, explicit: bool, warnings: list[str]) -> list[Candidate]:
+    """Each subfolder of a root is a mount; so is a root holding `..data` or files of its own."""
+    try:
+        fd = open_dir(root)
+    except (FileNotFoundError, NotADirectoryError):
+        if explicit:
+            warnings.append(f"Configured root {root} does not exist.")
+        return []
+    except OSError as error:
+        warnings.append(f"Configured root {root} is not readable: {describe_error(error)}.")
+        return []
+    try:
+        info = os.fstat(fd)
+        itself = Candidate(root, root, (info.st_dev, info.st_ino))
+        if kubelet.has_data_link(fd):
+            return [itself]
+        subfolders: list[Candidate] = []
+        holds_files = False
+        with os.scandir(fd) as listing:
+            for entry in sorted(listing, key=lambda e: e.name):
+                if entry.name.startswith(".."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    child = entry.stat(follow_symlinks=False)
+                    path = os.path.join(root, entry.name)
+                    subfolders.append(Candidate(path, root, (child.st_dev, child.st_ino)))
+                else:
+                    holds_files = True
+        flat = [Candidate(root, root, itself.identity, flat=True)] if holds_files else []
+        return flat + subfolders
+    except OSError as error:
+        warnings.append(f"Configured root {root} is not readable: {describe_error(error)}.")
+        return []
+    finally:
+        os.close(fd)
+
+
+def _kubelet_folder(path: str, root: str) -> list[Candidate]:
+    """`path` as a candidate if it is an atomic-writer folder; nothing otherwise."""
+    try:
+        fd = open_dir(path)
+    except OSError:
+        return []
+    try:
+        if not kubelet.has_data_link(fd):
+            return []
+        info = os.fstat(fd)
+        return [Candidate(path, root, (info.st_dev, info.st_ino))]
+    finally:
+        os.close(fd)
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _pinned_checker(table: list[mountinfo.MountEntry]) -> Callable[[str], bool]:
+    pinned = {
+        entry.mount_point for entry in table if _VERSION_COMPONENT.search(entry.root) is not None
+    }
+
+    def is_pinned(path: str) -> bool:
+        return bool(pinned) and os.path.realpath(path) in pinned
+
+    return is_pinned

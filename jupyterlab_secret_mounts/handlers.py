@@ -1,0 +1,165 @@
+"""REST endpoints under `<base_url>/secret-mounts/` (shapes: src/mounts/types.ts)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from . import __version__
+from .service import KeyNotFound, KeyUnreadable, SecretMountsService
+
+NAMESPACE = "secret-mounts"
+AUTH_RESOURCE = "secret-mounts"
+#: Key of the shared `SecretMountsService` in the Tornado application settings.
+SERVICE_SETTING = "secret_mounts"
+
+
+class SecretMountsHandler(APIHandler):
+    """Base of every endpoint here: one authorization resource, one shared service."""
+
+    auth_resource = AUTH_RESOURCE
+
+    @property
+    def service(self) -> SecretMountsService:
+        return self.settings[SERVICE_SETTING]  # type: ignore[no-any-return]
+
+    def write_json(self, data: Any) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(data))
+
+
+class VersionHandler(SecretMountsHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """`IVersionResponse`: lets the frontend warn when it and the server differ."""
+        self.write_json({"version": __version__})
+
+
+class PolicyHandler(SecretMountsHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """`IServerPolicy`: the admin's policy, read-only."""
+        self.write_json(self.service.settings.policy_json())
+
+
+class MountsHandler(SecretMountsHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """`IMountsResponse`; 304 when `If-None-Match` carries the current ETag (cheap polling)."""
+        found = await asyncio.to_thread(self.service.discover)
+        self.set_header("ETag", f'"{found.etag}"')
+        if etag_matches(self.request.headers.get("If-None-Match"), found.etag):
+            self.set_status(304)
+            self.finish()
+            return
+        self.write_json(found.to_json())
+
+
+class RevealHandler(SecretMountsHandler):
+    # Seeing a value is as powerful as running `cat` in a kernel, so it takes the
+    # `execute` permission: a read-only collaborator may list keys but not reveal them.
+    @web.authenticated
+    @authorized("execute")
+    async def post(self) -> None:
+        """Body `{path, key}` (a folder's path and key name as listed) -> `{value, hideAfterSeconds,
+        encoding}`; only when the admin set `c.SecretMounts.allow_reveal = True`."""
+        policy = self.service.settings
+        if not policy.allow_reveal:
+            self._audit("refused by policy", *self._peek_request())
+            raise web.HTTPError(
+                403,
+                "Revealing values is turned off on this server "
+                "(the administrator can set c.SecretMounts.allow_reveal = True).",
+            )
+        path, key = self._reveal_request()
+        try:
+            value = await asyncio.to_thread(self.service.read_value, path, key)
+        except KeyNotFound:
+            raise web.HTTPError(404, "No such key in a discovered secret folder.") from None
+        except KeyUnreadable as error:
+            raise web.HTTPError(409, f"This key cannot be revealed: {error}") from None
+        self._audit("revealed", path, key)
+        try:
+            text, encoding = value.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = base64.b64encode(value).decode("ascii"), "base64"
+        self.write_json(
+            {"value": text, "hideAfterSeconds": policy.reveal_seconds, "encoding": encoding}
+        )
+
+    def _reveal_request(self) -> tuple[str, str]:
+        # Parsed here rather than with get_json_body(), which logs bad bodies and fails
+        # with a 500 on bytes that are not UTF-8.
+        usage = 'Send a JSON body {"path": "<folder path>", "key": "<key name>"}.'
+        try:
+            body = json.loads(self.request.body or b"null")
+        except (ValueError, RecursionError):
+            raise web.HTTPError(400, usage) from None
+        if not isinstance(body, dict):
+            raise web.HTTPError(400, usage)
+        path, key = body.get("path"), body.get("key")
+        if not isinstance(path, str) or not isinstance(key, str):
+            raise web.HTTPError(400, usage)
+        return path, key
+
+    def _peek_request(self) -> tuple[str, str]:
+        try:
+            return self._reveal_request()
+        except web.HTTPError:
+            return "?", "?"
+
+    def _audit(self, outcome: str, path: str, key: str) -> None:
+        """One log line per reveal attempt, naming who, which folder and which key; no value."""
+        user = getattr(self.current_user, "username", None) or "?"
+        self.log.info(
+            "secret-mounts audit: reveal %s: user=%s folder=%s key=%s",
+            outcome,
+            _loggable(user),
+            _loggable(path),
+            _loggable(key),
+        )
+
+
+def _loggable(text: str, limit: int = 200) -> str:
+    """repr() keeps newlines and control characters from forging log lines; long input is cut."""
+    return repr(text[:limit] + ("..." if len(text) > limit else ""))
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
+    """`If-None-Match` handling that accepts quoted, weak (`W/`) or bare tags, and `*`."""
+    if not header:
+        return False
+    for candidate in header.split(","):
+        tag = candidate.strip()
+        if tag == "*":
+            return True
+        tag = tag.removeprefix("W/").strip('"')
+        if tag == etag:
+            return True
+    return False
+
+
+#: Endpoints as (name under /secret-mounts/, handler). Other server parts append to this
+#: list before the extension loads (e.g. `("check", LeakCheckHandler)`).
+HANDLERS: list[tuple[str, type[SecretMountsHandler]]] = [
+    ("version", VersionHandler),
+    ("policy", PolicyHandler),
+    ("mounts", MountsHandler),
+    ("reveal", RevealHandler),
+]
+
+
+def setup_handlers(web_app: web.Application) -> None:
+    base_url = web_app.settings["base_url"]
+    routes = [(url_path_join(base_url, NAMESPACE, name), handler) for name, handler in HANDLERS]
+    web_app.add_handlers(".*$", routes)

@@ -1,0 +1,87 @@
+"""What discovery found: secret folders and their keys (never their values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+MountKind = Literal["kubernetes", "folder"]
+
+
+@dataclass
+class SecretKey:
+    name: str
+    path: str
+    size: int = 0
+    mode: str = ""
+    mtime: float = 0.0
+    binary: bool = False
+    json: bool = False
+    fingerprint: str = ""
+    error: str | None = None
+    #: Where the value is read from, below the version folder (kubelet) or the mount folder.
+    read_parts: tuple[str, ...] = ()
+    #: Cheap change detector for the ETag (inode, size, times); not served.
+    stamp: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """`ISecretKey`."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "path": self.path,
+            "size": self.size,
+            "mode": self.mode,
+            "mtime": self.mtime,
+            "binary": self.binary,
+            "json": self.json,
+            "fingerprint": self.fingerprint,
+        }
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+@dataclass
+class SecretMount:
+    path: str
+    name: str
+    kind: MountKind
+    root: str
+    rotates: bool = False
+    updated: float = 0.0
+    keys: list[SecretKey] = field(default_factory=list)
+    error: str | None = None
+    #: The timestamped folder `..data` pointed to when read (kubelet volumes); not served.
+    version: str = ""
+    #: (st_dev, st_ino) of the folder when read; later reads refuse a different folder.
+    identity: tuple[int, int] = (0, 0)
+
+    def key(self, name: str) -> SecretKey | None:
+        return next((k for k in self.keys if k.name == name), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """`ISecretMount`."""
+        out: dict[str, Any] = {
+            "path": self.path,
+            "name": self.name,
+            "kind": self.kind,
+            "rotates": self.rotates,
+            "updated": self.updated,
+            "root": self.root,
+            "keys": [key.to_json() for key in self.keys],
+        }
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+    def stamp(self) -> tuple[Any, ...]:
+        """Everything that changes when the folder changes, for the ETag."""
+        return (
+            self.path,
+            self.root,
+            self.kind,
+            self.rotates,
+            self.version,
+            self.error,
+            tuple((k.name, k.mode, k.error, k.stamp) for k in self.keys),
+        )

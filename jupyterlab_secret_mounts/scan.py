@@ -1,0 +1,251 @@
+"""Read one secret folder: its keys and their metadata. Values are read only to describe them."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import kubelet, values
+from .model import SecretKey, SecretMount
+from .safe_fs import WalkItem, describe_error, open_dir, read_beneath, walk
+
+#: A Secret has far fewer keys; a bigger folder is listed partially with an error.
+MAX_KEYS = 2000
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A folder that discovery thinks is a secret mount."""
+
+    path: str
+    root: str
+    #: (st_dev, st_ino) when discovered; a folder swapped for another one since is refused.
+    identity: tuple[int, int]
+    #: Only the files directly inside (a root holding files itself, like Docker's /run/secrets).
+    flat: bool = False
+
+
+@dataclass
+class ScanOptions:
+    max_value_bytes: int
+    is_excluded: Callable[[str], bool] = lambda path: False
+    #: Whether mountinfo shows the folder as a subPath bind mount pinned to one version.
+    is_pinned: Callable[[str], bool] = lambda path: False
+
+
+@dataclass
+class FactsCache:
+    """Facts about values already read, keyed by where they came from and the file's stamp.
+
+    kubelet versions are immutable folders with unique names, so a key including the
+    version name can never serve stale facts; plain files are keyed by inode, size and
+    nanosecond times.
+    """
+
+    limit: int = 100_000
+    _facts: dict[tuple[object, ...], values.ValueFacts] = field(default_factory=dict)
+
+    def get(self, key: tuple[object, ...]) -> values.ValueFacts | None:
+        return self._facts.get(key)
+
+    def put(self, key: tuple[object, ...], facts: values.ValueFacts) -> None:
+        if len(self._facts) >= self.limit:
+            self._facts.clear()  # refills on the next scan; simpler than LRU bookkeeping
+        self._facts[key] = facts
+
+
+@dataclass
+class ScanResult:
+    mount: SecretMount | None
+    #: kubelet volumes found inside a plain folder (e.g. /var/run/secrets/kubernetes.io/...).
+    nested: list[Candidate] = field(default_factory=list)
+
+
+def scan_mount(candidate: Candidate, options: ScanOptions, cache: FactsCache) -> ScanResult:
+    """Describe the folder; problems become `error` fields, never exceptions."""
+    name = os.path.basename(candidate.path.rstrip("/")) or candidate.path
+    mount = SecretMount(
+        path=candidate.path,
+        name=name,
+        kind="folder",
+        root=candidate.root,
+        identity=candidate.identity,
+    )
+    try:
+        fd = open_dir(candidate.path)
+    except OSError as error:
+        mount.error = f"folder not readable: {describe_error(error)}"
+        return ScanResult(mount)
+    try:
+        info = os.fstat(fd)
+        if (info.st_dev, info.st_ino) != candidate.identity:
+            mount.error = "folder was replaced while being read; refresh"
+            return ScanResult(mount)
+        if kubelet.has_data_link(fd):
+            _read_kubelet_volume(fd, mount, options, cache)
+            return ScanResult(mount)
+        nested = _read_plain_folder(fd, mount, candidate, options, cache)
+        mount.updated = max([info.st_mtime, *(k.mtime for k in mount.keys)])
+        if not mount.keys and nested:
+            return ScanResult(None, nested)  # only groups other mounts (like kubernetes.io/)
+        return ScanResult(mount, nested)
+    except OSError as error:
+        mount.error = f"folder not readable: {describe_error(error)}"
+        return ScanResult(mount)
+    finally:
+        os.close(fd)
+
+
+def _read_kubelet_volume(
+    fd: int, mount: SecretMount, options: ScanOptions, cache: FactsCache
+) -> None:
+    mount.kind = "kubernetes"
+    # An atomic-writer folder is only visible when the whole volume is mounted (a subPath
+    # of one key shows a plain file), and its writer swaps `..data` in place, so it follows
+    # updates -- unless mountinfo shows this folder bind-mounted from inside one timestamped
+    # version (a subPath of a nested folder), which pins it.
+    mount.rotates = not options.is_pinned(mount.path)
+
+    def read(version_fd: int, version: str) -> tuple[str, list[SecretKey]]:
+        items = list(walk(version_fd, max_items=MAX_KEYS + 1))
+        keys = [
+            _describe(version_fd, mount, item, scope=version, options=options, cache=cache)
+            for item in items
+        ]
+        return version, keys
+
+    try:
+        mount.version, mount.keys = kubelet.read_consistent(fd, read)
+    except OSError as error:
+        mount.error = error.strerror or describe_error(error)
+        return
+    mount.keys.extend(_unmanaged_entries(fd, mount))
+    _limit_and_filter(mount, options)
+    mount.updated = os.stat(kubelet.DATA_LINK, dir_fd=fd, follow_symlinks=False).st_mtime
+
+
+def _unmanaged_entries(fd: int, mount: SecretMount) -> list[SecretKey]:
+    """Top-level entries kubelet did not make: shown, never read (they could point anywhere)."""
+    managed = {key.name.split("/")[0] for key in mount.keys}
+    extra: list[SecretKey] = []
+    with os.scandir(fd) as listing:
+        for entry in sorted(listing, key=lambda e: e.name):
+            if entry.name.startswith("..") or entry.name in managed:
+                continue
+            try:
+                if entry.is_symlink() and os.readlink(entry.name, dir_fd=fd).startswith(
+                    kubelet.DATA_LINK + "/"
+                ):
+                    continue  # a key symlink kubelet drops right after a swap
+            except OSError:
+                pass
+            extra.append(
+                SecretKey(
+                    name=entry.name,
+                    path=os.path.join(mount.path, entry.name),
+                    error="not part of the Kubernetes volume; not read",
+                )
+            )
+    return extra
+
+
+def _read_plain_folder(
+    fd: int,
+    mount: SecretMount,
+    candidate: Candidate,
+    options: ScanOptions,
+    cache: FactsCache,
+) -> list[Candidate]:
+    nested: list[Candidate] = []
+    real_path = os.path.realpath(candidate.path)
+
+    def descend(parts: tuple[str, ...], child_fd: int) -> bool:
+        if candidate.flat:
+            return False
+        if kubelet.has_data_link(child_fd):
+            info = os.fstat(child_fd)
+            path = os.path.join(candidate.path, *parts)
+            nested.append(Candidate(path, candidate.root, (info.st_dev, info.st_ino)))
+            return False
+        return True
+
+    for found in walk(fd, descend=descend, max_items=MAX_KEYS + 1):
+        is_link = found.stat is not None and stat.S_ISLNK(found.stat.st_mode)
+        item = _follow_inside(real_path, found) if is_link and found.error is None else found
+        mount.keys.append(
+            _describe(fd, mount, item, scope=mount.path, options=options, cache=cache)
+        )
+    _limit_and_filter(mount, options)
+    return nested
+
+
+def _follow_inside(real_mount: str, link: WalkItem) -> WalkItem:
+    """A symlink in a plain folder counts only if it ends at a file inside the same folder."""
+    real = os.path.realpath(os.path.join(real_mount, *link.parts))
+    if os.path.commonpath([real_mount, real]) != real_mount or real == real_mount:
+        return WalkItem(link.parts, link.stat, "symbolic link to outside the folder; not followed")
+    try:
+        target = os.stat(real, follow_symlinks=False)
+    except OSError:
+        return WalkItem(link.parts, link.stat, "broken symbolic link")
+    inside = tuple(os.path.relpath(real, real_mount).split("/"))
+    return _LinkedItem(link.parts, target, None, inside)
+
+
+@dataclass(frozen=True)
+class _LinkedItem(WalkItem):
+    """A symlink shown under its own name but read at its (checked) target."""
+
+    target_parts: tuple[str, ...] = ()
+
+
+def _describe(
+    dir_fd: int,
+    mount: SecretMount,
+    item: WalkItem,
+    *,
+    scope: str,
+    options: ScanOptions,
+    cache: FactsCache,
+) -> SecretKey:
+    read_parts = item.target_parts if isinstance(item, _LinkedItem) else item.parts
+    path = os.path.join(mount.path, *item.parts)
+    key = SecretKey(name=item.name, path=path, read_parts=read_parts)
+    info = item.stat
+    if info is not None:
+        key.size = info.st_size
+        key.mode = f"{stat.S_IMODE(info.st_mode):04o}"
+        key.mtime = info.st_mtime
+        key.stamp = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    if item.error is not None or info is None:
+        key.error = item.error or "could not be read"
+        return key
+    if stat.S_ISLNK(info.st_mode):
+        key.error = "symbolic link inside the volume; not followed"
+        return key
+    if not stat.S_ISREG(info.st_mode):
+        key.error = "not a regular file"
+        return key
+    if info.st_size > options.max_value_bytes:
+        key.error = f"larger than {options.max_value_bytes} bytes; not read"
+        return key
+    cache_key = (scope, read_parts, key.stamp)
+    facts = cache.get(cache_key)
+    if facts is None:
+        try:
+            facts = values.facts(read_beneath(dir_fd, read_parts, options.max_value_bytes))
+        except OSError as error:
+            key.error = describe_error(error)
+            return key
+        cache.put(cache_key, facts)
+    key.binary, key.json, key.fingerprint = facts.binary, facts.json, facts.fingerprint
+    return key
+
+
+def _limit_and_filter(mount: SecretMount, options: ScanOptions) -> None:
+    if len(mount.keys) > MAX_KEYS:
+        del mount.keys[MAX_KEYS:]
+        mount.error = f"more than {MAX_KEYS} files; only the first {MAX_KEYS} are listed"
+    mount.keys = [key for key in mount.keys if not options.is_excluded(key.path)]

@@ -1,0 +1,98 @@
+"""The per-server object behind the endpoints: policy, cached facts, and the only value reads."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from . import kubelet, mountinfo
+from .config import SERVICE_ACCOUNT_DIR, SecretMounts
+from .discovery import Discovery, discover
+from .model import SecretKey, SecretMount
+from .safe_fs import describe_error, open_dir, read_beneath
+from .scan import FactsCache
+
+
+class KeyNotFound(LookupError):
+    """Not a key of a discovered secret folder."""
+
+
+class KeyUnreadable(Exception):
+    """A discovered key whose value cannot be read (the message says why, never the value)."""
+
+
+class SecretMountsService:
+    """One per server, in the Tornado settings, shared by every handler (and the save hook)."""
+
+    def __init__(
+        self,
+        settings: SecretMounts,
+        read_mount_table: Callable[[], list[mountinfo.MountEntry]] = mountinfo.read,
+        service_account_dir: str = SERVICE_ACCOUNT_DIR,
+    ) -> None:
+        self.settings = settings
+        self._read_mount_table = read_mount_table
+        self._service_account_dir = service_account_dir
+        self._facts = FactsCache()
+
+    def discover(self) -> Discovery:
+        """Every allowed secret folder with key metadata (blocking; run it off the event loop)."""
+        return discover(
+            self.settings, self._facts, self._read_mount_table(), self._service_account_dir
+        )
+
+    def find_key(self, mount_path: str, key_name: str) -> tuple[SecretMount, SecretKey]:
+        """Exact lookup among discovered folders and keys: nothing else is ever read."""
+        for mount in self.discover().mounts:
+            if mount.path == mount_path:
+                key = mount.key(key_name)
+                if key is not None:
+                    return mount, key
+        raise KeyNotFound(key_name)
+
+    def read_value(self, mount_path: str, key_name: str) -> bytes:
+        """The current value of one discovered key."""
+        mount, key = self.find_key(mount_path, key_name)
+        if key.error is not None:
+            raise KeyUnreadable(key.error)
+        values = self.read_values(mount, [key])
+        if key.name not in values:
+            raise KeyNotFound(key_name)  # gone in a rotation since it was listed
+        return values[key.name]
+
+    def read_values(
+        self, mount: SecretMount, keys: list[SecretKey] | None = None
+    ) -> dict[str, bytes]:
+        """Values of readable keys of one folder, all from one version (for reveal and leak checks).
+
+        Keys that vanished or became unreadable since discovery are left out.
+        """
+        wanted = [k for k in (mount.keys if keys is None else keys) if k.error is None]
+        limit = self.settings.max_value_bytes
+
+        def read(dir_fd: int) -> dict[str, bytes]:
+            found: dict[str, bytes] = {}
+            for key in wanted:
+                try:
+                    found[key.name] = read_beneath(dir_fd, key.read_parts, limit)
+                except OSError:
+                    continue
+            return found
+
+        try:
+            fd = open_dir(mount.path)
+        except OSError as error:
+            raise KeyUnreadable(f"folder not readable: {describe_error(error)}") from error
+        try:
+            info = os.fstat(fd)
+            if (info.st_dev, info.st_ino) != mount.identity:
+                raise KeyUnreadable("folder was replaced since it was listed; refresh")
+            if mount.kind == "kubernetes":
+                return kubelet.read_consistent(fd, lambda version_fd, _version: read(version_fd))
+            return read(fd)
+        except kubelet.LayoutError as error:
+            raise KeyUnreadable(error.strerror or "unreadable volume") from error
+        except kubelet.KeptChanging as error:
+            raise KeyUnreadable(error.strerror or "kept changing") from error
+        finally:
+            os.close(fd)
