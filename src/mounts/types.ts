@@ -99,3 +99,21 @@ export interface ILeakMatch {
 export interface ILeakCheckResponse {
   matches: ILeakMatch[];
 }
+
+/**
+ * POST /secret-mounts/reveal body. Served only when the policy's `allowReveal` is on
+ * (403 otherwise); every reveal is audit-logged on the server, never with the value.
+ */
+export interface IRevealRequest {
+  /** Folder path (`ISecretMount.path`). */
+  path: string;
+  /** Key name within the folder (`ISecretKey.name`, may be nested). */
+  key: string;
+}
+
+/** POST /secret-mounts/reveal response. */
+export interface IRevealResponse {
+  value: string;
+  /** `base64` for binary values, which cannot be shown as text. */
+  encoding: 'utf-8' | 'base64';
+}
