@@ -24,6 +24,17 @@ export async function revealValue(
   ) {
     throw new InvalidResponseError('reveal');
   }
-  const { value, encoding } = body as { value: string; encoding?: unknown };
-  return { value, encoding: encoding === 'base64' ? 'base64' : 'utf-8' };
+  const { value, encoding, hideAfterSeconds } = body as {
+    value: string;
+    encoding?: unknown;
+    hideAfterSeconds?: unknown;
+  };
+  return {
+    value,
+    encoding: encoding === 'base64' ? 'base64' : 'utf-8',
+    hideAfterSeconds:
+      typeof hideAfterSeconds === 'number' && hideAfterSeconds > 0
+        ? hideAfterSeconds
+        : undefined
+  };
 }

@@ -44,7 +44,12 @@ export interface ISecretMount {
   root: string;
   keys: ISecretKey[];
   /** Which Kubernetes Secret backs this folder, when the server could find out. */
-  source?: { secretName: string; namespace?: string; volume?: string; keys?: string[] };
+  source?: {
+    secretName: string;
+    namespace?: string;
+    volume?: string;
+    keys?: string[];
+  };
   /** Set when the folder could not be read. */
   error?: string;
 }
@@ -116,4 +121,6 @@ export interface IRevealResponse {
   value: string;
   /** `base64` for binary values, which cannot be shown as text. */
   encoding: 'utf-8' | 'base64';
+  /** How long to show it, per the server policy (`revealSeconds`). */
+  hideAfterSeconds?: number;
 }

@@ -148,7 +148,7 @@ export function KeyRow(props: IKeyRowProps): JSX.Element {
         {reveal.shown
           ? trans.__(
               'Value shown; it hides again in %1 seconds.',
-              props.revealSeconds
+              reveal.shown.hideAfterSeconds ?? props.revealSeconds
             )
           : ''}
       </span>
@@ -172,7 +172,9 @@ function useTimedReveal(props: IKeyRowProps) {
     if (!shown) {
       return;
     }
-    const timer = setTimeout(() => setShown(null), revealSeconds * 1000);
+    // The server's own limit wins when it sends one.
+    const seconds = shown.hideAfterSeconds ?? revealSeconds;
+    const timer = setTimeout(() => setShown(null), seconds * 1000);
     return () => clearTimeout(timer);
   }, [shown, revealSeconds]);
 
