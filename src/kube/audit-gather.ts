@@ -1,0 +1,146 @@
+/**
+ * Read what the audit needs from the cluster: Secret metadata, pods, and
+ * (where the cluster has them and the caller may read them) PodDefaults,
+ * Workspaces and RBAC bindings.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { analyseAudit, type IAuditResult } from './audit';
+import { KubeError, httpStatusOf } from './errors';
+import {
+  listBindings,
+  listCustomObjects,
+  listNamespaces,
+  listPods,
+  listSecretMetadata,
+  PODDEFAULTS,
+  WORKSPACES,
+  type ICustomObject,
+  type ISecretMetadata
+} from './list';
+import type { WorkspaceLabels } from './pod-secrets';
+import type { IKubeSession } from './session';
+
+export interface IAuditOptions {
+  allPods?: boolean;
+  workspaceLabels?: WorkspaceLabels;
+  pageSize?: number;
+}
+
+export interface IAuditReport extends IAuditResult {
+  server: string;
+  context: string;
+  /** `all` for a cluster-wide list, else the namespaces audited. */
+  scope: 'all' | string[];
+  /** Things that could not be read, one sentence each (the audit went on without them). */
+  skipped: string[];
+}
+
+/** Call `read`; on 403 or 404 note why and return undefined instead of failing. */
+async function optional<T>(read: () => Promise<T>, skipped: string[], what: string): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    const status = httpStatusOf(error);
+    if (status === 404) {
+      // The custom resource is not installed: nothing to report.
+      return undefined;
+    }
+    if (status === 403) {
+      skipped.push(`${what}: not allowed to list them, so they are left out.`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+interface IScopeData {
+  secrets: ISecretMetadata[];
+  pods: V1Pod[];
+  podDefaults: ICustomObject[];
+  workspaces: ICustomObject[];
+}
+
+async function readScope(
+  session: IKubeSession,
+  namespace: string | undefined,
+  skipped: string[],
+  pageSize: number | undefined
+): Promise<IScopeData> {
+  const where = namespace ? ` in namespace ${namespace}` : ' in all namespaces';
+  const secrets = await listSecretMetadata(session, namespace, pageSize);
+  const pods = await listPods(session, namespace, pageSize);
+  const podDefaults =
+    (await optional(() => listCustomObjects(session, PODDEFAULTS, namespace), skipped, `PodDefaults${where}`)) ?? [];
+  const workspaces =
+    (await optional(() => listCustomObjects(session, WORKSPACES, namespace), skipped, `Workspaces${where}`)) ?? [];
+  return { secrets, pods, podDefaults, workspaces };
+}
+
+/**
+ * Audit one namespace, or all namespaces. For all namespaces, a caller who may
+ * not list cluster-wide gets every namespace they may list instead.
+ */
+export async function gatherAudit(session: IKubeSession, options: IAuditOptions = {}): Promise<IAuditReport> {
+  const skipped: string[] = [];
+  const data: IScopeData = { secrets: [], pods: [], podDefaults: [], workspaces: [] };
+  let scope: 'all' | string[];
+  const merge = (part: IScopeData) => {
+    data.secrets.push(...part.secrets);
+    data.pods.push(...part.pods);
+    data.podDefaults.push(...part.podDefaults);
+    data.workspaces.push(...part.workspaces);
+  };
+
+  if (!session.allNamespaces) {
+    scope = [session.namespace];
+    merge(await readScope(session, session.namespace, skipped, options.pageSize));
+  } else {
+    try {
+      merge(await readScope(session, undefined, skipped, options.pageSize));
+      scope = 'all';
+    } catch (error) {
+      if (httpStatusOf(error) !== 403) {
+        throw error;
+      }
+      let namespaces: string[];
+      try {
+        namespaces = await listNamespaces(session);
+      } catch (inner) {
+        if (httpStatusOf(inner) === 403) {
+          throw new KubeError(
+            'You may neither list Secrets and pods in all namespaces nor list the namespaces; pass -n NAMESPACE instead of -A.',
+            403
+          );
+        }
+        throw inner;
+      }
+      scope = [];
+      for (const namespace of namespaces) {
+        try {
+          merge(await readScope(session, namespace, skipped, options.pageSize));
+          scope.push(namespace);
+        } catch (inner) {
+          if (httpStatusOf(inner) !== 403) {
+            throw inner;
+          }
+          skipped.push(`Namespace ${namespace}: not allowed to list its Secrets or pods.`);
+        }
+      }
+    }
+  }
+
+  const bindings = await optional(
+    () => listBindings(session, scope === 'all' ? undefined : scope),
+    skipped,
+    'Role bindings (the service-account token check falls back to flagging the default service account)'
+  );
+
+  const result = analyseAudit({
+    ...data,
+    bindings,
+    listedNamespaces: scope,
+    allPods: options.allPods,
+    workspaceLabels: options.workspaceLabels
+  });
+  return { ...result, server: session.server, context: session.context, scope, skipped };
+}

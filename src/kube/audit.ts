@@ -1,0 +1,387 @@
+/**
+ * Audit analysis: which pods (and PodDefaults / Workspaces) use each Secret,
+ * and what is risky about it. Pure: the command gathers the inputs.
+ */
+import type { V1ClusterRoleBinding, V1Pod, V1RoleBinding } from '@kubernetes/client-node';
+import type { ICustomObject, ISecretMetadata } from './list';
+import {
+  secretUsesOfPod,
+  serviceAccountTokenMount,
+  workspaceFlavor,
+  type ISecretUse,
+  type WorkspaceLabels
+} from './pod-secrets';
+
+export type Level = 'error' | 'warning' | 'note';
+
+export type RuleId =
+  | 'secret-in-env'
+  | 'subpath-no-rotation'
+  | 'world-readable-mode'
+  | 'unneeded-service-account-token'
+  | 'secret-values-in-annotation'
+  | 'secret-missing'
+  | 'secret-unused';
+
+export interface IRule {
+  id: RuleId;
+  level: Level;
+  title: string;
+  /** Why it matters and what to do; also the SARIF rule help. */
+  help: string;
+}
+
+export const AUDIT_RULES: Record<RuleId, IRule> = {
+  'secret-in-env': {
+    id: 'secret-in-env',
+    level: 'warning',
+    title: 'Secret exposed as environment variables',
+    help:
+      'Environment variables are inherited by every process, including notebook kernels and the shells they start; `env`, `os.environ` and crash reports print them, and printed values end up in saved notebook outputs. Mount the Secret as a folder and read the file instead.'
+  },
+  'subpath-no-rotation': {
+    id: 'subpath-no-rotation',
+    level: 'warning',
+    title: 'Secret mounted with subPath does not rotate',
+    help:
+      'The kubelet never updates a subPath mount after the container starts, so the file keeps the old value after the Secret is rotated, until the pod restarts. Mount the whole folder (optionally with items) instead.'
+  },
+  'world-readable-mode': {
+    id: 'world-readable-mode',
+    level: 'note',
+    title: 'Secret files readable by every user in the container',
+    help:
+      'The files are readable by any user ID in the container (mode o+r; 0644 is the Kubernetes default). Where the pod sets fsGroup, defaultMode 0440 keeps them readable to the notebook user only.'
+  },
+  'unneeded-service-account-token': {
+    id: 'unneeded-service-account-token',
+    level: 'warning',
+    title: 'Workspace mounts an API token it does not need',
+    help:
+      'A workspace runs user code, and a mounted service-account token lets that code call the Kubernetes API (and is itself a credential people paste). Heuristic: the pod mounts an API token, and no RoleBinding or ClusterRoleBinding grants its service account (directly or through the system:serviceaccounts groups) anything beyond the default discovery roles; when bindings cannot be read, a pod running as the namespace\'s `default` service account is reported. Set automountServiceAccountToken: false on the pod or service account.'
+  },
+  'secret-values-in-annotation': {
+    id: 'secret-values-in-annotation',
+    level: 'warning',
+    title: 'Secret values copied into an annotation',
+    help:
+      'kubectl apply stored the Secret\'s values in the kubectl.kubernetes.io/last-applied-configuration annotation, so anyone (and any cache) that reads only metadata gets the values too. Re-create the Secret with kubectl create, server-side apply, or this tool\'s create command.'
+  },
+  'secret-missing': {
+    id: 'secret-missing',
+    level: 'warning',
+    title: 'Pod refers to a Secret that does not exist',
+    help: 'The pod cannot start (or runs without the credential) until the Secret is created.'
+  },
+  'secret-unused': {
+    id: 'secret-unused',
+    level: 'note',
+    title: 'Secret mounted nowhere',
+    help:
+      'No pod, PodDefault or Workspace in scope refers to this Secret. Secrets managed by Helm, cert-manager, service accounts or an owner object are not reported. Delete credentials nobody uses.'
+  }
+};
+
+export interface IFinding {
+  rule: RuleId;
+  level: Level;
+  message: string;
+  namespace: string;
+  secret?: string;
+  pod?: string;
+  container?: string;
+}
+
+/** A use through configuration rather than a running pod. */
+export interface IConfiguredUse {
+  kind: 'poddefault' | 'workspace';
+  /** PodDefault or Workspace name. */
+  object: string;
+  mountPath?: string;
+  envVar?: string;
+}
+
+export interface IAuditedSecret extends ISecretMetadata {
+  uses: ISecretUse[];
+  configured: IConfiguredUse[];
+}
+
+export interface IAuditInput {
+  secrets: ISecretMetadata[];
+  pods: V1Pod[];
+  podDefaults: ICustomObject[];
+  workspaces: ICustomObject[];
+  /** Undefined when bindings could not be read. */
+  bindings?: (V1RoleBinding | V1ClusterRoleBinding)[];
+  /** Namespaces whose Secrets were listed (for the missing-Secret check). */
+  listedNamespaces: 'all' | string[];
+  /** Report env, subPath, mode findings for every pod, not only workspaces. */
+  allPods?: boolean;
+  workspaceLabels?: WorkspaceLabels;
+}
+
+export interface IAuditResult {
+  secrets: IAuditedSecret[];
+  findings: IFinding[];
+  pods: number;
+  workspacePods: number;
+}
+
+// Bound to system:authenticated in every cluster; they grant discovery only.
+const DISCOVERY_ROLES = new Set(['system:basic-user', 'system:discovery', 'system:public-info-viewer']);
+
+/** Service accounts (`ns/name`) that some binding grants a non-default role. */
+function boundServiceAccounts(bindings: (V1RoleBinding | V1ClusterRoleBinding)[]): {
+  accounts: Set<string>;
+  allAccounts: boolean;
+  namespaces: Set<string>;
+} {
+  const accounts = new Set<string>();
+  const namespaces = new Set<string>();
+  let allAccounts = false;
+  for (const binding of bindings) {
+    if (DISCOVERY_ROLES.has(binding.roleRef.name)) {
+      continue;
+    }
+    for (const subject of binding.subjects ?? []) {
+      if (subject.kind === 'ServiceAccount') {
+        accounts.add(`${subject.namespace ?? binding.metadata?.namespace ?? ''}/${subject.name}`);
+      } else if (subject.kind === 'Group') {
+        if (subject.name === 'system:serviceaccounts' || subject.name === 'system:authenticated') {
+          allAccounts = true;
+        } else if (subject.name.startsWith('system:serviceaccounts:')) {
+          namespaces.add(subject.name.slice('system:serviceaccounts:'.length));
+        }
+      }
+    }
+  }
+  return { accounts, allAccounts, namespaces };
+}
+
+interface IPodDefaultSpec {
+  volumes?: { name?: string; secret?: { secretName?: string } }[];
+  volumeMounts?: { name?: string; mountPath?: string }[];
+  env?: { name?: string; valueFrom?: { secretKeyRef?: { name?: string; key?: string } } }[];
+  envFrom?: { secretRef?: { name?: string }; prefix?: string }[];
+}
+
+interface IWorkspaceSpec {
+  podTemplate?: { volumes?: { secrets?: { secretName?: string; mountPath?: string }[] } };
+}
+
+function configuredUses(podDefaults: ICustomObject[], workspaces: ICustomObject[]): Map<string, IConfiguredUse[]> {
+  const byKey = new Map<string, IConfiguredUse[]>();
+  const add = (namespace: string, secretName: string, use: IConfiguredUse) => {
+    const key = `${namespace}/${secretName}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), use]);
+  };
+  for (const object of podDefaults) {
+    const namespace = object.metadata?.namespace ?? '';
+    const name = object.metadata?.name ?? '';
+    const spec = (object.spec ?? {}) as IPodDefaultSpec;
+    for (const volume of spec.volumes ?? []) {
+      const secretName = volume.secret?.secretName;
+      if (secretName) {
+        const mount = (spec.volumeMounts ?? []).find(m => m.name === volume.name);
+        add(namespace, secretName, { kind: 'poddefault', object: name, mountPath: mount?.mountPath });
+      }
+    }
+    for (const env of spec.env ?? []) {
+      const ref = env.valueFrom?.secretKeyRef;
+      if (ref?.name) {
+        add(namespace, ref.name, { kind: 'poddefault', object: name, envVar: env.name });
+      }
+    }
+    for (const source of spec.envFrom ?? []) {
+      if (source.secretRef?.name) {
+        add(namespace, source.secretRef.name, { kind: 'poddefault', object: name, envVar: `${source.prefix ?? ''}*` });
+      }
+    }
+  }
+  for (const object of workspaces) {
+    const namespace = object.metadata?.namespace ?? '';
+    const spec = (object.spec ?? {}) as IWorkspaceSpec;
+    for (const entry of spec.podTemplate?.volumes?.secrets ?? []) {
+      if (entry.secretName) {
+        add(namespace, entry.secretName, {
+          kind: 'workspace',
+          object: object.metadata?.name ?? '',
+          mountPath: entry.mountPath
+        });
+      }
+    }
+  }
+  return byKey;
+}
+
+function podLabel(use: ISecretUse): string {
+  return `${use.workspace ? 'workspace pod' : 'pod'} ${use.namespace}/${use.pod}`;
+}
+
+/** Findings about how one pod uses Secrets. */
+function useFindings(use: ISecretUse): IFinding[] {
+  const at = { namespace: use.namespace, secret: use.secretName, pod: use.pod, container: use.container };
+  switch (use.kind) {
+    case 'env':
+      return [
+        {
+          ...at,
+          rule: 'secret-in-env',
+          level: AUDIT_RULES['secret-in-env'].level,
+          message: `Container ${use.container} of ${podLabel(use)} exposes key ${use.key} of Secret ${use.secretName} as environment variable ${use.envVar}.`
+        }
+      ];
+    case 'envFrom':
+      return [
+        {
+          ...at,
+          rule: 'secret-in-env',
+          level: AUDIT_RULES['secret-in-env'].level,
+          message: `Container ${use.container} of ${podLabel(use)} exposes every key of Secret ${use.secretName} as environment variables${use.envVar ? ` (prefix ${use.envVar})` : ''}.`
+        }
+      ];
+    case 'subPath':
+    case 'folder':
+    case 'projected': {
+      const findings: IFinding[] = [];
+      if (use.kind === 'subPath') {
+        findings.push({
+          ...at,
+          rule: 'subpath-no-rotation',
+          level: AUDIT_RULES['subpath-no-rotation'].level,
+          message: `Container ${use.container} of ${podLabel(use)} mounts Secret ${use.secretName} with subPath ${use.subPath} at ${use.mountPath}; that file will not follow updates of the Secret.`
+        });
+      }
+      const readable = (use.modes ?? []).filter(mode => (parseInt(mode, 8) & 0o004) !== 0);
+      if (readable.length > 0) {
+        findings.push({
+          ...at,
+          rule: 'world-readable-mode',
+          level: AUDIT_RULES['world-readable-mode'].level,
+          message: `Secret ${use.secretName} is mounted at ${use.mountPath} in ${podLabel(use)} with mode ${readable.join(', ')}${use.defaultMode ? ' (the default)' : ''}, readable by every user in the container.`
+        });
+      }
+      return findings;
+    }
+    default:
+      return [];
+  }
+}
+
+/** Combine what was read from the cluster into per-Secret uses and findings. */
+export function analyseAudit(input: IAuditInput): IAuditResult {
+  const labels = input.workspaceLabels ?? [];
+  const secretsByKey = new Map(input.secrets.map(secret => [`${secret.namespace}/${secret.name}`, secret]));
+  const tokenSecrets = new Set(
+    input.secrets.filter(secret => secret.managedBy === 'service-account').map(s => `${s.namespace}/${s.name}`)
+  );
+  const usesByKey = new Map<string, ISecretUse[]>();
+  const findings: IFinding[] = [];
+  const missingReported = new Set<string>();
+  const listed = (namespace: string) => input.listedNamespaces === 'all' || input.listedNamespaces.includes(namespace);
+  const bound = input.bindings ? boundServiceAccounts(input.bindings) : undefined;
+  let workspacePods = 0;
+
+  for (const pod of input.pods) {
+    const namespace = pod.metadata?.namespace ?? '';
+    const flavor = workspaceFlavor(pod, labels);
+    if (flavor) {
+      workspacePods++;
+    }
+    for (const use of secretUsesOfPod(pod, labels)) {
+      const key = `${use.namespace}/${use.secretName}`;
+      usesByKey.set(key, [...(usesByKey.get(key) ?? []), use]);
+      if (flavor || input.allPods) {
+        findings.push(...useFindings(use));
+      }
+      if (!secretsByKey.has(key) && !use.optional && listed(use.namespace) && !missingReported.has(`${key}@${use.pod}`)) {
+        missingReported.add(`${key}@${use.pod}`);
+        findings.push({
+          rule: 'secret-missing',
+          level: AUDIT_RULES['secret-missing'].level,
+          namespace: use.namespace,
+          secret: use.secretName,
+          pod: use.pod,
+          message: `${podLabel(use)} refers to Secret ${use.secretName}, which does not exist.`
+        });
+      }
+    }
+    if (flavor) {
+      const token = serviceAccountTokenMount(pod, name => tokenSecrets.has(`${namespace}/${name}`));
+      if (token) {
+        const account = `${namespace}/${token.serviceAccount}`;
+        const unneeded = bound
+          ? !bound.allAccounts && !bound.namespaces.has(namespace) && !bound.accounts.has(account)
+          : token.serviceAccount === 'default';
+        if (unneeded) {
+          const why = bound
+            ? `service account ${token.serviceAccount} has no role bindings`
+            : `it runs as the namespace's default service account (role bindings could not be read)`;
+          findings.push({
+            rule: 'unneeded-service-account-token',
+            level: AUDIT_RULES['unneeded-service-account-token'].level,
+            namespace,
+            pod: pod.metadata?.name,
+            message: `Workspace pod ${namespace}/${pod.metadata?.name} mounts an API token (volume ${token.volume}) it likely does not need: ${why}.`
+          });
+        }
+      }
+    }
+  }
+
+  const configured = configuredUses(input.podDefaults, input.workspaces);
+  for (const object of input.podDefaults) {
+    const spec = (object.spec ?? {}) as IPodDefaultSpec;
+    const namespace = object.metadata?.namespace ?? '';
+    const envSecrets = [
+      ...(spec.env ?? []).map(env => env.valueFrom?.secretKeyRef?.name),
+      ...(spec.envFrom ?? []).map(source => source.secretRef?.name)
+    ].filter((name): name is string => !!name);
+    for (const secretName of new Set(envSecrets)) {
+      findings.push({
+        rule: 'secret-in-env',
+        level: AUDIT_RULES['secret-in-env'].level,
+        namespace,
+        secret: secretName,
+        message: `PodDefault ${namespace}/${object.metadata?.name} injects Secret ${secretName} into workspaces as environment variables.`
+      });
+    }
+  }
+
+  const secrets: IAuditedSecret[] = input.secrets.map(secret => {
+    const key = `${secret.namespace}/${secret.name}`;
+    return { ...secret, uses: usesByKey.get(key) ?? [], configured: configured.get(key) ?? [] };
+  });
+  for (const secret of secrets) {
+    if (secret.valuesInAnnotation) {
+      findings.push({
+        rule: 'secret-values-in-annotation',
+        level: AUDIT_RULES['secret-values-in-annotation'].level,
+        namespace: secret.namespace,
+        secret: secret.name,
+        message: `Secret ${secret.namespace}/${secret.name} keeps a copy of its values in the kubectl last-applied-configuration annotation.`
+      });
+    }
+    if (secret.uses.length === 0 && secret.configured.length === 0 && !secret.managedBy) {
+      findings.push({
+        rule: 'secret-unused',
+        level: AUDIT_RULES['secret-unused'].level,
+        namespace: secret.namespace,
+        secret: secret.name,
+        message: `Secret ${secret.namespace}/${secret.name} is mounted nowhere: no pod, PodDefault or Workspace in scope refers to it.`
+      });
+    }
+  }
+
+  const order: Record<Level, number> = { error: 0, warning: 1, note: 2 };
+  findings.sort(
+    (a, b) =>
+      order[a.level] - order[b.level] ||
+      a.rule.localeCompare(b.rule) ||
+      a.namespace.localeCompare(b.namespace) ||
+      (a.secret ?? '').localeCompare(b.secret ?? '') ||
+      (a.pod ?? '').localeCompare(b.pod ?? '')
+  );
+  secrets.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  return { secrets, findings, pods: input.pods.length, workspacePods };
+}

@@ -1,0 +1,249 @@
+/**
+ * Paginated reads. Secrets are listed as metadata only: the request asks for
+ * a PartialObjectMetadataList and names no fallback, so an API server that
+ * cannot convert answers 406 instead of sending Secret data.
+ */
+import {
+  setHeaderOptions,
+  type V1ClusterRoleBinding,
+  type V1ObjectMeta,
+  type V1Pod,
+  type V1RoleBinding
+} from '@kubernetes/client-node';
+import { KubeError, httpStatusOf, toKubeError, type IKubeAction } from './errors';
+import type { IKubeSession } from './session';
+
+export const METADATA_LIST_ACCEPT =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+
+export const DEFAULT_PAGE_SIZE = 500;
+
+/** One page of a list: its items and the token for the next page. */
+export interface IPage<T> {
+  items: T[];
+  next?: string;
+}
+
+/**
+ * Follow `continue` tokens until the list is complete. A 410 Gone means the
+ * server's snapshot expired mid-way; the list is restarted once from the top
+ * so the result stays consistent.
+ */
+export async function collectPages<T>(
+  fetchPage: (token: string | undefined) => Promise<IPage<T>>,
+  action: IKubeAction
+): Promise<T[]> {
+  for (let attempt = 0; ; attempt++) {
+    const items: T[] = [];
+    let token: string | undefined = undefined;
+    try {
+      do {
+        const page: IPage<T> = await fetchPage(token);
+        items.push(...page.items);
+        token = page.next || undefined;
+      } while (token);
+      return items;
+    } catch (error) {
+      if (httpStatusOf(error) === 410 && token !== undefined && attempt === 0) {
+        continue;
+      }
+      throw toKubeError(error, action);
+    }
+  }
+}
+
+/** What the audit keeps of a Secret's metadata; annotations are dropped on arrival. */
+export interface ISecretMetadata {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  /** Created time (RFC 3339), when known. */
+  created?: string;
+  /** Who manages it, when the metadata says so; such Secrets are not reported as unused. */
+  managedBy?: 'helm' | 'service-account' | 'controller' | 'cert-manager';
+  /** The last-applied-configuration annotation carries `data`/`stringData` (values). */
+  valuesInAnnotation: boolean;
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Does the kubectl last-applied annotation hold Secret values? Never returns them. */
+function annotationHoldsValues(annotations: Record<string, string> | undefined): boolean {
+  const text = annotations?.[LAST_APPLIED];
+  if (!text) {
+    return false;
+  }
+  try {
+    const applied = JSON.parse(text) as Record<string, unknown>;
+    return ['data', 'stringData'].some(key => {
+      const value = applied[key];
+      return !!value && typeof value === 'object' && Object.keys(value).length > 0;
+    });
+  } catch {
+    return false;
+  }
+}
+
+function managedBy(metadata: V1ObjectMeta): ISecretMetadata['managedBy'] {
+  const labels = metadata.labels ?? {};
+  const annotations = metadata.annotations ?? {};
+  if (labels['owner'] === 'helm' && labels['name']) {
+    return 'helm';
+  }
+  if (annotations['kubernetes.io/service-account.name']) {
+    return 'service-account';
+  }
+  if (annotations['cert-manager.io/certificate-name']) {
+    return 'cert-manager';
+  }
+  if ((metadata.ownerReferences ?? []).length > 0) {
+    return 'controller';
+  }
+  return undefined;
+}
+
+export function summariseSecretMetadata(metadata: V1ObjectMeta, namespace: string): ISecretMetadata {
+  const created = metadata.creationTimestamp;
+  return {
+    namespace: metadata.namespace ?? namespace,
+    name: metadata.name ?? '',
+    labels: { ...(metadata.labels ?? {}) },
+    created: created instanceof Date ? created.toISOString() : created,
+    managedBy: managedBy(metadata),
+    valuesInAnnotation: annotationHoldsValues(metadata.annotations)
+  };
+}
+
+/**
+ * List Secrets by metadata only, in one namespace or (namespace undefined) in
+ * all namespaces. Refuses to go on if the server answered with full Secrets.
+ */
+export async function listSecretMetadata(
+  session: IKubeSession,
+  namespace: string | undefined,
+  pageSize = DEFAULT_PAGE_SIZE
+): Promise<ISecretMetadata[]> {
+  const options = setHeaderOptions('Accept', METADATA_LIST_ACCEPT);
+  const action: IKubeAction = { verb: 'list', resource: 'secrets', namespace, server: session.server };
+  return collectPages(async token => {
+    const page =
+      namespace === undefined
+        ? await session.core.listSecretForAllNamespaces({ limit: pageSize, _continue: token }, options)
+        : await session.core.listNamespacedSecret(
+            { namespace, limit: pageSize, _continue: token },
+            options
+          );
+    if (page.kind !== 'PartialObjectMetadataList' || page.items.some(item => item.data || item.stringData)) {
+      throw new KubeError(
+        `The Kubernetes API at ${session.server} answered a metadata-only list with full Secrets; the audit stopped so that no more Secret data is downloaded.`
+      );
+    }
+    return {
+      items: page.items.map(item => summariseSecretMetadata(item.metadata ?? {}, namespace ?? '')),
+      next: page.metadata?._continue
+    };
+  }, action);
+}
+
+export async function listPods(
+  session: IKubeSession,
+  namespace: string | undefined,
+  pageSize = DEFAULT_PAGE_SIZE
+): Promise<V1Pod[]> {
+  const action: IKubeAction = { verb: 'list', resource: 'pods', namespace, server: session.server };
+  return collectPages(async token => {
+    const page =
+      namespace === undefined
+        ? await session.core.listPodForAllNamespaces({ limit: pageSize, _continue: token })
+        : await session.core.listNamespacedPod({ namespace, limit: pageSize, _continue: token });
+    return { items: page.items, next: page.metadata?._continue };
+  }, action);
+}
+
+export async function listNamespaces(session: IKubeSession): Promise<string[]> {
+  const action: IKubeAction = { verb: 'list', resource: 'namespaces', server: session.server };
+  const items = await collectPages(async token => {
+    const page = await session.core.listNamespace({ limit: DEFAULT_PAGE_SIZE, _continue: token });
+    return { items: page.items, next: page.metadata?._continue };
+  }, action);
+  return items.map(item => item.metadata?.name ?? '').filter(name => name !== '');
+}
+
+/** A custom resource as this project reads it (untyped beyond metadata). */
+export interface ICustomObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
+  spec?: unknown;
+}
+
+/** Coordinates of a custom resource type. */
+export interface ICustomResource {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+export const PODDEFAULTS: ICustomResource = { group: 'kubeflow.org', version: 'v1alpha1', plural: 'poddefaults' };
+export const WORKSPACES: ICustomResource = { group: 'kubeflow.org', version: 'v1beta1', plural: 'workspaces' };
+export const WORKSPACEKINDS: ICustomResource = { group: 'kubeflow.org', version: 'v1beta1', plural: 'workspacekinds' };
+
+interface IRawList {
+  items?: ICustomObject[];
+  metadata?: { continue?: string };
+}
+
+export async function listCustomObjects(
+  session: IKubeSession,
+  resource: ICustomResource,
+  namespace: string | undefined
+): Promise<ICustomObject[]> {
+  const action: IKubeAction = {
+    verb: 'list',
+    resource: resource.plural,
+    group: resource.group,
+    namespace,
+    server: session.server
+  };
+  return collectPages(async token => {
+    const page = (
+      namespace === undefined
+        ? await session.custom.listCustomObjectForAllNamespaces({ ...resource, limit: DEFAULT_PAGE_SIZE, _continue: token })
+        : await session.custom.listNamespacedCustomObject({
+            ...resource,
+            namespace,
+            limit: DEFAULT_PAGE_SIZE,
+            _continue: token
+          })
+    ) as IRawList;
+    return { items: page.items ?? [], next: page.metadata?.continue };
+  }, action);
+}
+
+/** Role bindings of the given namespaces (undefined: all) and all cluster role bindings. */
+export async function listBindings(
+  session: IKubeSession,
+  namespaces: string[] | undefined
+): Promise<(V1RoleBinding | V1ClusterRoleBinding)[]> {
+  const server = session.server;
+  const group = 'rbac.authorization.k8s.io';
+  const bindings: (V1RoleBinding | V1ClusterRoleBinding)[] = [];
+  for (const namespace of namespaces ?? [undefined]) {
+    bindings.push(
+      ...(await collectPages(async token => {
+        const page =
+          namespace === undefined
+            ? await session.rbac.listRoleBindingForAllNamespaces({ limit: DEFAULT_PAGE_SIZE, _continue: token })
+            : await session.rbac.listNamespacedRoleBinding({ namespace, limit: DEFAULT_PAGE_SIZE, _continue: token });
+        return { items: page.items, next: page.metadata?._continue };
+      }, { verb: 'list', resource: 'rolebindings', group, namespace, server }))
+    );
+  }
+  bindings.push(
+    ...(await collectPages(async token => {
+      const page = await session.rbac.listClusterRoleBinding({ limit: DEFAULT_PAGE_SIZE, _continue: token });
+      return { items: page.items, next: page.metadata?._continue };
+    }, { verb: 'list', resource: 'clusterrolebindings', group, server }))
+  );
+  return bindings;
+}
