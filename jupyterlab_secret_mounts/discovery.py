@@ -99,9 +99,12 @@ def _root_candidates(root: str, explicit: bool, warnings: list[str]) -> list[Can
     """Each subfolder of a root is a mount; so is a root holding `..data` or files of its own."""
     try:
         fd = open_dir(root)
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
         if explicit:
             warnings.append(f"Configured root {root} does not exist.")
+        return []
+    except NotADirectoryError:
+        warnings.append(f"Configured root {root} is not a folder.")
         return []
     except OSError as error:
         warnings.append(f"Configured root {root} is not readable: {describe_error(error)}.")

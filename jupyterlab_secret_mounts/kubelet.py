@@ -80,6 +80,10 @@ def read_consistent(
             continue  # swapped and the old folder already deleted: start over
         try:
             result = read(version_fd, target)
+        except FileNotFoundError:
+            if data_target(mount_fd) == target:
+                raise  # really missing in the current version
+            continue  # the version was being deleted under us
         finally:
             os.close(version_fd)
         if data_target(mount_fd) == target:

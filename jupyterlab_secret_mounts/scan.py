@@ -118,8 +118,11 @@ def _read_kubelet_volume(
 
     try:
         mount.version, mount.keys = kubelet.read_consistent(fd, read)
+    except (kubelet.LayoutError, kubelet.KeptChanging) as error:
+        mount.error = error.strerror
+        return
     except OSError as error:
-        mount.error = error.strerror or describe_error(error)
+        mount.error = f"folder not readable: {describe_error(error)}"
         return
     mount.keys.extend(_unmanaged_entries(fd, mount))
     _limit_and_filter(mount, options)
@@ -184,12 +187,16 @@ def _read_plain_folder(
 def _follow_inside(real_mount: str, link: WalkItem) -> WalkItem:
     """A symlink in a plain folder counts only if it ends at a file inside the same folder."""
     real = os.path.realpath(os.path.join(real_mount, *link.parts))
-    if os.path.commonpath([real_mount, real]) != real_mount or real == real_mount:
+    if os.path.commonpath([real_mount, real]) != real_mount:
         return WalkItem(link.parts, link.stat, "symbolic link to outside the folder; not followed")
     try:
         target = os.stat(real, follow_symlinks=False)
     except OSError:
         return WalkItem(link.parts, link.stat, "broken symbolic link")
+    if stat.S_ISLNK(target.st_mode):  # realpath stops inside a loop
+        return WalkItem(link.parts, link.stat, "symbolic link loop; not followed")
+    if stat.S_ISDIR(target.st_mode):
+        return WalkItem(link.parts, link.stat, "symbolic link to a folder; not followed")
     inside = tuple(os.path.relpath(real, real_mount).split("/"))
     return _LinkedItem(link.parts, target, None, inside)
 
