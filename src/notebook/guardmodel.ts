@@ -72,6 +72,11 @@ export class NotebookGuardModel implements IDisposable {
     return this._cellChanged;
   }
 
+  /** Emitted once, when the guard is disposed. */
+  get disposed(): ISignal<this, void> {
+    return this._disposed;
+  }
+
   get isDisposed(): boolean {
     return this._isDisposed;
   }
@@ -165,6 +170,7 @@ export class NotebookGuardModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    this._disposed.emit();
     if (this._timer !== null) {
       clearTimeout(this._timer);
       this._timer = null;
@@ -532,6 +538,7 @@ export class NotebookGuardModel implements IDisposable {
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
   private _cellChanged = new Signal<this, ICellModel>(this);
+  private _disposed = new Signal<this, void>(this);
 }
 
 export namespace NotebookGuardModel {
