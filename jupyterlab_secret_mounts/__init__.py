@@ -44,6 +44,10 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
     server_app.web_app.settings[SERVICE_SETTING] = SecretMountsService(policy)
     # Further server parts (the leak-check endpoint, the ContentsManager pre-save hook) take
     # the same service from web_app.settings[SERVICE_SETTING] and are wired up here.
+    from . import guard_handlers  # noqa: F401, PLC0415 (adds /check and /findings to HANDLERS)
+    from .guard import setup_guard  # noqa: PLC0415
+
+    setup_guard(server_app, server_app.web_app.settings[SERVICE_SETTING])
     setup_handlers(server_app.web_app)
     server_app.log.info(
         "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s",

@@ -1,0 +1,86 @@
+"""What the pre-save check found, kept per file so the frontend can show it after a save.
+
+A pre-save hook cannot add anything to the save's HTTP response, so with the `warn` policy the
+frontend asks `GET /secret-mounts/findings?path=` once a save completed. Findings carry places,
+rule ids and mounted key names: never a value.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from typing import Any
+
+#: Paths remembered; older entries are dropped first (a bounded memory footprint).
+MAX_PATHS = 512
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One credential in a saved file. Offsets are UTF-16 code units within that text."""
+
+    start: int
+    end: int
+    cell: int | None = None  # 0-based cell index; None for a text file
+    output: int | None = None  # 0-based output index in the cell; None for the source
+    mime: str | None = None  # the output's MIME type the offsets refer to
+    rule: str | None = None  # pattern rule id (pattern findings)
+    mount: str | None = None  # folder of the matched mounted secret (exact-value findings)
+    key: str | None = None
+    encoding: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {name: value for name, value in asdict(self).items() if value is not None}
+
+
+@dataclass(frozen=True)
+class SaveReport:
+    """The outcome of the check of one save."""
+
+    path: str
+    policy: str
+    blocked: bool
+    message: str
+    findings: tuple[Finding, ...]
+    checked: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "policy": self.policy,
+            "checked": self.checked,
+            "blocked": self.blocked,
+            "message": self.message,
+            "findings": [finding.to_json() for finding in self.findings],
+        }
+
+
+class FindingsStore:
+    """Last save report per contents path, in memory (thread-safe; saves may run in threads)."""
+
+    def __init__(self, max_paths: int = MAX_PATHS) -> None:
+        self._reports: OrderedDict[str, SaveReport] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max_paths = max_paths
+
+    def record(self, report: SaveReport) -> None:
+        with self._lock:
+            self._reports.pop(report.path, None)
+            self._reports[report.path] = report
+            while len(self._reports) > self._max_paths:
+                self._reports.popitem(last=False)
+
+    def get(self, path: str) -> SaveReport | None:
+        with self._lock:
+            return self._reports.get(normalize_path(path))
+
+
+def normalize_path(path: str) -> str:
+    """Contents API paths are relative to the server root; the save hook sees them unslashed."""
+    return path.strip("/")
+
+
+def now() -> float:
+    return round(time.time(), 3)

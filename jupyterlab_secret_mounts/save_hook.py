@@ -1,0 +1,160 @@
+"""The `ContentsManager` pre-save hook enforcing `SecretMounts.save_policy`.
+
+Registered with `register_pre_save_hook` at extension load, so jupyter_server runs an admin's own
+`ContentsManager.pre_save_hook` first and this one after it (on the model that hook left).
+It checks notebooks (every cell source and text output) and text files for credential patterns
+and for the exact values of mounted secrets:
+
+- `off`: nothing is checked;
+- `warn`: the save goes through; the findings are kept for `GET /secret-mounts/findings?path=`;
+- `block`: the save is refused with HTTP 403 naming the places (never the value); the file on
+  disk is left as it was, since pre-save hooks run before anything is written.
+
+A scanner failure never loses the user's work: it is logged (without details that could hold a
+value) and the save goes through, as jupyter_server does for failing hooks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from tornado.web import HTTPError
+
+from .findings import Finding, FindingsStore, SaveReport, normalize_path, now
+from .notebook_texts import NotebookText, notebook_texts
+from .utf16 import Utf16Offsets
+from .value_index import ValueIndex
+
+#: The `cell` of a text file's only text (reported as no cell at all).
+TEXT_FILE = -1
+
+#: Places named in a refusal before "and N more".
+MAX_PLACES_NAMED = 8
+
+
+class PatternScanner(Protocol):
+    """The credential-pattern engine (patterns.py): findings in code point indices."""
+
+    def scan(self, text: str) -> Iterable[Any]: ...
+
+
+@dataclass(frozen=True)
+class _Place:
+    cell: int | None
+    output: int | None
+
+    def describe(self) -> str:
+        if self.cell is None:
+            return "the file"
+        return NotebookText(self.cell, self.output, "").describe()
+
+
+class SaveGuard:
+    """Callable pre-save hook; `policy` is read at every save so config reloads apply."""
+
+    def __init__(
+        self,
+        policy: Callable[[], str],
+        values: Callable[[], ValueIndex],
+        patterns: PatternScanner,
+        store: FindingsStore,
+        log: logging.Logger,
+    ) -> None:
+        self._policy = policy
+        self._values = values
+        self._patterns = patterns
+        self._store = store
+        self._log = log
+        self.__name__ = "secret_mounts_pre_save_hook"  # jupyter_server logs hooks by name
+
+    def __call__(self, model: Any, path: str = "", **_: Any) -> None:
+        policy = self._policy()
+        if policy == "off" or not isinstance(model, dict):
+            return
+        texts = _texts_of(model)
+        if texts is None:
+            return
+        path = normalize_path(path)
+        try:
+            findings = self.scan(texts)
+        except Exception:  # noqa: BLE001 - never lose a save to a scanner bug
+            self._log.error("secret-mounts: the pre-save check failed on %s; saved unchecked", path)
+            return
+        blocked = policy == "block" and bool(findings)
+        message = describe(findings, blocked)
+        self._store.record(SaveReport(path, policy, blocked, message, tuple(findings), now()))
+        if findings:
+            self._log.warning("secret-mounts: %s: %s", path, message)
+        if blocked:
+            raise HTTPError(403, message, reason="Save blocked by the secret-mounts policy")
+
+    def scan(self, texts: Iterable[NotebookText]) -> list[Finding]:
+        """Pattern and exact-value findings of every text, offsets in UTF-16 code units."""
+        values = self._values()
+        findings: list[Finding] = []
+        for part in texts:
+            utf16 = Utf16Offsets(part.text)
+            place = {
+                "cell": part.cell if part.cell != TEXT_FILE else None,
+                "output": part.output,
+                "mime": part.mime,
+            }
+            for hit in self._patterns.scan(part.text):
+                findings.append(Finding(utf16(hit.start), utf16(hit.end), rule=hit.rule, **place))
+            for match in values.find(part.text):
+                findings.append(
+                    Finding(
+                        utf16(match.start),
+                        utf16(match.end),
+                        mount=match.mount,
+                        key=match.key,
+                        encoding=match.encoding,
+                        **place,
+                    )
+                )
+        return findings
+
+
+def _texts_of(model: dict[str, Any]) -> list[NotebookText] | None:
+    """The texts to check, or None for what is not checked (binary uploads, no content)."""
+    content = model.get("content")
+    if model.get("type") == "notebook" and isinstance(content, dict):
+        return list(notebook_texts(content))
+    if model.get("type") == "file" and model.get("format") == "text" and isinstance(content, str):
+        # Text files (.py, .env, .yaml...) spread credentials through git just as well.
+        return [NotebookText(TEXT_FILE, None, content)] if content else []
+    return None
+
+
+def describe(findings: list[Finding], blocked: bool) -> str:
+    """One human sentence naming each place and what was found there, never a value."""
+    if not findings:
+        return "No credentials found."
+    by_place: dict[_Place, list[str]] = {}
+    for finding in findings:
+        place = _Place(finding.cell, finding.output)
+        what = (
+            f"matches mounted secret {_short_mount(finding.mount)}/{finding.key}"
+            if finding.mount
+            else str(finding.rule)
+        )
+        labels = by_place.setdefault(place, [])
+        if what not in labels:
+            labels.append(what)
+    named = [f"{place.describe()} ({', '.join(labels)})" for place, labels in by_place.items()]
+    if len(named) > MAX_PLACES_NAMED:
+        named = [*named[:MAX_PLACES_NAMED], f"and {len(named) - MAX_PLACES_NAMED} more"]
+    lead = "Save blocked by the secret-mounts policy" if blocked else "Saved, but found"
+    return (
+        f"{lead}: credential-like values in {', '.join(named)}. "
+        "Replace them with a secret reference (read the mounted file instead)."
+    )
+
+
+def _short_mount(mount: str | None) -> str:
+    """The folder's base name; `%` dropped since tornado %-formats HTTP error messages."""
+    name = (mount or "").rstrip("/").rsplit("/", 1)[-1] or (mount or "")
+    return name.replace("%", "")
