@@ -49,12 +49,24 @@ class LiveValueIndex:
                 values = self._service.read_values(mount)
             except KeyUnreadable:
                 continue  # replaced or unreadable since discovery; the next ETag change retries
-            public = _public_keys(mount)
+            skipped = _public_keys(mount) | _aliases(mount)
             for name, value in values.items():
-                if name not in public:
+                if name not in skipped:
                     yield SecretValue(mount.path, name, value)
 
 
 def _public_keys(mount: SecretMount) -> set[str]:
     names = {key.name for key in mount.keys}
     return {"namespace"} if _SERVICE_ACCOUNT_KEYS <= names else set()
+
+
+def _aliases(mount: SecretMount) -> set[str]:
+    """Symlinks to another listed key: matches name the real file, not the alias."""
+    names = {key.name for key in mount.keys}
+    return {
+        key.name
+        for key in mount.keys
+        if key.read_parts
+        and "/".join(key.read_parts) != key.name
+        and "/".join(key.read_parts) in names
+    }

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from tornado.httpclient import HTTPClientError, HTTPResponse
@@ -32,30 +29,3 @@ async def error_of(request: Any) -> tuple[int, str, bytes]:
         assert response is not None
         return error.code, json.loads(response.body).get("message", ""), response.body
     raise AssertionError("the request succeeded")
-
-
-class LogCapture(logging.Handler):
-    """Every record of the loggers a Jupyter server writes to, formatted as it would be logged."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
-@contextmanager
-def captured_logs(*loggers: logging.Logger) -> Iterator[LogCapture]:
-    capture = LogCapture()
-    targets = [*loggers, logging.getLogger("tornado"), logging.getLogger()]
-    old_levels = [target.level for target in targets]
-    for target in targets:
-        target.addHandler(capture)
-        target.setLevel(logging.DEBUG)
-    try:
-        yield capture
-    finally:
-        for target, level in zip(targets, old_levels):
-            target.removeHandler(capture)
-            target.setLevel(level)

@@ -1,0 +1,235 @@
+"""The pre-save hook through the real contents API: `off`, `warn` and `block` policies."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from traitlets.config import Config
+
+from jupyterlab_secret_mounts.findings import FindingsStore
+from jupyterlab_secret_mounts.save_hook import SaveGuard
+from jupyterlab_secret_mounts.value_index import SecretValue, ValueIndex
+
+from .guard_helpers import error_of
+from .trees import SecretsTree
+
+
+def notebook(*cells: dict[str, Any]) -> dict[str, Any]:
+    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": list(cells)}
+
+
+def code(source: str, *outputs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "cell_type": "code",
+        "id": f"c{abs(hash(source)) % 10**8}",
+        "metadata": {},
+        "execution_count": 1 if outputs else None,
+        "source": source,
+        "outputs": list(outputs),
+    }
+
+
+def stream(text: str) -> dict[str, Any]:
+    return {"output_type": "stream", "name": "stdout", "text": text}
+
+
+async def save(jp_fetch: Any, path: str, content: Any, kind: str = "notebook") -> Any:
+    model = {"type": kind, "content": content, "format": "text" if kind == "file" else "json"}
+    return await jp_fetch("api", "contents", path, method="PUT", body=json.dumps(model))
+
+
+async def findings(jp_fetch: Any, path: str) -> dict[str, Any]:
+    response = await jp_fetch("secret-mounts", "findings", params={"path": path})
+    return json.loads(response.body)  # type: ignore[no-any-return]
+
+
+def leaky_notebook(tree: SecretsTree) -> dict[str, Any]:
+    """Cell 3's output prints the mounted password; cell 5's source holds it pasted."""
+    password = tree.values["db-creds/password"].decode()
+    return notebook(
+        code("import os"),
+        code("x = 1"),
+        code("print(open('/secrets/db-creds/password').read())", stream(password + "\n")),
+        code("y = 2"),
+        code(f"conn = connect(password='{password}')"),
+    )
+
+
+def policy(name: str) -> Any:
+    @pytest.fixture
+    def secret_mounts_policy(self: Any, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
+        return {**secret_mounts_policy, "save_policy": name}
+
+    return secret_mounts_policy
+
+
+class TestBlock:
+    secret_mounts_policy = policy("block")
+
+    async def test_refuses_the_save_naming_cells_and_keeps_the_file(
+        self,
+        jp_fetch: Any,
+        jp_root_dir: Path,
+        secrets_tree: SecretsTree,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        caplog.set_level(logging.DEBUG)
+        await save(jp_fetch, "work.ipynb", notebook(code("print('clean')")))
+        before = (jp_root_dir / "work.ipynb").read_bytes()
+
+        status, message, body = await error_of(
+            save(jp_fetch, "work.ipynb", leaky_notebook(secrets_tree))
+        )
+        assert status == 403
+        assert message.startswith("Save blocked by the secret-mounts policy")
+        assert "cell 3 output (matches mounted secret db-creds/password)" in message
+        assert "cell 5 (matches mounted secret db-creds/password)" in message
+        assert "cell 1" not in message and "cell 2" not in message
+        assert (jp_root_dir / "work.ipynb").read_bytes() == before
+        for canary in secrets_tree.all_canaries:
+            assert canary not in body
+            assert canary.decode("latin-1") not in caplog.text
+
+        report = await findings(jp_fetch, "work.ipynb")
+        assert report["blocked"] is True
+        assert {(f["cell"], f.get("output")) for f in report["findings"]} == {(2, 0), (4, None)}
+
+    async def test_clean_notebooks_save(self, jp_fetch: Any, jp_root_dir: Path) -> None:
+        await save(jp_fetch, "ok.ipynb", notebook(code("print('hello')", stream("hello\n"))))
+        saved = nbformat.read(jp_root_dir / "ok.ipynb", as_version=4)
+        assert saved.cells[0].source == "print('hello')"
+        report = await findings(jp_fetch, "ok.ipynb")
+        assert (report["blocked"], report["findings"]) == (False, [])
+
+    async def test_text_files_are_checked_too(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        token = secrets_tree.values["plain/api-key"].decode()
+        status, message, _ = await error_of(
+            save(jp_fetch, "settings.py", f"API_KEY = '{token}'\n", kind="file")
+        )
+        assert status == 403
+        assert "the file (matches mounted secret plain/api-key)" in message
+        assert not (jp_root_dir / "settings.py").exists()
+
+    async def test_malformed_notebooks_do_not_crash_the_hook(
+        self, jp_fetch: Any, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        # jupyter_server's own validation decides what happens to it; the hook stays quiet.
+        broken = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": "not a list"}
+        try:
+            await save(jp_fetch, "broken.ipynb", broken)
+        except Exception:  # noqa: BLE001, S110 - jupyter may refuse it; that is its call
+            pass
+        assert "Running pre-save hook on broken.ipynb" in caplog.text  # it did run
+        assert "secret_mounts_pre_save_hook failed" not in caplog.text
+        assert "pre-save check failed" not in caplog.text
+
+
+class TestWarn:
+    secret_mounts_policy = policy("warn")
+
+    async def test_saves_and_keeps_findings_for_the_frontend(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        (jp_root_dir / "sub").mkdir()
+        response = await save(jp_fetch, "sub/work.ipynb", leaky_notebook(secrets_tree))
+        assert response.code in (200, 201)
+        saved = nbformat.read(jp_root_dir / "sub" / "work.ipynb", as_version=4)
+        assert len(saved.cells) == 5
+
+        report = await findings(jp_fetch, "/sub/work.ipynb")  # leading slash tolerated
+        assert report["policy"] == "warn" and report["blocked"] is False
+        assert report["message"].startswith("Saved, but found")
+        password = secrets_tree.values["db-creds/password"].decode()
+        source = saved.cells[4].source
+        assert {
+            "cell": 4,
+            "start": source.index(password),
+            "end": source.index(password) + len(password),
+            "mount": str(secrets_tree.root / "db-creds"),
+            "key": "password",
+            "encoding": "raw",
+        } in report["findings"]
+        output = next(f for f in report["findings"] if f["cell"] == 2)
+        assert (output["output"], output["mime"], output["start"]) == (
+            0,
+            "application/vnd.jupyter.stdout",
+            0,
+        )
+        assert password.encode() not in json.dumps(report).encode()
+
+    async def test_unknown_paths_report_nothing_checked(self, jp_fetch: Any) -> None:
+        report = await findings(jp_fetch, "never-saved.ipynb")
+        assert (report["checked"], report["findings"]) == (None, [])
+
+    async def test_findings_need_a_path(self, jp_fetch: Any) -> None:
+        status, message, _ = await error_of(jp_fetch("secret-mounts", "findings"))
+        assert status == 400 and "?path=" in message
+
+
+class TestOff:
+    secret_mounts_policy = policy("off")
+
+    async def test_nothing_is_checked(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        await save(jp_fetch, "work.ipynb", leaky_notebook(secrets_tree))
+        assert (jp_root_dir / "work.ipynb").exists()
+        assert (await findings(jp_fetch, "work.ipynb"))["checked"] is None
+
+
+def strip_outputs(model: dict[str, Any], **_: Any) -> None:
+    """An admin's own pre-save hook: clears outputs (a common jupyter_server_config recipe)."""
+    if model.get("type") == "notebook":
+        for cell in model["content"]["cells"]:
+            if cell.get("cell_type") == "code":
+                cell["outputs"] = []
+
+
+class TestChainedAdminHook:
+    secret_mounts_policy = policy("block")
+
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config: Config) -> Config:
+        jp_server_config.ContentsManager.pre_save_hook = f"{__name__}.strip_outputs"
+        return jp_server_config
+
+    async def test_the_admin_hook_runs_first_and_ours_still_runs(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        leaky = leaky_notebook(secrets_tree)
+        status, message, _ = await error_of(save(jp_fetch, "work.ipynb", leaky))
+        assert status == 403
+        assert "cell 5 (" in message  # the pasted source still blocks the save
+        assert "cell 3 output" not in message  # the admin's hook had removed that output
+        leaky["cells"] = leaky["cells"][:4]
+        await save(jp_fetch, "work.ipynb", leaky)  # the printed value alone is stripped: saved
+        assert nbformat.read(jp_root_dir / "work.ipynb", as_version=4).cells[2].outputs == []
+
+
+def test_hook_ignores_malformed_content_and_unknown_models() -> None:
+    store = FindingsStore()
+    index = ValueIndex([SecretValue("/s/x", "k", b"value-123456")], 6)
+
+    class NoPatterns:
+        def scan(self, text: str) -> list[Any]:
+            return []
+
+    hook = SaveGuard(lambda: "block", lambda: index, NoPatterns(), store, logging.getLogger())
+    for model in (
+        None,
+        {"type": "notebook", "content": None},
+        {"type": "notebook", "content": {"cells": [None, 3, {"source": 5, "outputs": "x"}]}},
+        {"type": "notebook", "content": {"cells": [{"outputs": [None, {"output_type": 3}]}]}},
+        {"type": "file", "format": "base64", "content": "dmFsdWUtMTIzNDU2"},
+        {"type": "directory"},
+    ):
+        hook(model=model, path="x.ipynb", contents_manager=None)
+    report = store.get("x.ipynb")
+    assert report is None or report.findings == ()
