@@ -74,8 +74,11 @@ export class LeakChecker implements ILeakChecker {
     });
     const perCaller: ILeakMatch[][] = queue.map(() => []);
     try {
-      const response = await this._request({ texts });
-      for (const match of response?.matches ?? []) {
+      const responses = await Promise.all(
+        Private.chunks(texts).map(chunk => this._request({ texts: chunk }))
+      );
+      const matches = responses.flatMap(response => response?.matches ?? []);
+      for (const match of matches) {
         const split = match.id.indexOf('\u0000');
         const caller = Number(match.id.slice(0, split));
         if (split < 0 || !perCaller[caller]) {
@@ -99,6 +102,36 @@ export class LeakChecker implements ILeakChecker {
   }[] = [];
   private _request: CheckRequest;
   private _onError: (error: unknown) => void;
+}
+
+namespace Private {
+  /** Characters per request: well under the server's 32 MiB body limit even when escaped. */
+  export const MAX_CHARS = 4 * 1024 * 1024;
+  /** Texts per request (the server accepts 50,000). */
+  export const MAX_TEXTS = 10_000;
+
+  /** Split texts into requests the server accepts; a text larger than the limit goes alone. */
+  export function chunks(texts: ICheckText[]): ICheckText[][] {
+    const result: ICheckText[][] = [];
+    let current: ICheckText[] = [];
+    let size = 0;
+    for (const text of texts) {
+      if (
+        current.length > 0 &&
+        (size + text.text.length > MAX_CHARS || current.length >= MAX_TEXTS)
+      ) {
+        result.push(current);
+        current = [];
+        size = 0;
+      }
+      current.push(text);
+      size += text.text.length;
+    }
+    if (current.length > 0) {
+      result.push(current);
+    }
+    return result;
+  }
 }
 
 export namespace LeakChecker {

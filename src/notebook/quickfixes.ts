@@ -1,0 +1,185 @@
+import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
+import type { INotebookModel } from '@jupyterlab/notebook';
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { detectLanguage, Language } from '../snippets/languages';
+import { IQuickFix } from './lint';
+import { IRange } from './mask';
+import { ignoreOnLine, ITextEdit, replaceWithReference } from './quickfix';
+import { GuardRegistry } from './registry';
+import { remapRange } from './remap';
+import { IGuardFinding } from './types';
+
+/** What the quick fixes need from the rest of the application. */
+export interface IQuickFixServices {
+  registry: GuardRegistry;
+  trans: TranslationBundle;
+  /** Whether the key at an absolute path holds binary data (undefined: unknown). */
+  isBinary(path: string): boolean | undefined;
+  /** Copy a file-read snippet of a mounted key to the clipboard, and say so. */
+  copySnippet(mount: string, key: string, language: Language | null): void;
+  /** Help with a credential that is not mounted yet (open the picker, explain). */
+  useSecretFile(): void;
+  /** Tell the user a fix could not be applied (the text changed meanwhile). */
+  notApplied(message: string): void;
+}
+
+/** The language of a notebook, from its metadata (the kernel writes it there). */
+export function notebookLanguage(model: INotebookModel): Language | null {
+  const kernelspec = model.getMetadata('kernelspec') as
+    { language?: string } | undefined;
+  const info = model.getMetadata('language_info') as
+    { name?: string } | undefined;
+  const detected = detectLanguage({
+    kernelLanguage: kernelspec?.language,
+    languageInfo: info?.name
+  });
+  return detected.kind === 'supported' ? detected.language : null;
+}
+
+/**
+ * The language code at `offset` of a cell is written in, for a rewrite: IPython
+ * `%%bash`/`%%sh` cells are shell; other cell magics, `!` and `%` lines are
+ * none we can rewrite safely (IPython expands `$` and braces in them).
+ */
+export function rewriteLanguageAt(
+  source: string,
+  offset: number,
+  language: Language | null
+): Language | null {
+  if (language !== 'python') {
+    return language;
+  }
+  const first = source.split('\n', 1)[0].trim();
+  if (/^%%(bash|sh)\b/.test(first)) {
+    return 'bash';
+  }
+  if (first.startsWith('%%')) {
+    return null;
+  }
+  const lineStart = source.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  return /^\s*[!%]/.test(source.slice(lineStart)) ? null : 'python';
+}
+
+/** The language of line comments at `offset` (`!` lines run in a shell: `#` works there too). */
+function commentLanguageAt(
+  source: string,
+  offset: number,
+  language: Language | null
+): Language | null {
+  const rewrite = rewriteLanguageAt(source, offset, language);
+  if (rewrite || language !== 'python') {
+    return rewrite;
+  }
+  const lineStart = source.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  return /^\s*!/.test(source.slice(lineStart)) ? 'bash' : null;
+}
+
+/**
+ * The quick fixes of a finding in a cell:
+ * - a mounted value: "Replace with secret reference" (when the rewrite keeps the
+ *   code's meaning) and "Copy file-read snippet";
+ * - a pattern finding: "Ignore on this line" and "Read it from a secret file…";
+ * - a finding in an output: "Clear outputs".
+ */
+export function quickFixesFor(
+  finding: IGuardFinding,
+  cell: ICellModel,
+  services: IQuickFixServices
+): IQuickFix[] {
+  const { trans, registry } = services;
+  const guard = registry.guardFor(cell);
+  if (!guard) {
+    return [];
+  }
+  if (finding.location.kind === 'output') {
+    return cell.type === 'code'
+      ? [
+          {
+            label: trans.__('Clear outputs'),
+            apply: () => (cell as ICodeCellModel).clearExecution()
+          }
+        ]
+      : [];
+  }
+
+  const nbLanguage =
+    cell.type === 'code' ? notebookLanguage(guard.model) : null;
+  const scanned = guard.cellFindings(cell)?.source ?? '';
+
+  /** Where the finding is in the current source (the author may have typed since). */
+  const currentRange = (given?: IRange): IRange | null => {
+    if (given) {
+      return given;
+    }
+    return remapRange(scanned, cell.sharedModel.getSource(), finding);
+  };
+
+  /** Make an edit of the current source, computed when the fix is applied. */
+  const editFix = (
+    label: string,
+    edit: (source: string, range: IRange) => ITextEdit | null
+  ): IQuickFix => ({
+    label,
+    apply: given => {
+      const source = cell.sharedModel.getSource();
+      const range = currentRange(given);
+      const change = range ? edit(source, range) : null;
+      if (!change) {
+        services.notApplied(
+          trans.__('The cell changed; the fix was not applied.')
+        );
+        return;
+      }
+      cell.sharedModel.updateSource(change.from, change.to, change.insert);
+    }
+  });
+
+  const fixes: IQuickFix[] = [];
+  const secret = finding.secret;
+  if (secret) {
+    const path = `${secret.mount.replace(/\/+$/, '')}/${secret.key}`;
+    const language =
+      cell.type === 'code'
+        ? rewriteLanguageAt(scanned, finding.start, nbLanguage)
+        : null;
+    // Offer the rewrite only where it applies to the text as scanned.
+    if (
+      language &&
+      secret.encoding === 'raw' &&
+      services.isBinary(path) !== true &&
+      replaceWithReference(scanned, finding, language, path)
+    ) {
+      fixes.push(
+        editFix(trans.__('Replace with secret reference'), (source, range) =>
+          replaceWithReference(source, range, language, path)
+        )
+      );
+    }
+    fixes.push({
+      label: trans.__('Copy file-read snippet'),
+      apply: () => services.copySnippet(secret.mount, secret.key, nbLanguage)
+    });
+    return fixes;
+  }
+
+  const commentLanguage =
+    cell.type === 'markdown'
+      ? null
+      : commentLanguageAt(scanned, finding.start, nbLanguage);
+  if (
+    (cell.type === 'markdown' || commentLanguage) &&
+    ignoreOnLine(scanned, finding.start, commentLanguage)
+  ) {
+    fixes.push(
+      editFix(trans.__('Ignore on this line'), (source, range) =>
+        ignoreOnLine(source, range.start, commentLanguage)
+      )
+    );
+  }
+  fixes.push({
+    label: trans.__('Read it from a secret file…'),
+    apply: () => services.useSecretFile()
+  });
+  return fixes;
+}
