@@ -12,6 +12,7 @@ import { revealValue } from './mounts/reveal';
 import { versionMismatchMessage } from './mounts/versioncheck';
 import { secretMountsIcon } from './sidebar/icons';
 import { PANEL_ID, SecretMountsPanel } from './sidebar/panel';
+import { snippetsPlugin } from './snippets/plugin';
 import { CommandIDs, ISecretMountsModel } from './tokens';
 import { FRONTEND_VERSION } from './version';
 
@@ -126,4 +127,4 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 // Other parts append their plugins here.
-export default [modelPlugin, panelPlugin];
+export default [modelPlugin, panelPlugin, snippetsPlugin];
