@@ -24,14 +24,15 @@ fi
 export PATH="$PWD/.venv/bin:$PATH"
 say "installing Python build tools"
 pip install -q -U pip
-pip install -q hatchling hatch-nodejs-version hatch-jupyter-builder "jupyterlab>=4.6,<5"
+pip install -q hatchling editables hatch-nodejs-version hatch-jupyter-builder "jupyterlab>=4.6,<5"
 
 npm_install .
 say "building the extension (TypeScript, labextension, CLI)"
 npm run --silent build
 
 say "installing the Python package (editable) with test extras"
-pip install -q --no-build-isolation -e ".[test]"
+# The frontend was just built above: skip the wheel hook that would build it again.
+SKIP_JUPYTER_BUILDER=1 pip install -q --no-build-isolation -e ".[test]"
 # Point JupyterLab at the freshly built frontend in this checkout.
 jupyter-builder develop --overwrite . >/dev/null
 jupyter server extension enable --sys-prefix jupyterlab_secret_mounts >/dev/null 2>&1 || true
