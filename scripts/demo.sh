@@ -20,7 +20,9 @@ Demo secrets: $DEMO/secrets  (rotate one: .venv/bin/python -m jupyterlab_secret_
 Starting JupyterLab; open the URL it prints. Ctrl+C stops it.
 
 MSG
-exec jupyter lab \
+ROOT_FLAG=()
+[ "$(id -u)" = 0 ] && ROOT_FLAG=(--allow-root)
+exec jupyter lab "${ROOT_FLAG[@]}" \
   --ServerApp.root_dir="$DEMO/notebooks" \
   --SecretMounts.roots="['$DEMO/secrets']" \
   --LabApp.default_url=/lab/tree/demo.ipynb \

@@ -28,6 +28,7 @@ shutil.copy(HERE.parent / "demo" / "demo.ipynb", NOTEBOOKS / "demo.ipynb")
 
 configure_jupyter_server(c)  # noqa: F821
 c.ServerApp.root_dir = str(NOTEBOOKS)  # noqa: F821
+c.ServerApp.allow_root = True  # noqa: F821  (CI runs as root)
 c.SecretMounts.roots = [str(SECRETS)]  # noqa: F821
 # Only the demo root: the machine's own /var/run/secrets must not leak into the tests.
 c.SecretMounts.discover_mountinfo = False  # noqa: F821
