@@ -36,6 +36,7 @@ export function FolderItem(props: IFolderItemProps): JSX.Element {
       data-path={mount.path}
       data-kind={mount.kind}
       data-rotates={String(mount.rotates)}
+      data-updated={mount.updated}
     >
       <div className="jp-SecretMounts-folderHeader">
         <button

@@ -46,6 +46,7 @@ export function KeyRow(props: IKeyRowProps): JSX.Element {
       className="jp-SecretMounts-key"
       data-path={key.path}
       data-key={key.name}
+      data-fingerprint={key.fingerprint}
       data-error={key.error ? 'true' : undefined}
     >
       <div className="jp-SecretMounts-keyHeader">
