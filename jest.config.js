@@ -7,6 +7,13 @@ const esModules = [
   '@jupyter/web-components',
   '@jupyter/ydoc',
   '@jupyterlab/',
+  // @kubernetes/client-node 1.x and its ESM-only dependencies (src/kube, test/kube).
+  '@kubernetes/client-node',
+  'jose',
+  'jsonpath-plus',
+  'oauth4webapi',
+  'openid-client',
+  'rfc4648',
   '@lezer',
   '@lumino',
   '@marijn',

@@ -1,0 +1,132 @@
+/**
+ * What the Kubernetes commands (audit, mount, create) share: their I/O,
+ * flag parsing that never echoes an argument's value, the cluster flags,
+ * and turning any error into one sentence and an exit code.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { KubeError } from '../kube/errors';
+import type { IKubeOptions } from '../kube/session';
+
+/** Exit codes of the Kubernetes commands. */
+export const EXIT_OK = 0;
+/** `audit` found something at or above `--fail-on`. */
+export const EXIT_FINDINGS = 1;
+/** Bad usage, or the cluster could not be read or written. */
+export const EXIT_ERROR = 2;
+
+/** Where a command reads and writes; tests pass their own. */
+export interface ICommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
+}
+
+export function processIO(): ICommandIO {
+  return {
+    stdout: text => void process.stdout.write(text),
+    stderr: text => void process.stderr.write(text),
+    stdin: process.stdin
+  };
+}
+
+/** A command: its name, one-line summary, help text and entry point. */
+export interface IKubeCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  run: (argv: string[], io: ICommandIO) => Promise<number>;
+}
+
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export const CLUSTER_OPTIONS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  'request-timeout': { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
+} as const satisfies Options;
+
+export const CLUSTER_USAGE = `Cluster options:
+  --kubeconfig FILE        kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, or in-cluster)
+  --context NAME           kubeconfig context to use
+  -n, --namespace NAME     namespace (default: the context's, else "default")
+  --request-timeout SECS   give up on a request after this long (default 30)
+  -h, --help               show this help`;
+
+/** The option's name only, never what follows `=`. */
+function optionName(argument: string): string {
+  return argument.split('=', 1)[0];
+}
+
+/**
+ * `parseArgs` with messages that name the offending option but never quote
+ * an argument: a value may have been typed where it does not belong.
+ */
+export function parseCommandLine<T extends Options>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const known = new Set(
+      Object.entries(options).flatMap(([long, spec]) => [`--${long}`, ...(spec.short ? [`-${spec.short}`] : [])])
+    );
+    const unknown = argv.find(argument => argument.startsWith('-') && argument !== '-' && argument !== '--' && !known.has(optionName(argument)) && !/^-[A-Za-z]{2,}$/.test(argument));
+    if (unknown !== undefined && optionName(unknown) === '--from-literal') {
+      throw new UsageError(
+        '--from-literal is not supported: a value on the command line ends up in shell history and process listings. Use --from-file KEY=PATH or --from-stdin KEY.'
+      );
+    }
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
+      throw new UsageError(`Unknown option ${optionName(unknown)}; see --help.`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      throw new UsageError('An option is missing its value, or a flag was given a value; see --help.');
+    }
+    throw new UsageError('The command line could not be understood; see --help.');
+  }
+}
+
+/** The cluster flags, as options for `openSession`. */
+export function clusterOptions(values: {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  'request-timeout'?: string;
+}): IKubeOptions {
+  let requestTimeoutMs: number | undefined;
+  if (values['request-timeout'] !== undefined) {
+    const seconds = Number(values['request-timeout']);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      throw new UsageError('--request-timeout takes a positive number of seconds.');
+    }
+    requestTimeoutMs = seconds * 1000;
+  }
+  return {
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+    namespace: values.namespace,
+    requestTimeoutMs
+  };
+}
+
+/**
+ * Run a command body; report any failure as one line on stderr (no stack
+ * trace) and return the exit code.
+ */
+export async function guard(io: ICommandIO, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof KubeError) {
+      io.stderr(`error: ${error.message}\n`);
+    } else {
+      // Unexpected: say what kind of error, not its text (it could quote data).
+      const name = error instanceof Error ? error.name : typeof error;
+      io.stderr(`error: unexpected ${name}; nothing more is shown so that no secret value is printed.\n`);
+    }
+    return EXIT_ERROR;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Create a Secret, or update it when it exists (409 on create). The existing
+ * Secret is read as metadata only, so its current values are never fetched.
+ */
+import { setHeaderOptions, type V1ObjectMeta, type V1Secret } from '@kubernetes/client-node';
+import { KubeError, httpStatusOf, statusReasonOf, toKubeError, type IKubeAction } from './errors';
+import { MANAGED_BY } from './mount-plan';
+import type { IKubeSession } from './session';
+
+/** Labels that let the Kubeflow Notebooks 2.0 UI offer (and edit) the Secret. */
+export const CAN_MOUNT = 'notebooks.kubeflow.org/can-mount';
+export const CAN_UPDATE = 'notebooks.kubeflow.org/can-update';
+
+export const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+export interface ISecretRequest {
+  name: string;
+  namespace: string;
+  type: string;
+  data: Map<string, Buffer>;
+  labels?: Record<string, string>;
+}
+
+/** The Secret object to send; values base64-encoded as the API expects. */
+export function secretManifest(request: ISecretRequest): V1Secret {
+  const data: Record<string, string> = {};
+  for (const [key, value] of request.data) {
+    data[key] = value.toString('base64');
+  }
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: request.name,
+      namespace: request.namespace,
+      labels: { ...(request.labels ?? {}), ...MANAGED_BY, [CAN_MOUNT]: 'true', [CAN_UPDATE]: 'true' }
+    },
+    type: request.type,
+    data
+  };
+}
+
+export type WriteOutcome = 'created' | 'updated';
+
+/** Keep what others put on the existing Secret, except a stale copy of its values. */
+function mergedMetadata(existing: V1ObjectMeta, wanted: V1ObjectMeta): V1ObjectMeta {
+  const annotations = { ...(existing.annotations ?? {}) };
+  delete annotations[LAST_APPLIED];
+  return {
+    ...wanted,
+    labels: { ...(existing.labels ?? {}), ...(wanted.labels ?? {}) },
+    annotations: Object.keys(annotations).length ? annotations : undefined,
+    ownerReferences: existing.ownerReferences,
+    finalizers: existing.finalizers,
+    resourceVersion: existing.resourceVersion
+  };
+}
+
+/**
+ * Create the Secret; if it already exists, replace its data and type, keeping
+ * its other labels and annotations. A Secret not labelled can-update is only
+ * replaced with `overwrite`.
+ */
+export async function createOrUpdateSecret(
+  session: IKubeSession,
+  secret: V1Secret,
+  overwrite: boolean
+): Promise<WriteOutcome> {
+  const namespace = secret.metadata?.namespace ?? session.namespace;
+  const name = secret.metadata?.name ?? '';
+  const action: IKubeAction = { verb: 'create', resource: 'secrets', name, namespace, server: session.server };
+  try {
+    await session.core.createNamespacedSecret({ namespace, body: secret });
+    return 'created';
+  } catch (error) {
+    if (httpStatusOf(error) !== 409 || statusReasonOf(error) !== 'AlreadyExists') {
+      throw toKubeError(error, action);
+    }
+  }
+
+  let existing: V1Secret;
+  try {
+    existing = await session.core.readNamespacedSecret(
+      { namespace, name },
+      setHeaderOptions('Accept', METADATA_ACCEPT)
+    );
+  } catch (error) {
+    throw toKubeError(error, { ...action, verb: 'get' });
+  }
+  if (existing.data || existing.stringData) {
+    throw new KubeError(
+      `The Kubernetes API at ${session.server} answered a metadata-only read with the Secret's values; stopping.`
+    );
+  }
+  const labels = existing.metadata?.labels ?? {};
+  if (labels[CAN_UPDATE] !== 'true' && !overwrite) {
+    throw new KubeError(
+      `Secret ${name} already exists in namespace ${namespace} and is not labelled ${CAN_UPDATE}=true; pass --overwrite to replace its values anyway.`
+    );
+  }
+  const body: V1Secret = { ...secret, metadata: mergedMetadata(existing.metadata ?? {}, secret.metadata ?? {}) };
+  try {
+    await session.core.replaceNamespacedSecret({ namespace, name, body });
+    return 'updated';
+  } catch (error) {
+    throw toKubeError(error, { ...action, verb: 'update' });
+  }
+}
