@@ -1,9 +1,12 @@
-"""Rotation torture: 1,000 kubelet-style `..data` swaps while the real endpoints list and reveal.
+"""Rotation torture: 1,000 kubelet-style `..data` swaps while the real endpoints list, reveal
+and leak-check.
 
 Every version writes a username and a password that both carry the version number, so a
 torn read (one key from one version, the other from another, or a key missing while the
 old version is being deleted) shows up as a mismatched pair. Each answer must also be
-fresh: never older than the last swap finished before the request was sent.
+fresh: never older than the last swap finished before the request was sent. A leak check of
+a text holding one version's username and password must match both keys or neither (the
+value index is built from one version), and both when no swap happened meanwhile.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ class Writer(threading.Thread):
         super().__init__(daemon=True)
         self.folder = folder
         self.published = 0  # every version <= published is completely written and swapped in
-        self.progress = {"list": threading.Event(), "reveal": threading.Event()}
+        self.started = 0  # the version being written (== published when none is)
+        self.progress = {name: threading.Event() for name in ("list", "reveal", "check")}
         self.failure: BaseException | None = None
         self.stopped = False
 
@@ -61,6 +65,7 @@ class Writer(threading.Thread):
                         if not event.wait(timeout=60):
                             raise TimeoutError("a reader stopped making progress")
                         event.clear()
+                self.started = version
                 write_atomic(self.folder, version_files(version))
                 self.published = version
         except BaseException as error:  # reported by the test
@@ -72,7 +77,7 @@ class Readers:
 
     def __init__(self, jp_fetch: Any, folder: str, writer: Writer) -> None:
         self.fetch, self.folder, self.writer = jp_fetch, folder, writer
-        self.seen: dict[str, set[int]] = {"list": set(), "reveal": set()}
+        self.seen: dict[str, set[int]] = {"list": set(), "reveal": set(), "check": set()}
         self.by_fingerprint = {
             name: {values.fingerprint(version_files(v)[name]): v for v in range(SWAPS + 1)}
             for name in ("username", "password")
@@ -132,6 +137,32 @@ class Readers:
             assert before <= version <= after + 1, "stale value"
             self.seen["reveal"].add(version)
 
+    async def checker(self) -> None:
+        while self.writer.is_alive():
+            before = (self.writer.started, self.writer.published)
+            keys = await self.check_once(before[1])
+            after = (self.writer.started, self.writer.published)
+            self.writer.progress["check"].set()
+            assert keys in (set(), {"username", "password"}), "torn value index"
+            if before == after and before[0] == before[1]:  # no swap at all meanwhile
+                assert keys == {"username", "password"}, "stale value index"
+            self.seen["check"].add(before[1])
+
+    async def check_once(self, version: int) -> set[str]:
+        """Keys of the rotating folder matched in a text holding `version`'s two values."""
+        files = version_files(version)
+        text = f"db = connect({files['username']!r}, {files['password']!r})"
+        response = await self.fetch(
+            "secret-mounts",
+            "check",
+            method="POST",
+            body=json.dumps({"texts": [{"id": "cell", "text": text}]}),
+            raise_error=False,
+        )
+        assert response.code == 200, response.body
+        matches = json.loads(response.body)["matches"]
+        return {m["key"] for m in matches if m["mount"] == self.folder}
+
 
 class TestRotationTorture:
     @pytest.fixture
@@ -150,7 +181,7 @@ class TestRotationTorture:
         readers = Readers(jp_fetch, folder, writer)
         writer.start()
         try:
-            await asyncio.gather(readers.lister(), readers.revealer())
+            await asyncio.gather(readers.lister(), readers.revealer(), readers.checker())
         finally:
             if writer.is_alive():
                 writer.stop()
@@ -160,3 +191,7 @@ class TestRotationTorture:
         # Both readers really ran alongside the writer, over many versions.
         assert len(readers.seen["list"]) >= SWAPS // PACE // 2
         assert len(readers.seen["reveal"]) >= SWAPS // PACE // 2
+        assert len(readers.seen["check"]) >= SWAPS // PACE // 2
+        # Once rotation stops, the index holds exactly the last version.
+        assert await readers.check_once(SWAPS) == {"username", "password"}
+        assert await readers.check_once(SWAPS - 1) == set()
