@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from .findings import FindingsStore
 from .live_index import LiveValueIndex
-from .patterns import PatternScanner, load_rules
+from .patterns import EMPTY_RULE_SET, PatternScanner, load_rules
 from .save_hook import SaveGuard
 from .service import SecretMountsService
 
@@ -31,7 +32,12 @@ def setup_guard(server_app: Any, service: SecretMountsService) -> Guard:
     """
     settings = service.settings
     values = LiveValueIndex(service, lambda: settings.min_match_length)
-    patterns = PatternScanner(load_rules())
+    try:
+        patterns = PatternScanner(load_rules())
+    except (OSError, ValueError, KeyError, re.error) as error:
+        # A broken install must not take the server down; exact-value checks still work.
+        server_app.log.error("secret-mounts: credential patterns unavailable (%s)", error)
+        patterns = PatternScanner(EMPTY_RULE_SET)
     findings = FindingsStore()
     hook = SaveGuard(
         lambda: settings.save_policy, values.current, patterns, findings, server_app.log

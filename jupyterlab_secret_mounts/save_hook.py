@@ -36,7 +36,7 @@ MAX_PLACES_NAMED = 8
 
 
 class PatternScanner(Protocol):
-    """The credential-pattern engine (patterns.py): findings in code point indices."""
+    """The credential-pattern engine (patterns.py): findings in UTF-16 code units already."""
 
     def scan(self, text: str) -> Iterable[Any]: ...
 
@@ -97,24 +97,25 @@ class SaveGuard:
         findings: list[Finding] = []
         for part in texts:
             utf16 = Utf16Offsets(part.text)
-            place = {
-                "cell": part.cell if part.cell != TEXT_FILE else None,
-                "output": part.output,
-                "mime": part.mime,
-            }
-            for hit in self._patterns.scan(part.text):
-                findings.append(Finding(utf16(hit.start), utf16(hit.end), rule=hit.rule, **place))
-            for match in values.find(part.text):
-                findings.append(
-                    Finding(
-                        utf16(match.start),
-                        utf16(match.end),
-                        mount=match.mount,
-                        key=match.key,
-                        encoding=match.encoding,
-                        **place,
-                    )
+            where = (None if part.cell == TEXT_FILE else part.cell, part.output, part.mime)
+            exact = [
+                Finding(
+                    utf16(match.start),
+                    utf16(match.end),
+                    *where,
+                    mount=match.mount,
+                    key=match.key,
+                    encoding=match.encoding,
                 )
+                for match in values.find(part.text)
+            ]
+            # An exact mounted value says more than a pattern over the same characters.
+            findings += [
+                Finding(hit.start, hit.end, *where, rule=hit.rule)
+                for hit in self._patterns.scan(part.text)
+                if not any(hit.start < f.end and f.start < hit.end for f in exact)
+            ]
+            findings += exact
         return findings
 
 

@@ -8,12 +8,15 @@ object, in server memory; results name the folder and key, never the value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick_rs
 
 from .value_forms import Encoding, value_forms
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,13 @@ class ValueIndex:
         """Non-overlapping leftmost-longest occurrences of any form, in text order."""
         if self._automaton is None or not text:
             return []
-        return [
-            ValueMatch(start, end, *self._owners[pattern])
-            for pattern, start, end in self._automaton.find_matches_as_indexes(text)
-        ]
+        try:
+            found = self._automaton.find_matches_as_indexes(text)
+        except UnicodeEncodeError:
+            # Lone surrogates (a JavaScript string cut inside a pair) cannot cross into Rust;
+            # no value contains one, and U+FFFD keeps every index where it was.
+            found = self._automaton.find_matches_as_indexes(_LONE_SURROGATE.sub("\ufffd", text))
+        return [ValueMatch(start, end, *self._owners[pattern]) for pattern, start, end in found]
 
 
 def _indexed_length(value: bytes) -> int:

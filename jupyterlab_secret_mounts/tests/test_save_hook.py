@@ -99,6 +99,20 @@ class TestBlock:
         assert report["blocked"] is True
         assert {(f["cell"], f.get("output")) for f in report["findings"]} == {(2, 0), (4, None)}
 
+    async def test_credential_patterns_block_too_unless_suppressed(
+        self, jp_fetch: Any, jp_root_dir: Path
+    ) -> None:
+        key_id = "AKIA" + "Z3MFQH2KX7PLW4TQ"  # split so this file holds no credential-like literal
+        leaky = notebook(code("import boto3"), code(f"aws_access_key_id = '{key_id}'"))
+        status, message, _ = await error_of(save(jp_fetch, "aws.ipynb", leaky))
+        assert status == 403
+        assert "cell 2 (aws-access-key-id)" in message and key_id not in message
+        assert not (jp_root_dir / "aws.ipynb").exists()
+
+        leaky["cells"][1]["source"] += "  # pragma: allowlist secret"
+        await save(jp_fetch, "aws.ipynb", leaky)  # suppressed on its line: saved
+        assert (jp_root_dir / "aws.ipynb").exists()
+
     async def test_clean_notebooks_save(self, jp_fetch: Any, jp_root_dir: Path) -> None:
         await save(jp_fetch, "ok.ipynb", notebook(code("print('hello')", stream("hello\n"))))
         saved = nbformat.read(jp_root_dir / "ok.ipynb", as_version=4)

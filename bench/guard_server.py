@@ -1,0 +1,281 @@
+"""Server side of the notebook guard: exact-value leak checks and the pre-save scan, timed.
+
+    .venv/bin/python bench/guard_server.py [--secrets 40] [--repeat 5]
+
+Workloads: the texts of a ~5 MB notebook (code, tables, logs, tracebacks; a few mounted values
+planted) and of a 500-cell notebook of small cells. Measured in one run, side by side:
+
+- `POST /secret-mounts/check` end to end against a real `jupyter server` (HTTP, JSON, the mounts'
+  ETag check and the match), median of --repeat;
+- the matching core (`ValueIndex`, one Aho-Corasick automaton) against two peers finding the same
+  forms: a `str.find` loop per form and one compiled regex alternation;
+- the pre-save scan (patterns + values) against detect-secrets (PyPI) on the same texts, if
+  installed.
+
+No value is printed. Timings are wall-clock on this machine; ratios matter more than seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import string
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jupyterlab_secret_mounts import demo
+from jupyterlab_secret_mounts.kubelet import write_atomic
+from jupyterlab_secret_mounts.notebook_texts import NotebookText
+from jupyterlab_secret_mounts.patterns import PatternScanner, load_rules
+from jupyterlab_secret_mounts.value_forms import value_forms
+from jupyterlab_secret_mounts.value_index import SecretValue, ValueIndex
+
+MIN_LENGTH = 6
+WORDS = "import pandas numpy df plot value result print self return model data train loss".split()
+
+
+def make_secrets(root: Path, extra: int) -> list[SecretValue]:
+    """The demo folders plus `extra` random keys, as a workspace with many Secrets has."""
+    demo.create(str(root))
+    rng = random.Random(7)  # noqa: S311 - reproducible filler, not a secret
+    for folder in range(max(extra // 4, 1)):
+        files = {f"key-{k}": secrets.token_urlsafe(rng.randint(12, 48)).encode() for k in range(4)}
+        write_atomic(str(root / f"team-{folder}"), files)
+    found: list[SecretValue] = []
+    for folder in sorted(root.iterdir()):
+        data = folder / "..data"
+        for path in sorted(p for p in data.rglob("*") if p.is_file()):
+            found.append(SecretValue(str(folder), str(path.relative_to(data)), path.read_bytes()))
+    return found
+
+
+def filler(rng: random.Random, size: int) -> str:
+    """Notebook-shaped text: code lines, numeric tables, log lines, some unicode."""
+    lines: list[str] = []
+    total = 0
+    while total < size:
+        kind = rng.random()
+        if kind < 0.4:
+            call = f"{rng.choice(WORDS)}({rng.randint(0, 999)}, '{rng.choice(WORDS)}')"
+            line = f"{rng.choice(WORDS)} = {call}"
+        elif kind < 0.7:
+            line = "  ".join(f"{rng.random():.6f}" for _ in range(8))
+        elif kind < 0.9:
+            token = "".join(rng.choices(string.ascii_letters + string.digits, k=24))
+            line = f"INFO step {rng.randint(0, 10**6)} id={token} loss={rng.random():.4f}"
+        else:
+            line = f"# résumé naïve 😀 {rng.choice(WORDS)} ü"
+        lines.append(line)
+        total += len(line) + 1
+    return "\n".join(lines)
+
+
+def workloads(values: list[SecretValue]) -> dict[str, list[str]]:
+    rng = random.Random(11)  # noqa: S311 - reproducible filler, not a secret
+    texts = [v.value.decode() for v in values[:3] if not v.key.endswith(".jks")]
+    big = [filler(rng, 16_000) for _ in range(320)]  # ~5 MB in 320 cells' sources and outputs
+    small = [filler(rng, 200) for _ in range(500)]
+    for i, value in enumerate(texts):  # a few real leaks, like a printed password
+        big[i * 97] += f"\nprint('{value}')"
+        small[i * 131] += f"\npw = '{value}'"
+    return {"5 MB notebook": big, "500 small cells": small}
+
+
+def median_seconds(run: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# --- peers for the matching core -------------------------------------------------------------
+
+
+def all_forms(values: list[SecretValue]) -> list[str]:
+    forms: set[str] = set()
+    for value in values:
+        if len(value.value.strip()) >= MIN_LENGTH:
+            forms.update(value_forms(value.value))
+    return sorted(forms, key=len, reverse=True)
+
+
+def naive_find(forms: list[str], texts: list[str]) -> int:
+    hits = 0
+    for text in texts:
+        for form in forms:
+            at = text.find(form)
+            while at != -1:
+                hits += 1
+                at = text.find(form, at + 1)
+    return hits
+
+
+def regex_alternation(pattern: re.Pattern[str], texts: list[str]) -> int:
+    return sum(1 for text in texts for _ in pattern.finditer(text))
+
+
+def detect_secrets_scan(texts: list[str]) -> int | None:
+    try:
+        from detect_secrets.core.scan import scan_line  # noqa: PLC0415
+        from detect_secrets.settings import default_settings  # noqa: PLC0415
+    except ImportError:
+        return None
+    found = 0
+    with default_settings():
+        for text in texts:
+            for line in text.splitlines():
+                found += sum(1 for _ in scan_line(line))
+    return found
+
+
+# --- a real server ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """`jupyter server` on a random port with the extension and `roots` set; stopped by pid."""
+
+    def __init__(self, roots: Path, workdir: Path) -> None:
+        self.port = free_port()
+        self.token = secrets.token_hex(16)
+        self.log = open(workdir / "server.log", "wb")  # noqa: SIM115
+        config = workdir / "jupyter_server_config.json"
+        config.write_text(
+            json.dumps(
+                {
+                    "ServerApp": {
+                        "jpserver_extensions": {"jupyterlab_secret_mounts": True},
+                        "root_dir": str(workdir),
+                        "port": self.port,
+                        "ip": "127.0.0.1",
+                        "open_browser": False,
+                        "allow_root": True,
+                    },
+                    "IdentityProvider": {"token": self.token},
+                    "SecretMounts": {
+                        "roots": [str(roots)],
+                        "discover_mountinfo": False,
+                        "show_service_account": False,
+                    },
+                }
+            )
+        )
+        command = [sys.executable, "-m", "jupyter_server", f"--config={config}"]
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                self.request("GET", "/secret-mounts/version")
+                return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        tail = (workdir / "server.log").read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"jupyter server did not start:\n{tail}")
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> bytes:
+        request = urllib.request.Request(  # noqa: S310 - our own localhost server
+            f"http://127.0.0.1:{self.port}{path}",
+            data=body,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+            return bytes(response.read())
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--secrets", type=int, default=40, help="extra random keys to mount")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="guard-bench-"))
+    try:
+        root = workdir / "secrets"
+        values = make_secrets(root, args.secrets)
+        index = ValueIndex(values, MIN_LENGTH)
+        forms = all_forms(values)
+        alternation = re.compile("|".join(map(re.escape, forms)))
+        patterns = PatternScanner(load_rules())
+        print(
+            f"{len(values)} mounted keys, {len(forms)} searched forms ({index.indexed_keys} keys)"
+        )
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus\n")
+
+        server = Server(root, workdir)
+        try:
+            for name, texts in workloads(values).items():
+                size = sum(len(t.encode()) for t in texts) / 1e6
+                body = json.dumps(
+                    {"texts": [{"id": str(i), "text": t} for i, t in enumerate(texts)]}
+                ).encode()
+                found = len(
+                    json.loads(server.request("POST", "/secret-mounts/check", body))["matches"]
+                )
+                http = median_seconds(
+                    lambda body=body: server.request("POST", "/secret-mounts/check", body),
+                    args.repeat,
+                )
+                ours = median_seconds(lambda t=texts: [index.find(x) for x in t], args.repeat)
+                naive = median_seconds(lambda t=texts: naive_find(forms, t), args.repeat)
+                regex = median_seconds(lambda t=texts: regex_alternation(alternation, t), 1)
+                hook_texts = [NotebookText(i, None, t) for i, t in enumerate(texts)]
+                scan = median_seconds(
+                    lambda h=hook_texts: [(patterns.scan(x.text), index.find(x.text)) for x in h],
+                    max(1, args.repeat // 2),
+                )
+                start = time.perf_counter()
+                peer_found = detect_secrets_scan(texts)
+                detect = time.perf_counter() - start
+                print(f"== {name}: {len(texts)} texts, {size:.2f} MB, {found} matches")
+                print(f"  POST /secret-mounts/check (HTTP, end to end) {http * 1000:9.1f} ms")
+                print(f"  value match, Aho-Corasick (ours)             {ours * 1000:9.1f} ms")
+                print(f"  value match, str.find per form  (peer)       {naive * 1000:9.1f} ms"
+                      f"  ours is {naive / ours:5.1f}x faster")  # fmt: skip
+                print(f"  value match, regex alternation  (peer)       {regex * 1000:9.1f} ms"
+                      f"  ours is {regex / ours:5.1f}x faster")  # fmt: skip
+                print(f"  pre-save scan: patterns + values (ours)      {scan * 1000:9.1f} ms"
+                      f"  {size / scan:6.1f} MB/s")  # fmt: skip
+                if peer_found is None:
+                    print("  detect-secrets: not installed (pip install detect-secrets)")
+                else:
+                    print(f"  detect-secrets scan_line (peer, patterns)    {detect * 1000:9.1f} ms"
+                          f"  ours is {detect / scan:5.1f}x faster")  # fmt: skip
+                print()
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The Python pattern scanner finds exactly what the TypeScript engine finds.
+
+Both engines scan the labelled corpus (`../shared/corpus/dev.jsonl` beside the checkout) plus
+variants with astral characters, CRLF line ends and suppression comments; the test compares the
+set of (sample, rule, start, end) findings. The TypeScript engine is compiled from `src/scanner`
+with the checkout's `tsc` into a temporary folder and run with `node`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_secret_mounts.patterns import PatternScanner, load_rules
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus" / "dev.jsonl"
+TSC = REPO / "node_modules" / ".bin" / "tsc"
+SCANNER = REPO / "src" / "scanner" / "index.ts"
+
+NODE_SCAN = """
+const { scanText } = require(process.argv[1]);
+const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const out = texts.map(text => scanText(text).map(f => [f.ruleId, f.start, f.end]));
+process.stdout.write(JSON.stringify(out));
+"""
+
+Finding = tuple[int, str, int, int]
+
+
+def corpus_texts() -> list[str]:
+    texts = [json.loads(line)["text"] for line in CORPUS.read_text("utf-8").splitlines() if line]
+    variants = []
+    for i, text in enumerate(texts):
+        if i % 3 == 0:
+            variants.append(f"# ünïcode 😀 𝄞 before\n{text}  # 🔑")
+        elif i % 3 == 1:
+            variants.append(text.replace("\n", "\r\n") + "\r\n")
+        else:
+            variants.append(f"{text}  # pragma: allowlist secret")
+    return texts + variants
+
+
+def typescript_findings(texts: list[str], workdir: Path) -> set[Finding]:
+    out = workdir / "scanner"
+    subprocess.run(
+        [
+            str(TSC), "--outDir", str(out), "--rootDir", str(SCANNER.parent),
+            "--module", "commonjs", "--target", "es2020", "--moduleResolution", "node",
+            "--resolveJsonModule", "--esModuleInterop", "--skipLibCheck", "--types", "node",
+            str(SCANNER),
+        ],
+        check=True,
+        cwd=REPO,
+        capture_output=True,
+    )  # fmt: skip
+    result = subprocess.run(
+        ["node", "-e", NODE_SCAN, str(out / "index.js")],
+        input=json.dumps(texts).encode(),
+        check=True,
+        capture_output=True,
+    )
+    per_text = json.loads(result.stdout)
+    return {(i, rule, start, end) for i, found in enumerate(per_text) for rule, start, end in found}
+
+
+def python_findings(texts: list[str]) -> set[Finding]:
+    scanner = PatternScanner(load_rules())
+    return {(i, f.rule, f.start, f.end) for i, text in enumerate(texts) for f in scanner.scan(text)}
+
+
+@pytest.mark.skipif(not CORPUS.is_file(), reason=f"corpus not found at {CORPUS}")
+@pytest.mark.skipif(not SCANNER.is_file(), reason="the TypeScript engine is not in this checkout")
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+@pytest.mark.skipif(not TSC.is_file(), reason="run `npm ci` first (needs node_modules/.bin/tsc)")
+def test_python_and_typescript_engines_agree(tmp_path: Path) -> None:
+    texts = corpus_texts()
+    expected = typescript_findings(texts, tmp_path)
+    found = python_findings(texts)
+    assert len(expected) > 100  # the corpus really exercises the rules
+    only_ts = sorted(expected - found)[:10]
+    only_py = sorted(found - expected)[:10]
+    assert found == expected, f"only TypeScript: {only_ts}; only Python: {only_py}"
