@@ -9,6 +9,7 @@ import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import kubelet, mountinfo
 from .config import SERVICE_ACCOUNT_DIR, SecretMounts
@@ -29,7 +30,7 @@ class Discovery:
     mounts: list[SecretMount] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def etag(self) -> str:
         """Changes whenever a folder, key (inode, size, times, mode) or `..data` target does."""
         stamp = repr(([m.stamp() for m in self.mounts], self.warnings)).encode()
