@@ -65,7 +65,11 @@ function optionName(argument: string): string {
  * `parseArgs` with messages that name the offending option but never quote
  * an argument: a value may have been typed where it does not belong.
  */
-export function parseCommandLine<T extends Options>(argv: string[], options: T) {
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+>;
+
+export function parseCommandLine<T extends Options>(argv: string[], options: T): Parsed<T> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {

@@ -219,3 +219,14 @@ export function captureIO(stdin: (Buffer | string)[] = []) {
     stderr: () => err.join('')
   };
 }
+
+/** Run a command as the CLI would, capturing its output. */
+export async function runCommand(
+  command: { run: (argv: string[], io: ReturnType<typeof captureIO>['io']) => Promise<number> },
+  args: string[],
+  stdin: (Buffer | string)[] = []
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const capture = captureIO(stdin);
+  const code = await command.run(args, capture.io);
+  return { code, stdout: capture.stdout(), stderr: capture.stderr() };
+}

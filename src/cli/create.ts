@@ -1,0 +1,159 @@
+/**
+ * `jupyterlab-secret-mounts create NAME`: create or update a Secret from
+ * files, folders or standard input, labelled so the Kubeflow Notebooks 2.0
+ * workspace UI offers it. Values never come from the command line and are
+ * never printed: output names keys and sizes only.
+ */
+import { KubeError } from '../kube/errors';
+import { assertSecretName } from '../kube/mount-plan';
+import { readSecretData, parseFileSource, parseStdinSource, type ByteSource, type SecretSource } from '../kube/secret-data';
+import { CAN_MOUNT, CAN_UPDATE, createOrUpdateSecret, secretManifest } from '../kube/secret-write';
+import { openSession } from '../kube/session';
+import {
+  CLUSTER_OPTIONS,
+  CLUSTER_USAGE,
+  EXIT_OK,
+  UsageError,
+  clusterOptions,
+  guard,
+  parseCommandLine,
+  type ICommandIO,
+  type IKubeCommand
+} from './kube-command';
+
+const OPTIONS = {
+  ...CLUSTER_OPTIONS,
+  'from-file': { type: 'string', multiple: true },
+  'from-stdin': { type: 'string' },
+  type: { type: 'string' },
+  label: { type: 'string', multiple: true },
+  overwrite: { type: 'boolean' },
+  'dry-run': { type: 'boolean' }
+} as const;
+
+const USAGE = `Usage: jupyterlab-secret-mounts create NAME [options]
+
+Create the Secret NAME, or replace its values if it exists, labelled
+${CAN_MOUNT}=true and ${CAN_UPDATE}=true so that the
+Kubeflow workspace UI offers it. Values are read from files or standard input,
+never from the command line, and are never printed.
+
+Options:
+  --from-file [KEY=]PATH   a file (key: its name, or KEY), or a folder (one key
+                           per regular file in it); repeatable
+  --from-stdin KEY         read the value of KEY from standard input, byte for
+                           byte (use printf '%s' to avoid a trailing newline);
+                           on a terminal it is read without echo
+  --type TYPE              Secret type (default Opaque)
+  --label KEY=VALUE        an extra label; repeatable
+  --overwrite              replace a Secret that is not labelled ${CAN_UPDATE}
+  --dry-run                check the values and show what would be sent (keys
+                           and sizes only), without contacting the cluster
+
+There is no --from-literal: a value on the command line ends up in shell
+history and process listings.
+
+${CLUSTER_USAGE}
+`;
+
+function parseLabels(labels: string[] | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const label of labels ?? []) {
+    const match = /^([A-Za-z0-9][-A-Za-z0-9_./]*)=([-A-Za-z0-9_.]*)$/.exec(label);
+    if (!match) {
+      throw new UsageError('--label takes KEY=VALUE with a valid label key and value.');
+    }
+    result[match[1]] = match[2];
+  }
+  return result;
+}
+
+/** Read one line from a terminal without echoing it. */
+async function readHiddenLine(io: ICommandIO, key: string): Promise<Buffer> {
+  const input = process.stdin;
+  io.stderr(`Value for ${key} (not shown; press Enter to finish): `);
+  input.setRawMode(true);
+  input.resume();
+  const bytes: number[] = [];
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        for (const byte of chunk) {
+          if (byte === 0x0d || byte === 0x0a) {
+            input.off('data', onData);
+            resolve(Buffer.from(bytes));
+            return;
+          }
+          if (byte === 0x03 || byte === 0x04) {
+            input.off('data', onData);
+            reject(new KubeError('Cancelled; nothing was created.'));
+            return;
+          }
+          if (byte === 0x7f || byte === 0x08) {
+            bytes.pop();
+          } else {
+            bytes.push(byte);
+          }
+        }
+      };
+      input.on('data', onData);
+    });
+  } finally {
+    input.setRawMode(false);
+    input.pause();
+    io.stderr('\n');
+  }
+}
+
+async function run(argv: string[], io: ICommandIO): Promise<number> {
+  return guard(io, async () => {
+    const { values, positionals } = parseCommandLine(argv, OPTIONS);
+    if (values.help) {
+      io.stdout(USAGE);
+      return EXIT_OK;
+    }
+    if (positionals.length !== 1) {
+      throw new UsageError('create takes one Secret name and reads values with --from-file or --from-stdin; see --help.');
+    }
+    const name = positionals[0];
+    assertSecretName(name);
+    const sources: SecretSource[] = (values['from-file'] ?? []).map(parseFileSource);
+    if (values['from-stdin'] !== undefined) {
+      sources.push(parseStdinSource(values['from-stdin']));
+    }
+    const labels = parseLabels(values.label);
+    const type = values.type ?? 'Opaque';
+
+    const stdinKey = values['from-stdin'];
+    const stdin: ByteSource =
+      stdinKey !== undefined && io.stdin.isTTY && io.stdin === process.stdin
+        ? (async function* () {
+            yield await readHiddenLine(io, stdinKey);
+          })()
+        : io.stdin;
+    const data = await readSecretData(sources, stdin, message => io.stderr(`note: ${message}\n`));
+    const keys = [...data.entries()].map(([key, value]) => `${key} (${value.length} bytes)`).join(', ');
+
+    if (values['dry-run']) {
+      const namespace = values.namespace ?? '(the context namespace)';
+      io.stdout(
+        `Would create or update Secret ${name} of type ${type} in ${namespace} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}.\n`
+      );
+      return EXIT_OK;
+    }
+    const session = openSession(clusterOptions(values));
+    const manifest = secretManifest({ name, namespace: session.namespace, type, data, labels });
+    const outcome = await createOrUpdateSecret(session, manifest, values.overwrite ?? false);
+    io.stdout(
+      `${outcome === 'created' ? 'Created' : 'Updated'} Secret ${session.namespace}/${name} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}. Labelled ${CAN_MOUNT}=true and ${CAN_UPDATE}=true.\n`
+    );
+    return EXIT_OK;
+  });
+}
+
+export const createCommand: IKubeCommand = {
+  name: 'create',
+  summary: 'create or update a Secret from files or stdin, labelled for the workspace UI',
+  usage: USAGE,
+  run
+};
