@@ -68,8 +68,9 @@ class MountsHandler(SecretMountsHandler):
 class RevealHandler(SecretMountsHandler):
     # Seeing a value is as powerful as running `cat` in a kernel, so it takes the
     # `execute` permission: a read-only collaborator may list keys but not reveal them.
+    # (jupyter_server only types the bare `@authorized`, hence the ignore.)
     @web.authenticated
-    @authorized("execute")
+    @authorized("execute")  # type: ignore[untyped-decorator]
     async def post(self) -> None:
         """Body `{path, key}` (a folder's path and key name as listed) -> `{value, hideAfterSeconds,
         encoding}`; only when the admin set `c.SecretMounts.allow_reveal = True`."""
