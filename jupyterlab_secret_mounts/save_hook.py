@@ -86,8 +86,10 @@ class SaveGuard:
         blocked = policy == "block" and bool(findings)
         message = describe(findings, blocked)
         self._store.record(SaveReport(path, policy, blocked, message, tuple(findings), now()))
-        if findings:
-            self._log.warning("secret-mounts: %s: %s", path, message)
+        if findings:  # places and key names only, like the message
+            (self._log.warning if blocked else self._log.info)(
+                "secret-mounts: %s: %s", path, message
+            )
         if blocked:
             raise HTTPError(403, message, reason="Save blocked by the secret-mounts policy")
 

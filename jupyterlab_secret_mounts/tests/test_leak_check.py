@@ -189,3 +189,14 @@ async def test_requests_without_a_token_are_refused(jp_fetch: Any) -> None:
         jp_fetch("secret-mounts", "check", method="POST", body=body, headers={"Authorization": ""})
     )
     assert status == 403
+
+
+async def test_lone_surrogates_from_javascript_do_not_break_the_check(
+    jp_fetch: Any, secrets_tree: SecretsTree
+) -> None:
+    # A JavaScript string may hold half a surrogate pair (e.g. text cut by an editor).
+    password = secrets_tree.values["db-creds/password"].decode()
+    text = f"\ud83d x = '{password}'"
+    matches = await check(jp_fetch, {"half": text})
+    start = text.index(password)  # a lone surrogate is one unit in both languages
+    assert [(m["start"], m["end"]) for m in matches] == [(start, start + len(password))]
