@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import re
@@ -33,17 +34,21 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jupyterlab_secret_mounts import demo
+from jupyterlab_secret_mounts.findings import FindingsStore
 from jupyterlab_secret_mounts.kubelet import write_atomic
 from jupyterlab_secret_mounts.notebook_texts import NotebookText
 from jupyterlab_secret_mounts.patterns import PatternScanner, load_rules
+from jupyterlab_secret_mounts.save_hook import SaveGuard
 from jupyterlab_secret_mounts.value_forms import value_forms
 from jupyterlab_secret_mounts.value_index import SecretValue, ValueIndex
 
 MIN_LENGTH = 6
+LOG = logging.getLogger("guard-bench")
 WORDS = "import pandas numpy df plot value result print self return model data train loss".split()
 
 
@@ -51,9 +56,9 @@ def make_secrets(root: Path, extra: int) -> list[SecretValue]:
     """The demo folders plus `extra` random keys, as a workspace with many Secrets has."""
     demo.create(str(root))
     rng = random.Random(7)  # noqa: S311 - reproducible filler, not a secret
-    for folder in range(max(extra // 4, 1)):
+    for team in range(max(extra // 4, 1)):
         files = {f"key-{k}": secrets.token_urlsafe(rng.randint(12, 48)).encode() for k in range(4)}
-        write_atomic(str(root / f"team-{folder}"), files)
+        write_atomic(str(root / f"team-{team}"), files)
     found: list[SecretValue] = []
     for folder in sorted(root.iterdir()):
         data = folder / "..data"
@@ -212,6 +217,71 @@ class Server:
         self.log.close()
 
 
+@dataclass
+class Contenders:
+    server: Server
+    index: ValueIndex
+    forms: list[str]
+    alternation: re.Pattern[str]
+    guard: SaveGuard
+
+
+def report(name: str, texts: list[str], who: Contenders, repeat: int) -> None:
+    """Time one workload with every contender and print the figures and ratios."""
+    server, index, forms, alternation, guard = (
+        who.server,
+        who.index,
+        who.forms,
+        who.alternation,
+        who.guard,
+    )
+    size = sum(len(t.encode()) for t in texts) / 1e6
+    body = json.dumps({"texts": [{"id": str(i), "text": t} for i, t in enumerate(texts)]}).encode()
+    parts = [NotebookText(i, None, t) for i, t in enumerate(texts)]
+
+    def post() -> bytes:
+        return server.request("POST", "/secret-mounts/check", body)
+
+    def ours() -> list[list[Any]]:
+        return [index.find(text) for text in texts]
+
+    def naive() -> int:
+        return naive_find(forms, texts)
+
+    def regex() -> int:
+        return regex_alternation(alternation, texts)
+
+    def hook_scan() -> list[Any]:
+        return guard.scan(parts)
+
+    matches = len(json.loads(post())["matches"])
+    findings = len(hook_scan())
+    t_http = median_seconds(post, repeat)
+    t_ours = median_seconds(ours, repeat)
+    t_naive = median_seconds(naive, repeat)
+    t_regex = median_seconds(regex, 1)
+    t_scan = median_seconds(hook_scan, max(1, repeat // 2))
+    start = time.perf_counter()
+    peer_found = detect_secrets_scan(texts)
+    t_detect = time.perf_counter() - start
+
+    print(f"== {name}: {len(texts)} texts, {size:.2f} MB; {matches} value matches")
+    print(f"  POST /secret-mounts/check (HTTP, end to end) {t_http * 1000:9.1f} ms")
+    print(f"  value match, Aho-Corasick (ours)             {t_ours * 1000:9.1f} ms")
+    print(f"  value match, str.find per form (peer)        {t_naive * 1000:9.1f} ms"
+          f"  ours is {t_naive / t_ours:6.1f}x faster")  # fmt: skip
+    print(f"  value match, regex alternation (peer)        {t_regex * 1000:9.1f} ms"
+          f"  ours is {t_regex / t_ours:6.1f}x faster")  # fmt: skip
+    print(f"  pre-save scan, patterns + values (ours)      {t_scan * 1000:9.1f} ms"
+          f"  {size / t_scan:6.1f} MB/s, {findings} findings")  # fmt: skip
+    if peer_found is None:
+        print("  detect-secrets: not installed (pip install detect-secrets)")
+    else:
+        print(f"  detect-secrets scan_line (peer, patterns)    {t_detect * 1000:9.1f} ms"
+              f"  ours is {t_detect / t_scan:6.1f}x faster, {peer_found} findings")  # fmt: skip
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--secrets", type=int, default=40, help="extra random keys to mount")
@@ -231,46 +301,12 @@ def main() -> None:
         )
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus\n")
 
+        guard = SaveGuard(lambda: "warn", lambda: index, patterns, FindingsStore(), LOG)
         server = Server(root, workdir)
         try:
             for name, texts in workloads(values).items():
-                size = sum(len(t.encode()) for t in texts) / 1e6
-                body = json.dumps(
-                    {"texts": [{"id": str(i), "text": t} for i, t in enumerate(texts)]}
-                ).encode()
-                found = len(
-                    json.loads(server.request("POST", "/secret-mounts/check", body))["matches"]
-                )
-                http = median_seconds(
-                    lambda body=body: server.request("POST", "/secret-mounts/check", body),
-                    args.repeat,
-                )
-                ours = median_seconds(lambda t=texts: [index.find(x) for x in t], args.repeat)
-                naive = median_seconds(lambda t=texts: naive_find(forms, t), args.repeat)
-                regex = median_seconds(lambda t=texts: regex_alternation(alternation, t), 1)
-                hook_texts = [NotebookText(i, None, t) for i, t in enumerate(texts)]
-                scan = median_seconds(
-                    lambda h=hook_texts: [(patterns.scan(x.text), index.find(x.text)) for x in h],
-                    max(1, args.repeat // 2),
-                )
-                start = time.perf_counter()
-                peer_found = detect_secrets_scan(texts)
-                detect = time.perf_counter() - start
-                print(f"== {name}: {len(texts)} texts, {size:.2f} MB, {found} matches")
-                print(f"  POST /secret-mounts/check (HTTP, end to end) {http * 1000:9.1f} ms")
-                print(f"  value match, Aho-Corasick (ours)             {ours * 1000:9.1f} ms")
-                print(f"  value match, str.find per form  (peer)       {naive * 1000:9.1f} ms"
-                      f"  ours is {naive / ours:5.1f}x faster")  # fmt: skip
-                print(f"  value match, regex alternation  (peer)       {regex * 1000:9.1f} ms"
-                      f"  ours is {regex / ours:5.1f}x faster")  # fmt: skip
-                print(f"  pre-save scan: patterns + values (ours)      {scan * 1000:9.1f} ms"
-                      f"  {size / scan:6.1f} MB/s")  # fmt: skip
-                if peer_found is None:
-                    print("  detect-secrets: not installed (pip install detect-secrets)")
-                else:
-                    print(f"  detect-secrets scan_line (peer, patterns)    {detect * 1000:9.1f} ms"
-                          f"  ours is {detect / scan:5.1f}x faster")  # fmt: skip
-                print()
+                who = Contenders(server, index, forms, alternation, guard)
+                report(name, texts, who, args.repeat)
         finally:
             server.stop()
     finally:

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from array import array
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -49,7 +46,6 @@ EMPTY_RULE_SET: dict[str, Any] = {
 
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}
 _ASTRAL_OR_SURROGATE = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _BACKREFERENCE = re.compile(r"\\[1-9]")
 
 Test = Callable[[str], bool]
@@ -122,10 +118,12 @@ def utf16_units(text: str) -> str:
     """`text` with each astral character split into its two surrogates (JavaScript's view)."""
     if text.isascii() or not _ASTRAL_OR_SURROGATE.search(text):
         return text
-    units = array("H", text.encode("utf-16-le", "surrogatepass"))
-    if sys.byteorder == "big":
-        units.byteswap()
-    return array("I", units).tobytes().decode(f"utf-32-{sys.byteorder[0]}e", "surrogatepass")
+    # UTF-16-LE code units widened to UTF-32-LE code points, one to one (slicing runs in C).
+    narrow = text.encode("utf-16-le", "surrogatepass")
+    wide = bytearray(2 * len(narrow))
+    wide[0::4] = narrow[0::2]
+    wide[1::4] = narrow[1::2]
+    return wide.decode("utf-32-le", "surrogatepass")
 
 
 class PatternScanner:
@@ -153,7 +151,7 @@ class PatternScanner:
             [i for i, rule in enumerate(rule_set["rules"]) if keyword in rule["keywords"]]
             for keyword in keywords
         ]
-        self._keywords = ahocorasick_rs.AhoCorasick(keywords)
+        self._keywords = ahocorasick_rs.BytesAhoCorasick([k.encode("ascii") for k in keywords])
         placeholder = _any_of(rule_set["placeholders"], "")
         words = {word.lower() for word in rule_set.get("placeholderWords", [])}
         self._placeholder: Test = lambda value: (
@@ -184,18 +182,26 @@ class PatternScanner:
 
     def _keyword_lines(self, units: str) -> dict[int, list[int]]:
         """For each rule with a keyword in the text, the sorted starts of those lines."""
-        lowered = units.lower() if units.isascii() else units.translate(_ASCII_LOWER)
-        if not lowered.isascii():
-            # Keywords are ASCII; surrogates cannot cross into Rust. Same length, same lines.
-            lowered = re.sub(r"[^\x00-\x7f]", "\x00", lowered)
-        newlines = [m.start() for m in re.finditer("\n", units)]
-        found: dict[int, set[int]] = {}
-        for keyword, start, _ in self._keywords.find_matches_as_indexes(lowered, overlapping=True):
-            line = bisect_right(newlines, start - 1)
-            line_start = newlines[line - 1] + 1 if line else 0
+        # One byte per unit, ASCII lowercased at C speed; keywords are ASCII, so whatever else
+        # becomes "?" or stays Latin-1 cannot take part in a keyword, as in the TS automaton.
+        haystack = units.encode("latin-1", "replace").lower()
+        hits = sorted(
+            (start, keyword)
+            for keyword, start, _ in self._keywords.find_matches_as_indexes(
+                haystack, overlapping=True
+            )
+        )
+        found: dict[int, list[int]] = {}
+        line_start, next_newline = 0, haystack.find(b"\n")
+        for start, keyword in hits:
+            while 0 <= next_newline < start:
+                line_start = next_newline + 1
+                next_newline = haystack.find(b"\n", line_start)
             for rule in self._keyword_rules[keyword]:
-                found.setdefault(rule, set()).add(line_start)
-        return {rule: sorted(starts) for rule, starts in sorted(found.items())}
+                starts = found.setdefault(rule, [])
+                if not starts or starts[-1] != line_start:
+                    starts.append(line_start)
+        return dict(sorted(found.items()))
 
     def _match(self, rule: _Rule, window: str, offset: int, out: list[_Candidate]) -> None:
         for match in rule.regex.finditer(window):
