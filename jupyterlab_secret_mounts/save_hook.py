@@ -17,7 +17,7 @@ value) and the save goes through, as jupyter_server does for failing hooks.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,10 +35,19 @@ TEXT_FILE = -1
 MAX_PLACES_NAMED = 8
 
 
-class PatternScanner(Protocol):
-    """The credential-pattern engine (patterns.py): findings in UTF-16 code units already."""
+class PatternHit(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def rule(self) -> str: ...
 
-    def scan(self, text: str) -> Iterable[Any]: ...
+
+class PatternScanner(Protocol):
+    """The credential-pattern engine (patterns.py): offsets in UTF-16 code units already."""
+
+    def scan(self, text: str) -> Sequence[PatternHit]: ...
 
 
 @dataclass(frozen=True)
