@@ -15,7 +15,7 @@ from . import kubelet, mountinfo
 from .config import SERVICE_ACCOUNT_DIR, SecretMounts
 from .model import SecretMount
 from .safe_fs import describe_error, open_dir
-from .scan import Candidate, FactsCache, ScanOptions, scan_mount
+from .scan import Candidate, ScanCache, ScanOptions, scan_mount
 
 # kubelet backs secret and projected volumes with tmpfs. Looking only at tmpfs mounts skips
 # configMaps (on disk, not credentials) and never touches a network filesystem that could hang.
@@ -47,7 +47,7 @@ class Discovery:
 
 def discover(
     settings: SecretMounts,
-    cache: FactsCache,
+    cache: ScanCache,
     mount_table: list[mountinfo.MountEntry] | None = None,
     service_account_dir: str = SERVICE_ACCOUNT_DIR,
 ) -> Discovery:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Generic, NamedTuple, TypeVar
 
 from . import kubelet, values
 from .model import SecretKey, SecretMount
@@ -35,25 +36,39 @@ class ScanOptions:
     is_pinned: Callable[[str], bool] = lambda path: False
 
 
-@dataclass
-class FactsCache:
-    """Facts about values already read, keyed by where they came from and the file's stamp.
+V = TypeVar("V")
 
-    kubelet versions are immutable folders with unique names, so a key including the
-    version name can never serve stale facts; plain files are keyed by inode, size and
-    nanosecond times.
+
+class BoundedCache(Generic[V]):
+    """A dict that starts over when full: it refills on the next scan (simpler than LRU)."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._items: dict[Hashable, V] = {}
+
+    def get(self, key: Hashable) -> V | None:
+        return self._items.get(key)
+
+    def put(self, key: Hashable, item: V) -> None:
+        if len(self._items) >= self._limit:
+            self._items.clear()
+        self._items[key] = item
+
+
+@dataclass
+class ScanCache:
+    """What earlier scans learnt, so that polling re-reads nothing that did not change.
+
+    A kubelet version folder is never modified once `..data` points to it (kubelet writes a
+    new one instead), and its name is never reused: facts keyed by version name can never
+    be stale, and a version's keys can be reused while `..data` points to the same,
+    unchanged version folder. Plain files are keyed by inode, size and nanosecond times.
     """
 
-    limit: int = 100_000
-    _facts: dict[tuple[object, ...], values.ValueFacts] = field(default_factory=dict)
-
-    def get(self, key: tuple[object, ...]) -> values.ValueFacts | None:
-        return self._facts.get(key)
-
-    def put(self, key: tuple[object, ...], facts: values.ValueFacts) -> None:
-        if len(self._facts) >= self.limit:
-            self._facts.clear()  # refills on the next scan; simpler than LRU bookkeeping
-        self._facts[key] = facts
+    facts: BoundedCache[values.ValueFacts] = field(default_factory=lambda: BoundedCache(100_000))
+    volumes: BoundedCache[tuple[str, tuple[SecretKey, ...]]] = field(  # version, its keys
+        default_factory=lambda: BoundedCache(10_000)
+    )
 
 
 @dataclass
@@ -63,7 +78,7 @@ class ScanResult:
     nested: list[Candidate] = field(default_factory=list)
 
 
-def scan_mount(candidate: Candidate, options: ScanOptions, cache: FactsCache) -> ScanResult:
+def scan_mount(candidate: Candidate, options: ScanOptions, cache: ScanCache) -> ScanResult:
     """Describe the folder; problems become `error` fields, never exceptions."""
     name = os.path.basename(candidate.path.rstrip("/")) or candidate.path
     mount = SecretMount(
@@ -84,8 +99,7 @@ def scan_mount(candidate: Candidate, options: ScanOptions, cache: FactsCache) ->
             mount.error = "folder was replaced while being read; refresh"
             return ScanResult(mount)
         if kubelet.has_data_link(fd):
-            _read_kubelet_volume(fd, mount, options, cache)
-            return ScanResult(mount)
+            return ScanResult(_read_kubelet_volume(fd, mount, options, cache))
         nested = _read_plain_folder(fd, mount, candidate, options, cache)
         mount.updated = max([info.st_mtime, *(k.mtime for k in mount.keys)])
         if not mount.keys and nested:
@@ -99,39 +113,75 @@ def scan_mount(candidate: Candidate, options: ScanOptions, cache: FactsCache) ->
 
 
 def _read_kubelet_volume(
-    fd: int, mount: SecretMount, options: ScanOptions, cache: FactsCache
-) -> None:
+    fd: int, mount: SecretMount, options: ScanOptions, cache: ScanCache
+) -> SecretMount:
     mount.kind = "kubernetes"
     # An atomic-writer folder is only visible when the whole volume is mounted (a subPath
     # of one key shows a plain file), and its writer swaps `..data` in place, so it follows
     # updates -- unless mountinfo shows this folder bind-mounted from inside one timestamped
     # version (a subPath of a nested folder), which pins it.
     mount.rotates = not options.is_pinned(mount.path)
-
-    def read(version_fd: int, version: str) -> tuple[str, list[SecretKey]]:
-        items = list(walk(version_fd, max_items=MAX_KEYS + 1))
-        keys = [
-            _describe(version_fd, mount, item, scope=version, options=options, cache=cache)
-            for item in items
-        ]
-        return version, keys
-
     try:
-        mount.version, mount.keys = kubelet.read_consistent(fd, read)
-    except (kubelet.LayoutError, kubelet.KeptChanging) as error:
-        mount.error = error.strerror
-        return
-    except OSError as error:
-        mount.error = f"folder not readable: {describe_error(error)}"
-        return
-    mount.keys.extend(_unmanaged_entries(fd, mount))
+        stamp = _version_stamp(fd, mount)
+    except OSError:
+        stamp = None  # the full read below reports what is wrong
+    cached = cache.volumes.get(stamp) if stamp else None
+    if cached is not None:
+        mount.version, keys = cached
+    else:
+
+        def read(version_fd: int, version: str) -> tuple[str, tuple[SecretKey, ...]]:
+            items = list(walk(version_fd, max_items=MAX_KEYS + 1))
+            return version, tuple(
+                _describe(version_fd, mount, item, scope=version, options=options, cache=cache)
+                for item in items
+            )
+
+        try:
+            mount.version, keys = kubelet.read_consistent(fd, read)
+        except (kubelet.LayoutError, kubelet.KeptChanging) as error:
+            mount.error = error.strerror
+            return mount
+        except OSError as error:
+            mount.error = f"folder not readable: {describe_error(error)}"
+            return mount
+        if stamp and stamp.target == mount.version:
+            cache.volumes.put(stamp, (mount.version, keys))
+    # Entries beside kubelet's are looked at every time (one listing, no reads).
+    mount.keys = [*keys, *_unmanaged_entries(fd, mount.path, keys)]
     _limit_and_filter(mount, options)
     mount.updated = os.stat(kubelet.DATA_LINK, dir_fd=fd, follow_symlinks=False).st_mtime
+    return mount
 
 
-def _unmanaged_entries(fd: int, mount: SecretMount) -> list[SecretKey]:
+class VersionStamp(NamedTuple):
+    """Identifies the version `..data` points to now: its name is never reused, and kubelet
+    never edits a published version (the folder's times catch anyone else who does)."""
+
+    mount_path: str
+    mount_identity: tuple[int, int]
+    target: str
+    inode: int
+    mtime_ns: int
+    ctime_ns: int
+
+
+def _version_stamp(fd: int, mount: SecretMount) -> VersionStamp:
+    target = kubelet.data_target(fd)
+    version = os.stat(target, dir_fd=fd, follow_symlinks=False)
+    return VersionStamp(
+        mount.path,
+        mount.identity,
+        target,
+        version.st_ino,
+        version.st_mtime_ns,
+        version.st_ctime_ns,
+    )
+
+
+def _unmanaged_entries(fd: int, mount_path: str, keys: tuple[SecretKey, ...]) -> list[SecretKey]:
     """Top-level entries kubelet did not make: shown, never read (they could point anywhere)."""
-    managed = {key.name.split("/")[0] for key in mount.keys}
+    managed = {key.name.split("/")[0] for key in keys}
     extra: list[SecretKey] = []
     with os.scandir(fd) as listing:
         for entry in sorted(listing, key=lambda e: e.name):
@@ -147,7 +197,7 @@ def _unmanaged_entries(fd: int, mount: SecretMount) -> list[SecretKey]:
             extra.append(
                 SecretKey(
                     name=entry.name,
-                    path=os.path.join(mount.path, entry.name),
+                    path=os.path.join(mount_path, entry.name),
                     error="not part of the Kubernetes volume; not read",
                 )
             )
@@ -159,7 +209,7 @@ def _read_plain_folder(
     mount: SecretMount,
     candidate: Candidate,
     options: ScanOptions,
-    cache: FactsCache,
+    cache: ScanCache,
 ) -> list[Candidate]:
     nested: list[Candidate] = []
     real_path = os.path.realpath(candidate.path)
@@ -215,7 +265,7 @@ def _describe(
     *,
     scope: str,
     options: ScanOptions,
-    cache: FactsCache,
+    cache: ScanCache,
 ) -> SecretKey:
     read_parts = item.target_parts if isinstance(item, _LinkedItem) else item.parts
     path = os.path.join(mount.path, *item.parts)
@@ -239,14 +289,14 @@ def _describe(
         key.error = f"larger than {options.max_value_bytes} bytes; not read"
         return key
     cache_key = (scope, read_parts, key.stamp)
-    facts = cache.get(cache_key)
+    facts = cache.facts.get(cache_key)
     if facts is None:
         try:
             facts = values.facts(read_beneath(dir_fd, read_parts, options.max_value_bytes))
         except OSError as error:
             key.error = describe_error(error)
             return key
-        cache.put(cache_key, facts)
+        cache.facts.put(cache_key, facts)
     key.binary, key.json, key.fingerprint = facts.binary, facts.json, facts.fingerprint
     return key
 

@@ -10,7 +10,7 @@ from .config import SERVICE_ACCOUNT_DIR, SecretMounts
 from .discovery import Discovery, discover
 from .model import SecretKey, SecretMount
 from .safe_fs import describe_error, open_dir, read_beneath
-from .scan import FactsCache
+from .scan import ScanCache
 
 
 class KeyNotFound(LookupError):
@@ -33,12 +33,12 @@ class SecretMountsService:
         self.settings = settings
         self._read_mount_table = read_mount_table
         self._service_account_dir = service_account_dir
-        self._facts = FactsCache()
+        self._cache = ScanCache()
 
     def discover(self) -> Discovery:
         """Every allowed secret folder with key metadata (blocking; run it off the event loop)."""
         return discover(
-            self.settings, self._facts, self._read_mount_table(), self._service_account_dir
+            self.settings, self._cache, self._read_mount_table(), self._service_account_dir
         )
 
     def find_key(self, mount_path: str, key_name: str) -> tuple[SecretMount, SecretKey]:

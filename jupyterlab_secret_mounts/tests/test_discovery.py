@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from jupyterlab_secret_mounts import scan, values
+from jupyterlab_secret_mounts import safe_fs, scan, values
 from jupyterlab_secret_mounts.config import SecretMounts
 from jupyterlab_secret_mounts.discovery import Discovery
 from jupyterlab_secret_mounts.kubelet import write_atomic
@@ -419,3 +419,36 @@ def test_modes_are_octal_strings(tmp_path: Path) -> None:
     keys = keys_by_name(discover([tmp_path / "r"]).mounts[0])
     assert (keys["a"].mode, keys["b"].mode) == ("0644", "0400")
     assert stat.S_IMODE(os.stat(keys["b"].path).st_mode) == 0o400
+
+
+def test_unchanged_volumes_are_not_walked_again(
+    secrets_tree: SecretsTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = service_for([secrets_tree.root])
+    first = service.discover()
+    walked: list[int] = []
+    real_walk = safe_fs.walk
+
+    def counting_walk(*args: Any, **kwargs: Any) -> Any:
+        walked.append(1)
+        return real_walk(*args, **kwargs)
+
+    monkeypatch.setattr(scan, "walk", counting_walk)
+    again = service.discover()
+    assert len(walked) == 1  # only the plain folder; the four kubelet volumes came from cache
+    assert again.etag == first.etag
+    assert [m.to_json() for m in again.mounts] == [m.to_json() for m in first.mounts]
+
+
+def test_volume_cache_sees_new_entries(secrets_tree: SecretsTree) -> None:
+    service = service_for([secrets_tree.root])
+    service.discover()
+    db = secrets_tree.root / "db-creds"
+    os.symlink("/etc/hostname", db / "planted")  # the mount folder changes
+    keys = keys_by_name(mounts_by_name(service.discover())["db-creds"])
+    assert keys["planted"].error == "not part of the Kubernetes volume; not read"
+    version = db / os.readlink(db / "..data")
+    (version / "extra").write_bytes(b"x")  # the version folder changes (kubelet never does)
+    later = version.stat().st_mtime_ns + 10**9  # as if a tick passed, whatever the clock
+    os.utime(version, ns=(later, later))
+    assert "extra" in keys_by_name(mounts_by_name(service.discover())["db-creds"])
