@@ -212,6 +212,7 @@ test.describe('Secret Mounts panel', () => {
     );
 
     // One atomic `..data` swap with new values, as kubelet does it.
+    const rotatedAt = Date.now();
     execFileSync(python(), [
       '-m',
       'jupyterlab_secret_mounts.demo',
@@ -221,6 +222,11 @@ test.describe('Secret Mounts panel', () => {
 
     await expect(row).not.toHaveAttribute('data-fingerprint', before!, {
       timeout: 15000
+    });
+    // Reported, not asserted (no wall-clock asserts): the target is under 2 s with 1 s polling.
+    test.info().annotations.push({
+      type: 'rotation shown after (ms)',
+      description: String(Date.now() - rotatedAt)
     });
     await expect(folder(panel, 'db-creds')).not.toHaveAttribute(
       'data-updated',
