@@ -4,7 +4,12 @@
  * report only ever held names, labels, modes and where things are mounted.
  */
 import { createHash } from 'node:crypto';
-import { AUDIT_RULES, type IFinding, type Level, type RuleId } from '../kube/audit';
+import {
+  AUDIT_RULES,
+  type IFinding,
+  type Level,
+  type RuleId
+} from '../kube/audit';
 import type { IAuditReport } from '../kube/audit-gather';
 import type { ISecretUse } from '../kube/pod-secrets';
 
@@ -40,7 +45,9 @@ function scopeText(report: IAuditReport): string {
   if (report.scope === 'all') {
     return 'all namespaces';
   }
-  return report.scope.length === 1 ? `namespace ${report.scope[0]}` : `namespaces ${report.scope.join(', ')}`;
+  return report.scope.length === 1
+    ? `namespace ${report.scope[0]}`
+    : `namespaces ${report.scope.join(', ')}`;
 }
 
 export function formatText(report: IAuditReport): string {
@@ -50,7 +57,10 @@ export function formatText(report: IAuditReport): string {
   );
   lines.push('');
   if (report.secrets.length > 0) {
-    const width = Math.min(48, Math.max(6, ...report.secrets.map(s => `${s.namespace}/${s.name}`.length)));
+    const width = Math.min(
+      48,
+      Math.max(6, ...report.secrets.map(s => `${s.namespace}/${s.name}`.length))
+    );
     lines.push(`${'SECRET'.padEnd(width)}  USED BY`);
     for (const secret of report.secrets) {
       const uses = [
@@ -65,7 +75,9 @@ export function formatText(report: IAuditReport): string {
       if (uses.length === 0) {
         lines.push(`${name}  -`);
       }
-      uses.forEach((use, index) => lines.push(`${index === 0 ? name : ' '.repeat(width)}  ${use}`));
+      uses.forEach((use, index) =>
+        lines.push(`${index === 0 ? name : ' '.repeat(width)}  ${use}`)
+      );
     }
     lines.push('');
   }
@@ -76,7 +88,9 @@ export function formatText(report: IAuditReport): string {
       : `Findings: ${tally.error} error, ${tally.warning} warning, ${tally.note} note.`
   );
   for (const finding of report.findings) {
-    lines.push(`${finding.level.padEnd(7)}  ${finding.rule.padEnd(30)}  ${finding.message}`);
+    lines.push(
+      `${finding.level.padEnd(7)}  ${finding.rule.padEnd(30)}  ${finding.message}`
+    );
   }
   const rules = [...new Set(report.findings.map(finding => finding.rule))];
   if (rules.length > 0) {
@@ -111,7 +125,9 @@ export function formatJson(report: IAuditReport): string {
 }
 
 function fullyQualifiedName(finding: IFinding): string {
-  return [finding.namespace, finding.pod ?? finding.secret, finding.container].filter(Boolean).join('/');
+  return [finding.namespace, finding.pod ?? finding.secret, finding.container]
+    .filter(Boolean)
+    .join('/');
 }
 
 /** SARIF 2.1.0: one run, rules from AUDIT_RULES, logical (not file) locations. */
@@ -147,7 +163,9 @@ export function formatSarif(report: IAuditReport): string {
     // Stable across runs so dashboards can track a finding.
     partialFingerprints: {
       'auditFinding/v1': createHash('sha256')
-        .update(`${finding.rule}|${fullyQualifiedName(finding)}|${finding.secret ?? ''}|${finding.message}`)
+        .update(
+          `${finding.rule}|${fullyQualifiedName(finding)}|${finding.secret ?? ''}|${finding.message}`
+        )
         .digest('hex')
     }
   }));
@@ -159,12 +177,17 @@ export function formatSarif(report: IAuditReport): string {
         tool: {
           driver: {
             name: 'jupyterlab-secret-mounts',
-            informationUri: 'https://github.com/jupyterlab-secret-mounts/jupyterlab-secret-mounts',
+            informationUri:
+              'https://github.com/jupyterlab-secret-mounts/jupyterlab-secret-mounts',
             rules
           }
         },
         results,
-        properties: { server: report.server, scope: report.scope, skipped: report.skipped }
+        properties: {
+          server: report.server,
+          scope: report.scope,
+          skipped: report.skipped
+        }
       }
     ]
   };
@@ -172,5 +195,9 @@ export function formatSarif(report: IAuditReport): string {
 }
 
 export function formatAudit(report: IAuditReport, format: AuditFormat): string {
-  return format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report) : formatText(report);
+  return format === 'json'
+    ? formatJson(report)
+    : format === 'sarif'
+      ? formatSarif(report)
+      : formatText(report);
 }

@@ -88,7 +88,10 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
     if (values['all-namespaces'] && values.namespace !== undefined) {
       throw new UsageError('Give either -n NAMESPACE or -A, not both.');
     }
-    const session = openSession({ ...clusterOptions(values), allNamespaces: values['all-namespaces'] });
+    const session = openSession({
+      ...clusterOptions(values),
+      allNamespaces: values['all-namespaces']
+    });
     const report = await gatherAudit(session, {
       allPods: values['all-pods'],
       workspaceLabels: values['workspace-label'],
@@ -99,13 +102,18 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
       return EXIT_OK;
     }
     const threshold = LEVEL_RANK[failOn as Level];
-    return report.findings.some(finding => LEVEL_RANK[finding.level] <= threshold) ? EXIT_FINDINGS : EXIT_OK;
+    return report.findings.some(
+      finding => LEVEL_RANK[finding.level] <= threshold
+    )
+      ? EXIT_FINDINGS
+      : EXIT_OK;
   });
 }
 
 export const auditCommand: IKubeCommand = {
   name: 'audit',
-  summary: 'list Secrets by metadata only, where workspaces mount them, and risky uses',
+  summary:
+    'list Secrets by metadata only, where workspaces mount them, and risky uses',
   usage: USAGE,
   run
 };

@@ -6,8 +6,19 @@
  */
 import { KubeError } from '../kube/errors';
 import { assertSecretName } from '../kube/mount-plan';
-import { readSecretData, parseFileSource, parseStdinSource, type ByteSource, type SecretSource } from '../kube/secret-data';
-import { CAN_MOUNT, CAN_UPDATE, createOrUpdateSecret, secretManifest } from '../kube/secret-write';
+import {
+  readSecretData,
+  parseFileSource,
+  parseStdinSource,
+  type ByteSource,
+  type SecretSource
+} from '../kube/secret-data';
+import {
+  CAN_MOUNT,
+  CAN_UPDATE,
+  createOrUpdateSecret,
+  secretManifest
+} from '../kube/secret-write';
 import { openSession } from '../kube/session';
 import {
   CLUSTER_OPTIONS,
@@ -59,9 +70,13 @@ ${CLUSTER_USAGE}
 function parseLabels(labels: string[] | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const label of labels ?? []) {
-    const match = /^([A-Za-z0-9][-A-Za-z0-9_./]*)=([-A-Za-z0-9_.]*)$/.exec(label);
+    const match = /^([A-Za-z0-9][-A-Za-z0-9_./]*)=([-A-Za-z0-9_.]*)$/.exec(
+      label
+    );
     if (!match) {
-      throw new UsageError('--label takes KEY=VALUE with a valid label key and value.');
+      throw new UsageError(
+        '--label takes KEY=VALUE with a valid label key and value.'
+      );
     }
     result[match[1]] = match[2];
   }
@@ -113,11 +128,15 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
       return EXIT_OK;
     }
     if (positionals.length !== 1) {
-      throw new UsageError('create takes one Secret name and reads values with --from-file or --from-stdin; see --help.');
+      throw new UsageError(
+        'create takes one Secret name and reads values with --from-file or --from-stdin; see --help.'
+      );
     }
     const name = positionals[0];
     assertSecretName(name);
-    const sources: SecretSource[] = (values['from-file'] ?? []).map(parseFileSource);
+    const sources: SecretSource[] = (values['from-file'] ?? []).map(
+      parseFileSource
+    );
     if (values['from-stdin'] !== undefined) {
       sources.push(parseStdinSource(values['from-stdin']));
     }
@@ -131,8 +150,12 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
             yield await readHiddenLine(io, stdinKey);
           })()
         : io.stdin;
-    const data = await readSecretData(sources, stdin, message => io.stderr(`note: ${message}\n`));
-    const keys = [...data.entries()].map(([key, value]) => `${key} (${value.length} bytes)`).join(', ');
+    const data = await readSecretData(sources, stdin, message =>
+      io.stderr(`note: ${message}\n`)
+    );
+    const keys = [...data.entries()]
+      .map(([key, value]) => `${key} (${value.length} bytes)`)
+      .join(', ');
 
     if (values['dry-run']) {
       const namespace = values.namespace ?? '(the context namespace)';
@@ -142,8 +165,18 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
       return EXIT_OK;
     }
     const session = openSession(clusterOptions(values));
-    const manifest = secretManifest({ name, namespace: session.namespace, type, data, labels });
-    const outcome = await createOrUpdateSecret(session, manifest, values.overwrite ?? false);
+    const manifest = secretManifest({
+      name,
+      namespace: session.namespace,
+      type,
+      data,
+      labels
+    });
+    const outcome = await createOrUpdateSecret(
+      session,
+      manifest,
+      values.overwrite ?? false
+    );
     io.stdout(
       `${outcome === 'created' ? 'Created' : 'Updated'} Secret ${session.namespace}/${name} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}. Labelled ${CAN_MOUNT}=true and ${CAN_UPDATE}=true.\n`
     );
@@ -153,7 +186,8 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
 
 export const createCommand: IKubeCommand = {
   name: 'create',
-  summary: 'create or update a Secret from files or stdin, labelled for the workspace UI',
+  summary:
+    'create or update a Secret from files or stdin, labelled for the workspace UI',
   usage: USAGE,
   run
 };

@@ -66,30 +66,59 @@ function optionName(argument: string): string {
  * an argument: a value may have been typed where it does not belong.
  */
 type Parsed<T extends Options> = ReturnType<
-  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+  typeof parseArgs<{
+    args: string[];
+    options: T;
+    allowPositionals: true;
+    strict: true;
+  }>
 >;
 
-export function parseCommandLine<T extends Options>(argv: string[], options: T): Parsed<T> {
+export function parseCommandLine<T extends Options>(
+  argv: string[],
+  options: T
+): Parsed<T> {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options,
+      allowPositionals: true,
+      strict: true
+    });
   } catch (error) {
     const code = (error as { code?: string }).code;
     const known = new Set(
-      Object.entries(options).flatMap(([long, spec]) => [`--${long}`, ...(spec.short ? [`-${spec.short}`] : [])])
+      Object.entries(options).flatMap(([long, spec]) => [
+        `--${long}`,
+        ...(spec.short ? [`-${spec.short}`] : [])
+      ])
     );
-    const unknown = argv.find(argument => argument.startsWith('-') && argument !== '-' && argument !== '--' && !known.has(optionName(argument)) && !/^-[A-Za-z]{2,}$/.test(argument));
+    const unknown = argv.find(
+      argument =>
+        argument.startsWith('-') &&
+        argument !== '-' &&
+        argument !== '--' &&
+        !known.has(optionName(argument)) &&
+        !/^-[A-Za-z]{2,}$/.test(argument)
+    );
     if (unknown !== undefined && optionName(unknown) === '--from-literal') {
       throw new UsageError(
         '--from-literal is not supported: a value on the command line ends up in shell history and process listings. Use --from-file KEY=PATH or --from-stdin KEY.'
       );
     }
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
-      throw new UsageError(`Unknown option ${optionName(unknown)}; see --help.`);
+      throw new UsageError(
+        `Unknown option ${optionName(unknown)}; see --help.`
+      );
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      throw new UsageError('An option is missing its value, or a flag was given a value; see --help.');
+      throw new UsageError(
+        'An option is missing its value, or a flag was given a value; see --help.'
+      );
     }
-    throw new UsageError('The command line could not be understood; see --help.');
+    throw new UsageError(
+      'The command line could not be understood; see --help.'
+    );
   }
 }
 
@@ -104,7 +133,9 @@ export function clusterOptions(values: {
   if (values['request-timeout'] !== undefined) {
     const seconds = Number(values['request-timeout']);
     if (!Number.isFinite(seconds) || seconds <= 0) {
-      throw new UsageError('--request-timeout takes a positive number of seconds.');
+      throw new UsageError(
+        '--request-timeout takes a positive number of seconds.'
+      );
     }
     requestTimeoutMs = seconds * 1000;
   }
@@ -120,7 +151,10 @@ export function clusterOptions(values: {
  * Run a command body; report any failure as one line on stderr (no stack
  * trace) and return the exit code.
  */
-export async function guard(io: ICommandIO, body: () => Promise<number>): Promise<number> {
+export async function guard(
+  io: ICommandIO,
+  body: () => Promise<number>
+): Promise<number> {
   try {
     return await body();
   } catch (error) {
@@ -129,7 +163,9 @@ export async function guard(io: ICommandIO, body: () => Promise<number>): Promis
     } else {
       // Unexpected: say what kind of error, not its text (it could quote data).
       const name = error instanceof Error ? error.name : typeof error;
-      io.stderr(`error: unexpected ${name}; nothing more is shown so that no secret value is printed.\n`);
+      io.stderr(
+        `error: unexpected ${name}; nothing more is shown so that no secret value is printed.\n`
+      );
     }
     return EXIT_ERROR;
   }

@@ -7,8 +7,18 @@
 import { promises as fs } from 'node:fs';
 import { setHeaderOptions } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
-import { KubeError, httpStatusOf, toKubeError, type IKubeAction } from '../kube/errors';
-import { listCustomObjects, PODDEFAULTS, WORKSPACEKINDS, WORKSPACES } from '../kube/list';
+import {
+  KubeError,
+  httpStatusOf,
+  toKubeError,
+  type IKubeAction
+} from '../kube/errors';
+import {
+  listCustomObjects,
+  PODDEFAULTS,
+  WORKSPACEKINDS,
+  WORKSPACES
+} from '../kube/list';
 import {
   DEFAULT_MODE,
   assertNoCollision,
@@ -90,11 +100,18 @@ ${CLUSTER_USAGE}
 type Target = 'poddefault' | 'workspace' | 'kubespawner';
 
 function render(object: unknown, format: string): string {
-  return format === 'json' ? `${JSON.stringify(object, null, 2)}\n` : yaml.dump(object, { noRefs: true, lineWidth: -1 });
+  return format === 'json'
+    ? `${JSON.stringify(object, null, 2)}\n`
+    : yaml.dump(object, { noRefs: true, lineWidth: -1 });
 }
 
 /** Note on stderr whether the Secret exists and is offered by the Kubeflow 2.0 UI. Never fetches values. */
-async function checkSecret(session: IKubeSession, spec: IMountSpec, io: ICommandIO, wantLabel: boolean): Promise<void> {
+async function checkSecret(
+  session: IKubeSession,
+  spec: IMountSpec,
+  io: ICommandIO,
+  wantLabel: boolean
+): Promise<void> {
   try {
     const found = await session.core.readNamespacedSecret(
       { namespace: spec.namespace, name: spec.secretName },
@@ -112,7 +129,13 @@ async function checkSecret(session: IKubeSession, spec: IMountSpec, io: ICommand
         `note: Secret ${spec.secretName} does not exist in namespace ${spec.namespace} yet; workspaces that mount it will not start until it does.\n`
       );
     } else if (status !== 403) {
-      throw toKubeError(error, { verb: 'get', resource: 'secrets', name: spec.secretName, namespace: spec.namespace, server: session.server });
+      throw toKubeError(error, {
+        verb: 'get',
+        resource: 'secrets',
+        name: spec.secretName,
+        namespace: spec.namespace,
+        server: session.server
+      });
     }
   }
 }
@@ -124,15 +147,27 @@ async function mountWithPodDefault(
   format: string,
   io: ICommandIO
 ): Promise<number> {
-  const podDefault = podDefaultFor(spec, { name: values.name, label: values.label });
-  const existing = await listCustomObjects(session, PODDEFAULTS, spec.namespace);
-  const same = existing.find(object => object.metadata?.name === podDefault.metadata.name);
+  const podDefault = podDefaultFor(spec, {
+    name: values.name,
+    label: values.label
+  });
+  const existing = await listCustomObjects(
+    session,
+    PODDEFAULTS,
+    spec.namespace
+  );
+  const same = existing.find(
+    object => object.metadata?.name === podDefault.metadata.name
+  );
   if (same) {
     throw new KubeError(
       `A PodDefault named ${podDefault.metadata.name} already exists in namespace ${spec.namespace}; choose another with --name.`
     );
   }
-  assertNoCollision(spec.mountPath, podDefaultMounts(existing as Parameters<typeof podDefaultMounts>[0]));
+  assertNoCollision(
+    spec.mountPath,
+    podDefaultMounts(existing as Parameters<typeof podDefaultMounts>[0])
+  );
   await checkSecret(session, spec, io, false);
   if (!values.apply) {
     io.stdout(render(podDefault, format));
@@ -147,7 +182,11 @@ async function mountWithPodDefault(
     server: session.server
   };
   try {
-    await session.custom.createNamespacedCustomObject({ ...PODDEFAULTS, namespace: spec.namespace, body: podDefault });
+    await session.custom.createNamespacedCustomObject({
+      ...PODDEFAULTS,
+      namespace: spec.namespace,
+      body: podDefault
+    });
   } catch (error) {
     throw toKubeError(error, action);
   }
@@ -157,23 +196,38 @@ async function mountWithPodDefault(
   return EXIT_OK;
 }
 
-async function homeMountPath(session: IKubeSession, workspace: IWorkspaceLike, io: ICommandIO): Promise<string | undefined> {
+async function homeMountPath(
+  session: IKubeSession,
+  workspace: IWorkspaceLike,
+  io: ICommandIO
+): Promise<string | undefined> {
   const kind = workspace.spec?.kind;
   if (!kind) {
     return undefined;
   }
   try {
-    const object = (await session.custom.getClusterCustomObject({ ...WORKSPACEKINDS, name: kind })) as {
+    const object = (await session.custom.getClusterCustomObject({
+      ...WORKSPACEKINDS,
+      name: kind
+    })) as {
       spec?: { podTemplate?: { volumeMounts?: { home?: string } } };
     };
     return object.spec?.podTemplate?.volumeMounts?.home;
   } catch (error) {
     const status = httpStatusOf(error);
     if (status === 403 || status === 404) {
-      io.stderr(`note: WorkspaceKind ${kind} could not be read, so the home folder's mount path was not checked.\n`);
+      io.stderr(
+        `note: WorkspaceKind ${kind} could not be read, so the home folder's mount path was not checked.\n`
+      );
       return undefined;
     }
-    throw toKubeError(error, { verb: 'get', resource: 'workspacekinds', group: WORKSPACEKINDS.group, name: kind, server: session.server });
+    throw toKubeError(error, {
+      verb: 'get',
+      resource: 'workspacekinds',
+      group: WORKSPACEKINDS.group,
+      name: kind,
+      server: session.server
+    });
   }
 }
 
@@ -195,18 +249,28 @@ async function mountInWorkspace(
   };
   let workspace: IWorkspaceLike;
   try {
-    workspace = (await session.custom.getNamespacedCustomObject({ ...WORKSPACES, namespace: spec.namespace, name })) as IWorkspaceLike;
+    workspace = (await session.custom.getNamespacedCustomObject({
+      ...WORKSPACES,
+      namespace: spec.namespace,
+      name
+    })) as IWorkspaceLike;
   } catch (error) {
     throw toKubeError(error, action);
   }
   const already = (workspace.spec?.podTemplate?.volumes?.secrets ?? []).find(
-    entry => entry.secretName === spec.secretName && entry.mountPath === spec.mountPath
+    entry =>
+      entry.secretName === spec.secretName && entry.mountPath === spec.mountPath
   );
   if (already) {
-    io.stderr(`Workspace ${name} already mounts Secret ${spec.secretName} at ${spec.mountPath}; nothing to do.\n`);
+    io.stderr(
+      `Workspace ${name} already mounts Secret ${spec.secretName} at ${spec.mountPath}; nothing to do.\n`
+    );
     return EXIT_OK;
   }
-  assertNoCollision(spec.mountPath, workspaceMounts(workspace, await homeMountPath(session, workspace, io)));
+  assertNoCollision(
+    spec.mountPath,
+    workspaceMounts(workspace, await homeMountPath(session, workspace, io))
+  );
   await checkSecret(session, spec, io, true);
   const patch = workspaceMergePatch(workspace, spec);
   if (!apply) {
@@ -248,7 +312,9 @@ async function readValues(file: string): Promise<Record<string, unknown>> {
     return values as Record<string, unknown>;
   } catch {
     // The parser's message quotes the file, and values files often hold tokens.
-    throw new KubeError(`The values file ${file} is not a YAML map of chart values.`);
+    throw new KubeError(
+      `The values file ${file} is not a YAML map of chart values.`
+    );
   }
 }
 
@@ -262,14 +328,20 @@ async function mountWithKubeSpawner(
   const values = valuesFile ? await readValues(valuesFile) : {};
   assertNoCollision(spec.mountPath, valuesMounts(values));
   const form: ValuesForm =
-    formOption === 'list' ? 'list' : formOption === 'map' || formOption === 'dict' ? 'dict' : (valuesForm(values) ?? 'dict');
+    formOption === 'list'
+      ? 'list'
+      : formOption === 'map' || formOption === 'dict'
+        ? 'dict'
+        : (valuesForm(values) ?? 'dict');
   io.stdout(render(jupyterhubValues(spec, form, values), format));
   io.stderr(
     form === 'dict'
       ? 'Apply with: helm upgrade RELEASE jupyterhub/jupyterhub --reuse-values -f THIS_FILE (the map form needs chart 4.3.0 or later; use --values-form list before that).\n'
       : 'Apply with: helm upgrade RELEASE jupyterhub/jupyterhub --reuse-values -f THIS_FILE (Helm replaces lists, so this list repeats your existing entries).\n'
   );
-  io.stderr(`The Secret must exist in the namespace of the user pods; it appears at ${spec.mountPath} when a server (re)starts.\n`);
+  io.stderr(
+    `The Secret must exist in the namespace of the user pods; it appears at ${spec.mountPath} when a server (re)starts.\n`
+  );
   return EXIT_OK;
 }
 
@@ -284,44 +356,80 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
       throw new UsageError('mount takes one Secret name; see --help.');
     }
     const target = values.target as Target | undefined;
-    if (!target || !['poddefault', 'workspace', 'kubespawner'].includes(target)) {
-      throw new UsageError('--target must be poddefault, workspace or kubespawner.');
+    if (
+      !target ||
+      !['poddefault', 'workspace', 'kubespawner'].includes(target)
+    ) {
+      throw new UsageError(
+        '--target must be poddefault, workspace or kubespawner.'
+      );
     }
     const secretName = positionals[0];
     assertSecretName(secretName);
-    const mountPath = normaliseMountPath(values['mount-path'] ?? defaultMountPath(secretName));
-    const mode = values.mode !== undefined ? parseMode(values.mode) : DEFAULT_MODE;
+    const mountPath = normaliseMountPath(
+      values['mount-path'] ?? defaultMountPath(secretName)
+    );
+    const mode =
+      values.mode !== undefined ? parseMode(values.mode) : DEFAULT_MODE;
     const format = values.output ?? (target === 'workspace' ? 'json' : 'yaml');
     if (!['yaml', 'json'].includes(format)) {
       throw new UsageError('--output must be yaml or json.');
     }
-    if (values['values-form'] !== undefined && !['map', 'dict', 'list'].includes(values['values-form'])) {
+    if (
+      values['values-form'] !== undefined &&
+      !['map', 'dict', 'list'].includes(values['values-form'])
+    ) {
       throw new UsageError('--values-form must be map or list.');
     }
 
     if (target === 'kubespawner') {
       if (values.apply) {
-        throw new UsageError('--apply is not available for kubespawner: apply the printed values with helm upgrade.');
+        throw new UsageError(
+          '--apply is not available for kubespawner: apply the printed values with helm upgrade.'
+        );
       }
-      const spec = { secretName, namespace: values.namespace ?? '', mountPath, mode };
-      return mountWithKubeSpawner(spec, values.values, values['values-form'], format, io);
+      const spec = {
+        secretName,
+        namespace: values.namespace ?? '',
+        mountPath,
+        mode
+      };
+      return mountWithKubeSpawner(
+        spec,
+        values.values,
+        values['values-form'],
+        format,
+        io
+      );
     }
     if (target === 'workspace' && !values.workspace) {
       throw new UsageError('--target workspace needs --workspace NAME.');
     }
     const session = openSession(clusterOptions(values));
-    const spec: IMountSpec = { secretName, namespace: session.namespace, mountPath, mode };
+    const spec: IMountSpec = {
+      secretName,
+      namespace: session.namespace,
+      mountPath,
+      mode
+    };
     if (target === 'poddefault') {
       return mountWithPodDefault(session, spec, values, format, io);
     }
-    return mountInWorkspace(session, spec, values.workspace!, values.apply, format, io);
+    return mountInWorkspace(
+      session,
+      spec,
+      values.workspace!,
+      values.apply,
+      format,
+      io
+    );
   });
 }
 
 export const mountCommand: IKubeCommand = {
   name: 'mount',
-  summary: 'make a Secret appear as a folder in workspaces (PodDefault, Workspace patch, z2jh values)',
+  summary:
+    'make a Secret appear as a folder in workspaces (PodDefault, Workspace patch, z2jh values)',
   usage: USAGE,
   run
 };
-

@@ -36,7 +36,11 @@ export interface IAuditReport extends IAuditResult {
 }
 
 /** Call `read`; on 403 or 404 note why and return undefined instead of failing. */
-async function optional<T>(read: () => Promise<T>, skipped: string[], what: string): Promise<T | undefined> {
+async function optional<T>(
+  read: () => Promise<T>,
+  skipped: string[],
+  what: string
+): Promise<T | undefined> {
   try {
     return await read();
   } catch (error) {
@@ -70,9 +74,17 @@ async function readScope(
   const secrets = await listSecretMetadata(session, namespace, pageSize);
   const pods = await listPods(session, namespace, pageSize);
   const podDefaults =
-    (await optional(() => listCustomObjects(session, PODDEFAULTS, namespace), skipped, `PodDefaults${where}`)) ?? [];
+    (await optional(
+      () => listCustomObjects(session, PODDEFAULTS, namespace),
+      skipped,
+      `PodDefaults${where}`
+    )) ?? [];
   const workspaces =
-    (await optional(() => listCustomObjects(session, WORKSPACES, namespace), skipped, `Workspaces${where}`)) ?? [];
+    (await optional(
+      () => listCustomObjects(session, WORKSPACES, namespace),
+      skipped,
+      `Workspaces${where}`
+    )) ?? [];
   return { secrets, pods, podDefaults, workspaces };
 }
 
@@ -80,9 +92,17 @@ async function readScope(
  * Audit one namespace, or all namespaces. For all namespaces, a caller who may
  * not list cluster-wide gets every namespace they may list instead.
  */
-export async function gatherAudit(session: IKubeSession, options: IAuditOptions = {}): Promise<IAuditReport> {
+export async function gatherAudit(
+  session: IKubeSession,
+  options: IAuditOptions = {}
+): Promise<IAuditReport> {
   const skipped: string[] = [];
-  const data: IScopeData = { secrets: [], pods: [], podDefaults: [], workspaces: [] };
+  const data: IScopeData = {
+    secrets: [],
+    pods: [],
+    podDefaults: [],
+    workspaces: []
+  };
   let scope: 'all' | string[];
   const merge = (part: IScopeData) => {
     data.secrets.push(...part.secrets);
@@ -93,7 +113,9 @@ export async function gatherAudit(session: IKubeSession, options: IAuditOptions 
 
   if (!session.allNamespaces) {
     scope = [session.namespace];
-    merge(await readScope(session, session.namespace, skipped, options.pageSize));
+    merge(
+      await readScope(session, session.namespace, skipped, options.pageSize)
+    );
   } else {
     try {
       merge(await readScope(session, undefined, skipped, options.pageSize));
@@ -123,7 +145,9 @@ export async function gatherAudit(session: IKubeSession, options: IAuditOptions 
           if (httpStatusOf(inner) !== 403) {
             throw inner;
           }
-          skipped.push(`Namespace ${namespace}: not allowed to list its Secrets or pods.`);
+          skipped.push(
+            `Namespace ${namespace}: not allowed to list its Secrets or pods.`
+          );
         }
       }
     }
@@ -142,5 +166,11 @@ export async function gatherAudit(session: IKubeSession, options: IAuditOptions 
     allPods: options.allPods,
     workspaceLabels: options.workspaceLabels
   });
-  return { ...result, server: session.server, context: session.context, scope, skipped };
+  return {
+    ...result,
+    server: session.server,
+    context: session.context,
+    scope,
+    skipped
+  };
 }

@@ -2,7 +2,11 @@
  * Audit analysis: which pods (and PodDefaults / Workspaces) use each Secret,
  * and what is risky about it. Pure: the command gathers the inputs.
  */
-import type { V1ClusterRoleBinding, V1Pod, V1RoleBinding } from '@kubernetes/client-node';
+import type {
+  V1ClusterRoleBinding,
+  V1Pod,
+  V1RoleBinding
+} from '@kubernetes/client-node';
 import type { ICustomObject, ISecretMetadata } from './list';
 import {
   secretUsesOfPod,
@@ -36,36 +40,31 @@ export const AUDIT_RULES: Record<RuleId, IRule> = {
     id: 'secret-in-env',
     level: 'warning',
     title: 'Secret exposed as environment variables',
-    help:
-      'Environment variables are inherited by every process, including notebook kernels and the shells they start; `env`, `os.environ` and crash reports print them, and printed values end up in saved notebook outputs. Mount the Secret as a folder and read the file instead.'
+    help: 'Environment variables are inherited by every process, including notebook kernels and the shells they start; `env`, `os.environ` and crash reports print them, and printed values end up in saved notebook outputs. Mount the Secret as a folder and read the file instead.'
   },
   'subpath-no-rotation': {
     id: 'subpath-no-rotation',
     level: 'warning',
     title: 'Secret mounted with subPath does not rotate',
-    help:
-      'The kubelet never updates a subPath mount after the container starts, so the file keeps the old value after the Secret is rotated, until the pod restarts. Mount the whole folder (optionally with items) instead.'
+    help: 'The kubelet never updates a subPath mount after the container starts, so the file keeps the old value after the Secret is rotated, until the pod restarts. Mount the whole folder (optionally with items) instead.'
   },
   'world-readable-mode': {
     id: 'world-readable-mode',
     level: 'note',
     title: 'Secret files readable by every user in the container',
-    help:
-      'The files are readable by any user ID in the container (mode o+r; 0644 is the Kubernetes default). Where the pod sets fsGroup, defaultMode 0440 keeps them readable to the notebook user only.'
+    help: 'The files are readable by any user ID in the container (mode o+r; 0644 is the Kubernetes default). Where the pod sets fsGroup, defaultMode 0440 keeps them readable to the notebook user only.'
   },
   'unneeded-service-account-token': {
     id: 'unneeded-service-account-token',
     level: 'warning',
     title: 'Workspace mounts an API token it does not need',
-    help:
-      'A workspace runs user code, and a mounted service-account token lets that code call the Kubernetes API (and is itself a credential people paste). Heuristic: the pod mounts an API token, and no RoleBinding or ClusterRoleBinding grants its service account (directly or through the system:serviceaccounts groups) anything beyond the default discovery roles; when bindings cannot be read, a pod running as the namespace\'s `default` service account is reported. Set automountServiceAccountToken: false on the pod or service account.'
+    help: "A workspace runs user code, and a mounted service-account token lets that code call the Kubernetes API (and is itself a credential people paste). Heuristic: the pod mounts an API token, and no RoleBinding or ClusterRoleBinding grants its service account (directly or through the system:serviceaccounts groups) anything beyond the default discovery roles; when bindings cannot be read, a pod running as the namespace's `default` service account is reported. Set automountServiceAccountToken: false on the pod or service account."
   },
   'secret-values-in-annotation': {
     id: 'secret-values-in-annotation',
     level: 'warning',
     title: 'Secret values copied into an annotation',
-    help:
-      'kubectl apply stored the Secret\'s values in the kubectl.kubernetes.io/last-applied-configuration annotation, so anyone (and any cache) that reads only metadata gets the values too. Re-create the Secret with kubectl create, server-side apply, or this tool\'s create command.'
+    help: "kubectl apply stored the Secret's values in the kubectl.kubernetes.io/last-applied-configuration annotation, so anyone (and any cache) that reads only metadata gets the values too. Re-create the Secret with kubectl create, server-side apply, or this tool's create command."
   },
   'secret-missing': {
     id: 'secret-missing',
@@ -77,8 +76,7 @@ export const AUDIT_RULES: Record<RuleId, IRule> = {
     id: 'secret-unused',
     level: 'note',
     title: 'Secret mounted nowhere',
-    help:
-      'No pod, PodDefault or Workspace in scope refers to this Secret. Secrets managed by Helm, cert-manager, service accounts or an owner object are not reported. Delete credentials nobody uses.'
+    help: 'No pod, PodDefault or Workspace in scope refers to this Secret. Secrets managed by Helm, cert-manager, service accounts or an owner object are not reported. Delete credentials nobody uses.'
   }
 };
 
@@ -128,10 +126,16 @@ export interface IAuditResult {
 }
 
 // Bound to system:authenticated in every cluster; they grant discovery only.
-const DISCOVERY_ROLES = new Set(['system:basic-user', 'system:discovery', 'system:public-info-viewer']);
+const DISCOVERY_ROLES = new Set([
+  'system:basic-user',
+  'system:discovery',
+  'system:public-info-viewer'
+]);
 
 /** Service accounts (`ns/name`) that some binding grants a non-default role. */
-function boundServiceAccounts(bindings: (V1RoleBinding | V1ClusterRoleBinding)[]): {
+function boundServiceAccounts(
+  bindings: (V1RoleBinding | V1ClusterRoleBinding)[]
+): {
   accounts: Set<string>;
   allAccounts: boolean;
   namespaces: Set<string>;
@@ -145,9 +149,14 @@ function boundServiceAccounts(bindings: (V1RoleBinding | V1ClusterRoleBinding)[]
     }
     for (const subject of binding.subjects ?? []) {
       if (subject.kind === 'ServiceAccount') {
-        accounts.add(`${subject.namespace ?? binding.metadata?.namespace ?? ''}/${subject.name}`);
+        accounts.add(
+          `${subject.namespace ?? binding.metadata?.namespace ?? ''}/${subject.name}`
+        );
       } else if (subject.kind === 'Group') {
-        if (subject.name === 'system:serviceaccounts' || subject.name === 'system:authenticated') {
+        if (
+          subject.name === 'system:serviceaccounts' ||
+          subject.name === 'system:authenticated'
+        ) {
           allAccounts = true;
         } else if (subject.name.startsWith('system:serviceaccounts:')) {
           namespaces.add(subject.name.slice('system:serviceaccounts:'.length));
@@ -161,15 +170,23 @@ function boundServiceAccounts(bindings: (V1RoleBinding | V1ClusterRoleBinding)[]
 interface IPodDefaultSpec {
   volumes?: { name?: string; secret?: { secretName?: string } }[];
   volumeMounts?: { name?: string; mountPath?: string }[];
-  env?: { name?: string; valueFrom?: { secretKeyRef?: { name?: string; key?: string } } }[];
+  env?: {
+    name?: string;
+    valueFrom?: { secretKeyRef?: { name?: string; key?: string } };
+  }[];
   envFrom?: { secretRef?: { name?: string }; prefix?: string }[];
 }
 
 interface IWorkspaceSpec {
-  podTemplate?: { volumes?: { secrets?: { secretName?: string; mountPath?: string }[] } };
+  podTemplate?: {
+    volumes?: { secrets?: { secretName?: string; mountPath?: string }[] };
+  };
 }
 
-function configuredUses(podDefaults: ICustomObject[], workspaces: ICustomObject[]): Map<string, IConfiguredUse[]> {
+function configuredUses(
+  podDefaults: ICustomObject[],
+  workspaces: ICustomObject[]
+): Map<string, IConfiguredUse[]> {
   const byKey = new Map<string, IConfiguredUse[]>();
   const add = (namespace: string, secretName: string, use: IConfiguredUse) => {
     const key = `${namespace}/${secretName}`;
@@ -182,19 +199,33 @@ function configuredUses(podDefaults: ICustomObject[], workspaces: ICustomObject[
     for (const volume of spec.volumes ?? []) {
       const secretName = volume.secret?.secretName;
       if (secretName) {
-        const mount = (spec.volumeMounts ?? []).find(m => m.name === volume.name);
-        add(namespace, secretName, { kind: 'poddefault', object: name, mountPath: mount?.mountPath });
+        const mount = (spec.volumeMounts ?? []).find(
+          m => m.name === volume.name
+        );
+        add(namespace, secretName, {
+          kind: 'poddefault',
+          object: name,
+          mountPath: mount?.mountPath
+        });
       }
     }
     for (const env of spec.env ?? []) {
       const ref = env.valueFrom?.secretKeyRef;
       if (ref?.name) {
-        add(namespace, ref.name, { kind: 'poddefault', object: name, envVar: env.name });
+        add(namespace, ref.name, {
+          kind: 'poddefault',
+          object: name,
+          envVar: env.name
+        });
       }
     }
     for (const source of spec.envFrom ?? []) {
       if (source.secretRef?.name) {
-        add(namespace, source.secretRef.name, { kind: 'poddefault', object: name, envVar: `${source.prefix ?? ''}*` });
+        add(namespace, source.secretRef.name, {
+          kind: 'poddefault',
+          object: name,
+          envVar: `${source.prefix ?? ''}*`
+        });
       }
     }
   }
@@ -220,7 +251,12 @@ function podLabel(use: ISecretUse): string {
 
 /** Findings about how one pod uses Secrets. */
 function useFindings(use: ISecretUse): IFinding[] {
-  const at = { namespace: use.namespace, secret: use.secretName, pod: use.pod, container: use.container };
+  const at = {
+    namespace: use.namespace,
+    secret: use.secretName,
+    pod: use.pod,
+    container: use.container
+  };
   switch (use.kind) {
     case 'env':
       return [
@@ -252,7 +288,9 @@ function useFindings(use: ISecretUse): IFinding[] {
           message: `Container ${use.container} of ${podLabel(use)} mounts Secret ${use.secretName} with subPath ${use.subPath} at ${use.mountPath}; that file will not follow updates of the Secret.`
         });
       }
-      const readable = (use.modes ?? []).filter(mode => (parseInt(mode, 8) & 0o004) !== 0);
+      const readable = (use.modes ?? []).filter(
+        mode => (parseInt(mode, 8) & 0o004) !== 0
+      );
       if (readable.length > 0) {
         findings.push({
           ...at,
@@ -271,15 +309,23 @@ function useFindings(use: ISecretUse): IFinding[] {
 /** Combine what was read from the cluster into per-Secret uses and findings. */
 export function analyseAudit(input: IAuditInput): IAuditResult {
   const labels = input.workspaceLabels ?? [];
-  const secretsByKey = new Map(input.secrets.map(secret => [`${secret.namespace}/${secret.name}`, secret]));
+  const secretsByKey = new Map(
+    input.secrets.map(secret => [`${secret.namespace}/${secret.name}`, secret])
+  );
   const tokenSecrets = new Set(
-    input.secrets.filter(secret => secret.managedBy === 'service-account').map(s => `${s.namespace}/${s.name}`)
+    input.secrets
+      .filter(secret => secret.managedBy === 'service-account')
+      .map(s => `${s.namespace}/${s.name}`)
   );
   const usesByKey = new Map<string, ISecretUse[]>();
   const findings: IFinding[] = [];
   const missingReported = new Set<string>();
-  const listed = (namespace: string) => input.listedNamespaces === 'all' || input.listedNamespaces.includes(namespace);
-  const bound = input.bindings ? boundServiceAccounts(input.bindings) : undefined;
+  const listed = (namespace: string) =>
+    input.listedNamespaces === 'all' ||
+    input.listedNamespaces.includes(namespace);
+  const bound = input.bindings
+    ? boundServiceAccounts(input.bindings)
+    : undefined;
   let workspacePods = 0;
 
   for (const pod of input.pods) {
@@ -294,7 +340,12 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
       if (flavor || input.allPods) {
         findings.push(...useFindings(use));
       }
-      if (!secretsByKey.has(key) && !use.optional && listed(use.namespace) && !missingReported.has(`${key}@${use.pod}`)) {
+      if (
+        !secretsByKey.has(key) &&
+        !use.optional &&
+        listed(use.namespace) &&
+        !missingReported.has(`${key}@${use.pod}`)
+      ) {
         missingReported.add(`${key}@${use.pod}`);
         findings.push({
           rule: 'secret-missing',
@@ -307,11 +358,15 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
       }
     }
     if (flavor) {
-      const token = serviceAccountTokenMount(pod, name => tokenSecrets.has(`${namespace}/${name}`));
+      const token = serviceAccountTokenMount(pod, name =>
+        tokenSecrets.has(`${namespace}/${name}`)
+      );
       if (token) {
         const account = `${namespace}/${token.serviceAccount}`;
         const unneeded = bound
-          ? !bound.allAccounts && !bound.namespaces.has(namespace) && !bound.accounts.has(account)
+          ? !bound.allAccounts &&
+            !bound.namespaces.has(namespace) &&
+            !bound.accounts.has(account)
           : token.serviceAccount === 'default';
         if (unneeded) {
           const why = bound
@@ -350,7 +405,11 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
 
   const secrets: IAuditedSecret[] = input.secrets.map(secret => {
     const key = `${secret.namespace}/${secret.name}`;
-    return { ...secret, uses: usesByKey.get(key) ?? [], configured: configured.get(key) ?? [] };
+    return {
+      ...secret,
+      uses: usesByKey.get(key) ?? [],
+      configured: configured.get(key) ?? []
+    };
   });
   for (const secret of secrets) {
     if (secret.valuesInAnnotation) {
@@ -362,7 +421,11 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
         message: `Secret ${secret.namespace}/${secret.name} keeps a copy of its values in the kubectl last-applied-configuration annotation.`
       });
     }
-    if (secret.uses.length === 0 && secret.configured.length === 0 && !secret.managedBy) {
+    if (
+      secret.uses.length === 0 &&
+      secret.configured.length === 0 &&
+      !secret.managedBy
+    ) {
       findings.push({
         rule: 'secret-unused',
         level: AUDIT_RULES['secret-unused'].level,
@@ -382,6 +445,9 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
       (a.secret ?? '').localeCompare(b.secret ?? '') ||
       (a.pod ?? '').localeCompare(b.pod ?? '')
   );
-  secrets.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  secrets.sort(
+    (a, b) =>
+      a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name)
+  );
   return { secrets, findings, pods: input.pods.length, workspacePods };
 }

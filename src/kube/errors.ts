@@ -77,14 +77,22 @@ function parseStatus(body: unknown): IStatus | undefined {
       return undefined;
     }
   }
-  if (value && typeof value === 'object' && (value as IStatus).kind === 'Status') {
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as IStatus).kind === 'Status'
+  ) {
     return value as IStatus;
   }
   return undefined;
 }
 
 /** Sentence for an HTTP error answered by the API server. */
-export function describeHttpError(code: number, body: unknown, action: IKubeAction): string {
+export function describeHttpError(
+  code: number,
+  body: unknown,
+  action: IKubeAction
+): string {
   const status = parseStatus(body);
   const reason = status?.reason ?? '';
   switch (code) {
@@ -112,7 +120,9 @@ export function describeHttpError(code: number, body: unknown, action: IKubeActi
       const fields = (status?.details?.causes ?? [])
         .map(cause => cause.field)
         .filter((field): field is string => !!field);
-      const detail = fields.length ? `; check ${[...new Set(fields)].join(', ')}` : '';
+      const detail = fields.length
+        ? `; check ${[...new Set(fields)].join(', ')}`
+        : '';
       return `The API server rejected ${what(action)}${where(action)} as invalid (422 Unprocessable Entity)${detail}.`;
     }
     case 429:
@@ -126,9 +136,17 @@ export function describeHttpError(code: number, body: unknown, action: IKubeActi
 }
 
 /** Sentence for an error that happened before any HTTP answer: network, TLS, time-out. */
-export function describeTransportError(code: string | undefined, name: string, action: IKubeAction): string {
+export function describeTransportError(
+  code: string | undefined,
+  name: string,
+  action: IKubeAction
+): string {
   const server = action.server;
-  if (name === 'AbortError' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
+  if (
+    name === 'AbortError' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ESOCKETTIMEDOUT'
+  ) {
     return `The Kubernetes API at ${server} did not answer in time; check the network path to the cluster.`;
   }
   if (code && TLS_CODES.has(code)) {
@@ -167,19 +185,33 @@ export function toKubeError(error: unknown, action: IKubeAction): KubeError {
   if (error && typeof error === 'object') {
     const code = field(error, 'code');
     if (typeof code === 'number' && code >= 100 && code < 600) {
-      return new KubeError(describeHttpError(code, field(error, 'body'), action), code);
+      return new KubeError(
+        describeHttpError(code, field(error, 'body'), action),
+        code
+      );
     }
     // node-fetch wraps the socket error; TLS failures keep their OpenSSL code.
     const cause = field(error, 'cause');
-    const causeCode = cause && typeof cause === 'object' ? field(cause, 'code') : undefined;
+    const causeCode =
+      cause && typeof cause === 'object' ? field(cause, 'code') : undefined;
     const name = field(error, 'name');
     const transportCode =
-      typeof code === 'string' ? code : typeof causeCode === 'string' ? causeCode : undefined;
+      typeof code === 'string'
+        ? code
+        : typeof causeCode === 'string'
+          ? causeCode
+          : undefined;
     return new KubeError(
-      describeTransportError(transportCode, typeof name === 'string' ? name : 'Error', action)
+      describeTransportError(
+        transportCode,
+        typeof name === 'string' ? name : 'Error',
+        action
+      )
     );
   }
-  return new KubeError(`Could not talk to the Kubernetes API at ${action.server}.`);
+  return new KubeError(
+    `Could not talk to the Kubernetes API at ${action.server}.`
+  );
 }
 
 /** HTTP status of a client-library error, if it was one. */

@@ -10,7 +10,12 @@ import {
   type V1Pod,
   type V1RoleBinding
 } from '@kubernetes/client-node';
-import { KubeError, httpStatusOf, toKubeError, type IKubeAction } from './errors';
+import {
+  KubeError,
+  httpStatusOf,
+  toKubeError,
+  type IKubeAction
+} from './errors';
 import type { IKubeSession } from './session';
 
 export const METADATA_LIST_ACCEPT =
@@ -68,7 +73,9 @@ export interface ISecretMetadata {
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Does the kubectl last-applied annotation hold Secret values? Never returns them. */
-function annotationHoldsValues(annotations: Record<string, string> | undefined): boolean {
+function annotationHoldsValues(
+  annotations: Record<string, string> | undefined
+): boolean {
   const text = annotations?.[LAST_APPLIED];
   if (!text) {
     return false;
@@ -77,7 +84,9 @@ function annotationHoldsValues(annotations: Record<string, string> | undefined):
     const applied = JSON.parse(text) as Record<string, unknown>;
     return ['data', 'stringData'].some(key => {
       const value = applied[key];
-      return !!value && typeof value === 'object' && Object.keys(value).length > 0;
+      return (
+        !!value && typeof value === 'object' && Object.keys(value).length > 0
+      );
     });
   } catch {
     return false;
@@ -102,7 +111,10 @@ function managedBy(metadata: V1ObjectMeta): ISecretMetadata['managedBy'] {
   return undefined;
 }
 
-export function summariseSecretMetadata(metadata: V1ObjectMeta, namespace: string): ISecretMetadata {
+export function summariseSecretMetadata(
+  metadata: V1ObjectMeta,
+  namespace: string
+): ISecretMetadata {
   const created = metadata.creationTimestamp;
   return {
     namespace: metadata.namespace ?? namespace,
@@ -124,22 +136,35 @@ export async function listSecretMetadata(
   pageSize = DEFAULT_PAGE_SIZE
 ): Promise<ISecretMetadata[]> {
   const options = setHeaderOptions('Accept', METADATA_LIST_ACCEPT);
-  const action: IKubeAction = { verb: 'list', resource: 'secrets', namespace, server: session.server };
+  const action: IKubeAction = {
+    verb: 'list',
+    resource: 'secrets',
+    namespace,
+    server: session.server
+  };
   return collectPages(async token => {
     const page =
       namespace === undefined
-        ? await session.core.listSecretForAllNamespaces({ limit: pageSize, _continue: token }, options)
+        ? await session.core.listSecretForAllNamespaces(
+            { limit: pageSize, _continue: token },
+            options
+          )
         : await session.core.listNamespacedSecret(
             { namespace, limit: pageSize, _continue: token },
             options
           );
-    if (page.kind !== 'PartialObjectMetadataList' || page.items.some(item => item.data || item.stringData)) {
+    if (
+      page.kind !== 'PartialObjectMetadataList' ||
+      page.items.some(item => item.data || item.stringData)
+    ) {
       throw new KubeError(
         `The Kubernetes API at ${session.server} answered a metadata-only list with full Secrets; the audit stopped so that no more Secret data is downloaded.`
       );
     }
     return {
-      items: page.items.map(item => summariseSecretMetadata(item.metadata ?? {}, namespace ?? '')),
+      items: page.items.map(item =>
+        summariseSecretMetadata(item.metadata ?? {}, namespace ?? '')
+      ),
       next: page.metadata?._continue
     };
   }, action);
@@ -150,30 +175,56 @@ export async function listPods(
   namespace: string | undefined,
   pageSize = DEFAULT_PAGE_SIZE
 ): Promise<V1Pod[]> {
-  const action: IKubeAction = { verb: 'list', resource: 'pods', namespace, server: session.server };
+  const action: IKubeAction = {
+    verb: 'list',
+    resource: 'pods',
+    namespace,
+    server: session.server
+  };
   return collectPages(async token => {
     const page =
       namespace === undefined
-        ? await session.core.listPodForAllNamespaces({ limit: pageSize, _continue: token })
-        : await session.core.listNamespacedPod({ namespace, limit: pageSize, _continue: token });
+        ? await session.core.listPodForAllNamespaces({
+            limit: pageSize,
+            _continue: token
+          })
+        : await session.core.listNamespacedPod({
+            namespace,
+            limit: pageSize,
+            _continue: token
+          });
     return { items: page.items, next: page.metadata?._continue };
   }, action);
 }
 
 export async function listNamespaces(session: IKubeSession): Promise<string[]> {
-  const action: IKubeAction = { verb: 'list', resource: 'namespaces', server: session.server };
+  const action: IKubeAction = {
+    verb: 'list',
+    resource: 'namespaces',
+    server: session.server
+  };
   const items = await collectPages(async token => {
-    const page = await session.core.listNamespace({ limit: DEFAULT_PAGE_SIZE, _continue: token });
+    const page = await session.core.listNamespace({
+      limit: DEFAULT_PAGE_SIZE,
+      _continue: token
+    });
     return { items: page.items, next: page.metadata?._continue };
   }, action);
-  return items.map(item => item.metadata?.name ?? '').filter(name => name !== '');
+  return items
+    .map(item => item.metadata?.name ?? '')
+    .filter(name => name !== '');
 }
 
 /** A custom resource as this project reads it (untyped beyond metadata). */
 export interface ICustomObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+  };
   spec?: unknown;
 }
 
@@ -184,9 +235,21 @@ export interface ICustomResource {
   plural: string;
 }
 
-export const PODDEFAULTS: ICustomResource = { group: 'kubeflow.org', version: 'v1alpha1', plural: 'poddefaults' };
-export const WORKSPACES: ICustomResource = { group: 'kubeflow.org', version: 'v1beta1', plural: 'workspaces' };
-export const WORKSPACEKINDS: ICustomResource = { group: 'kubeflow.org', version: 'v1beta1', plural: 'workspacekinds' };
+export const PODDEFAULTS: ICustomResource = {
+  group: 'kubeflow.org',
+  version: 'v1alpha1',
+  plural: 'poddefaults'
+};
+export const WORKSPACES: ICustomResource = {
+  group: 'kubeflow.org',
+  version: 'v1beta1',
+  plural: 'workspaces'
+};
+export const WORKSPACEKINDS: ICustomResource = {
+  group: 'kubeflow.org',
+  version: 'v1beta1',
+  plural: 'workspacekinds'
+};
 
 interface IRawList {
   items?: ICustomObject[];
@@ -208,7 +271,11 @@ export async function listCustomObjects(
   return collectPages(async token => {
     const page = (
       namespace === undefined
-        ? await session.custom.listCustomObjectForAllNamespaces({ ...resource, limit: DEFAULT_PAGE_SIZE, _continue: token })
+        ? await session.custom.listCustomObjectForAllNamespaces({
+            ...resource,
+            limit: DEFAULT_PAGE_SIZE,
+            _continue: token
+          })
         : await session.custom.listNamespacedCustomObject({
             ...resource,
             namespace,
@@ -230,20 +297,36 @@ export async function listBindings(
   const bindings: (V1RoleBinding | V1ClusterRoleBinding)[] = [];
   for (const namespace of namespaces ?? [undefined]) {
     bindings.push(
-      ...(await collectPages(async token => {
-        const page =
-          namespace === undefined
-            ? await session.rbac.listRoleBindingForAllNamespaces({ limit: DEFAULT_PAGE_SIZE, _continue: token })
-            : await session.rbac.listNamespacedRoleBinding({ namespace, limit: DEFAULT_PAGE_SIZE, _continue: token });
-        return { items: page.items, next: page.metadata?._continue };
-      }, { verb: 'list', resource: 'rolebindings', group, namespace, server }))
+      ...(await collectPages(
+        async token => {
+          const page =
+            namespace === undefined
+              ? await session.rbac.listRoleBindingForAllNamespaces({
+                  limit: DEFAULT_PAGE_SIZE,
+                  _continue: token
+                })
+              : await session.rbac.listNamespacedRoleBinding({
+                  namespace,
+                  limit: DEFAULT_PAGE_SIZE,
+                  _continue: token
+                });
+          return { items: page.items, next: page.metadata?._continue };
+        },
+        { verb: 'list', resource: 'rolebindings', group, namespace, server }
+      ))
     );
   }
   bindings.push(
-    ...(await collectPages(async token => {
-      const page = await session.rbac.listClusterRoleBinding({ limit: DEFAULT_PAGE_SIZE, _continue: token });
-      return { items: page.items, next: page.metadata?._continue };
-    }, { verb: 'list', resource: 'clusterrolebindings', group, server }))
+    ...(await collectPages(
+      async token => {
+        const page = await session.rbac.listClusterRoleBinding({
+          limit: DEFAULT_PAGE_SIZE,
+          _continue: token
+        });
+        return { items: page.items, next: page.metadata?._continue };
+      },
+      { verb: 'list', resource: 'clusterrolebindings', group, server }
+    ))
   );
   return bindings;
 }

@@ -11,7 +11,8 @@ import { KubeError } from './errors';
 /** Kubernetes' default file mode for Secret volumes (0644). */
 export const DEFAULT_MODE = 420;
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 export function assertSecretName(name: string): void {
@@ -26,14 +27,20 @@ export function assertSecretName(name: string): void {
 /** A clean absolute container path, or a clear error. */
 export function normaliseMountPath(mountPath: string): string {
   if (!mountPath.startsWith('/') || mountPath.startsWith('//')) {
-    throw new KubeError(`The mount path ${mountPath} must be an absolute path such as /secrets/NAME.`);
+    throw new KubeError(
+      `The mount path ${mountPath} must be an absolute path such as /secrets/NAME.`
+    );
   }
   if (mountPath.split('/').includes('..') || mountPath.includes(':')) {
-    throw new KubeError(`The mount path ${mountPath} must not contain ".." or ":".`);
+    throw new KubeError(
+      `The mount path ${mountPath} must not contain ".." or ":".`
+    );
   }
   const clean = path.posix.normalize(mountPath).replace(/\/+$/, '');
   if (clean.length < 2 || clean.length > 4096) {
-    throw new KubeError(`The mount path ${mountPath} must name a folder below / (at most 4096 characters).`);
+    throw new KubeError(
+      `The mount path ${mountPath} must name a folder below / (at most 4096 characters).`
+    );
   }
   return clean;
 }
@@ -54,9 +61,15 @@ export function shortName(base: string): string {
 }
 
 export function parseMode(text: string): number {
-  const mode = /^0[0-7]{1,3}$/.test(text) ? parseInt(text, 8) : /^\d+$/.test(text) ? Number(text) : NaN;
+  const mode = /^0[0-7]{1,3}$/.test(text)
+    ? parseInt(text, 8)
+    : /^\d+$/.test(text)
+      ? Number(text)
+      : NaN;
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
-    throw new KubeError(`The mode ${text} is not valid: give an octal mode such as 0440 (or decimal up to 511).`);
+    throw new KubeError(
+      `The mode ${text} is not valid: give an octal mode such as 0440 (or decimal up to 511).`
+    );
   }
   return mode;
 }
@@ -71,29 +84,52 @@ export interface IExistingMount {
 }
 
 // Mounting over these breaks the container or hides the API token folder.
-const RESERVED = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib64', '/proc', '/sbin', '/sys', '/usr', '/var/run/secrets/kubernetes.io/serviceaccount'];
+const RESERVED = [
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/lib',
+  '/lib64',
+  '/proc',
+  '/sbin',
+  '/sys',
+  '/usr',
+  '/var/run/secrets/kubernetes.io/serviceaccount'
+];
 
 function contains(parent: string, child: string): boolean {
   return child.startsWith(`${parent}/`);
 }
 
 /** Throw if `mountPath` collides with an existing mount. */
-export function assertNoCollision(mountPath: string, existing: IExistingMount[]): void {
+export function assertNoCollision(
+  mountPath: string,
+  existing: IExistingMount[]
+): void {
   for (const reserved of RESERVED) {
     if (mountPath === reserved || contains(mountPath, reserved)) {
-      throw new KubeError(`Refusing to mount at ${mountPath}: it would hide ${reserved} in the container; choose a path such as /secrets/NAME.`);
+      throw new KubeError(
+        `Refusing to mount at ${mountPath}: it would hide ${reserved} in the container; choose a path such as /secrets/NAME.`
+      );
     }
   }
   for (const mount of existing) {
     const other = mount.path.replace(/\/+$/, '');
     if (other === mountPath) {
-      throw new KubeError(`Refusing to mount at ${mountPath}: ${mount.source} is already mounted there.`);
+      throw new KubeError(
+        `Refusing to mount at ${mountPath}: ${mount.source} is already mounted there.`
+      );
     }
     if (contains(mountPath, other)) {
-      throw new KubeError(`Refusing to mount at ${mountPath}: it would cover ${other}, where ${mount.source} is mounted.`);
+      throw new KubeError(
+        `Refusing to mount at ${mountPath}: it would cover ${other}, where ${mount.source} is mounted.`
+      );
     }
     if (contains(other, mountPath) && !mount.nestable) {
-      throw new KubeError(`Refusing to mount at ${mountPath}: it is inside ${other}, where ${mount.source} is mounted read-only.`);
+      throw new KubeError(
+        `Refusing to mount at ${mountPath}: it is inside ${other}, where ${mount.source} is mounted read-only.`
+      );
     }
   }
 }
@@ -107,11 +143,19 @@ export interface IMountSpec {
 }
 
 /** Volume kinds that accept nested mount points (the kubelet can create the folder). */
-export function isNestableVolume(volume: Record<string, unknown> | undefined): boolean {
+export function isNestableVolume(
+  volume: Record<string, unknown> | undefined
+): boolean {
   if (!volume) {
     return false;
   }
-  return ['persistentVolumeClaim', 'emptyDir', 'hostPath', 'nfs', 'ephemeral'].some(kind => kind in volume);
+  return [
+    'persistentVolumeClaim',
+    'emptyDir',
+    'hostPath',
+    'nfs',
+    'ephemeral'
+  ].some(kind => kind in volume);
 }
 
 // ---------------------------------------------------------------- PodDefault
@@ -123,12 +167,17 @@ export interface IPodDefault {
   spec: {
     desc: string;
     selector: { matchLabels: Record<string, string> };
-    volumes: { name: string; secret: { secretName: string; defaultMode: number } }[];
+    volumes: {
+      name: string;
+      secret: { secretName: string; defaultMode: number };
+    }[];
     volumeMounts: { name: string; mountPath: string; readOnly: boolean }[];
   };
 }
 
-export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'jupyterlab-secret-mounts' };
+export const MANAGED_BY = {
+  'app.kubernetes.io/managed-by': 'jupyterlab-secret-mounts'
+};
 
 export interface IPodDefaultOptions {
   /** PodDefault name; default `mount-<secret>`. */
@@ -137,13 +186,18 @@ export interface IPodDefaultOptions {
   label?: string;
 }
 
-export function podDefaultFor(spec: IMountSpec, options: IPodDefaultOptions = {}): IPodDefault {
+export function podDefaultFor(
+  spec: IMountSpec,
+  options: IPodDefaultOptions = {}
+): IPodDefault {
   const name = options.name ?? `mount-${spec.secretName}`;
   if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
     throw new KubeError(`"${name}" is not a valid PodDefault name.`);
   }
   const label = options.label ?? shortName(`mount-${spec.secretName}`);
-  const labelName = label.includes('/') ? label.slice(label.lastIndexOf('/') + 1) : label;
+  const labelName = label.includes('/')
+    ? label.slice(label.lastIndexOf('/') + 1)
+    : label;
   if (labelName.length > 63 || !LABEL_NAME.test(labelName)) {
     throw new KubeError(`"${label}" is not a valid label key.`);
   }
@@ -156,8 +210,15 @@ export function podDefaultFor(spec: IMountSpec, options: IPodDefaultOptions = {}
     spec: {
       desc: `Mount Secret ${spec.secretName} at ${spec.mountPath}`,
       selector: { matchLabels: { [label]: 'true' } },
-      volumes: [{ name: volume, secret: { secretName: spec.secretName, defaultMode: spec.mode } }],
-      volumeMounts: [{ name: volume, mountPath: spec.mountPath, readOnly: true }]
+      volumes: [
+        {
+          name: volume,
+          secret: { secretName: spec.secretName, defaultMode: spec.mode }
+        }
+      ],
+      volumeMounts: [
+        { name: volume, mountPath: spec.mountPath, readOnly: true }
+      ]
     }
   };
 }
@@ -171,7 +232,10 @@ interface IPodDefaultLike {
 }
 
 /** Mounts made by the PodDefaults of a namespace (any of which a workspace may select). */
-export function podDefaultMounts(podDefaults: IPodDefaultLike[], except?: string): IExistingMount[] {
+export function podDefaultMounts(
+  podDefaults: IPodDefaultLike[],
+  except?: string
+): IExistingMount[] {
   const mounts: IExistingMount[] = [];
   for (const podDefault of podDefaults) {
     const name = podDefault.metadata?.name ?? '';
@@ -182,7 +246,9 @@ export function podDefaultMounts(podDefaults: IPodDefaultLike[], except?: string
       if (!mount.mountPath) {
         continue;
       }
-      const volume = (podDefault.spec?.volumes ?? []).find(v => v.name === mount.name);
+      const volume = (podDefault.spec?.volumes ?? []).find(
+        v => v.name === mount.name
+      );
       mounts.push({
         path: mount.mountPath,
         source: `PodDefault ${name} (volume ${mount.name})`,
@@ -217,12 +283,19 @@ export interface IWorkspaceLike {
 }
 
 /** Mounts a Workspace already has; `homeMountPath` comes from its WorkspaceKind when readable. */
-export function workspaceMounts(workspace: IWorkspaceLike, homeMountPath?: string): IExistingMount[] {
+export function workspaceMounts(
+  workspace: IWorkspaceLike,
+  homeMountPath?: string
+): IExistingMount[] {
   const name = workspace.metadata?.name ?? '';
   const volumes = workspace.spec?.podTemplate?.volumes ?? {};
   const mounts: IExistingMount[] = [];
   if (volumes.home && homeMountPath) {
-    mounts.push({ path: homeMountPath, source: `the home volume of Workspace ${name}`, nestable: true });
+    mounts.push({
+      path: homeMountPath,
+      source: `the home volume of Workspace ${name}`,
+      nestable: true
+    });
   }
   for (const data of volumes.data ?? []) {
     if (data.mountPath) {
@@ -235,7 +308,11 @@ export function workspaceMounts(workspace: IWorkspaceLike, homeMountPath?: strin
   }
   for (const secret of volumes.secrets ?? []) {
     if (secret.mountPath) {
-      mounts.push({ path: secret.mountPath, source: `Secret ${secret.secretName} of Workspace ${name}`, nestable: false });
+      mounts.push({
+        path: secret.mountPath,
+        source: `Secret ${secret.secretName} of Workspace ${name}`,
+        nestable: false
+      });
     }
   }
   return mounts;
@@ -247,9 +324,16 @@ export function workspaceMounts(workspace: IWorkspaceLike, homeMountPath?: strin
  * resourceVersion it was computed from: the API server refuses it (409) if
  * the Workspace changed in between instead of dropping someone's entry.
  */
-export function workspaceMergePatch(workspace: IWorkspaceLike, spec: IMountSpec): Record<string, unknown> {
+export function workspaceMergePatch(
+  workspace: IWorkspaceLike,
+  spec: IMountSpec
+): Record<string, unknown> {
   const existing = workspace.spec?.podTemplate?.volumes?.secrets ?? [];
-  const entry: IWorkspaceSecret = { secretName: spec.secretName, mountPath: spec.mountPath, defaultMode: spec.mode };
+  const entry: IWorkspaceSecret = {
+    secretName: spec.secretName,
+    mountPath: spec.mountPath,
+    defaultMode: spec.mode
+  };
   return {
     metadata: { resourceVersion: workspace.metadata?.resourceVersion },
     spec: { podTemplate: { volumes: { secrets: [...existing, entry] } } }
@@ -277,10 +361,14 @@ type Entry = Record<string, unknown>;
 
 function entries(value: unknown): Entry[] {
   if (Array.isArray(value)) {
-    return value.filter((item): item is Entry => !!item && typeof item === 'object');
+    return value.filter(
+      (item): item is Entry => !!item && typeof item === 'object'
+    );
   }
   if (value && typeof value === 'object') {
-    return Object.values(value).filter((item): item is Entry => !!item && typeof item === 'object');
+    return Object.values(value).filter(
+      (item): item is Entry => !!item && typeof item === 'object'
+    );
   }
   return [];
 }
@@ -289,7 +377,11 @@ function entries(value: unknown): Entry[] {
 export function valuesMounts(values: IValues): IExistingMount[] {
   const storage = values.singleuser?.storage ?? {};
   const mounts: IExistingMount[] = [
-    { path: storage.homeMountPath ?? '/home/jovyan', source: 'the home volume (singleuser.storage.homeMountPath)', nestable: true }
+    {
+      path: storage.homeMountPath ?? '/home/jovyan',
+      source: 'the home volume (singleuser.storage.homeMountPath)',
+      nestable: true
+    }
   ];
   const volumes = entries(storage.extraVolumes);
   for (const mount of entries(storage.extraVolumeMounts)) {
@@ -302,9 +394,15 @@ export function valuesMounts(values: IValues): IExistingMount[] {
       });
     }
   }
-  for (const [key, file] of Object.entries(values.singleuser?.extraFiles ?? {})) {
+  for (const [key, file] of Object.entries(
+    values.singleuser?.extraFiles ?? {}
+  )) {
     if (file && typeof file.mountPath === 'string') {
-      mounts.push({ path: file.mountPath, source: `singleuser.extraFiles.${key}`, nestable: false });
+      mounts.push({
+        path: file.mountPath,
+        source: `singleuser.extraFiles.${key}`,
+        nestable: false
+      });
     }
   }
   return mounts;
@@ -313,7 +411,10 @@ export function valuesMounts(values: IValues): IExistingMount[] {
 /** Which form the given values use for extraVolumes (list before chart 4.3.0). */
 export function valuesForm(values: IValues): ValuesForm | undefined {
   const storage = values.singleuser?.storage ?? {};
-  if (Array.isArray(storage.extraVolumes) || Array.isArray(storage.extraVolumeMounts)) {
+  if (
+    Array.isArray(storage.extraVolumes) ||
+    Array.isArray(storage.extraVolumeMounts)
+  ) {
     return 'list';
   }
   if (storage.extraVolumes || storage.extraVolumeMounts) {
@@ -327,24 +428,62 @@ export function valuesForm(values: IValues): ValuesForm | undefined {
  * replaces lists, so the list form repeats the existing entries; the map form
  * (chart 4.3.0 and later) adds one key and leaves the others alone.
  */
-export function jupyterhubValues(spec: IMountSpec, form: ValuesForm, values: IValues = {}): Record<string, unknown> {
+export function jupyterhubValues(
+  spec: IMountSpec,
+  form: ValuesForm,
+  values: IValues = {}
+): Record<string, unknown> {
   const name = shortName(`secret-${spec.secretName}`);
-  const volume = { name, secret: { secretName: spec.secretName, defaultMode: spec.mode } };
+  const volume = {
+    name,
+    secret: { secretName: spec.secretName, defaultMode: spec.mode }
+  };
   const mount = { name, mountPath: spec.mountPath, readOnly: true };
   const storage = values.singleuser?.storage ?? {};
   if (form === 'list') {
-    const volumes = Array.isArray(storage.extraVolumes) ? storage.extraVolumes : [];
-    const mounts = Array.isArray(storage.extraVolumeMounts) ? storage.extraVolumeMounts : [];
-    if (volumes.some(v => v && typeof v === 'object' && (v as Entry).name === name)) {
-      throw new KubeError(`The values already have an extra volume named ${name}.`);
+    const volumes = Array.isArray(storage.extraVolumes)
+      ? storage.extraVolumes
+      : [];
+    const mounts = Array.isArray(storage.extraVolumeMounts)
+      ? storage.extraVolumeMounts
+      : [];
+    if (
+      volumes.some(
+        v => v && typeof v === 'object' && (v as Entry).name === name
+      )
+    ) {
+      throw new KubeError(
+        `The values already have an extra volume named ${name}.`
+      );
     }
-    return { singleuser: { storage: { extraVolumes: [...volumes, volume], extraVolumeMounts: [...mounts, mount] } } };
+    return {
+      singleuser: {
+        storage: {
+          extraVolumes: [...volumes, volume],
+          extraVolumeMounts: [...mounts, mount]
+        }
+      }
+    };
   }
   for (const key of ['extraVolumes', 'extraVolumeMounts'] as const) {
     const current = storage[key];
-    if (current && typeof current === 'object' && !Array.isArray(current) && name in current) {
-      throw new KubeError(`The values already have singleuser.storage.${key}.${name}.`);
+    if (
+      current &&
+      typeof current === 'object' &&
+      !Array.isArray(current) &&
+      name in current
+    ) {
+      throw new KubeError(
+        `The values already have singleuser.storage.${key}.${name}.`
+      );
     }
   }
-  return { singleuser: { storage: { extraVolumes: { [name]: volume }, extraVolumeMounts: { [name]: mount } } } };
+  return {
+    singleuser: {
+      storage: {
+        extraVolumes: { [name]: volume },
+        extraVolumeMounts: { [name]: mount }
+      }
+    }
+  };
 }

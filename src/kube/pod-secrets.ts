@@ -1,15 +1,24 @@
 /**
  * How a pod consumes Secrets, read from its spec alone (pure; no API calls).
  */
-import type { V1Container, V1KeyToPath, V1Pod, V1Volume } from '@kubernetes/client-node';
+import type {
+  V1Container,
+  V1KeyToPath,
+  V1Pod,
+  V1Volume
+} from '@kubernetes/client-node';
 
 /** Which notebook platform started a pod, recognised by the labels it sets. */
-export type WorkspaceFlavor = 'kubeflow-notebooks' | 'kubeflow-workspaces' | 'jupyterhub' | 'custom';
+export type WorkspaceFlavor =
+  'kubeflow-notebooks' | 'kubeflow-workspaces' | 'jupyterhub' | 'custom';
 
 /** Extra label selectors (`key` or `key=value`) that mark workspace pods. */
 export type WorkspaceLabels = readonly string[];
 
-export function workspaceFlavor(pod: V1Pod, extra: WorkspaceLabels = []): WorkspaceFlavor | undefined {
+export function workspaceFlavor(
+  pod: V1Pod,
+  extra: WorkspaceLabels = []
+): WorkspaceFlavor | undefined {
   const labels = pod.metadata?.labels ?? {};
   if (labels['notebooks.kubeflow.org/workspace-name']) {
     return 'kubeflow-workspaces';
@@ -33,7 +42,8 @@ export function workspaceFlavor(pod: V1Pod, extra: WorkspaceLabels = []): Worksp
 }
 
 /** How a Secret reaches a container. */
-export type SecretUseKind = 'folder' | 'subPath' | 'projected' | 'env' | 'envFrom' | 'imagePullSecret';
+export type SecretUseKind =
+  'folder' | 'subPath' | 'projected' | 'env' | 'envFrom' | 'imagePullSecret';
 
 export interface ISecretUse {
   kind: SecretUseKind;
@@ -64,7 +74,10 @@ export function octal(mode: number): string {
   return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
 }
 
-function itemModes(items: V1KeyToPath[] | undefined, fallback: number): number[] {
+function itemModes(
+  items: V1KeyToPath[] | undefined,
+  fallback: number
+): number[] {
   if (!items || items.length === 0) {
     return [fallback];
   }
@@ -100,7 +113,9 @@ function secretSourcesOf(volume: V1Volume): {
       {
         secretName: volume.secret.secretName,
         modes: itemModes(items, fallback),
-        defaultMode: volume.secret.defaultMode === undefined && !(items ?? []).some(item => item.mode !== undefined),
+        defaultMode:
+          volume.secret.defaultMode === undefined &&
+          !(items ?? []).some(item => item.mode !== undefined),
         keys: items?.map(item => item.key),
         optional: volume.secret.optional,
         projected: false
@@ -126,13 +141,18 @@ function secretSourcesOf(volume: V1Volume): {
 }
 
 /** Every way this pod consumes a Secret. */
-export function secretUsesOfPod(pod: V1Pod, extraWorkspaceLabels: WorkspaceLabels = []): ISecretUse[] {
+export function secretUsesOfPod(
+  pod: V1Pod,
+  extraWorkspaceLabels: WorkspaceLabels = []
+): ISecretUse[] {
   const namespace = pod.metadata?.namespace ?? '';
   const podName = pod.metadata?.name ?? '';
   const workspace = workspaceFlavor(pod, extraWorkspaceLabels);
   const base = { namespace, pod: podName, workspace };
   const uses: ISecretUse[] = [];
-  const volumes = new Map((pod.spec?.volumes ?? []).map(volume => [volume.name, volume]));
+  const volumes = new Map(
+    (pod.spec?.volumes ?? []).map(volume => [volume.name, volume])
+  );
 
   for (const container of allContainers(pod)) {
     for (const mount of container.volumeMounts ?? []) {
@@ -208,15 +228,21 @@ export function serviceAccountTokenMount(
     volume =>
       (volume.projected?.sources ?? []).some(
         // No audience (or the API server's) means a token for the Kubernetes API.
-        source => source.serviceAccountToken && !source.serviceAccountToken.audience
+        source =>
+          source.serviceAccountToken && !source.serviceAccountToken.audience
       ) ||
-      (volume.secret?.secretName !== undefined && isTokenSecret(volume.secret.secretName))
+      (volume.secret?.secretName !== undefined &&
+        isTokenSecret(volume.secret.secretName))
   );
   if (!tokenVolume) {
     return undefined;
   }
   const containers = allContainers(pod)
-    .filter(container => (container.volumeMounts ?? []).some(mount => mount.name === tokenVolume.name))
+    .filter(container =>
+      (container.volumeMounts ?? []).some(
+        mount => mount.name === tokenVolume.name
+      )
+    )
     .map(container => container.name);
   if (containers.length === 0) {
     return undefined;

@@ -13,11 +13,18 @@ export const MAX_SECRET_BYTES = 1024 * 1024;
 const KEY = /^[-._a-zA-Z0-9]+$/;
 
 export function isValidKey(key: string): boolean {
-  return key.length > 0 && key.length <= 253 && KEY.test(key) && key !== '.' && key !== '..';
+  return (
+    key.length > 0 &&
+    key.length <= 253 &&
+    KEY.test(key) &&
+    key !== '.' &&
+    key !== '..'
+  );
 }
 
 /** `--from-file [key=]path` or `--from-stdin key`. */
-export type SecretSource = { kind: 'file'; key?: string; path: string } | { kind: 'stdin'; key: string };
+export type SecretSource =
+  { kind: 'file'; key?: string; path: string } | { kind: 'stdin'; key: string };
 
 /** Parse the argument of `--from-file`: `key=path` or `path`. */
 export function parseFileSource(argument: string): SecretSource {
@@ -25,7 +32,9 @@ export function parseFileSource(argument: string): SecretSource {
   if (equals > 0) {
     const key = argument.slice(0, equals);
     if (!isValidKey(key)) {
-      throw new KubeError('--from-file KEY=PATH: the key is not valid (letters, digits, "-", "_" and "." only).');
+      throw new KubeError(
+        '--from-file KEY=PATH: the key is not valid (letters, digits, "-", "_" and "." only).'
+      );
     }
     return { kind: 'file', key, path: argument.slice(equals + 1) };
   }
@@ -34,7 +43,9 @@ export function parseFileSource(argument: string): SecretSource {
 
 export function parseStdinSource(key: string): SecretSource {
   if (!isValidKey(key)) {
-    throw new KubeError('--from-stdin KEY: the key is not valid (letters, digits, "-", "_" and "." only).');
+    throw new KubeError(
+      '--from-stdin KEY: the key is not valid (letters, digits, "-", "_" and "." only).'
+    );
   }
   return { kind: 'stdin', key };
 }
@@ -49,7 +60,9 @@ async function readAll(stream: ByteSource): Promise<Buffer> {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
     if (size > MAX_SECRET_BYTES) {
-      throw new KubeError('Standard input holds more than 1 MiB; a Secret holds at most 1 MiB.');
+      throw new KubeError(
+        'Standard input holds more than 1 MiB; a Secret holds at most 1 MiB.'
+      );
     }
     chunks.push(buffer);
   }
@@ -57,7 +70,10 @@ async function readAll(stream: ByteSource): Promise<Buffer> {
 }
 
 function describeFsError(error: unknown, what: string): KubeError {
-  const code = error && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  const code =
+    error && typeof error === 'object'
+      ? (error as { code?: unknown }).code
+      : undefined;
   const why =
     code === 'ENOENT'
       ? 'it does not exist'
@@ -73,7 +89,9 @@ async function readFileValue(file: string, what: string): Promise<Buffer> {
   try {
     const stat = await fs.stat(file);
     if (stat.size > MAX_SECRET_BYTES) {
-      throw new KubeError(`${what} is larger than 1 MiB; a Secret holds at most 1 MiB.`);
+      throw new KubeError(
+        `${what} is larger than 1 MiB; a Secret holds at most 1 MiB.`
+      );
     }
     return await fs.readFile(file);
   } catch (error) {
@@ -82,7 +100,10 @@ async function readFileValue(file: string, what: string): Promise<Buffer> {
 }
 
 /** Regular files directly inside a folder, keyed by file name (like kubectl). */
-async function readFolder(folder: string, warn: (message: string) => void): Promise<[string, Buffer][]> {
+async function readFolder(
+  folder: string,
+  warn: (message: string) => void
+): Promise<[string, Buffer][]> {
   const found: [string, Buffer][] = [];
   const names = (await fs.readdir(folder)).sort();
   for (const name of names) {
@@ -96,10 +117,15 @@ async function readFolder(folder: string, warn: (message: string) => void): Prom
       continue;
     }
     if (!isValidKey(name)) {
-      warn(`Skipped a file in the folder whose name is not a valid key: ${JSON.stringify(name)}.`);
+      warn(
+        `Skipped a file in the folder whose name is not a valid key: ${JSON.stringify(name)}.`
+      );
       continue;
     }
-    found.push([name, await readFileValue(file, `The file ${name} in the folder`)]);
+    found.push([
+      name,
+      await readFileValue(file, `The file ${name} in the folder`)
+    ]);
   }
   return found;
 }
@@ -121,14 +147,18 @@ export async function readSecretData(
     data.set(key, value);
   };
   if (sources.filter(source => source.kind === 'stdin').length > 1) {
-    throw new KubeError('Only one --from-stdin is possible: standard input can be read once.');
+    throw new KubeError(
+      'Only one --from-stdin is possible: standard input can be read once.'
+    );
   }
   for (const source of sources) {
     if (source.kind === 'stdin') {
       add(source.key, await readAll(stdin));
       continue;
     }
-    const what = source.key ? `The file given for key ${source.key}` : 'A file given with --from-file';
+    const what = source.key
+      ? `The file given for key ${source.key}`
+      : 'A file given with --from-file';
     let stat;
     try {
       stat = await fs.stat(source.path);
@@ -137,7 +167,9 @@ export async function readSecretData(
     }
     if (stat.isDirectory()) {
       if (source.key) {
-        throw new KubeError(`--from-file ${source.key}=...: a folder cannot be given a key; pass the folder alone.`);
+        throw new KubeError(
+          `--from-file ${source.key}=...: a folder cannot be given a key; pass the folder alone.`
+        );
       }
       const files = await readFolder(source.path, warn);
       if (files.length === 0) {
@@ -148,16 +180,25 @@ export async function readSecretData(
     }
     const key = source.key ?? path.basename(source.path);
     if (!isValidKey(key)) {
-      throw new KubeError(`${what} has a name that is not a valid key; give one with --from-file KEY=PATH.`);
+      throw new KubeError(
+        `${what} has a name that is not a valid key; give one with --from-file KEY=PATH.`
+      );
     }
     add(key, await readFileValue(source.path, what));
   }
   if (data.size === 0) {
-    throw new KubeError('Give the values with --from-file KEY=PATH, --from-file FOLDER or --from-stdin KEY.');
+    throw new KubeError(
+      'Give the values with --from-file KEY=PATH, --from-file FOLDER or --from-stdin KEY.'
+    );
   }
-  const total = [...data.values()].reduce((sum, value) => sum + value.length, 0);
+  const total = [...data.values()].reduce(
+    (sum, value) => sum + value.length,
+    0
+  );
   if (total > MAX_SECRET_BYTES) {
-    throw new KubeError(`The values add up to ${total} bytes; a Secret holds at most 1 MiB (${MAX_SECRET_BYTES} bytes).`);
+    throw new KubeError(
+      `The values add up to ${total} bytes; a Secret holds at most 1 MiB (${MAX_SECRET_BYTES} bytes).`
+    );
   }
   return data;
 }

@@ -2,8 +2,18 @@
  * Create a Secret, or update it when it exists (409 on create). The existing
  * Secret is read as metadata only, so its current values are never fetched.
  */
-import { setHeaderOptions, type V1ObjectMeta, type V1Secret } from '@kubernetes/client-node';
-import { KubeError, httpStatusOf, statusReasonOf, toKubeError, type IKubeAction } from './errors';
+import {
+  setHeaderOptions,
+  type V1ObjectMeta,
+  type V1Secret
+} from '@kubernetes/client-node';
+import {
+  KubeError,
+  httpStatusOf,
+  statusReasonOf,
+  toKubeError,
+  type IKubeAction
+} from './errors';
 import { MANAGED_BY } from './mount-plan';
 import type { IKubeSession } from './session';
 
@@ -11,7 +21,8 @@ import type { IKubeSession } from './session';
 export const CAN_MOUNT = 'notebooks.kubeflow.org/can-mount';
 export const CAN_UPDATE = 'notebooks.kubeflow.org/can-update';
 
-export const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+export const METADATA_ACCEPT =
+  'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -35,7 +46,12 @@ export function secretManifest(request: ISecretRequest): V1Secret {
     metadata: {
       name: request.name,
       namespace: request.namespace,
-      labels: { ...(request.labels ?? {}), ...MANAGED_BY, [CAN_MOUNT]: 'true', [CAN_UPDATE]: 'true' }
+      labels: {
+        ...(request.labels ?? {}),
+        ...MANAGED_BY,
+        [CAN_MOUNT]: 'true',
+        [CAN_UPDATE]: 'true'
+      }
     },
     type: request.type,
     data
@@ -45,7 +61,10 @@ export function secretManifest(request: ISecretRequest): V1Secret {
 export type WriteOutcome = 'created' | 'updated';
 
 /** Keep what others put on the existing Secret, except a stale copy of its values. */
-function mergedMetadata(existing: V1ObjectMeta, wanted: V1ObjectMeta): V1ObjectMeta {
+function mergedMetadata(
+  existing: V1ObjectMeta,
+  wanted: V1ObjectMeta
+): V1ObjectMeta {
   const annotations = { ...(existing.annotations ?? {}) };
   delete annotations[LAST_APPLIED];
   return {
@@ -70,12 +89,21 @@ export async function createOrUpdateSecret(
 ): Promise<WriteOutcome> {
   const namespace = secret.metadata?.namespace ?? session.namespace;
   const name = secret.metadata?.name ?? '';
-  const action: IKubeAction = { verb: 'create', resource: 'secrets', name, namespace, server: session.server };
+  const action: IKubeAction = {
+    verb: 'create',
+    resource: 'secrets',
+    name,
+    namespace,
+    server: session.server
+  };
   try {
     await session.core.createNamespacedSecret({ namespace, body: secret });
     return 'created';
   } catch (error) {
-    if (httpStatusOf(error) !== 409 || statusReasonOf(error) !== 'AlreadyExists') {
+    if (
+      httpStatusOf(error) !== 409 ||
+      statusReasonOf(error) !== 'AlreadyExists'
+    ) {
       throw toKubeError(error, action);
     }
   }
@@ -100,7 +128,10 @@ export async function createOrUpdateSecret(
       `Secret ${name} already exists in namespace ${namespace} and is not labelled ${CAN_UPDATE}=true; pass --overwrite to replace its values anyway.`
     );
   }
-  const body: V1Secret = { ...secret, metadata: mergedMetadata(existing.metadata ?? {}, secret.metadata ?? {}) };
+  const body: V1Secret = {
+    ...secret,
+    metadata: mergedMetadata(existing.metadata ?? {}, secret.metadata ?? {})
+  };
   try {
     await session.core.replaceNamespacedSecret({ namespace, name, body });
     return 'updated';

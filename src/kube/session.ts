@@ -70,7 +70,9 @@ function loadConfig(kubeconfig: string | undefined): KubeConfig {
     }
     // The parser's message can quote the file, and kubeconfig files hold tokens.
     const source = file ?? process.env.KUBECONFIG ?? '~/.kube/config';
-    throw new KubeError(`The kubeconfig ${source} could not be read as a valid kubeconfig file.`);
+    throw new KubeError(
+      `The kubeconfig ${source} could not be read as a valid kubeconfig file.`
+    );
   }
   if (file === undefined && isLibraryFallback(config)) {
     throw new KubeError(
@@ -134,7 +136,9 @@ export function openSession(options: IKubeOptions): IKubeSession {
       `The cluster ${cluster.name} uses plain http (${cluster.server}); only https API servers are supported.`
     );
   }
-  const contextNamespace = config.getContextObject(config.getCurrentContext())?.namespace?.trim();
+  const contextNamespace = config
+    .getContextObject(config.getCurrentContext())
+    ?.namespace?.trim();
   const namespace = options.namespace ?? (contextNamespace || 'default');
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {

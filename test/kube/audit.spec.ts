@@ -27,8 +27,20 @@ const VALUES = {
 interface IAuditJson {
   scope: 'all' | string[];
   summary: { secrets: number; pods: number; workspacePods: number };
-  secrets: { namespace: string; name: string; uses: { kind: string; pod: string; mountPath?: string; envVar?: string }[]; configured: { kind: string; object: string }[] }[];
-  findings: { rule: string; level: string; namespace: string; secret?: string; pod?: string; message: string }[];
+  secrets: {
+    namespace: string;
+    name: string;
+    uses: { kind: string; pod: string; mountPath?: string; envVar?: string }[];
+    configured: { kind: string; object: string }[];
+  }[];
+  findings: {
+    rule: string;
+    level: string;
+    namespace: string;
+    secret?: string;
+    pod?: string;
+    message: string;
+  }[];
   skipped: string[];
 }
 
@@ -40,32 +52,50 @@ beforeAll(async () => {
   const ns = 'team-a';
   api.add('secrets', secret(ns, 'db-creds', { password: VALUES.db }));
   api.add('secrets', secret(ns, 'api-token', { token: VALUES.api }));
-  api.add('secrets', secret(ns, 'tls-cert', { 'tls.key': VALUES.tls }, { type: 'kubernetes.io/tls' }));
+  api.add(
+    'secrets',
+    secret(
+      ns,
+      'tls-cert',
+      { 'tls.key': VALUES.tls },
+      { type: 'kubernetes.io/tls' }
+    )
+  );
   api.add('secrets', secret(ns, 'old-token', { token: 'x' }));
   api.add('secrets', secret(ns, 'paused-ws-creds', { token: 'y' }));
   api.add('secrets', secret(ns, 'pd-creds', { token: 'z' }));
   api.add('secrets', secret(ns, 'pd-env-creds', { token: 'w' }));
   api.add(
     'secrets',
-    secret(ns, 'sh.helm.release.v1.web.v1', { release: 'r' }, {
-      type: 'helm.sh/release.v1',
-      metadata: { labels: { owner: 'helm', name: 'web', status: 'deployed' } }
-    })
+    secret(
+      ns,
+      'sh.helm.release.v1.web.v1',
+      { release: 'r' },
+      {
+        type: 'helm.sh/release.v1',
+        metadata: { labels: { owner: 'helm', name: 'web', status: 'deployed' } }
+      }
+    )
   );
   api.add(
     'secrets',
-    secret(ns, 'applied', { password: VALUES.applied }, {
-      metadata: {
-        annotations: {
-          'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({
-            apiVersion: 'v1',
-            kind: 'Secret',
-            metadata: { name: 'applied', namespace: ns },
-            data: { password: Buffer.from(VALUES.applied).toString('base64') }
-          })
+    secret(
+      ns,
+      'applied',
+      { password: VALUES.applied },
+      {
+        metadata: {
+          annotations: {
+            'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({
+              apiVersion: 'v1',
+              kind: 'Secret',
+              metadata: { name: 'applied', namespace: ns },
+              data: { password: Buffer.from(VALUES.applied).toString('base64') }
+            })
+          }
         }
       }
-    })
+    )
   );
   api.add('secrets', secret('team-b', 'b-creds', { token: 'b' }));
 
@@ -79,7 +109,12 @@ beforeAll(async () => {
   api.add(
     'pods',
     workspacePod(ns, 'bob', {
-      env: [{ name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'api-token', key: 'token' } } }]
+      env: [
+        {
+          name: 'API_TOKEN',
+          valueFrom: { secretKeyRef: { name: 'api-token', key: 'token' } }
+        }
+      ]
     })
   );
   api.add(
@@ -87,22 +122,45 @@ beforeAll(async () => {
     jupyterhubPod(ns, 'carol', {
       token: false,
       volumes: [secretVolume('tls', 'tls-cert')],
-      mounts: [{ name: 'tls', mountPath: '/etc/tls/tls.key', subPath: 'tls.key' }]
+      mounts: [
+        { name: 'tls', mountPath: '/etc/tls/tls.key', subPath: 'tls.key' }
+      ]
     })
   );
   api.add(
     'pods',
-    pod({ namespace: ns, name: 'web-7d9f', envFrom: [{ secretRef: { name: 'api-token' } }], imagePullSecrets: ['gone'] })
+    pod({
+      namespace: ns,
+      name: 'web-7d9f',
+      envFrom: [{ secretRef: { name: 'api-token' } }],
+      imagePullSecrets: ['gone']
+    })
   );
   api.add('rolebindings', {
     metadata: { name: 'default-editor', namespace: ns },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeflow-edit' },
-    subjects: [{ kind: 'ServiceAccount', name: 'default-editor', namespace: ns }]
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'kubeflow-edit'
+    },
+    subjects: [
+      { kind: 'ServiceAccount', name: 'default-editor', namespace: ns }
+    ]
   });
   api.add('clusterrolebindings', {
     metadata: { name: 'system:discovery' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:discovery' },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }]
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'system:discovery'
+    },
+    subjects: [
+      {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Group',
+        name: 'system:authenticated'
+      }
+    ]
   });
   api.add('poddefaults', {
     metadata: { name: 'mount-pd-creds', namespace: ns },
@@ -118,7 +176,12 @@ beforeAll(async () => {
     spec: {
       desc: 'Env creds',
       selector: { matchLabels: { 'env-creds': 'true' } },
-      env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'pd-env-creds', key: 'token' } } }]
+      env: [
+        {
+          name: 'TOKEN',
+          valueFrom: { secretKeyRef: { name: 'pd-env-creds', key: 'token' } }
+        }
+      ]
     }
   });
   api.add('workspaces', {
@@ -128,7 +191,16 @@ beforeAll(async () => {
       paused: true,
       podTemplate: {
         options: { imageConfig: 'jupyterlab_scipy_190', podConfig: 'tiny_cpu' },
-        volumes: { home: 'dave-home', secrets: [{ secretName: 'paused-ws-creds', mountPath: '/secrets/paused-ws-creds', defaultMode: 420 }] }
+        volumes: {
+          home: 'dave-home',
+          secrets: [
+            {
+              secretName: 'paused-ws-creds',
+              mountPath: '/secrets/paused-ws-creds',
+              defaultMode: 420
+            }
+          ]
+        }
       }
     }
   });
@@ -151,7 +223,13 @@ async function audit(args: string[]) {
 }
 
 async function auditJson(args: string[]): Promise<IAuditJson> {
-  const result = await audit([...args, '--format', 'json', '--fail-on', 'never']);
+  const result = await audit([
+    ...args,
+    '--format',
+    'json',
+    '--fail-on',
+    'never'
+  ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as IAuditJson;
@@ -160,7 +238,10 @@ async function auditJson(args: string[]): Promise<IAuditJson> {
 function ruleHits(report: IAuditJson, rule: string): string[] {
   return report.findings
     .filter(finding => finding.rule === rule)
-    .map(finding => `${finding.namespace}/${finding.secret ?? '-'}@${finding.pod ?? '-'}`)
+    .map(
+      finding =>
+        `${finding.namespace}/${finding.secret ?? '-'}@${finding.pod ?? '-'}`
+    )
     .sort();
 }
 
@@ -168,12 +249,16 @@ describe('audit', () => {
   it('lists Secrets by metadata only and never receives a value', async () => {
     cluster.api.recordBodies = true;
     const report = await auditJson(['--kubeconfig', cluster.kubeconfig()]);
-    const secretRequests = cluster.api.requests.filter(r => r.path.endsWith('/secrets') || r.path.includes('/secrets/'));
+    const secretRequests = cluster.api.requests.filter(
+      r => r.path.endsWith('/secrets') || r.path.includes('/secrets/')
+    );
     expect(secretRequests.length).toBeGreaterThan(0);
     for (const request of secretRequests) {
       expect(request.method).toBe('GET');
       expect(request.path).toBe('/api/v1/namespaces/team-a/secrets');
-      expect(request.accept).toBe('application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1');
+      expect(request.accept).toBe(
+        'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1'
+      );
       expect(JSON.parse(request.body!).kind).toBe('PartialObjectMetadataList');
     }
     // Nothing received holds a value of a Secret that is not in an annotation.
@@ -182,62 +267,136 @@ describe('audit', () => {
       expect(received).not.toContain(Buffer.from(value).toString('base64'));
       expect(received).not.toContain(value);
     }
-    expect(report.summary).toEqual({ secrets: 9, pods: 4, workspacePods: 3, findings: expect.anything() });
+    expect(report.summary).toEqual({
+      secrets: 9,
+      pods: 4,
+      workspacePods: 3,
+      findings: expect.anything()
+    });
   });
 
   it('shows which pods mount each Secret and how', async () => {
     const report = await auditJson(['--kubeconfig', cluster.kubeconfig()]);
     const uses = (name: string) => report.secrets.find(s => s.name === name)!;
     expect(uses('db-creds').uses).toEqual([
-      expect.objectContaining({ kind: 'folder', pod: 'alice-0', mountPath: '/secrets/db-creds', modes: ['0440'], workspace: 'kubeflow-notebooks' })
+      expect.objectContaining({
+        kind: 'folder',
+        pod: 'alice-0',
+        mountPath: '/secrets/db-creds',
+        modes: ['0440'],
+        workspace: 'kubeflow-notebooks'
+      })
     ]);
-    expect(uses('api-token').uses.map(use => `${use.kind}:${use.pod}`).sort()).toEqual(['env:ws-bob-0', 'envFrom:web-7d9f']);
+    expect(
+      uses('api-token')
+        .uses.map(use => `${use.kind}:${use.pod}`)
+        .sort()
+    ).toEqual(['env:ws-bob-0', 'envFrom:web-7d9f']);
     expect(uses('tls-cert').uses).toEqual([
-      expect.objectContaining({ kind: 'subPath', pod: 'jupyter-carol', mountPath: '/etc/tls/tls.key', workspace: 'jupyterhub' })
+      expect.objectContaining({
+        kind: 'subPath',
+        pod: 'jupyter-carol',
+        mountPath: '/etc/tls/tls.key',
+        workspace: 'jupyterhub'
+      })
     ]);
-    expect(uses('pd-creds').configured).toEqual([{ kind: 'poddefault', object: 'mount-pd-creds', mountPath: '/secrets/pd-creds' }]);
-    expect(uses('paused-ws-creds').configured).toEqual([{ kind: 'workspace', object: 'dave', mountPath: '/secrets/paused-ws-creds' }]);
+    expect(uses('pd-creds').configured).toEqual([
+      {
+        kind: 'poddefault',
+        object: 'mount-pd-creds',
+        mountPath: '/secrets/pd-creds'
+      }
+    ]);
+    expect(uses('paused-ws-creds').configured).toEqual([
+      {
+        kind: 'workspace',
+        object: 'dave',
+        mountPath: '/secrets/paused-ws-creds'
+      }
+    ]);
   });
 
   it('reports risky uses of workspace pods and unused Secrets', async () => {
     const report = await auditJson(['--kubeconfig', cluster.kubeconfig()]);
-    expect(ruleHits(report, 'secret-in-env')).toEqual(['team-a/api-token@ws-bob-0', 'team-a/pd-env-creds@-']);
-    expect(ruleHits(report, 'subpath-no-rotation')).toEqual(['team-a/tls-cert@jupyter-carol']);
-    expect(ruleHits(report, 'world-readable-mode')).toEqual(['team-a/tls-cert@jupyter-carol']);
+    expect(ruleHits(report, 'secret-in-env')).toEqual([
+      'team-a/api-token@ws-bob-0',
+      'team-a/pd-env-creds@-'
+    ]);
+    expect(ruleHits(report, 'subpath-no-rotation')).toEqual([
+      'team-a/tls-cert@jupyter-carol'
+    ]);
+    expect(ruleHits(report, 'world-readable-mode')).toEqual([
+      'team-a/tls-cert@jupyter-carol'
+    ]);
     // bob runs as "default" with no binding; alice's default-editor is bound; carol mounts no token.
-    expect(ruleHits(report, 'unneeded-service-account-token')).toEqual(['team-a/-@ws-bob-0']);
-    expect(ruleHits(report, 'secret-values-in-annotation')).toEqual(['team-a/applied@-']);
+    expect(ruleHits(report, 'unneeded-service-account-token')).toEqual([
+      'team-a/-@ws-bob-0'
+    ]);
+    expect(ruleHits(report, 'secret-values-in-annotation')).toEqual([
+      'team-a/applied@-'
+    ]);
     // The Helm release Secret is managed, so it is not reported as unused.
-    expect(ruleHits(report, 'secret-unused')).toEqual(['team-a/applied@-', 'team-a/old-token@-']);
-    expect(ruleHits(report, 'secret-missing')).toEqual(['team-a/gone@web-7d9f']);
+    expect(ruleHits(report, 'secret-unused')).toEqual([
+      'team-a/applied@-',
+      'team-a/old-token@-'
+    ]);
+    expect(ruleHits(report, 'secret-missing')).toEqual([
+      'team-a/gone@web-7d9f'
+    ]);
   });
 
   it('reports non-workspace pods too with --all-pods', async () => {
-    const report = await auditJson(['--kubeconfig', cluster.kubeconfig(), '--all-pods']);
-    expect(ruleHits(report, 'secret-in-env')).toContain('team-a/api-token@web-7d9f');
+    const report = await auditJson([
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--all-pods'
+    ]);
+    expect(ruleHits(report, 'secret-in-env')).toContain(
+      'team-a/api-token@web-7d9f'
+    );
   });
 
   it('falls back to the default-service-account heuristic when bindings are forbidden', async () => {
-    cluster.api.addUser('no-rbac', limitedUser('no-rbac', [
-      { resource: 'secrets', verbs: ['list'] },
-      { resource: 'pods', verbs: ['list'] },
-      { resource: 'poddefaults', verbs: ['list'] },
-      { resource: 'workspaces', verbs: ['list'] }
-    ]));
-    const report = await auditJson(['--kubeconfig', cluster.kubeconfig('no-rbac')]);
-    expect(ruleHits(report, 'unneeded-service-account-token')).toEqual(['team-a/-@ws-bob-0']);
-    expect(report.findings.find(f => f.rule === 'unneeded-service-account-token')!.message).toContain('could not be read');
+    cluster.api.addUser(
+      'no-rbac',
+      limitedUser('no-rbac', [
+        { resource: 'secrets', verbs: ['list'] },
+        { resource: 'pods', verbs: ['list'] },
+        { resource: 'poddefaults', verbs: ['list'] },
+        { resource: 'workspaces', verbs: ['list'] }
+      ])
+    );
+    const report = await auditJson([
+      '--kubeconfig',
+      cluster.kubeconfig('no-rbac')
+    ]);
+    expect(ruleHits(report, 'unneeded-service-account-token')).toEqual([
+      'team-a/-@ws-bob-0'
+    ]);
+    expect(
+      report.findings.find(f => f.rule === 'unneeded-service-account-token')!
+        .message
+    ).toContain('could not be read');
     expect(report.skipped.join(' ')).toContain('Role bindings');
   });
 
   it('follows continue tokens and gives the same result in small pages', async () => {
     const whole = await auditJson(['--kubeconfig', cluster.kubeconfig()]);
     cluster.api.requests.length = 0;
-    const paged = await auditJson(['--kubeconfig', cluster.kubeconfig(), '--chunk-size', '2']);
-    const pages = cluster.api.requests.filter(r => r.path === '/api/v1/namespaces/team-a/secrets');
+    const paged = await auditJson([
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--chunk-size',
+      '2'
+    ]);
+    const pages = cluster.api.requests.filter(
+      r => r.path === '/api/v1/namespaces/team-a/secrets'
+    );
     expect(pages.map(r => r.query.limit)).toEqual(['2', '2', '2', '2', '2']);
     expect(pages[0].query.continue).toBeUndefined();
-    expect(pages.slice(1).every(r => typeof r.query.continue === 'string')).toBe(true);
+    expect(
+      pages.slice(1).every(r => typeof r.query.continue === 'string')
+    ).toBe(true);
     expect(paged.secrets).toEqual(whole.secrets);
     expect(paged.findings).toEqual(whole.findings);
   });
@@ -250,8 +409,15 @@ describe('audit', () => {
         cluster.api.compact();
       }
     };
-    const report = await auditJson(['--kubeconfig', cluster.kubeconfig(), '--chunk-size', '4']);
-    const statuses = cluster.api.requests.filter(r => r.path.endsWith('/secrets')).map(r => r.status);
+    const report = await auditJson([
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--chunk-size',
+      '4'
+    ]);
+    const statuses = cluster.api.requests
+      .filter(r => r.path.endsWith('/secrets'))
+      .map(r => r.status);
     expect(statuses).toContain(410);
     expect(report.summary.secrets).toBe(9);
   });
@@ -260,36 +426,73 @@ describe('audit', () => {
     const all = await auditJson(['--kubeconfig', cluster.kubeconfig(), '-A']);
     expect(all.scope).toBe('all');
     expect(all.secrets.map(s => s.namespace)).toContain('team-b');
-    expect(cluster.api.requests.some(r => r.path === '/api/v1/secrets')).toBe(true);
+    expect(cluster.api.requests.some(r => r.path === '/api/v1/secrets')).toBe(
+      true
+    );
 
-    cluster.api.addUser('team-a-only', limitedUser('team-a-only', [
-      { resource: 'namespaces', verbs: ['list'] },
-      { resource: 'secrets', verbs: ['list'], namespace: 'team-a' },
-      { resource: 'pods', verbs: ['list'], namespace: 'team-a' }
-    ]));
-    const limited = await auditJson(['--kubeconfig', cluster.kubeconfig('team-a-only'), '-A']);
+    cluster.api.addUser(
+      'team-a-only',
+      limitedUser('team-a-only', [
+        { resource: 'namespaces', verbs: ['list'] },
+        { resource: 'secrets', verbs: ['list'], namespace: 'team-a' },
+        { resource: 'pods', verbs: ['list'], namespace: 'team-a' }
+      ])
+    );
+    const limited = await auditJson([
+      '--kubeconfig',
+      cluster.kubeconfig('team-a-only'),
+      '-A'
+    ]);
     expect(limited.scope).toEqual(['team-a']);
-    expect(limited.skipped).toContain('Namespace team-b: not allowed to list its Secrets or pods.');
+    expect(limited.skipped).toContain(
+      'Namespace team-b: not allowed to list its Secrets or pods.'
+    );
   });
 
   it('exits 1 on findings at or above --fail-on, 0 below', async () => {
     expect((await audit(['--kubeconfig', cluster.kubeconfig()])).code).toBe(1);
-    expect((await audit(['--kubeconfig', cluster.kubeconfig(), '--fail-on', 'error'])).code).toBe(0);
+    expect(
+      (
+        await audit([
+          '--kubeconfig',
+          cluster.kubeconfig(),
+          '--fail-on',
+          'error'
+        ])
+      ).code
+    ).toBe(0);
   });
 
   it('prints a readable text report', async () => {
-    const { stdout } = await audit(['--kubeconfig', cluster.kubeconfig(), '--fail-on', 'never']);
+    const { stdout } = await audit([
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--fail-on',
+      'never'
+    ]);
     expect(stdout).toContain('Audit of namespace team-a');
-    expect(stdout).toMatch(/team-a\/db-creds\s+folder \/secrets\/db-creds in workspace pod alice-0 \(main\), mode 0440/);
-    expect(stdout).toMatch(/warning\s+secret-in-env\s+Container main of workspace pod team-a\/ws-bob-0 exposes key token of Secret api-token/);
-    expect(stdout).toContain('unneeded-service-account-token: A workspace runs user code');
+    expect(stdout).toMatch(
+      /team-a\/db-creds\s+folder \/secrets\/db-creds in workspace pod alice-0 \(main\), mode 0440/
+    );
+    expect(stdout).toMatch(
+      /warning\s+secret-in-env\s+Container main of workspace pod team-a\/ws-bob-0 exposes key token of Secret api-token/
+    );
+    expect(stdout).toContain(
+      'unneeded-service-account-token: A workspace runs user code'
+    );
   });
 });
 
 describe('audit errors are one sentence', () => {
   it('403 on listing Secrets', async () => {
-    cluster.api.addUser('pods-only', limitedUser('pods-only', [{ resource: 'pods', verbs: ['list'] }]));
-    const result = await audit(['--kubeconfig', cluster.kubeconfig('pods-only')]);
+    cluster.api.addUser(
+      'pods-only',
+      limitedUser('pods-only', [{ resource: 'pods', verbs: ['list'] }])
+    );
+    const result = await audit([
+      '--kubeconfig',
+      cluster.kubeconfig('pods-only')
+    ]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
@@ -298,14 +501,25 @@ describe('audit errors are one sentence', () => {
   });
 
   it('401 for a rejected token', async () => {
-    const result = await audit(['--kubeconfig', cluster.kubeconfig('expired-token')]);
+    const result = await audit([
+      '--kubeconfig',
+      cluster.kubeconfig('expired-token')
+    ]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: The Kubernetes API at https:\/\/127\.0\.0\.1:\d+ did not accept your credentials \(401 Unauthorized\)[^\n]*\n$/);
+    expect(result.stderr).toMatch(
+      /^error: The Kubernetes API at https:\/\/127\.0\.0\.1:\d+ did not accept your credentials \(401 Unauthorized\)[^\n]*\n$/
+    );
   });
 
   it('usage errors', async () => {
-    expect((await audit(['--format', 'xml'])).stderr).toBe('error: --format must be text, json or sarif.\n');
-    expect((await audit(['-n', 'a', '-A', '--kubeconfig', 'x'])).stderr).toBe('error: Give either -n NAMESPACE or -A, not both.\n');
-    expect((await audit(['--bogus=hunter2'])).stderr).toBe('error: Unknown option --bogus; see --help.\n');
+    expect((await audit(['--format', 'xml'])).stderr).toBe(
+      'error: --format must be text, json or sarif.\n'
+    );
+    expect((await audit(['-n', 'a', '-A', '--kubeconfig', 'x'])).stderr).toBe(
+      'error: Give either -n NAMESPACE or -A, not both.\n'
+    );
+    expect((await audit(['--bogus=hunter2'])).stderr).toBe(
+      'error: Unknown option --bogus; see --help.\n'
+    );
   });
 });

@@ -6,7 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createCommand } from '../../src/cli/create';
 import type { IFakeCluster } from './fixtures';
-import { kubeconfigText, limitedUser, runCommand, secret, startFakeCluster } from './fixtures';
+import {
+  kubeconfigText,
+  limitedUser,
+  runCommand,
+  secret,
+  startFakeCluster
+} from './fixtures';
 
 const PASSWORD = 'pw-7c1e0f9a2b';
 const BINARY = Buffer.from([0, 255, 1, 254, 10, 13, 0x80]);
@@ -15,12 +21,26 @@ let cluster: IFakeCluster;
 let files: string;
 
 function decoded(namespace: string, name: string): Record<string, Buffer> {
-  const stored = cluster.api.get('secrets', namespace, name) as { data: Record<string, string> };
-  return Object.fromEntries(Object.entries(stored.data).map(([key, value]) => [key, Buffer.from(value, 'base64')]));
+  const stored = cluster.api.get('secrets', namespace, name) as {
+    data: Record<string, string>;
+  };
+  return Object.fromEntries(
+    Object.entries(stored.data).map(([key, value]) => [
+      key,
+      Buffer.from(value, 'base64')
+    ])
+  );
 }
 
 function metadataOf(namespace: string, name: string) {
-  return (cluster.api.get('secrets', namespace, name) as { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } }).metadata;
+  return (
+    cluster.api.get('secrets', namespace, name) as {
+      metadata: {
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+      };
+    }
+  ).metadata;
 }
 
 beforeAll(async () => {
@@ -50,15 +70,22 @@ describe('create', () => {
       createCommand,
       [
         'db-creds',
-        '--kubeconfig', cluster.kubeconfig(),
-        '--from-file', `password=${path.join(files, 'password.txt')}`,
-        '--from-file', path.join(files, 'folder'),
-        '--from-stdin', 'token',
-        '--label', 'team=a'
+        '--kubeconfig',
+        cluster.kubeconfig(),
+        '--from-file',
+        `password=${path.join(files, 'password.txt')}`,
+        '--from-file',
+        path.join(files, 'folder'),
+        '--from-stdin',
+        'token',
+        '--label',
+        'team=a'
       ],
       ['tok-', Buffer.from('en-1\n')]
     );
-    expect(result.stderr).toBe('note: Skipped a file in the folder whose name is not a valid key: "bad name".\n');
+    expect(result.stderr).toBe(
+      'note: Skipped a file in the folder whose name is not a valid key: "bad name".\n'
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
       'Created Secret team-a/db-creds with 4 keys: password (13 bytes), key.bin (7 bytes), user (5 bytes), token (9 bytes). Labelled notebooks.kubeflow.org/can-mount=true and notebooks.kubeflow.org/can-update=true.\n'
@@ -80,55 +107,132 @@ describe('create', () => {
   it('updates an existing can-update Secret on 409, reading only its metadata', async () => {
     cluster.api.add(
       'secrets',
-      secret('team-a', 'rotating', { password: 'old-value-31d5' }, {
-        metadata: {
-          labels: { 'notebooks.kubeflow.org/can-update': 'true', keep: 'me' },
-          annotations: {
-            note: 'kept',
-            'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"password":"b2xkLXZhbHVlLTMxZDU="}}'
+      secret(
+        'team-a',
+        'rotating',
+        { password: 'old-value-31d5' },
+        {
+          metadata: {
+            labels: { 'notebooks.kubeflow.org/can-update': 'true', keep: 'me' },
+            annotations: {
+              note: 'kept',
+              'kubectl.kubernetes.io/last-applied-configuration':
+                '{"data":{"password":"b2xkLXZhbHVlLTMxZDU="}}'
+            }
           }
         }
-      })
+      )
     );
     cluster.api.recordBodies = true;
-    const result = await runCommand(createCommand, ['rotating', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'password'], ['new-value']);
+    const result = await runCommand(
+      createCommand,
+      [
+        'rotating',
+        '--kubeconfig',
+        cluster.kubeconfig(),
+        '--from-stdin',
+        'password'
+      ],
+      ['new-value']
+    );
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^Updated Secret team-a\/rotating with 1 key: password \(9 bytes\)/);
-    expect(cluster.api.requests.map(r => `${r.method} ${r.status}`)).toEqual(['POST 409', 'GET 200', 'PUT 200']);
-    expect(cluster.api.requests[1].accept).toBe('application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
+    expect(result.stdout).toMatch(
+      /^Updated Secret team-a\/rotating with 1 key: password \(9 bytes\)/
+    );
+    expect(cluster.api.requests.map(r => `${r.method} ${r.status}`)).toEqual([
+      'POST 409',
+      'GET 200',
+      'PUT 200'
+    ]);
+    expect(cluster.api.requests[1].accept).toBe(
+      'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'
+    );
     // The read carried metadata only (the annotation is metadata: the audit flags that case).
-    const read = JSON.parse(cluster.api.requests[1].body!) as Record<string, unknown>;
+    const read = JSON.parse(cluster.api.requests[1].body!) as Record<
+      string,
+      unknown
+    >;
     expect(read.kind).toBe('PartialObjectMetadata');
-    expect(Object.keys(read).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
-    expect(decoded('team-a', 'rotating')).toEqual({ password: Buffer.from('new-value') });
+    expect(Object.keys(read).sort()).toEqual([
+      'apiVersion',
+      'kind',
+      'metadata'
+    ]);
+    expect(decoded('team-a', 'rotating')).toEqual({
+      password: Buffer.from('new-value')
+    });
     const metadata = metadataOf('team-a', 'rotating');
-    expect(metadata.labels).toMatchObject({ keep: 'me', 'notebooks.kubeflow.org/can-mount': 'true' });
+    expect(metadata.labels).toMatchObject({
+      keep: 'me',
+      'notebooks.kubeflow.org/can-mount': 'true'
+    });
     // Other annotations stay; the stale copy of the old values does not.
     expect(metadata.annotations).toEqual({ note: 'kept' });
   });
 
   it('refuses to replace a Secret not labelled can-update unless --overwrite', async () => {
     cluster.api.add('secrets', secret('team-a', 'foreign', { k: 'v' }));
-    const refused = await runCommand(createCommand, ['foreign', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'], ['x']);
+    const refused = await runCommand(
+      createCommand,
+      ['foreign', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
+      ['x']
+    );
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
       'error: Secret foreign already exists in namespace team-a and is not labelled notebooks.kubeflow.org/can-update=true; pass --overwrite to replace its values anyway.\n'
     );
     expect(decoded('team-a', 'foreign')).toEqual({ k: Buffer.from('v') });
-    const forced = await runCommand(createCommand, ['foreign', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k', '--overwrite'], ['x']);
+    const forced = await runCommand(
+      createCommand,
+      [
+        'foreign',
+        '--kubeconfig',
+        cluster.kubeconfig(),
+        '--from-stdin',
+        'k',
+        '--overwrite'
+      ],
+      ['x']
+    );
     expect(forced.code).toBe(0);
     expect(decoded('team-a', 'foreign')).toEqual({ k: Buffer.from('x') });
   });
 
   it('reports a concurrent change as a 409 Conflict sentence', async () => {
-    cluster.api.add('secrets', secret('team-a', 'racy', { k: 'v' }, { metadata: { labels: { 'notebooks.kubeflow.org/can-update': 'true' } } }));
+    cluster.api.add(
+      'secrets',
+      secret(
+        'team-a',
+        'racy',
+        { k: 'v' },
+        {
+          metadata: { labels: { 'notebooks.kubeflow.org/can-update': 'true' } }
+        }
+      )
+    );
     cluster.api.afterRequest = record => {
       if (record.method === 'GET') {
         // Someone else writes the Secret between our read and our update.
-        cluster.api.add('secrets', secret('team-a', 'racy', { k: 'theirs' }, { metadata: { labels: { 'notebooks.kubeflow.org/can-update': 'true' } } }));
+        cluster.api.add(
+          'secrets',
+          secret(
+            'team-a',
+            'racy',
+            { k: 'theirs' },
+            {
+              metadata: {
+                labels: { 'notebooks.kubeflow.org/can-update': 'true' }
+              }
+            }
+          )
+        );
       }
     };
-    const result = await runCommand(createCommand, ['racy', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'], ['mine']);
+    const result = await runCommand(
+      createCommand,
+      ['racy', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
+      ['mine']
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: secrets "racy" in namespace team-a was changed by someone else while this command was updating it (409 Conflict); run the command again.\n'
@@ -137,8 +241,23 @@ describe('create', () => {
   });
 
   it('reports the invalid field (not the value) when the API rejects an update', async () => {
-    cluster.api.add('secrets', secret('team-a', 'frozen', { k: 'v' }, { immutable: true, metadata: { labels: { 'notebooks.kubeflow.org/can-update': 'true' } } }));
-    const result = await runCommand(createCommand, ['frozen', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'], ['new-frozen-value']);
+    cluster.api.add(
+      'secrets',
+      secret(
+        'team-a',
+        'frozen',
+        { k: 'v' },
+        {
+          immutable: true,
+          metadata: { labels: { 'notebooks.kubeflow.org/can-update': 'true' } }
+        }
+      )
+    );
+    const result = await runCommand(
+      createCommand,
+      ['frozen', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
+      ['new-frozen-value']
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: The API server rejected secrets "frozen" in namespace team-a as invalid (422 Unprocessable Entity); check data.\n'
@@ -146,8 +265,15 @@ describe('create', () => {
   });
 
   it('says 403 in one sentence', async () => {
-    cluster.api.addUser('reader', limitedUser('reader', [{ resource: 'secrets', verbs: ['list'] }]));
-    const result = await runCommand(createCommand, ['x', '--kubeconfig', cluster.kubeconfig('reader'), '--from-stdin', 'k'], ['v']);
+    cluster.api.addUser(
+      'reader',
+      limitedUser('reader', [{ resource: 'secrets', verbs: ['list'] }])
+    );
+    const result = await runCommand(
+      createCommand,
+      ['x', '--kubeconfig', cluster.kubeconfig('reader'), '--from-stdin', 'k'],
+      ['v']
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: You are not allowed to create secrets "x" in namespace team-a (403 Forbidden); ask a cluster administrator for a role that grants it.\n'
@@ -155,15 +281,28 @@ describe('create', () => {
   });
 
   it('never takes a value from the command line, and never echoes one back', async () => {
-    const literal = await runCommand(createCommand, ['x', '--from-literal=password=hunter2-literal']);
+    const literal = await runCommand(createCommand, [
+      'x',
+      '--from-literal=password=hunter2-literal'
+    ]);
     expect(literal.code).toBe(2);
     expect(literal.stderr).toBe(
       'error: --from-literal is not supported: a value on the command line ends up in shell history and process listings. Use --from-file KEY=PATH or --from-stdin KEY.\n'
     );
     // A value typed where a path goes is not repeated in the error.
-    const mistaken = await runCommand(createCommand, ['x', '--dry-run', '--from-file', 'password=hunter2-typed']);
-    expect(mistaken.stderr).toBe('error: The file given for key password cannot be read: it does not exist.\n');
-    const unknown = await runCommand(createCommand, ['x', '--value=hunter2-option']);
+    const mistaken = await runCommand(createCommand, [
+      'x',
+      '--dry-run',
+      '--from-file',
+      'password=hunter2-typed'
+    ]);
+    expect(mistaken.stderr).toBe(
+      'error: The file given for key password cannot be read: it does not exist.\n'
+    );
+    const unknown = await runCommand(createCommand, [
+      'x',
+      '--value=hunter2-option'
+    ]);
     expect(unknown.stderr).toBe('error: Unknown option --value; see --help.\n');
     for (const result of [literal, mistaken, unknown]) {
       expect(result.stdout + result.stderr).not.toMatch(/hunter2/);
@@ -171,22 +310,59 @@ describe('create', () => {
   });
 
   it('checks sizes and keys before sending anything', async () => {
-    const big = await runCommand(createCommand, ['x', '--kubeconfig', cluster.kubeconfig(), '--from-file', path.join(files, 'big')]);
-    expect(big.stderr).toBe('error: A file given with --from-file is larger than 1 MiB; a Secret holds at most 1 MiB.\n');
-    const twice = await runCommand(createCommand, ['x', '--kubeconfig', cluster.kubeconfig(), '--from-file', `user=${path.join(files, 'password.txt')}`, '--from-file', path.join(files, 'folder')]);
+    const big = await runCommand(createCommand, [
+      'x',
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--from-file',
+      path.join(files, 'big')
+    ]);
+    expect(big.stderr).toBe(
+      'error: A file given with --from-file is larger than 1 MiB; a Secret holds at most 1 MiB.\n'
+    );
+    const twice = await runCommand(createCommand, [
+      'x',
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--from-file',
+      `user=${path.join(files, 'password.txt')}`,
+      '--from-file',
+      path.join(files, 'folder')
+    ]);
     expect(twice.stderr).toBe(
       'note: Skipped a file in the folder whose name is not a valid key: "bad name".\nerror: The key user is given more than once.\n'
     );
-    const badKey = await runCommand(createCommand, ['x', '--from-stdin', 'no/slash']);
-    expect(badKey.stderr).toBe('error: --from-stdin KEY: the key is not valid (letters, digits, "-", "_" and "." only).\n');
-    const none = await runCommand(createCommand, ['x', '--kubeconfig', cluster.kubeconfig()]);
-    expect(none.stderr).toBe('error: Give the values with --from-file KEY=PATH, --from-file FOLDER or --from-stdin KEY.\n');
+    const badKey = await runCommand(createCommand, [
+      'x',
+      '--from-stdin',
+      'no/slash'
+    ]);
+    expect(badKey.stderr).toBe(
+      'error: --from-stdin KEY: the key is not valid (letters, digits, "-", "_" and "." only).\n'
+    );
+    const none = await runCommand(createCommand, [
+      'x',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(none.stderr).toBe(
+      'error: Give the values with --from-file KEY=PATH, --from-file FOLDER or --from-stdin KEY.\n'
+    );
     expect(cluster.api.requests).toEqual([]);
   });
 
   it('--dry-run shows keys and sizes and contacts nobody', async () => {
-    const result = await runCommand(createCommand, ['db', '--dry-run', '-n', 'team-z', '--from-file', path.join(files, 'folder')]);
-    expect(result.stdout).toBe('Would create or update Secret db of type Opaque in team-z with 2 keys: key.bin (7 bytes), user (5 bytes).\n');
+    const result = await runCommand(createCommand, [
+      'db',
+      '--dry-run',
+      '-n',
+      'team-z',
+      '--from-file',
+      path.join(files, 'folder')
+    ]);
+    expect(result.stdout).toBe(
+      'Would create or update Secret db of type Opaque in team-z with 2 keys: key.bin (7 bytes), user (5 bytes).\n'
+    );
     expect(cluster.api.requests).toEqual([]);
   });
 });
@@ -195,10 +371,19 @@ describe('connection errors are one sentence', () => {
   it('unreachable API server', async () => {
     const file = path.join(cluster.dir, 'unreachable');
     // Port 9 on loopback: nothing listens there.
-    fs.writeFileSync(file, kubeconfigText('https://127.0.0.1:9', cluster.api.caPem, 't', 'team-a'));
-    const result = await runCommand(createCommand, ['x', '--kubeconfig', file, '--from-stdin', 'k'], ['v']);
+    fs.writeFileSync(
+      file,
+      kubeconfigText('https://127.0.0.1:9', cluster.api.caPem, 't', 'team-a')
+    );
+    const result = await runCommand(
+      createCommand,
+      ['x', '--kubeconfig', file, '--from-stdin', 'k'],
+      ['v']
+    );
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('error: Cannot reach the Kubernetes API at https://127.0.0.1:9: the connection was refused.\n');
+    expect(result.stderr).toBe(
+      'error: Cannot reach the Kubernetes API at https://127.0.0.1:9: the connection was refused.\n'
+    );
   });
 
   it('certificate not trusted', async () => {
@@ -206,9 +391,16 @@ describe('connection errors are one sentence', () => {
     // Without the fake's CA the client falls back to the system CAs, which do not trust it.
     fs.writeFileSync(
       file,
-      kubeconfigText(cluster.api.url, cluster.api.caPem, 't', 'team-a').replace(/ +certificate-authority-data: .*\n/, '')
+      kubeconfigText(cluster.api.url, cluster.api.caPem, 't', 'team-a').replace(
+        / +certificate-authority-data: .*\n/,
+        ''
+      )
     );
-    const result = await runCommand(createCommand, ['x', '--kubeconfig', file, '--from-stdin', 'k'], ['v']);
+    const result = await runCommand(
+      createCommand,
+      ['x', '--kubeconfig', file, '--from-stdin', 'k'],
+      ['v']
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /^error: The TLS certificate of the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ could not be verified \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\); check certificate-authority in your kubeconfig\.\n$/
@@ -216,19 +408,68 @@ describe('connection errors are one sentence', () => {
   });
 
   it('kubeconfig problems', async () => {
-    const missing = await runCommand(createCommand, ['x', '--kubeconfig', path.join(cluster.dir, 'nope'), '--from-stdin', 'k'], ['v']);
-    expect(missing.stderr).toBe(`error: The kubeconfig file ${path.join(cluster.dir, 'nope')} does not exist.\n`);
+    const missing = await runCommand(
+      createCommand,
+      [
+        'x',
+        '--kubeconfig',
+        path.join(cluster.dir, 'nope'),
+        '--from-stdin',
+        'k'
+      ],
+      ['v']
+    );
+    expect(missing.stderr).toBe(
+      `error: The kubeconfig file ${path.join(cluster.dir, 'nope')} does not exist.\n`
+    );
     const broken = path.join(cluster.dir, 'broken');
-    fs.writeFileSync(broken, 'users:\n- name: u\n  user: {token: tok-in-broken-file\n');
-    const bad = await runCommand(createCommand, ['x', '--kubeconfig', broken, '--from-stdin', 'k'], ['v']);
-    expect(bad.stderr).toBe(`error: The kubeconfig ${broken} could not be read as a valid kubeconfig file.\n`);
-    const context = await runCommand(createCommand, ['x', '--kubeconfig', cluster.kubeconfig(), '--context', 'nope', '--from-stdin', 'k'], ['v']);
-    expect(context.stderr).toBe('error: The context nope is not in the kubeconfig (it has: fake, other).\n');
+    fs.writeFileSync(
+      broken,
+      'users:\n- name: u\n  user: {token: tok-in-broken-file\n'
+    );
+    const bad = await runCommand(
+      createCommand,
+      ['x', '--kubeconfig', broken, '--from-stdin', 'k'],
+      ['v']
+    );
+    expect(bad.stderr).toBe(
+      `error: The kubeconfig ${broken} could not be read as a valid kubeconfig file.\n`
+    );
+    const context = await runCommand(
+      createCommand,
+      [
+        'x',
+        '--kubeconfig',
+        cluster.kubeconfig(),
+        '--context',
+        'nope',
+        '--from-stdin',
+        'k'
+      ],
+      ['v']
+    );
+    expect(context.stderr).toBe(
+      'error: The context nope is not in the kubeconfig (it has: fake, other).\n'
+    );
   });
 
   it('--context picks the context and its namespace', async () => {
-    const result = await runCommand(createCommand, ['ctx-secret', '--kubeconfig', cluster.kubeconfig(), '--context', 'other', '--from-stdin', 'k'], ['v']);
+    const result = await runCommand(
+      createCommand,
+      [
+        'ctx-secret',
+        '--kubeconfig',
+        cluster.kubeconfig(),
+        '--context',
+        'other',
+        '--from-stdin',
+        'k'
+      ],
+      ['v']
+    );
     expect(result.stdout).toMatch(/^Created Secret other-team\/ctx-secret /);
-    expect(decoded('other-team', 'ctx-secret')).toEqual({ k: Buffer.from('v') });
+    expect(decoded('other-team', 'ctx-secret')).toEqual({
+      k: Buffer.from('v')
+    });
   });
 });

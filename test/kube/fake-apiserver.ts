@@ -55,14 +55,70 @@ export interface IResourceType {
 }
 
 export const RESOURCE_TYPES: IResourceType[] = [
-  { group: '', version: 'v1', plural: 'secrets', kind: 'Secret', namespaced: true, custom: false },
-  { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true, custom: false },
-  { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false, custom: false },
-  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', kind: 'RoleBinding', namespaced: true, custom: false },
-  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false, custom: false },
-  { group: 'kubeflow.org', version: 'v1alpha1', plural: 'poddefaults', kind: 'PodDefault', namespaced: true, custom: true },
-  { group: 'kubeflow.org', version: 'v1beta1', plural: 'workspaces', kind: 'Workspace', namespaced: true, custom: true },
-  { group: 'kubeflow.org', version: 'v1beta1', plural: 'workspacekinds', kind: 'WorkspaceKind', namespaced: false, custom: true }
+  {
+    group: '',
+    version: 'v1',
+    plural: 'secrets',
+    kind: 'Secret',
+    namespaced: true,
+    custom: false
+  },
+  {
+    group: '',
+    version: 'v1',
+    plural: 'pods',
+    kind: 'Pod',
+    namespaced: true,
+    custom: false
+  },
+  {
+    group: '',
+    version: 'v1',
+    plural: 'namespaces',
+    kind: 'Namespace',
+    namespaced: false,
+    custom: false
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'rolebindings',
+    kind: 'RoleBinding',
+    namespaced: true,
+    custom: false
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'clusterrolebindings',
+    kind: 'ClusterRoleBinding',
+    namespaced: false,
+    custom: false
+  },
+  {
+    group: 'kubeflow.org',
+    version: 'v1alpha1',
+    plural: 'poddefaults',
+    kind: 'PodDefault',
+    namespaced: true,
+    custom: true
+  },
+  {
+    group: 'kubeflow.org',
+    version: 'v1beta1',
+    plural: 'workspaces',
+    kind: 'Workspace',
+    namespaced: true,
+    custom: true
+  },
+  {
+    group: 'kubeflow.org',
+    version: 'v1beta1',
+    plural: 'workspacekinds',
+    kind: 'WorkspaceKind',
+    namespaced: false,
+    custom: true
+  }
 ];
 
 export type Verb = 'get' | 'list' | 'create' | 'update' | 'patch' | 'delete';
@@ -110,7 +166,13 @@ class HttpFailure extends Error {
   }
 }
 
-function status(code: number, reason: string, message: string, details?: Json, metadata: Json = {}): HttpFailure {
+function status(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Json,
+  metadata: Json = {}
+): HttpFailure {
   return new HttpFailure(code, {
     kind: 'Status',
     apiVersion: 'v1',
@@ -136,7 +198,10 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!patch || typeof patch !== 'object' || Array.isArray(patch)) {
     return patch;
   }
-  const result: Json = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Json) } : {};
+  const result: Json =
+    target && typeof target === 'object' && !Array.isArray(target)
+      ? { ...(target as Json) }
+      : {};
   for (const [key, value] of Object.entries(patch as Json)) {
     if (value === null) {
       delete result[key];
@@ -160,13 +225,23 @@ function encodeContinue(rv: number, start: string): string {
 
 function decodeContinue(text: string): IContinueToken {
   try {
-    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as IContinueToken;
-    if (token.v !== 'meta.k8s.io/v1' || typeof token.rv !== 'number' || typeof token.start !== 'string') {
+    const token = JSON.parse(
+      Buffer.from(text, 'base64url').toString('utf8')
+    ) as IContinueToken;
+    if (
+      token.v !== 'meta.k8s.io/v1' ||
+      typeof token.rv !== 'number' ||
+      typeof token.start !== 'string'
+    ) {
       throw new Error('bad token');
     }
     return token;
   } catch {
-    throw status(400, 'BadRequest', `continue key is not valid: illegal base64 data at input byte 0`);
+    throw status(
+      400,
+      'BadRequest',
+      `continue key is not valid: illegal base64 data at input byte 0`
+    );
   }
 }
 
@@ -195,7 +270,11 @@ function negotiate(accept: string, list: boolean): Representation {
     if (params.as === undefined) {
       return 'object';
     }
-    if (params.as === partial && params.g === 'meta.k8s.io' && (params.v === 'v1' || params.v === 'v1beta1')) {
+    if (
+      params.as === partial &&
+      params.g === 'meta.k8s.io' &&
+      (params.v === 'v1' || params.v === 'v1beta1')
+    ) {
       return 'metadata';
     }
   }
@@ -263,7 +342,10 @@ export class FakeApiServer {
   }
 
   resetCounters(): void {
-    this.closedSocketBytes = -[...this.sockets].reduce((sum, socket) => sum + socket.bytesWritten, 0);
+    this.closedSocketBytes = -[...this.sockets].reduce(
+      (sum, socket) => sum + socket.bytesWritten,
+      0
+    );
     this.requests.length = 0;
   }
 
@@ -319,9 +401,21 @@ export class FakeApiServer {
       }
     }
     metadata.managedFields = [
-      { manager, operation: 'Update', apiVersion: apiVersionOf(type), time: now, fieldsType: 'FieldsV1', fieldsV1: fields }
+      {
+        manager,
+        operation: 'Update',
+        apiVersion: apiVersionOf(type),
+        time: now,
+        fieldsType: 'FieldsV1',
+        fieldsV1: fields
+      }
     ];
-    return { ...object, apiVersion: apiVersionOf(type), kind: type.kind, metadata };
+    return {
+      ...object,
+      apiVersion: apiVersionOf(type),
+      kind: type.kind,
+      metadata
+    };
   }
 
   /** Add an object directly (test set-up), as if created by `kubectl`. */
@@ -329,23 +423,43 @@ export class FakeApiServer {
     const type = this.type(plural);
     const metadata = (object.metadata as Json) ?? {};
     const stored = this.stamp(object, 'kubectl-create', type);
-    const key = type.namespaced ? `${String(metadata.namespace)}/${String(metadata.name)}` : String(metadata.name);
+    const key = type.namespaced
+      ? `${String(metadata.namespace)}/${String(metadata.name)}`
+      : String(metadata.name);
     this.bucket(plural).set(key, stored);
     if (type.namespaced) {
       const namespaces = this.bucket('namespaces');
       const namespace = String(metadata.namespace);
       if (!namespaces.has(namespace)) {
-        namespaces.set(namespace, this.stamp({ metadata: { name: namespace }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }, 'kube-apiserver', this.type('namespaces')));
+        namespaces.set(
+          namespace,
+          this.stamp(
+            {
+              metadata: { name: namespace },
+              spec: { finalizers: ['kubernetes'] },
+              status: { phase: 'Active' }
+            },
+            'kube-apiserver',
+            this.type('namespaces')
+          )
+        );
       }
     }
     return stored;
   }
 
-  get(plural: string, namespace: string | undefined, name: string): Json | undefined {
+  get(
+    plural: string,
+    namespace: string | undefined,
+    name: string
+  ): Json | undefined {
     return this.bucket(plural).get(namespace ? `${namespace}/${name}` : name);
   }
 
-  private async handle(request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse): Promise<void> {
+  private async handle(
+    request: import('node:http').IncomingMessage,
+    response: import('node:http').ServerResponse
+  ): Promise<void> {
     const url = new URL(request.url ?? '/', this.url);
     const query = Object.fromEntries(url.searchParams.entries());
     const record: IRecordedRequest = {
@@ -364,8 +478,17 @@ export class FakeApiServer {
     let body: Json;
     let code = 200;
     try {
-      const user = this.authenticate(String(request.headers.authorization ?? ''));
-      ({ code, body } = this.route(record, url.pathname, query, Buffer.concat(chunks), user, String(request.headers['user-agent'] ?? '')));
+      const user = this.authenticate(
+        String(request.headers.authorization ?? '')
+      );
+      ({ code, body } = this.route(
+        record,
+        url.pathname,
+        query,
+        Buffer.concat(chunks),
+        user,
+        String(request.headers['user-agent'] ?? '')
+      ));
     } catch (error) {
       if (!(error instanceof HttpFailure)) {
         throw error;
@@ -380,7 +503,11 @@ export class FakeApiServer {
       record.body = text;
     }
     this.requests.push(record);
-    response.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': record.bytes, 'Audit-Id': randomUUID() });
+    response.writeHead(code, {
+      'Content-Type': 'application/json',
+      'Content-Length': record.bytes,
+      'Audit-Id': randomUUID()
+    });
     response.end(text);
     this.afterRequest?.(record);
   }
@@ -398,18 +525,30 @@ export class FakeApiServer {
     if (user.allow(request)) {
       return;
     }
-    const what = request.name ? `${request.resource}${request.group ? `.${request.group}` : ''} "${request.name}"` : `${request.resource}${request.group ? `.${request.group}` : ''}`;
-    const where = request.namespace ? `in the namespace "${request.namespace}"` : 'at the cluster scope';
+    const what = request.name
+      ? `${request.resource}${request.group ? `.${request.group}` : ''} "${request.name}"`
+      : `${request.resource}${request.group ? `.${request.group}` : ''}`;
+    const where = request.namespace
+      ? `in the namespace "${request.namespace}"`
+      : 'at the cluster scope';
     throw status(
       403,
       'Forbidden',
       `${what} is forbidden: User "${user.name}" cannot ${request.verb} resource "${request.resource}" in API group "${request.group}" ${where}`,
-      { ...(request.name ? { name: request.name } : {}), ...(request.group ? { group: request.group } : {}), kind: request.resource }
+      {
+        ...(request.name ? { name: request.name } : {}),
+        ...(request.group ? { group: request.group } : {}),
+        kind: request.resource
+      }
     );
   }
 
   /** Parse `/api/v1/...` and `/apis/{group}/{version}/...`. */
-  private parsePath(path: string): { type: IResourceType; namespace?: string; name?: string } {
+  private parsePath(path: string): {
+    type: IResourceType;
+    namespace?: string;
+    name?: string;
+  } {
     const parts = path.split('/').filter(Boolean);
     let group = '';
     let version: string;
@@ -422,16 +561,33 @@ export class FakeApiServer {
       version = parts[2];
       rest = parts.slice(3);
     } else {
-      throw status(404, 'NotFound', 'the server could not find the requested resource', {});
+      throw status(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+        {}
+      );
     }
     let namespace: string | undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
-    const type = RESOURCE_TYPES.find(t => t.group === group && t.version === version && t.plural === rest[0]);
-    if (!type || rest.length > 2 || (type.custom && !this.installed.has(type.plural)) || (namespace && !type.namespaced)) {
-      throw status(404, 'NotFound', 'the server could not find the requested resource', {});
+    const type = RESOURCE_TYPES.find(
+      t => t.group === group && t.version === version && t.plural === rest[0]
+    );
+    if (
+      !type ||
+      rest.length > 2 ||
+      (type.custom && !this.installed.has(type.plural)) ||
+      (namespace && !type.namespaced)
+    ) {
+      throw status(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+        {}
+      );
     }
     return { type, namespace, name: rest[1] };
   }
@@ -448,26 +604,85 @@ export class FakeApiServer {
     const method = record.method;
     const manager = userAgent.split('/')[0] || 'unknown';
     const verb: Verb =
-      method === 'GET' ? (name ? 'get' : 'list') : method === 'POST' ? 'create' : method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : 'delete';
-    if ((verb === 'create' && name) || (verb !== 'list' && verb !== 'create' && !name)) {
-      throw status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`, {});
+      method === 'GET'
+        ? name
+          ? 'get'
+          : 'list'
+        : method === 'POST'
+          ? 'create'
+          : method === 'PUT'
+            ? 'update'
+            : method === 'PATCH'
+              ? 'patch'
+              : 'delete';
+    if (
+      (verb === 'create' && name) ||
+      (verb !== 'list' && verb !== 'create' && !name)
+    ) {
+      throw status(
+        405,
+        'MethodNotAllowed',
+        `the server does not allow this method on the requested resource`,
+        {}
+      );
     }
-    this.authorize(user, { verb, resource: type.plural, group: type.group, namespace, name });
+    this.authorize(user, {
+      verb,
+      resource: type.plural,
+      group: type.group,
+      namespace,
+      name
+    });
     switch (verb) {
       case 'list':
-        return { code: 200, body: this.list(type, namespace, query, negotiate(record.accept, true)) };
+        return {
+          code: 200,
+          body: this.list(
+            type,
+            namespace,
+            query,
+            negotiate(record.accept, true)
+          )
+        };
       case 'get':
-        return { code: 200, body: this.present(type, this.existing(type, namespace, name!), negotiate(record.accept, false)) };
+        return {
+          code: 200,
+          body: this.present(
+            type,
+            this.existing(type, namespace, name!),
+            negotiate(record.accept, false)
+          )
+        };
       case 'create':
-        return { code: 201, body: this.create(type, namespace, this.parseBody(raw), manager) };
+        return {
+          code: 201,
+          body: this.create(type, namespace, this.parseBody(raw), manager)
+        };
       case 'update':
-        return { code: 200, body: this.update(type, namespace, name!, this.parseBody(raw)) };
+        return {
+          code: 200,
+          body: this.update(type, namespace, name!, this.parseBody(raw))
+        };
       case 'patch':
-        return { code: 200, body: this.patch(type, namespace, name!, raw, record.contentType) };
+        return {
+          code: 200,
+          body: this.patch(type, namespace, name!, raw, record.contentType)
+        };
       default:
         this.existing(type, namespace, name!);
-        this.bucket(type.plural).delete(namespace ? `${namespace}/${name}` : name!);
-        return { code: 200, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: type.plural } } };
+        this.bucket(type.plural).delete(
+          namespace ? `${namespace}/${name}` : name!
+        );
+        return {
+          code: 200,
+          body: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Success',
+            details: { name, kind: type.plural }
+          }
+        };
     }
   }
 
@@ -480,36 +695,64 @@ export class FakeApiServer {
     } catch {
       // fall through
     }
-    throw status(400, 'BadRequest', 'the body of the request was in an unknown format');
+    throw status(
+      400,
+      'BadRequest',
+      'the body of the request was in an unknown format'
+    );
   }
 
-  private existing(type: IResourceType, namespace: string | undefined, name: string): Json {
+  private existing(
+    type: IResourceType,
+    namespace: string | undefined,
+    name: string
+  ): Json {
     const object = this.get(type.plural, namespace, name);
     if (!object) {
-      throw status(404, 'NotFound', `${groupResource(type)} "${name}" not found`, {
-        name,
-        ...(type.group ? { group: type.group } : {}),
-        kind: type.plural
-      });
+      throw status(
+        404,
+        'NotFound',
+        `${groupResource(type)} "${name}" not found`,
+        {
+          name,
+          ...(type.group ? { group: type.group } : {}),
+          kind: type.plural
+        }
+      );
     }
     return object;
   }
 
   /** An object as the client asked for it: whole, or metadata only. */
-  private present(type: IResourceType, object: Json, representation: Representation): Json {
+  private present(
+    type: IResourceType,
+    object: Json,
+    representation: Representation
+  ): Json {
     if (representation === 'metadata') {
-      return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata };
+      return {
+        kind: 'PartialObjectMetadata',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: object.metadata
+      };
     }
     return object;
   }
 
-  private list(type: IResourceType, namespace: string | undefined, query: Record<string, string>, representation: Representation): Json {
+  private list(
+    type: IResourceType,
+    namespace: string | undefined,
+    query: Record<string, string>,
+    representation: Representation
+  ): Json {
     let keys = [...this.bucket(type.plural).keys()]
       .filter(key => !namespace || key.startsWith(`${namespace}/`))
       .sort();
     const selector = query.labelSelector;
     if (selector) {
-      keys = keys.filter(key => this.matchesLabels(this.bucket(type.plural).get(key)!, selector));
+      keys = keys.filter(key =>
+        this.matchesLabels(this.bucket(type.plural).get(key)!, selector)
+      );
     }
     let start = '';
     if (query.continue) {
@@ -521,7 +764,9 @@ export class FakeApiServer {
           'Expired',
           'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
           undefined,
-          remaining.length ? { continue: encodeContinue(this.resourceVersion, token.start) } : {}
+          remaining.length
+            ? { continue: encodeContinue(this.resourceVersion, token.start) }
+            : {}
         );
       }
       start = token.start;
@@ -532,7 +777,10 @@ export class FakeApiServer {
     const more = limit > 0 && keys.length > limit;
     const metadata: Json = { resourceVersion: String(this.resourceVersion) };
     if (more) {
-      metadata.continue = encodeContinue(this.resourceVersion, `${page[page.length - 1]}\u0000`);
+      metadata.continue = encodeContinue(
+        this.resourceVersion,
+        `${page[page.length - 1]}\u0000`
+      );
       if (!selector) {
         metadata.remainingItemCount = keys.length - limit;
       }
@@ -551,12 +799,17 @@ export class FakeApiServer {
       apiVersion: apiVersionOf(type),
       metadata,
       // Typed lists of built-in kinds carry no TypeMeta on their items.
-      items: type.custom ? objects : objects.map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest)
+      items: type.custom
+        ? objects
+        : objects.map(
+            ({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest
+          )
     };
   }
 
   private matchesLabels(object: Json, selector: string): boolean {
-    const labels = ((object.metadata as Json)?.labels as Record<string, string>) ?? {};
+    const labels =
+      ((object.metadata as Json)?.labels as Record<string, string>) ?? {};
     return selector.split(',').every(term => {
       const [key, value] = term.split(/!?=/);
       if (term.includes('!=')) {
@@ -579,26 +832,48 @@ export class FakeApiServer {
             message: `Invalid value: "${key}": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`
           });
         }
-        if (typeof value !== 'string' || !BASE64.test(value) || value.length % 4 !== 0) {
-          causes.push({ field: `data[${key}]`, reason: 'FieldValueInvalid', message: 'Invalid value: illegal base64 data' });
+        if (
+          typeof value !== 'string' ||
+          !BASE64.test(value) ||
+          value.length % 4 !== 0
+        ) {
+          causes.push({
+            field: `data[${key}]`,
+            reason: 'FieldValueInvalid',
+            message: 'Invalid value: illegal base64 data'
+          });
         } else {
           size += Buffer.from(value, 'base64').length;
         }
       }
       if (size > MAX_SECRET_BYTES) {
-        causes.push({ field: 'data', reason: 'FieldValueTooLong', message: `Too long: must have at most ${MAX_SECRET_BYTES} bytes` });
+        causes.push({
+          field: 'data',
+          reason: 'FieldValueTooLong',
+          message: `Too long: must have at most ${MAX_SECRET_BYTES} bytes`
+        });
       }
     }
     const validator = this.validators.get(type.plural);
     if (validator) {
-      causes.push(...validator(object).map(cause => ({ ...cause, reason: 'FieldValueInvalid' })));
+      causes.push(
+        ...validator(object).map(cause => ({
+          ...cause,
+          reason: 'FieldValueInvalid'
+        }))
+      );
     }
     if (causes.length > 0) {
       throw status(
         422,
         'Invalid',
         `${type.kind} "${name}" is invalid: ${causes.map(cause => `${cause.field}: ${cause.message}`).join(', ')}`,
-        { name, ...(type.group ? { group: type.group } : {}), kind: type.kind, causes }
+        {
+          name,
+          ...(type.group ? { group: type.group } : {}),
+          kind: type.kind,
+          causes
+        }
       );
     }
   }
@@ -617,25 +892,50 @@ export class FakeApiServer {
     return { ...rest, data };
   }
 
-  private create(type: IResourceType, namespace: string | undefined, body: Json, manager: string): Json {
+  private create(
+    type: IResourceType,
+    namespace: string | undefined,
+    body: Json,
+    manager: string
+  ): Json {
     let object = type.plural === 'secrets' ? this.normaliseSecret(body) : body;
     const metadata = { ...((object.metadata as Json) ?? {}) };
     const name = String(metadata.name ?? '');
     if (!name) {
-      throw status(422, 'Invalid', `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, {
-        kind: type.kind,
-        causes: [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]
-      });
+      throw status(
+        422,
+        'Invalid',
+        `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+        {
+          kind: type.kind,
+          causes: [
+            {
+              reason: 'FieldValueRequired',
+              message: 'Required value: name or generateName is required',
+              field: 'metadata.name'
+            }
+          ]
+        }
+      );
     }
     if (namespace && metadata.namespace && metadata.namespace !== namespace) {
-      throw status(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+      throw status(
+        400,
+        'BadRequest',
+        'the namespace of the provided object does not match the namespace sent on the request'
+      );
     }
     if (this.get(type.plural, namespace, name)) {
-      throw status(409, 'AlreadyExists', `${groupResource(type)} "${name}" already exists`, {
-        name,
-        ...(type.group ? { group: type.group } : {}),
-        kind: type.plural
-      });
+      throw status(
+        409,
+        'AlreadyExists',
+        `${groupResource(type)} "${name}" already exists`,
+        {
+          name,
+          ...(type.group ? { group: type.group } : {}),
+          kind: type.plural
+        }
+      );
     }
     object = { ...object, metadata: { ...metadata, namespace } };
     if (type.plural === 'secrets' && object.type === undefined) {
@@ -643,20 +943,36 @@ export class FakeApiServer {
     }
     this.validate(type, object, name);
     const stored = this.stamp(object, manager, type);
-    this.bucket(type.plural).set(namespace ? `${namespace}/${name}` : name, stored);
+    this.bucket(type.plural).set(
+      namespace ? `${namespace}/${name}` : name,
+      stored
+    );
     return stored;
   }
 
   /** Write a new version of an existing object, after the same checks as update. */
-  private replace(type: IResourceType, namespace: string | undefined, name: string, current: Json, next: Json): Json {
+  private replace(
+    type: IResourceType,
+    namespace: string | undefined,
+    name: string,
+    current: Json,
+    next: Json
+  ): Json {
     const currentMeta = current.metadata as Json;
     const nextMeta = { ...((next.metadata as Json) ?? {}) };
-    if (nextMeta.resourceVersion !== undefined && nextMeta.resourceVersion !== currentMeta.resourceVersion) {
+    if (
+      nextMeta.resourceVersion !== undefined &&
+      nextMeta.resourceVersion !== currentMeta.resourceVersion
+    ) {
       throw status(
         409,
         'Conflict',
         `Operation cannot be fulfilled on ${groupResource(type)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-        { name, ...(type.group ? { group: type.group } : {}), kind: type.plural }
+        {
+          name,
+          ...(type.group ? { group: type.group } : {}),
+          kind: type.plural
+        }
       );
     }
     if (type.plural === 'secrets') {
@@ -666,17 +982,33 @@ export class FakeApiServer {
       }
       const causes: { reason: string; message: string; field: string }[] = [];
       if (next.type !== current.type) {
-        causes.push({ reason: 'FieldValueInvalid', message: 'Invalid value: field is immutable', field: 'type' });
+        causes.push({
+          reason: 'FieldValueInvalid',
+          message: 'Invalid value: field is immutable',
+          field: 'type'
+        });
       }
-      if (current.immutable === true && JSON.stringify(next.data ?? {}) !== JSON.stringify(current.data ?? {})) {
-        causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'data' });
+      if (
+        current.immutable === true &&
+        JSON.stringify(next.data ?? {}) !== JSON.stringify(current.data ?? {})
+      ) {
+        causes.push({
+          reason: 'FieldValueForbidden',
+          message: 'Forbidden: field is immutable when `immutable` is set',
+          field: 'data'
+        });
       }
       if (causes.length > 0) {
-        throw status(422, 'Invalid', `Secret "${name}" is invalid: ${causes.map(c => `${c.field}: ${c.message}`).join(', ')}`, {
-          name,
-          kind: 'Secret',
-          causes
-        });
+        throw status(
+          422,
+          'Invalid',
+          `Secret "${name}" is invalid: ${causes.map(c => `${c.field}: ${c.message}`).join(', ')}`,
+          {
+            name,
+            kind: 'Secret',
+            causes
+          }
+        );
       }
     }
     this.validate(type, next, name);
@@ -691,24 +1023,44 @@ export class FakeApiServer {
         uid: currentMeta.uid,
         creationTimestamp: currentMeta.creationTimestamp,
         managedFields: currentMeta.managedFields,
-        ...(type.custom ? { generation: Number(currentMeta.generation ?? 1) + 1 } : {}),
+        ...(type.custom
+          ? { generation: Number(currentMeta.generation ?? 1) + 1 }
+          : {}),
         resourceVersion: this.nextVersion()
       }
     };
-    this.bucket(type.plural).set(namespace ? `${namespace}/${name}` : name, stored);
+    this.bucket(type.plural).set(
+      namespace ? `${namespace}/${name}` : name,
+      stored
+    );
     return stored;
   }
 
-  private update(type: IResourceType, namespace: string | undefined, name: string, body: Json): Json {
+  private update(
+    type: IResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: Json
+  ): Json {
     const current = this.existing(type, namespace, name);
     const bodyName = (body.metadata as Json | undefined)?.name;
     if (bodyName !== name) {
-      throw status(400, 'BadRequest', 'the name of the object does not match the name on the URL');
+      throw status(
+        400,
+        'BadRequest',
+        'the name of the object does not match the name on the URL'
+      );
     }
     return this.replace(type, namespace, name, current, body);
   }
 
-  private patch(type: IResourceType, namespace: string | undefined, name: string, raw: Buffer, contentType: string): Json {
+  private patch(
+    type: IResourceType,
+    namespace: string | undefined,
+    name: string,
+    raw: Buffer,
+    contentType: string
+  ): Json {
     const current = this.existing(type, namespace, name);
     const mediaType = contentType.split(';')[0].trim();
     let patched: Json;
@@ -719,24 +1071,51 @@ export class FakeApiServer {
       try {
         operations = JSON.parse(raw.toString('utf8')) as Operation[];
       } catch {
-        throw status(400, 'BadRequest', 'the body of the request was in an unknown format');
+        throw status(
+          400,
+          'BadRequest',
+          'the body of the request was in an unknown format'
+        );
       }
       try {
-        patched = applyPatch(structuredClone(current), operations, true, false).newDocument as Json;
+        patched = applyPatch(
+          JSON.parse(JSON.stringify(current)) as Json,
+          operations,
+          true,
+          false
+        ).newDocument as Json;
       } catch (error) {
-        throw status(422, 'Invalid', String((error as Error).message).split('\n')[0]);
+        throw status(
+          422,
+          'Invalid',
+          String((error as Error).message).split('\n')[0]
+        );
       }
-    } else if (mediaType === 'application/strategic-merge-patch+json' && !type.custom) {
+    } else if (
+      mediaType === 'application/strategic-merge-patch+json' &&
+      !type.custom
+    ) {
       // Not needed by the tests; a real server would apply it.
-      throw status(415, 'UnsupportedMediaType', 'strategic merge patch is not implemented by the fake API server');
+      throw status(
+        415,
+        'UnsupportedMediaType',
+        'strategic merge patch is not implemented by the fake API server'
+      );
     } else {
-      throw status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+      throw status(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`
+      );
     }
     const currentMeta = current.metadata as Json;
     const patchedMeta = (patched.metadata as Json) ?? {};
     if (patchedMeta.resourceVersion === currentMeta.resourceVersion) {
       // An unchanged resourceVersion is not a precondition.
-      patched = { ...patched, metadata: { ...patchedMeta, resourceVersion: undefined } };
+      patched = {
+        ...patched,
+        metadata: { ...patchedMeta, resourceVersion: undefined }
+      };
     }
     return this.replace(type, namespace, name, current, patched);
   }

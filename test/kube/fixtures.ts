@@ -9,7 +9,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeApiServer, type IAccessRequest } from './fake-apiserver';
-import { checkPodDefault, checkWorkspace, crdValidator } from './schema-validators';
+import {
+  checkPodDefault,
+  checkWorkspace,
+  crdValidator
+} from './schema-validators';
 
 type Json = Record<string, unknown>;
 
@@ -23,10 +27,20 @@ function apiAccessVolume(suffix: string): Json {
       defaultMode: 420,
       sources: [
         { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        {
+          configMap: {
+            name: 'kube-root-ca.crt',
+            items: [{ key: 'ca.crt', path: 'ca.crt' }]
+          }
+        },
         {
           downwardAPI: {
-            items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }]
+            items: [
+              {
+                path: 'namespace',
+                fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }
+              }
+            ]
           }
         }
       ]
@@ -76,10 +90,16 @@ export function pod(options: IPodOptions): Json {
           image: 'quay.io/jupyter/scipy-notebook:2025-01-06',
           env: options.env ?? [],
           envFrom: options.envFrom,
-          volumeMounts: [...(options.mounts ?? []), ...(token ? [apiAccessMount(suffix)] : [])]
+          volumeMounts: [
+            ...(options.mounts ?? []),
+            ...(token ? [apiAccessMount(suffix)] : [])
+          ]
         }
       ],
-      volumes: [...(options.volumes ?? []), ...(token ? [apiAccessVolume(suffix)] : [])],
+      volumes: [
+        ...(options.volumes ?? []),
+        ...(token ? [apiAccessVolume(suffix)] : [])
+      ],
       imagePullSecrets: options.imagePullSecrets?.map(name => ({ name })),
       restartPolicy: 'Always'
     },
@@ -88,18 +108,30 @@ export function pod(options: IPodOptions): Json {
 }
 
 /** Kubeflow 1.x notebook pod (StatefulSet of a Notebook, labelled notebook-name). */
-export function kubeflowNotebookPod(namespace: string, notebook: string, extra: Partial<IPodOptions> = {}): Json {
+export function kubeflowNotebookPod(
+  namespace: string,
+  notebook: string,
+  extra: Partial<IPodOptions> = {}
+): Json {
   return pod({
     namespace,
     name: `${notebook}-0`,
-    labels: { app: notebook, 'notebook-name': notebook, 'statefulset.kubernetes.io/pod-name': `${notebook}-0` },
+    labels: {
+      app: notebook,
+      'notebook-name': notebook,
+      'statefulset.kubernetes.io/pod-name': `${notebook}-0`
+    },
     serviceAccount: 'default-editor',
     ...extra
   });
 }
 
 /** Kubeflow Notebooks 2.0 Workspace pod. */
-export function workspacePod(namespace: string, workspace: string, extra: Partial<IPodOptions> = {}): Json {
+export function workspacePod(
+  namespace: string,
+  workspace: string,
+  extra: Partial<IPodOptions> = {}
+): Json {
   return pod({
     namespace,
     name: `ws-${workspace}-0`,
@@ -109,25 +141,49 @@ export function workspacePod(namespace: string, workspace: string, extra: Partia
 }
 
 /** JupyterHub (KubeSpawner, z2jh) user pod. */
-export function jupyterhubPod(namespace: string, user: string, extra: Partial<IPodOptions> = {}): Json {
+export function jupyterhubPod(
+  namespace: string,
+  user: string,
+  extra: Partial<IPodOptions> = {}
+): Json {
   return pod({
     namespace,
     name: `jupyter-${user}`,
-    labels: { app: 'jupyterhub', component: 'singleuser-server', 'hub.jupyter.org/username': user },
+    labels: {
+      app: 'jupyterhub',
+      component: 'singleuser-server',
+      'hub.jupyter.org/username': user
+    },
     ...extra
   });
 }
 
-export function secret(namespace: string, name: string, data: Record<string, string>, extra: Json = {}): Json {
+export function secret(
+  namespace: string,
+  name: string,
+  data: Record<string, string>,
+  extra: Json = {}
+): Json {
   return {
     metadata: { name, namespace, ...((extra.metadata as Json) ?? {}) },
     type: 'Opaque',
-    data: Object.fromEntries(Object.entries(data).map(([key, value]) => [key, Buffer.from(value).toString('base64')])),
-    ...Object.fromEntries(Object.entries(extra).filter(([key]) => key !== 'metadata'))
+    data: Object.fromEntries(
+      Object.entries(data).map(([key, value]) => [
+        key,
+        Buffer.from(value).toString('base64')
+      ])
+    ),
+    ...Object.fromEntries(
+      Object.entries(extra).filter(([key]) => key !== 'metadata')
+    )
   };
 }
 
-export function secretVolume(volume: string, secretName: string, extra: Json = {}): Json {
+export function secretVolume(
+  volume: string,
+  secretName: string,
+  extra: Json = {}
+): Json {
   return { name: volume, secret: { secretName, ...extra } };
 }
 
@@ -152,7 +208,10 @@ export async function startFakeCluster(): Promise<IFakeCluster> {
     dir,
     kubeconfig: (token = ADMIN_TOKEN, namespace = 'team-a') => {
       const file = path.join(dir, `kubeconfig-${count++}`);
-      fs.writeFileSync(file, kubeconfigText(api.url, api.caPem, token, namespace));
+      fs.writeFileSync(
+        file,
+        kubeconfigText(api.url, api.caPem, token, namespace)
+      );
       return file;
     },
     close: async () => {
@@ -162,7 +221,12 @@ export async function startFakeCluster(): Promise<IFakeCluster> {
   };
 }
 
-export function kubeconfigText(server: string, caPem: string, token: string, namespace: string): string {
+export function kubeconfigText(
+  server: string,
+  caPem: string,
+  token: string,
+  namespace: string
+): string {
   return `apiVersion: v1
 kind: Config
 clusters:
@@ -190,7 +254,10 @@ current-context: fake
 }
 
 /** A user allowed only what `rules` say (resource -> verbs, optionally per namespace). */
-export function limitedUser(name: string, rules: { resource: string; verbs: string[]; namespace?: string }[]) {
+export function limitedUser(
+  name: string,
+  rules: { resource: string; verbs: string[]; namespace?: string }[]
+) {
   return {
     name,
     allow: (request: IAccessRequest) =>
@@ -222,7 +289,12 @@ export function captureIO(stdin: (Buffer | string)[] = []) {
 
 /** Run a command as the CLI would, capturing its output. */
 export async function runCommand(
-  command: { run: (argv: string[], io: ReturnType<typeof captureIO>['io']) => Promise<number> },
+  command: {
+    run: (
+      argv: string[],
+      io: ReturnType<typeof captureIO>['io']
+    ) => Promise<number>;
+  },
   args: string[],
   stdin: (Buffer | string)[] = []
 ): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -5,7 +5,11 @@
  * map` (unique list-map keys) and `set` (unique items), as the API server
  * enforces them; CEL rules (`x-kubernetes-validations`) are not evaluated.
  */
-import Ajv, { type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, {
+  type AnySchema,
+  type ErrorObject,
+  type ValidateFunction
+} from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import core from './schemas/k8s-core-v1.json';
@@ -31,8 +35,15 @@ const ANNOTATIONS = [
 
 function kubernetesAjv<T extends Ajv>(ajv: T): T {
   addFormats(ajv);
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (n: number) =>
+      Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31
+  });
+  ajv.addFormat('int64', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n)
+  });
   ajv.addFormat('double', { type: 'number', validate: () => true });
   ajv.addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/);
   for (const keyword of ANNOTATIONS) {
@@ -42,10 +53,18 @@ function kubernetesAjv<T extends Ajv>(ajv: T): T {
     keyword: 'x-kubernetes-list-type',
     type: 'array',
     schemaType: 'string',
-    validate: function listType(kind: string, data: unknown[], parentSchema?: AnySchema): boolean {
-      const keys = (parentSchema as Json | undefined)?.['x-kubernetes-list-map-keys'] as string[] | undefined;
+    validate: function listType(
+      kind: string,
+      data: unknown[],
+      parentSchema?: AnySchema
+    ): boolean {
+      const keys = (parentSchema as Json | undefined)?.[
+        'x-kubernetes-list-map-keys'
+      ] as string[] | undefined;
       const identity = (item: unknown) =>
-        kind === 'map' && keys ? JSON.stringify(keys.map(key => (item as Json)?.[key])) : JSON.stringify(item);
+        kind === 'map' && keys
+          ? JSON.stringify(keys.map(key => (item as Json)?.[key]))
+          : JSON.stringify(item);
       if (kind !== 'map' && kind !== 'set') {
         return true;
       }
@@ -57,7 +76,9 @@ function kubernetesAjv<T extends Ajv>(ajv: T): T {
 }
 
 function explain(errors: ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map(error => `${error.instancePath || '/'} ${error.message ?? error.keyword}`);
+  return (errors ?? []).map(
+    error => `${error.instancePath || '/'} ${error.message ?? error.keyword}`
+  );
 }
 
 export interface ISchemaCheck {
@@ -68,21 +89,38 @@ function check(validate: ValidateFunction): ISchemaCheck {
   return value => (validate(value) ? [] : explain(validate.errors));
 }
 
-const ajv2020 = kubernetesAjv(new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false }));
+const ajv2020 = kubernetesAjv(
+  new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictTypes: false,
+    strictRequired: false
+  })
+);
 ajv2020.addSchema(core as AnySchema);
 const coreId = (core as Json).$id as string;
 
 /** Kubernetes core v1 Volume (v1.37 OpenAPI). */
-export const checkVolume = check(ajv2020.compile({ $ref: `${coreId}#/$defs/io.k8s.api.core.v1.Volume` }));
+export const checkVolume = check(
+  ajv2020.compile({ $ref: `${coreId}#/$defs/io.k8s.api.core.v1.Volume` })
+);
 /** Kubernetes core v1 VolumeMount. */
-export const checkVolumeMount = check(ajv2020.compile({ $ref: `${coreId}#/$defs/io.k8s.api.core.v1.VolumeMount` }));
+export const checkVolumeMount = check(
+  ajv2020.compile({ $ref: `${coreId}#/$defs/io.k8s.api.core.v1.VolumeMount` })
+);
 /** Kubernetes core v1 Secret. */
-export const checkSecret = check(ajv2020.compile({ $ref: `${coreId}#/$defs/io.k8s.api.core.v1.Secret` }));
+export const checkSecret = check(
+  ajv2020.compile({ $ref: `${coreId}#/$defs/io.k8s.api.core.v1.Secret` })
+);
 
 /** The PodDefault CRD's openAPIV3Schema. */
-export const checkPodDefault = check(ajv2020.compile(podDefaultCrd.openAPIV3Schema as AnySchema));
+export const checkPodDefault = check(
+  ajv2020.compile(podDefaultCrd.openAPIV3Schema as AnySchema)
+);
 /** The Workspace CRD's openAPIV3Schema. */
-export const checkWorkspace = check(ajv2020.compile(workspaceCrd.openAPIV3Schema as AnySchema));
+export const checkWorkspace = check(
+  ajv2020.compile(workspaceCrd.openAPIV3Schema as AnySchema)
+);
 
 const ajv07 = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv07);
@@ -91,8 +129,12 @@ const z2jhValidate = ajv07.compile(z2jhSchema as AnySchema);
 /** Helm's values merge: maps merge key by key, anything else replaces. */
 export function helmMerge(base: unknown, overlay: unknown): unknown {
   if (
-    base && overlay && typeof base === 'object' && typeof overlay === 'object' &&
-    !Array.isArray(base) && !Array.isArray(overlay)
+    base &&
+    overlay &&
+    typeof base === 'object' &&
+    typeof overlay === 'object' &&
+    !Array.isArray(base) &&
+    !Array.isArray(overlay)
   ) {
     const result: Json = { ...(base as Json) };
     for (const [key, value] of Object.entries(overlay as Json)) {
@@ -107,7 +149,7 @@ export function helmMerge(base: unknown, overlay: unknown): unknown {
 export function z2jhValues(...overlays: unknown[]): Json {
   return overlays.reduce(
     (values: unknown, overlay) => helmMerge(values, overlay),
-    structuredClone(z2jhDefaults.values)
+    JSON.parse(JSON.stringify(z2jhDefaults.values)) as unknown
   ) as Json;
 }
 
@@ -115,9 +157,15 @@ export function z2jhValues(...overlays: unknown[]): Json {
 export const checkZ2jhValues = check(z2jhValidate);
 
 /** Server-side validators for the fake API server (returns causes). */
-export function crdValidator(checkFn: ISchemaCheck): (object: Json) => { field: string; message: string }[] {
-  return object => checkFn(object).map(text => {
-    const [field, ...rest] = text.split(' ');
-    return { field: field.replace(/^\//, '').replace(/\//g, '.') || 'object', message: rest.join(' ') };
-  });
+export function crdValidator(
+  checkFn: ISchemaCheck
+): (object: Json) => { field: string; message: string }[] {
+  return object =>
+    checkFn(object).map(text => {
+      const [field, ...rest] = text.split(' ');
+      return {
+        field: field.replace(/^\//, '').replace(/\//g, '.') || 'object',
+        message: rest.join(' ')
+      };
+    });
 }

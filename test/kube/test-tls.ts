@@ -26,17 +26,37 @@ export function testCertificate(): ITestCertificate {
     execFileSync(
       'openssl',
       [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=fake-apiserver',
-        '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-addext', 'basicConstraints=critical,CA:TRUE'
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=fake-apiserver',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE'
       ],
       { stdio: 'pipe' }
     );
   } catch (error) {
-    throw new Error(`The Kubernetes tests need the openssl command to make a test certificate: ${String(error)}`);
+    throw new Error(
+      `The Kubernetes tests need the openssl command to make a test certificate: ${String(error)}`
+    );
   }
-  cached = { cert: fs.readFileSync(certFile, 'utf8'), key: fs.readFileSync(keyFile, 'utf8') };
+  cached = {
+    cert: fs.readFileSync(certFile, 'utf8'),
+    key: fs.readFileSync(keyFile, 'utf8')
+  };
   fs.rmSync(dir, { recursive: true, force: true });
   return cached;
 }

@@ -1,0 +1,676 @@
+/**
+ * @jest-environment-options {"customExportConditions": ["node", "require", "default"]}
+ */
+// `mount` end to end against the fake API server (no real API server runs in CI).
+// The fake validates PodDefault and Workspace writes against their CRD schemas.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import yaml from 'js-yaml';
+import { mountCommand } from '../../src/cli/mount';
+import type { IFakeCluster } from './fixtures';
+import { runCommand, secret, startFakeCluster } from './fixtures';
+
+let cluster: IFakeCluster;
+
+const WORKSPACE = {
+  metadata: { name: 'erin', namespace: 'team-a' },
+  spec: {
+    kind: 'jupyterlab',
+    paused: false,
+    podTemplate: {
+      podMetadata: { labels: {}, annotations: {} },
+      options: { imageConfig: 'jupyterlab_scipy_190', podConfig: 'tiny_cpu' },
+      volumes: {
+        home: 'erin-home',
+        data: [
+          { pvcName: 'erin-data', mountPath: '/data/my-data', readOnly: false }
+        ],
+        secrets: [
+          {
+            secretName: 'existing',
+            mountPath: '/secrets/existing',
+            defaultMode: 420
+          }
+        ]
+      }
+    }
+  }
+};
+
+beforeAll(async () => {
+  cluster = await startFakeCluster();
+  const api = cluster.api;
+  api.add('secrets', secret('team-a', 'db-creds', { password: 'p' }));
+  api.add(
+    'secrets',
+    secret(
+      'team-a',
+      'ui-creds',
+      { token: 't' },
+      { metadata: { labels: { 'notebooks.kubeflow.org/can-mount': 'true' } } }
+    )
+  );
+  api.add('poddefaults', {
+    metadata: { name: 'access-ml-pipeline', namespace: 'team-a' },
+    spec: {
+      desc: 'Allow access to Kubeflow Pipelines',
+      selector: { matchLabels: { 'access-ml-pipeline': 'true' } },
+      volumes: [
+        {
+          name: 'volume-kf-pipeline-token',
+          projected: {
+            sources: [
+              {
+                serviceAccountToken: {
+                  path: 'token',
+                  expirationSeconds: 7200,
+                  audience: 'pipelines.kubeflow.org'
+                }
+              }
+            ]
+          }
+        }
+      ],
+      volumeMounts: [
+        {
+          mountPath: '/var/run/secrets/kubeflow/pipelines',
+          name: 'volume-kf-pipeline-token',
+          readOnly: true
+        }
+      ]
+    }
+  });
+  api.add('workspacekinds', {
+    metadata: { name: 'jupyterlab' },
+    spec: { podTemplate: { volumeMounts: { home: '/home/jovyan' } } }
+  });
+  api.add('workspaces', WORKSPACE);
+});
+
+afterAll(async () => {
+  await cluster.close();
+});
+
+beforeEach(() => {
+  cluster.api.requests.length = 0;
+  cluster.api.afterRequest = undefined;
+});
+
+describe('mount --target poddefault', () => {
+  it('prints a PodDefault that mounts the Secret as a folder', async () => {
+    const result = await runCommand(mountCommand, [
+      'db-creds',
+      '--target',
+      'poddefault',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(yaml.load(result.stdout)).toEqual({
+      apiVersion: 'kubeflow.org/v1alpha1',
+      kind: 'PodDefault',
+      metadata: {
+        name: 'mount-db-creds',
+        namespace: 'team-a',
+        labels: { 'app.kubernetes.io/managed-by': 'jupyterlab-secret-mounts' }
+      },
+      spec: {
+        desc: 'Mount Secret db-creds at /secrets/db-creds',
+        selector: { matchLabels: { 'mount-db-creds': 'true' } },
+        volumes: [
+          {
+            name: 'mount-db-creds',
+            secret: { secretName: 'db-creds', defaultMode: 420 }
+          }
+        ],
+        volumeMounts: [
+          {
+            name: 'mount-db-creds',
+            mountPath: '/secrets/db-creds',
+            readOnly: true
+          }
+        ]
+      }
+    });
+    expect(cluster.api.requests.every(r => r.method === 'GET')).toBe(true);
+  });
+
+  it('--apply creates it (the fake checks it against the PodDefault CRD schema)', async () => {
+    const result = await runCommand(mountCommand, [
+      'db-creds',
+      '-t',
+      'poddefault',
+      '--mode',
+      '0440',
+      '--apply',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      'Created PodDefault team-a/mount-db-creds. New notebooks get the Secret at /secrets/db-creds when "Mount Secret db-creds at /secrets/db-creds" is selected under Configurations.\n'
+    );
+    const stored = cluster.api.get(
+      'poddefaults',
+      'team-a',
+      'mount-db-creds'
+    ) as { spec: { volumes: { secret: { defaultMode: number } }[] } };
+    expect(stored.spec.volumes[0].secret.defaultMode).toBe(0o440);
+    // Same name again: refused, with a way out.
+    const again = await runCommand(mountCommand, [
+      'db-creds',
+      '-t',
+      'poddefault',
+      '--apply',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(
+      'error: A PodDefault named mount-db-creds already exists in namespace team-a; choose another with --name.\n'
+    );
+  });
+
+  it('refuses a mount path used by another PodDefault', async () => {
+    const same = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'poddefault',
+      '--mount-path',
+      '/secrets/db-creds/',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toBe(
+      'error: Refusing to mount at /secrets/db-creds: PodDefault mount-db-creds (volume mount-db-creds) is already mounted there.\n'
+    );
+    const inside = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'poddefault',
+      '--mount-path',
+      '/var/run/secrets/kubeflow/pipelines/x',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(inside.stderr).toBe(
+      'error: Refusing to mount at /var/run/secrets/kubeflow/pipelines/x: it is inside /var/run/secrets/kubeflow/pipelines, where PodDefault access-ml-pipeline (volume volume-kf-pipeline-token) is mounted read-only.\n'
+    );
+    const covering = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'poddefault',
+      '--mount-path',
+      '/var/run/secrets/kubeflow',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(covering.stderr).toBe(
+      'error: Refusing to mount at /var/run/secrets/kubeflow: it would cover /var/run/secrets/kubeflow/pipelines, where PodDefault access-ml-pipeline (volume volume-kf-pipeline-token) is mounted.\n'
+    );
+    const token = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'poddefault',
+      '--mount-path',
+      '/var/run/secrets',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(token.stderr).toBe(
+      'error: Refusing to mount at /var/run/secrets: it would hide /var/run/secrets/kubernetes.io/serviceaccount in the container; choose a path such as /secrets/NAME.\n'
+    );
+    expect(cluster.api.requests.filter(r => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('notes a Secret that does not exist yet', async () => {
+    const result = await runCommand(mountCommand, [
+      'later',
+      '-t',
+      'poddefault',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      'note: Secret later does not exist in namespace team-a yet; workspaces that mount it will not start until it does.\n'
+    );
+  });
+
+  it('says when PodDefaults are not installed', async () => {
+    cluster.api.installed.delete('poddefaults');
+    try {
+      const result = await runCommand(mountCommand, [
+        'db-creds',
+        '-t',
+        'poddefault',
+        '--name',
+        'x',
+        '--kubeconfig',
+        cluster.kubeconfig()
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        'error: The cluster does not serve poddefaults.kubeflow.org (404 Not Found); is the custom resource definition installed?\n'
+      );
+    } finally {
+      cluster.api.installed.add('poddefaults');
+    }
+  });
+});
+
+describe('mount --target workspace', () => {
+  it('prints a merge patch that keeps the existing entries and carries the resourceVersion', async () => {
+    const result = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'workspace',
+      '-w',
+      'erin',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(result.code).toBe(0);
+    const stored = cluster.api.get('workspaces', 'team-a', 'erin') as {
+      metadata: { resourceVersion: string };
+    };
+    expect(JSON.parse(result.stdout)).toEqual({
+      metadata: { resourceVersion: stored.metadata.resourceVersion },
+      spec: {
+        podTemplate: {
+          volumes: {
+            secrets: [
+              {
+                secretName: 'existing',
+                mountPath: '/secrets/existing',
+                defaultMode: 420
+              },
+              {
+                secretName: 'ui-creds',
+                mountPath: '/secrets/ui-creds',
+                defaultMode: 420
+              }
+            ]
+          }
+        }
+      }
+    });
+    expect(result.stderr).toMatch(
+      /^Apply with: kubectl patch workspaces\.kubeflow\.org erin -n team-a --type merge/
+    );
+  });
+
+  it('refuses paths that collide with the home, data or secret mounts', async () => {
+    const home = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'workspace',
+      '-w',
+      'erin',
+      '--mount-path',
+      '/home/jovyan',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(home.stderr).toBe(
+      'error: Refusing to mount at /home/jovyan: the home volume of Workspace erin is already mounted there.\n'
+    );
+    const data = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'workspace',
+      '-w',
+      'erin',
+      '--mount-path',
+      '/data',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(data.stderr).toBe(
+      'error: Refusing to mount at /data: it would cover /data/my-data, where data volume erin-data of Workspace erin is mounted.\n'
+    );
+    const nested = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'workspace',
+      '-w',
+      'erin',
+      '--mount-path',
+      '/secrets/existing/more',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(nested.stderr).toBe(
+      'error: Refusing to mount at /secrets/existing/more: it is inside /secrets/existing, where Secret existing of Workspace erin is mounted read-only.\n'
+    );
+    // Inside the writable home volume is fine (where SDKs look for credentials).
+    const aws = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'workspace',
+      '-w',
+      'erin',
+      '--mount-path',
+      '/home/jovyan/.aws',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(aws.code).toBe(0);
+  });
+
+  it('notes a Secret the workspace UI would not offer', async () => {
+    const result = await runCommand(mountCommand, [
+      'db-creds',
+      '-t',
+      'workspace',
+      '-w',
+      'erin',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(result.stderr).toContain(
+      'note: Secret db-creds is not labelled notebooks.kubeflow.org/can-mount=true, so the workspace UI will not offer it (the controller mounts it all the same).\n'
+    );
+  });
+
+  it('--apply patches the Workspace, and refuses (409) if it changed in between', async () => {
+    cluster.api.afterRequest = record => {
+      if (record.method === 'GET' && record.path.endsWith('/workspaces/erin')) {
+        cluster.api.afterRequest = undefined;
+        // Someone adds a secret mount between our read and our patch.
+        cluster.api.add('workspaces', {
+          ...WORKSPACE,
+          spec: {
+            ...WORKSPACE.spec,
+            podTemplate: {
+              ...WORKSPACE.spec.podTemplate,
+              volumes: {
+                ...WORKSPACE.spec.podTemplate.volumes,
+                secrets: [
+                  ...WORKSPACE.spec.podTemplate.volumes.secrets,
+                  {
+                    secretName: 'theirs',
+                    mountPath: '/secrets/theirs',
+                    defaultMode: 420
+                  }
+                ]
+              }
+            }
+          }
+        });
+      }
+    };
+    const conflict = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'workspace',
+      '-w',
+      'erin',
+      '--apply',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(conflict.code).toBe(2);
+    expect(conflict.stderr).toBe(
+      'error: workspaces.kubeflow.org "erin" in namespace team-a was changed by someone else while this command was updating it (409 Conflict); run the command again.\n'
+    );
+    const result = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'workspace',
+      '-w',
+      'erin',
+      '--apply',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      'Patched Workspace team-a/erin: Secret ui-creds appears at /secrets/ui-creds after the workspace restarts.\n'
+    );
+    const stored = cluster.api.get(
+      'workspaces',
+      'team-a',
+      'erin'
+    ) as typeof WORKSPACE;
+    expect(
+      stored.spec.podTemplate.volumes.secrets.map(s => s.secretName)
+    ).toEqual(['existing', 'theirs', 'ui-creds']);
+    expect(
+      cluster.api.requests.find(r => r.method === 'PATCH')?.contentType
+    ).toBe('application/merge-patch+json');
+    // Running it again changes nothing.
+    const again = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'workspace',
+      '-w',
+      'erin',
+      '--apply',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(again.stderr).toBe(
+      'Workspace erin already mounts Secret ui-creds at /secrets/ui-creds; nothing to do.\n'
+    );
+  });
+
+  it('404 for a Workspace that does not exist', async () => {
+    const result = await runCommand(mountCommand, [
+      'ui-creds',
+      '-t',
+      'workspace',
+      '-w',
+      'nobody',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(result.stderr).toBe(
+      'error: workspaces.kubeflow.org "nobody" was not found in namespace team-a (404 Not Found).\n'
+    );
+  });
+});
+
+describe('mount --target kubespawner', () => {
+  it('prints map-form values by default, with no cluster needed', async () => {
+    const result = await runCommand(mountCommand, [
+      'db-creds',
+      '-t',
+      'kubespawner',
+      '--mode',
+      '0440'
+    ]);
+    expect(result.code).toBe(0);
+    expect(yaml.load(result.stdout)).toEqual({
+      singleuser: {
+        storage: {
+          extraVolumes: {
+            'secret-db-creds': {
+              name: 'secret-db-creds',
+              secret: { secretName: 'db-creds', defaultMode: 0o440 }
+            }
+          },
+          extraVolumeMounts: {
+            'secret-db-creds': {
+              name: 'secret-db-creds',
+              mountPath: '/secrets/db-creds',
+              readOnly: true
+            }
+          }
+        }
+      }
+    });
+    expect(result.stderr).toContain('helm upgrade');
+  });
+
+  it('keeps list-form values whole, and checks collisions against them', async () => {
+    const file = path.join(cluster.dir, 'values.yaml');
+    fs.writeFileSync(
+      file,
+      yaml.dump({
+        hub: {
+          config: {
+            GitHubOAuthenticator: { client_secret: 'values-file-secret-9d1' }
+          }
+        },
+        singleuser: {
+          storage: {
+            homeMountPath: '/home/user',
+            extraVolumes: [
+              { name: 'shared', persistentVolumeClaim: { claimName: 'shared' } }
+            ],
+            extraVolumeMounts: [{ name: 'shared', mountPath: '/shared' }]
+          },
+          extraFiles: {
+            'git-config': { mountPath: '/etc/gitconfig', stringData: 'x' }
+          }
+        }
+      })
+    );
+    const result = await runCommand(mountCommand, [
+      'db-creds',
+      '-t',
+      'kubespawner',
+      '--values',
+      file
+    ]);
+    expect(result.code).toBe(0);
+    expect(yaml.load(result.stdout)).toEqual({
+      singleuser: {
+        storage: {
+          extraVolumes: [
+            { name: 'shared', persistentVolumeClaim: { claimName: 'shared' } },
+            {
+              name: 'secret-db-creds',
+              secret: { secretName: 'db-creds', defaultMode: 420 }
+            }
+          ],
+          extraVolumeMounts: [
+            { name: 'shared', mountPath: '/shared' },
+            {
+              name: 'secret-db-creds',
+              mountPath: '/secrets/db-creds',
+              readOnly: true
+            }
+          ]
+        }
+      }
+    });
+    expect(result.stdout).not.toContain('values-file-secret');
+    const home = await runCommand(mountCommand, [
+      'db-creds',
+      '-t',
+      'kubespawner',
+      '--values',
+      file,
+      '--mount-path',
+      '/home/user'
+    ]);
+    expect(home.stderr).toBe(
+      'error: Refusing to mount at /home/user: the home volume (singleuser.storage.homeMountPath) is already mounted there.\n'
+    );
+    const extraFile = await runCommand(mountCommand, [
+      'db-creds',
+      '-t',
+      'kubespawner',
+      '--values',
+      file,
+      '--mount-path',
+      '/etc/gitconfig'
+    ]);
+    expect(extraFile.stderr).toBe(
+      'error: Refusing to mount at /etc/gitconfig: singleuser.extraFiles.git-config is already mounted there.\n'
+    );
+    const shared = await runCommand(mountCommand, [
+      'db-creds',
+      '-t',
+      'kubespawner',
+      '--values',
+      file,
+      '--mount-path',
+      '/shared/creds'
+    ]);
+    expect(shared.code).toBe(0);
+  });
+
+  it('does not quote a values file it cannot parse', async () => {
+    const file = path.join(cluster.dir, 'broken.yaml');
+    fs.writeFileSync(file, 'hub:\n  config: {token: "tok-broken-values-77\n');
+    const result = await runCommand(mountCommand, [
+      'db-creds',
+      '-t',
+      'kubespawner',
+      '--values',
+      file
+    ]);
+    expect(result.stderr).toBe(
+      `error: The values file ${file} is not a YAML map of chart values.\n`
+    );
+  });
+
+  it('usage errors', async () => {
+    expect(
+      (
+        await runCommand(mountCommand, [
+          'db-creds',
+          '-t',
+          'kubespawner',
+          '--apply'
+        ])
+      ).stderr
+    ).toBe(
+      'error: --apply is not available for kubespawner: apply the printed values with helm upgrade.\n'
+    );
+    expect((await runCommand(mountCommand, ['db-creds'])).stderr).toBe(
+      'error: --target must be poddefault, workspace or kubespawner.\n'
+    );
+    expect(
+      (await runCommand(mountCommand, ['db-creds', '-t', 'workspace'])).stderr
+    ).toBe('error: --target workspace needs --workspace NAME.\n');
+    expect(
+      (await runCommand(mountCommand, ['Not_A_Name', '-t', 'kubespawner']))
+        .stderr
+    ).toBe(
+      'error: The Secret name is not valid: use lower-case letters, digits, "-" and ".", at most 253 characters.\n'
+    );
+    expect(
+      (
+        await runCommand(mountCommand, [
+          'db',
+          '-t',
+          'kubespawner',
+          '--mount-path',
+          'relative'
+        ])
+      ).stderr
+    ).toBe(
+      'error: The mount path relative must be an absolute path such as /secrets/NAME.\n'
+    );
+    expect(
+      (
+        await runCommand(mountCommand, [
+          'db',
+          '-t',
+          'kubespawner',
+          '--mount-path',
+          '/a/../etc'
+        ])
+      ).stderr
+    ).toBe('error: The mount path /a/../etc must not contain ".." or ":".\n');
+    expect(
+      (
+        await runCommand(mountCommand, [
+          'db',
+          '-t',
+          'kubespawner',
+          '--mode',
+          '0999'
+        ])
+      ).stderr
+    ).toBe(
+      'error: The mode 0999 is not valid: give an octal mode such as 0440 (or decimal up to 511).\n'
+    );
+  });
+});
