@@ -74,7 +74,8 @@ def discover(
         scanned = scan_mount(candidate, options, cache)
         if scanned.mount is not None:
             result.mounts.append(scanned.mount)
-        queue.extend(scanned.nested)
+        # Nested volumes next, so one also listed in mountinfo keeps the root it was found under.
+        queue.extendleft(reversed(scanned.nested))
     return result
 
 

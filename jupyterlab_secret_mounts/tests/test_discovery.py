@@ -340,6 +340,16 @@ def test_service_account_folder(tmp_path: Path) -> None:
     assert [(m.path, m.name, m.kind) for m in shown.mounts] == [
         (str(sa), "serviceaccount", "kubernetes")  # kubernetes.io/ only groups it: not listed
     ]
+    # Also a tmpfs mount point in mountinfo: still reported under the configured root.
+    table = [MountEntry("/", str(sa), "tmpfs", "tmpfs")]
+    both = discover(
+        [root],
+        table=table,
+        service_account_dir=sa,
+        show_service_account=True,
+        discover_mountinfo=True,
+    )
+    assert [(m.path, m.root) for m in both.mounts] == [(str(sa), str(root))]
     hidden = discover([root], service_account_dir=sa, show_service_account=False)
     assert hidden.mounts == []
     # Found even when no root covers it
