@@ -99,6 +99,9 @@ export class FindingsList extends Widget {
         .appendChild(document.createElement('code'));
       preview.className = 'jp-SecretMounts-guardPreview';
       preview.textContent = finding.preview;
+      if (finding.secret) {
+        preview.title = `${finding.secret.mount.replace(/\/+$/, '')}/${finding.secret.key}`;
+      }
 
       const fixes = row.insertCell();
       for (const fix of this._fixes(finding)) {

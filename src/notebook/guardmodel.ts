@@ -462,7 +462,10 @@ export class NotebookGuardModel implements IDisposable {
     location: FindingLocation,
     match: ILeakMatch
   ): IGuardFinding {
-    const where = `${match.mount}/${match.key}`;
+    // Folder name and key, as the panel and the server's messages name them.
+    const folder =
+      match.mount.replace(/\/+$/, '').split('/').pop() || match.mount;
+    const where = `${folder}/${match.key}`;
     const message =
       match.encoding === 'base64'
         ? this._trans.__('Base64 form of the mounted secret %1', where)

@@ -145,11 +145,7 @@ describe('guardLintExtension', () => {
     cell.sharedModel.setSource(text);
     await jest.advanceTimersByTimeAsync(300);
     expect(diagnosticsOf(view).map(d => [d.from, d.to, d.message])).toEqual([
-      [
-        7,
-        7 + MOUNTED_VALUE.length,
-        'Value of the mounted secret /secrets/api/token'
-      ]
+      [7, 7 + MOUNTED_VALUE.length, 'Value of the mounted secret api/token']
     ]);
 
     // Fixed: the warning goes away.

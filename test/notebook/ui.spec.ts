@@ -108,7 +108,7 @@ describe('guard UI', () => {
     ).toBe('tok_…');
     expect(
       rows[1].querySelector('.jp-SecretMounts-guardPreview')!.textContent
-    ).toBe('/secrets/api/token');
+    ).toBe('api/token');
 
     const selected: INotebookFinding[] = [];
     list.selected.connect((_, f) => selected.push(f));
