@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import kubelet, mountinfo
+from .cache import ScanCache
 from .config import SERVICE_ACCOUNT_DIR, SecretMounts
 from .model import SecretMount
 from .safe_fs import describe_error, open_dir
-from .scan import Candidate, ScanCache, ScanOptions, scan_mount
+from .scan import Candidate, ScanOptions, scan_mount
 
 # kubelet backs secret and projected volumes with tmpfs. Looking only at tmpfs mounts skips
 # configMaps (on disk, not credentials) and never touches a network filesystem that could hang.

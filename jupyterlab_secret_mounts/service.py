@@ -6,11 +6,11 @@ import os
 from collections.abc import Callable
 
 from . import kubelet, mountinfo
+from .cache import ScanCache
 from .config import SERVICE_ACCOUNT_DIR, SecretMounts
 from .discovery import Discovery, discover
 from .model import SecretKey, SecretMount
 from .safe_fs import describe_error, open_dir, read_beneath
-from .scan import ScanCache
 
 
 class KeyNotFound(LookupError):

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from jupyter_server.auth import Authorizer
 from tornado.routing import Router
+from tornado.web import RequestHandler
 from traitlets.config import Config
 
 from .trees import SecretsTree
@@ -42,7 +43,9 @@ def extension_endpoints(app: Any) -> list[tuple[str, str, type]]:
                 walk(rule.target)
                 continue
             handler = rule.target
-            if not isinstance(handler, type) or not handler.__module__.startswith(PACKAGE):
+            if not isinstance(handler, type) or not issubclass(handler, RequestHandler):
+                continue
+            if not handler.__module__.startswith(PACKAGE):
                 continue
             groups = rule.matcher.regex.groups
             url = rule.matcher.reverse(*(["x"] * groups))

@@ -29,12 +29,16 @@ POLICY_FIELDS = {
 
 
 async def get(jp_fetch: Any, endpoint: str, **kwargs: Any) -> HTTPResponse:
-    return await jp_fetch("secret-mounts", endpoint, raise_error=False, **kwargs)
+    response: HTTPResponse = await jp_fetch("secret-mounts", endpoint, raise_error=False, **kwargs)
+    return response
 
 
 async def reveal(jp_fetch: Any, body: Any) -> HTTPResponse:
     data = body if isinstance(body, bytes) else json.dumps(body)
-    return await jp_fetch("secret-mounts", "reveal", method="POST", body=data, raise_error=False)
+    response: HTTPResponse = await jp_fetch(
+        "secret-mounts", "reveal", method="POST", body=data, raise_error=False
+    )
+    return response
 
 
 def assert_no_canary(body: bytes, tree: SecretsTree) -> None:

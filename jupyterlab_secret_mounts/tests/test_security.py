@@ -114,8 +114,11 @@ def build_probes(tree: SecretsTree, base: str, gets: list[str], posts: list[str]
             raw = text[:4000].encode().decode("latin-1")  # UTF-8 bytes, as browsers send them
             probes.append(Probe("GET", f"{ns}/mounts", headers=(("If-None-Match", raw),)))
         for name in posts:  # any POST endpoint, whatever body shape it expects
-            for body in ({"path": text, "key": text}, {"texts": [{"id": text, "text": text}]}):
-                probes.append(Probe("POST", f"{ns}/{name}", json.dumps(body).encode()))
+            shapes: list[object] = [
+                {"path": text, "key": text},
+                {"texts": [{"id": text, "text": text}]},
+            ]
+            probes.extend(Probe("POST", f"{ns}/{name}", json.dumps(s).encode()) for s in shapes)
     # reveal: hostile folders with plausible keys, real folders with hostile keys
     real_folders = [str(tree.root / f) for f in ("db-creds", "tls", "plain", "blob")]
     plausible_keys = ["password", "username", "escape", "escape-absolute", "tls/tls.key"]
@@ -123,10 +126,10 @@ def build_probes(tree: SecretsTree, base: str, gets: list[str], posts: list[str]
     pairs += [(f, k) for f in real_folders for k in hostile]
     pairs += [(f, k) for f in real_folders for k in ("escape", "escape-absolute", "dangling")]
     for folder, key in pairs:
-        body = json.dumps({"path": folder, "key": key}).encode()
-        probes.append(Probe("POST", f"{ns}/reveal", body))
-    for raw in (b'{"path": "\\u0000", "key": "\\u0000"}', b"\x00" * 64, b'{"path": ["x"]}'):
-        probes.extend(Probe("POST", f"{ns}/{name}", raw) for name in posts)
+        reveal = json.dumps({"path": folder, "key": key}).encode()
+        probes.append(Probe("POST", f"{ns}/reveal", reveal))
+    for garbage in (b'{"path": "\\u0000", "key": "\\u0000"}', b"\x00" * 64, b'{"path": ["x"]}'):
+        probes.extend(Probe("POST", f"{ns}/{name}", garbage) for name in posts)
     return probes
 
 
