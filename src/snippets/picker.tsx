@@ -57,6 +57,7 @@ export function SecretPicker(props: ISecretPickerProps): JSX.Element {
   const [active, setActive] = React.useState(0);
   const [style, setStyle] = React.useState<SnippetStyle>(styles[0]);
   const listRef = React.useRef<HTMLUListElement>(null);
+  const inputRef = React.useRef<HTMLInputElement>(null);
   const id = React.useId();
   const listId = `${id}-list`;
   const optionId = (index: number) => `${id}-option-${index}`;
@@ -72,6 +73,9 @@ export function SecretPicker(props: ISecretPickerProps): JSX.Element {
   React.useEffect(() => {
     onChange?.(selection);
   }, [selection?.ref, style]);
+
+  // Typing filters at once, however the picker was opened (palette, menu, shortcut).
+  React.useEffect(() => inputRef.current?.focus(), []);
 
   React.useEffect(() => {
     const option = listRef.current?.children[index];
@@ -116,6 +120,7 @@ export function SecretPicker(props: ISecretPickerProps): JSX.Element {
   return (
     <div className="jp-SecretMounts-picker">
       <input
+        ref={inputRef}
         className="jp-SecretMounts-pickerFilter jp-mod-styled"
         type="text"
         role="combobox"
@@ -162,7 +167,10 @@ export function SecretPicker(props: ISecretPickerProps): JSX.Element {
                 {ref.key.binary ? trans.__('binary') : trans.__('JSON')}
               </span>
             ) : null}
-            <span className="jp-SecretMounts-pickerPath">{ref.mount.path}</span>
+            {/* Long paths keep their end (the folder) visible; <bdi> keeps them left-to-right. */}
+            <span className="jp-SecretMounts-pickerPath">
+              <bdi>{ref.mount.path}</bdi>
+            </span>
           </li>
         ))}
       </ul>
@@ -173,7 +181,7 @@ export function SecretPicker(props: ISecretPickerProps): JSX.Element {
       ) : null}
       {styles.length > 1 ? (
         <label className="jp-SecretMounts-pickerStyle">
-          {trans.__('Insert as')}
+          <span>{trans.__('Insert as')}</span>
           <select
             className="jp-mod-styled"
             value={style}

@@ -53,6 +53,8 @@ describe('SecretPicker', () => {
     expect(options()).toHaveLength(4);
     expect(selected()).toEqual(['db-creds/password']);
     expect(input.getAttribute('aria-activedescendant')).toBe(options()[0].id);
+    // Ready to type.
+    expect(document.activeElement).toBe(input);
   });
 
   it('filters as the user types and selects the first match', () => {
