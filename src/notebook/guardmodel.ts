@@ -288,17 +288,28 @@ export class NotebookGuardModel implements IDisposable {
     this._schedule();
   }
 
+  /**
+   * Scan after a quiet period; but a notebook that never goes quiet (a loop
+   * printing every few milliseconds) is still scanned every `MAX_WAIT` ms.
+   */
   private _schedule(): void {
     if (this._isDisposed) {
       return;
     }
+    const now = Date.now();
     if (this._timer !== null) {
       clearTimeout(this._timer);
+    } else {
+      this._pendingSince = now;
     }
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      void this._scanDirty();
-    }, this._debounce);
+    const overdue = this._pendingSince + Private.MAX_WAIT - now;
+    this._timer = setTimeout(
+      () => {
+        this._timer = null;
+        void this._scanDirty();
+      },
+      Math.max(0, Math.min(this._debounce, overdue))
+    );
   }
 
   /** Pattern-scan the dirty cells at once, then ask the server about them in one request. */
@@ -537,6 +548,7 @@ export class NotebookGuardModel implements IDisposable {
   private _streamOwners = new WeakMap<IObservableString, ICellState>();
   private _dirty = new Set<ICellState>();
   private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _pendingSince = 0;
   private _inFlight = 0;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
@@ -560,6 +572,9 @@ export namespace NotebookGuardModel {
 }
 
 namespace Private {
+  /** Longest time (ms) changes may keep postponing a scan. */
+  export const MAX_WAIT = 2000;
+
   /** One text sent to the server, and where its answer belongs. */
   export interface ICheckJob {
     id: string;

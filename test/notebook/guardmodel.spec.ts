@@ -108,6 +108,19 @@ describe('NotebookGuardModel', () => {
     expect(guard.findings.map(f => f.cellIndex)).toEqual([1]);
   });
 
+  it('still scans a cell whose output never stops growing', async () => {
+    start([codeCell('while True: print(...)')]);
+    await jest.advanceTimersByTimeAsync(300);
+    const cell = model.cells.get(0) as ICodeCellModel;
+    cell.outputs.add(stdout('start\n'));
+    // A chunk every 100 ms, each postponing the quiet period.
+    for (let i = 0; i < 40 && guard.count === 0; i++) {
+      cell.outputs.add(stdout(i === 5 ? `${TOKEN}\n` : 'tick\n'));
+      await jest.advanceTimersByTimeAsync(100);
+    }
+    expect(guard.count).toBe(1);
+  });
+
   it('shows pattern findings before the server answers, then adds exact matches', async () => {
     start([codeCell('x = 1')]);
     await jest.advanceTimersByTimeAsync(300);
