@@ -44,6 +44,23 @@ describe('LeakChecker', () => {
     ]);
   });
 
+  it('splits a batch too large for one request', async () => {
+    const sizes: number[] = [];
+    const checker = new LeakChecker({
+      request: async body => {
+        sizes.push(body.texts.length);
+        return { matches: [] };
+      }
+    });
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    await checker.check([
+      { id: 'a', text: big },
+      { id: 'b', text: big },
+      { id: 'c', text: 'small' }
+    ]);
+    expect(sizes).toEqual([1, 2]);
+  });
+
   it('answers "no matches" when the server fails, and stops asking after a 404', async () => {
     const errors: unknown[] = [];
     let calls = 0;
