@@ -55,6 +55,8 @@ class SecretMount:
     version: str = ""
     #: (st_dev, st_ino) of the folder when read; later reads refuse a different folder.
     identity: tuple[int, int] = (0, 0)
+    #: The Kubernetes Secret behind the folder, from this pod's spec (provenance.py), when known.
+    source: dict[str, Any] | None = None
 
     def key(self, name: str) -> SecretKey | None:
         return next((k for k in self.keys if k.name == name), None)
@@ -72,6 +74,8 @@ class SecretMount:
         }
         if self.error is not None:
             out["error"] = self.error
+        if self.source is not None:
+            out["source"] = dict(self.source)
         return out
 
     def stamp(self) -> tuple[Any, ...]:
@@ -84,4 +88,5 @@ class SecretMount:
             self.version,
             self.error,
             tuple((k.name, k.mode, k.error, k.stamp) for k in self.keys),
+            repr(self.source),  # provenance arrives after the first listing
         )

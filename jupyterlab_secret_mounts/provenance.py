@@ -264,6 +264,8 @@ class PodProvenance:
 
 def source_for(path: str, sources: Mapping[str, SecretSource]) -> SecretSource | None:
     """The source of a discovered folder, matching the pod's mount path exactly or by realpath."""
+    if not sources:
+        return None
     clean = path.rstrip("/")
     if clean in sources:
         return sources[clean]

@@ -10,6 +10,7 @@ from .cache import ScanCache
 from .config import SERVICE_ACCOUNT_DIR, SecretMounts
 from .discovery import Discovery, discover
 from .model import SecretKey, SecretMount
+from .provenance import PodProvenance, source_for
 from .safe_fs import describe_error, open_dir, read_beneath
 
 
@@ -29,17 +30,25 @@ class SecretMountsService:
         settings: SecretMounts,
         read_mount_table: Callable[[], list[mountinfo.MountEntry]] = mountinfo.read,
         service_account_dir: str = SERVICE_ACCOUNT_DIR,
+        provenance: PodProvenance | None = None,
     ) -> None:
         self.settings = settings
         self._read_mount_table = read_mount_table
         self._service_account_dir = service_account_dir
         self._cache = ScanCache()
+        self._provenance = provenance if provenance is not None else PodProvenance()
 
     def discover(self) -> Discovery:
         """Every allowed secret folder with key metadata (blocking; run it off the event loop)."""
-        return discover(
+        found = discover(
             self.settings, self._cache, self._read_mount_table(), self._service_account_dir
         )
+        # Which Secret backs each folder, where this pod may read its own spec (else nothing).
+        sources = self._provenance.snapshot()
+        for mount in found.mounts:
+            source = source_for(mount.path, sources)
+            mount.source = dict(source) if source is not None else None
+        return found
 
     def find_key(self, mount_path: str, key_name: str) -> tuple[SecretMount, SecretKey]:
         """Exact lookup among discovered folders and keys: nothing else is ever read."""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from traitlets.config import Config
 
+from jupyterlab_secret_mounts import provenance
 from jupyterlab_secret_mounts.provenance import (
     API_URL_OVERRIDE,
     PodProvenance,
@@ -18,6 +23,7 @@ from jupyterlab_secret_mounts.provenance import (
 )
 
 from .kube_fake import TOKEN, FakeKubeAPI, make_certificate, notebook_pod
+from .trees import SecretsTree
 
 NAMESPACE = "team-a"
 POD = "alice-0"
@@ -200,3 +206,79 @@ def test_source_for_matches_exactly_or_through_symlinks(tmp_path: Path) -> None:
     assert source_for(str(real) + "/", sources) == sources[str(real)]
     assert source_for(str(tmp_path / "link"), sources) == sources[str(real)]
     assert source_for(str(tmp_path), sources) is None
+
+
+# ------------------------------------------------------------- in the mounts listing
+
+
+@pytest.fixture
+def jp_server_config(pod_lookup: None, secret_mounts_policy: dict[str, Any]) -> Config:
+    """The test server, started after `pod_lookup` has replaced how the pod is read."""
+    return Config(
+        {
+            "ServerApp": {"jpserver_extensions": {"jupyterlab_secret_mounts": True}},
+            "SecretMounts": secret_mounts_policy,
+        }
+    )
+
+
+async def list_mounts(jp_fetch: Any) -> tuple[dict[str, Any], str]:
+    response = await jp_fetch("secret-mounts", "mounts")
+    return json.loads(response.body), response.headers["ETag"]
+
+
+class TestListingWithProvenance:
+    @pytest.fixture
+    def pod_lookup(self, monkeypatch: pytest.MonkeyPatch, secrets_tree: SecretsTree) -> None:
+        """This server's pod mounts the tree's db-creds folder from Secret db-creds."""
+        pod = notebook_pod(NAMESPACE, POD)
+        mount = pod["spec"]["containers"][0]["volumeMounts"][0]
+        mount["mountPath"] = str(secrets_tree.root / "db-creds")
+        monkeypatch.setattr(provenance, "fetch_own_pod", lambda: pod)
+
+    async def test_names_the_secret_behind_a_folder(
+        self, jp_fetch: Any, secrets_tree: SecretsTree
+    ) -> None:
+        db_path = str(secrets_tree.root / "db-creds")
+
+        def has_source(listing: dict[str, Any]) -> bool:
+            return any("source" in mount for mount in listing["mounts"])
+
+        first, first_etag = await list_mounts(jp_fetch)
+        body, etag = first, first_etag
+        for _ in range(100):  # the lookup runs in the background; the listing never waits
+            if has_source(body):
+                break
+            await asyncio.sleep(0.05)
+            body, etag = await list_mounts(jp_fetch)
+        by_path = {mount["path"]: mount for mount in body["mounts"]}
+        assert by_path[db_path]["source"] == {
+            "secretName": "db-creds",
+            "namespace": NAMESPACE,
+            "volume": "db",
+        }
+        assert all("source" not in m for p, m in by_path.items() if p != db_path)
+        if not has_source(first):
+            # Clients polling with If-None-Match see the source when it arrives.
+            assert etag != first_etag
+
+
+class TestListingWithoutProvenance:
+    @pytest.fixture
+    def pod_lookup(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        def forbidden() -> dict[str, Any]:
+            raise ProvenanceUnavailable("the API server answered 403")
+
+        monkeypatch.setattr(provenance, "fetch_own_pod", forbidden)
+
+    async def test_listing_is_unchanged_and_quiet(
+        self, jp_fetch: Any, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        with caplog.at_level(logging.INFO):
+            for _ in range(3):
+                body, _etag = await list_mounts(jp_fetch)
+                assert body["mounts"]
+                assert all("source" not in mount for mount in body["mounts"])
+                await asyncio.sleep(0.05)
+        provenance_logs = [r for r in caplog.records if "provenance" in r.name]
+        assert [r.levelno for r in provenance_logs] == [logging.DEBUG] * len(provenance_logs)
