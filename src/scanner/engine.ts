@@ -1,0 +1,493 @@
+import { decodeBase64Text, isRepetitive, valueProfile } from './heuristics';
+import { KeywordIndex } from './keywords';
+import { redact } from './redact';
+import { RULE_SET } from './rules';
+import { IRule, IRuleSet, IScanFinding, IScanOptions } from './types';
+
+/** Thrown when `IScanOptions.allowlist` holds an invalid regular expression. */
+export class InvalidAllowlistError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidAllowlistError';
+  }
+}
+
+type Test = (value: string) => boolean;
+
+/** A match of a regular expression with the `d` flag (ES2022). */
+type IndexedMatch = RegExpExecArray & {
+  indices?: ([number, number] | undefined)[];
+};
+
+/** Whether a pattern has a `|` outside any group or class. */
+function hasTopLevelAlternation(source: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') {
+      i++;
+    } else if (inClass) {
+      inClass = ch !== ']';
+    } else if (ch === '[') {
+      inClass = true;
+    } else if (ch === '(') {
+      depth++;
+    } else if (ch === ')') {
+      depth--;
+    } else if (ch === '|' && depth === 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * One test for a list of patterns: true when any of them matches. Patterns
+ * anchored at the start share one anchored alternation (a single attempt at
+ * position 0); the others stay separate, since V8 runs a few small
+ * expressions faster than one big unanchored alternation.
+ */
+function anyOf(
+  sources: readonly string[] | undefined,
+  flags: string
+): Test | null {
+  if (!sources || sources.length === 0) {
+    return null;
+  }
+  const anchored = sources.filter(
+    source =>
+      source.startsWith('^') &&
+      !hasTopLevelAlternation(source) &&
+      !/\\[1-9]/.test(source)
+  );
+  const each = sources
+    .filter(source => !anchored.includes(source))
+    .map(source => new RegExp(source, flags));
+  if (anchored.length > 0) {
+    each.unshift(
+      new RegExp(`^(?:${anchored.map(s => s.slice(1)).join('|')})`, flags)
+    );
+  }
+  return value => {
+    for (const regex of each) {
+      if (regex.test(value)) {
+        return true;
+      }
+    }
+    return false;
+  };
+}
+
+interface ICompiledRule {
+  rule: IRule;
+  /** Position in the rule list: lower wins overlapping findings. */
+  priority: number;
+  /** The pattern, sticky: it is tried at anchor positions only. */
+  regex: RegExp;
+  /** ASCII characters of the "word" a match starts with (from the leading lookbehind). */
+  wordChars: Uint8Array;
+  /** The characters a match can start with, when the pattern says so plainly. */
+  firstChars: Uint8Array | null;
+  allow: Test | null;
+  nameAllow: Test | null;
+  matchAllow: Test | null;
+}
+
+/** Lookbehinds and group openings at the start of a pattern. */
+const LEADING_ASSERTIONS = /^(?:\(\?<[!=]\[(?:\\.|[^\]\\])+\]\)|\((?!\?))*/;
+
+/**
+ * The characters a match can start with, when the pattern starts (after its
+ * lookbehinds) with a literal character or a character class; else null.
+ * Lets the engine skip anchors without calling the regular expression.
+ */
+function leadingChars(pattern: string, flags: string): Uint8Array | null {
+  const rest = pattern.slice(LEADING_ASSERTIONS.exec(pattern)![0].length);
+  const token =
+    /^(?:\[(?:\\.|[^\]\\])+\]|\\x[0-9a-fA-F]{2}|\\[^dDsSwWbBux0-9]|[^\\^$.|?*+()[\]{}])/.exec(
+      rest
+    );
+  if (!token || /^[?*{]/.test(rest.slice(token[0].length))) {
+    return null; // no plain first token, or it is optional
+  }
+  const first = new RegExp(`^${token[0]}`, flags.includes('i') ? 'i' : '');
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    table[c] = first.test(String.fromCharCode(c)) ? 1 : 0;
+  }
+  return table;
+}
+
+/**
+ * The characters a rule's matches cannot be preceded by, read from the
+ * pattern's leading negative lookbehind (`(?<![A-Za-z0-9_-])...`). A match
+ * then starts at the beginning of a run of such characters, which lets the
+ * engine try the pattern only at the start of the runs that hold a keyword.
+ */
+function leadingWordChars(pattern: string): Uint8Array {
+  const table = new Uint8Array(128);
+  const lookbehind = /^\(\?<!\[((?:\\.|[^\]\\])+)\]\)/.exec(pattern);
+  if (lookbehind) {
+    const cls = new RegExp(`[${lookbehind[1]}]`);
+    for (let c = 0; c < 128; c++) {
+      table[c] = cls.test(String.fromCharCode(c)) ? 1 : 0;
+    }
+  }
+  return table;
+}
+
+interface ICandidate {
+  rule: ICompiledRule;
+  /** Start of the whole match (for suppression comments). */
+  matchStart: number;
+  start: number;
+  end: number;
+}
+
+/** A scan function with its options already compiled. */
+export type TextScan = (text: string) => IScanFinding[];
+
+/**
+ * Runs a rule set over texts. Build one per rule set and reuse it: building
+ * compiles every pattern and the keyword automaton.
+ */
+export class Scanner {
+  constructor(ruleSet: IRuleSet = RULE_SET) {
+    this._rules = ruleSet.rules.map((rule, priority) => ({
+      rule,
+      priority,
+      regex: new RegExp(rule.pattern, `yd${rule.flags ?? ''}`),
+      wordChars: leadingWordChars(rule.pattern),
+      firstChars: leadingChars(rule.pattern, rule.flags ?? ''),
+      allow: anyOf(rule.allowlist, ''),
+      nameAllow: anyOf(rule.nameAllowlist, 'i'),
+      matchAllow: anyOf(rule.matchAllowlist, '')
+    }));
+    // Suppression markers ride along as one more keyword list, after the rules.
+    this._keywords = new KeywordIndex([
+      ...ruleSet.rules.map(rule => rule.keywords),
+      ruleSet.suppressions.map(marker => marker.toLowerCase())
+    ]);
+    const placeholder = anyOf(ruleSet.placeholders, '');
+    const words = new Set(
+      ruleSet.placeholderWords.map(word => word.toLowerCase())
+    );
+    const longestWord = Math.max(0, ...[...words].map(word => word.length));
+    this._placeholder = value =>
+      (value.length <= longestWord && words.has(value.toLowerCase())) ||
+      (placeholder?.(value) ?? false);
+    this._examples = new Set(ruleSet.documentedExamples);
+  }
+
+  /** The rules this scanner runs, in priority order. */
+  get rules(): readonly IRule[] {
+    return this._rules.map(compiled => compiled.rule);
+  }
+
+  /**
+   * A scan function for the given options. Throws `InvalidAllowlistError`
+   * when an allowlist entry is not a valid regular expression.
+   */
+  prepare(options: IScanOptions = {}): TextScan {
+    const disabled = new Set(options.disabledRules ?? []);
+    const allowSources = options.allowlist ?? [];
+    allowSources.forEach((source, i) => {
+      try {
+        new RegExp(source);
+      } catch (error) {
+        throw new InvalidAllowlistError(
+          `allowlist entry ${i + 1} is not a valid regular expression: ${(error as Error).message}`
+        );
+      }
+    });
+    const userAllow = anyOf(allowSources, '');
+    const rules = this._rules.filter(
+      compiled => !disabled.has(compiled.rule.id)
+    );
+    return text => this._scan(text, rules, userAllow);
+  }
+
+  /** Scans one text. */
+  scan(text: string, options?: IScanOptions): IScanFinding[] {
+    return this.prepare(options)(text);
+  }
+
+  private _scan(
+    text: string,
+    rules: readonly ICompiledRule[],
+    userAllow: Test | null
+  ): IScanFinding[] {
+    if (text.length === 0) {
+      return [];
+    }
+    const hits = this._keywords.hits(text);
+    const candidates: ICandidate[] = [];
+    const taken = new Set<number>(); // secret starts already found by an earlier rule
+    for (const compiled of rules) {
+      const starts = hits[compiled.priority];
+      if (starts.length > 0) {
+        const positions = anchors(text, starts, compiled.wordChars);
+        this._matchAt(compiled, text, positions, userAllow, taken, candidates);
+      }
+    }
+    const markers = hits[this._rules.length].sort((a, b) => a - b);
+    return this._findings(text, resolveOverlaps(candidates), markers);
+  }
+
+  /**
+   * Tries one rule at each anchor (in increasing order), keeping the matches
+   * that pass its filters. Like a left-to-right search, a match is not looked
+   * for inside the previous match.
+   */
+  private _matchAt(
+    compiled: ICompiledRule,
+    text: string,
+    positions: readonly number[],
+    userAllow: Test | null,
+    taken: Set<number>,
+    out: ICandidate[]
+  ): void {
+    const { regex, rule, firstChars } = compiled;
+    let searchFrom = 0;
+    for (const position of positions) {
+      if (position < searchFrom) {
+        continue;
+      }
+      if (firstChars !== null) {
+        const c = text.charCodeAt(position);
+        if (c >= 128 || firstChars[c] === 0) {
+          continue;
+        }
+      }
+      regex.lastIndex = position;
+      const match = regex.exec(text) as IndexedMatch | null;
+      if (match === null || match[0].length === 0) {
+        continue;
+      }
+      searchFrom = position + match[0].length;
+      const secret = match[rule.secretGroup];
+      const span = match.indices?.[rule.secretGroup];
+      if (!secret || !span) {
+        continue;
+      }
+      if (taken.has(span[0])) {
+        continue; // an earlier (more specific) rule already reported this secret
+      }
+      const name =
+        rule.nameGroup === undefined ? undefined : match[rule.nameGroup];
+      if (
+        this._examples.has(secret) ||
+        this._placeholder(secret) ||
+        compiled.allow?.(secret) ||
+        (name !== undefined && compiled.nameAllow?.(name)) ||
+        compiled.matchAllow?.(match[0]) ||
+        userAllow?.(secret) ||
+        !this._looksRandom(secret, rule.entropy ?? 0) ||
+        this._hidesPlaceholder(secret)
+      ) {
+        continue;
+      }
+      taken.add(span[0]);
+      out.push({
+        rule: compiled,
+        matchStart: position,
+        start: span[0],
+        end: span[1]
+      });
+    }
+  }
+
+  /** Entropy floor met, and not a sequence, a repetition or words. */
+  private _looksRandom(secret: string, entropyFloor: number): boolean {
+    const profile = valueProfile(secret);
+    return (
+      profile.entropy >= entropyFloor &&
+      !profile.sequential &&
+      !profile.wordLike &&
+      !isRepetitive(secret)
+    );
+  }
+
+  /** Base64 of a placeholder ("dummy ...") or of `user:password` with a placeholder password. */
+  private _hidesPlaceholder(secret: string): boolean {
+    const decoded = decodeBase64Text(secret);
+    if (decoded === null) {
+      return false;
+    }
+    if (this._placeholder(decoded)) {
+      return true;
+    }
+    const colon = decoded.indexOf(':');
+    if (colon < 0) {
+      return false;
+    }
+    const user = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    return (
+      password.length < 4 || password === user || this._placeholder(password)
+    );
+  }
+
+  /** Drops suppressed candidates and adds lines, columns, messages and previews. */
+  private _findings(
+    text: string,
+    candidates: ICandidate[],
+    markers: number[]
+  ): IScanFinding[] {
+    const findings: IScanFinding[] = [];
+    let line = 1;
+    let lineStart = 0;
+    let cursor = 0;
+    for (const candidate of candidates) {
+      if (markers.length > 0 && suppressed(text, candidate, markers)) {
+        continue;
+      }
+      // Count the lines up to the finding (candidates are sorted by start).
+      for (
+        let newline = text.indexOf('\n', cursor);
+        newline >= 0 && newline < candidate.start;
+        newline = text.indexOf('\n', newline + 1)
+      ) {
+        line++;
+        lineStart = newline + 1;
+      }
+      cursor = Math.max(cursor, lineStart);
+      const { rule } = candidate.rule;
+      findings.push({
+        ruleId: rule.id,
+        message: rule.description,
+        start: candidate.start,
+        end: candidate.end,
+        line,
+        column: candidate.start - lineStart + 1,
+        confidence: rule.confidence,
+        preview: redact(text.slice(candidate.start, candidate.end))
+      });
+    }
+    return findings;
+  }
+
+  private readonly _rules: ICompiledRule[];
+  private readonly _keywords: KeywordIndex;
+  private readonly _placeholder: Test;
+  private readonly _examples: ReadonlySet<string>;
+}
+
+/**
+ * Where a rule's matches may start: for each keyword occurrence, the start of
+ * the run of `wordChars` it sits in. Sorted, without duplicates; linear in
+ * the text, since a run is walked once however many keywords it holds.
+ */
+function anchors(
+  text: string,
+  keywordStarts: number[],
+  wordChars: Uint8Array
+): number[] {
+  if (!isSorted(keywordStarts)) {
+    keywordStarts.sort((a, b) => a - b);
+  }
+  const result: number[] = [];
+  let sorted = true;
+  let previousStart = -1;
+  let previousAnchor = -1;
+  for (const start of keywordStarts) {
+    let anchor = start;
+    while (anchor > 0) {
+      if (anchor === previousStart) {
+        anchor = previousAnchor; // same run as the previous keyword
+        break;
+      }
+      const c = text.charCodeAt(anchor - 1);
+      if (c >= 128 || wordChars[c] === 0) {
+        break;
+      }
+      anchor--;
+    }
+    previousStart = start;
+    previousAnchor = anchor;
+    const last = result.length ? result[result.length - 1] : -1;
+    if (anchor !== last) {
+      sorted &&= anchor > last;
+      result.push(anchor);
+    }
+  }
+  if (!sorted) {
+    result.sort((a, b) => a - b);
+    return result.filter((anchor, i) => i === 0 || anchor !== result[i - 1]);
+  }
+  return result;
+}
+
+function isSorted(values: readonly number[]): boolean {
+  for (let i = 1; i < values.length; i++) {
+    if (values[i] < values[i - 1]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Whether a suppression marker sits on one of the lines a finding spans. */
+function suppressed(
+  text: string,
+  candidate: ICandidate,
+  markers: readonly number[]
+): boolean {
+  const from = text.lastIndexOf('\n', candidate.matchStart - 1) + 1;
+  let to = text.indexOf('\n', candidate.end);
+  if (to < 0) {
+    to = text.length;
+  }
+  // First marker at or after `from` (binary search).
+  let low = 0;
+  let high = markers.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (markers[middle] < from) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low < markers.length && markers[low] < to;
+}
+
+/**
+ * One finding per place: where candidates overlap, the earlier rule in the
+ * rule list wins (vendor formats come before generic assignments).
+ */
+function resolveOverlaps(candidates: ICandidate[]): ICandidate[] {
+  candidates.sort(
+    (a, b) =>
+      a.start - b.start || a.rule.priority - b.rule.priority || b.end - a.end
+  );
+  const kept: ICandidate[] = [];
+  for (const candidate of candidates) {
+    const last = kept[kept.length - 1];
+    if (last && candidate.start < last.end) {
+      if (candidate.rule.priority < last.rule.priority) {
+        kept[kept.length - 1] = candidate;
+      }
+      continue;
+    }
+    kept.push(candidate);
+  }
+  return kept;
+}
+
+let defaultScanner: Scanner | null = null;
+
+/** The scanner for the built-in rules, built on first use. */
+export function defaultScannerInstance(): Scanner {
+  defaultScanner ??= new Scanner();
+  return defaultScanner;
+}
+
+/**
+ * Finds credential-like strings in a text. Offsets are UTF-16 indices of the
+ * secret itself; lines and columns are 1-based.
+ */
+export function scanText(text: string, options?: IScanOptions): IScanFinding[] {
+  return defaultScannerInstance().scan(text, options);
+}

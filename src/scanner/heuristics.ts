@@ -1,0 +1,320 @@
+/**
+ * Value heuristics that regular expressions cannot express: randomness,
+ * keyboard/alphabet sequences, repetition, and placeholders hidden in base64.
+ * The Python port implements the same functions (see README.md).
+ *
+ * Each looks at most at the first `HEURISTIC_SPAN` characters: placeholders
+ * are short, and a long value (a key body) is judged by its start.
+ */
+
+/** Characters of a value the heuristics look at. */
+export const HEURISTIC_SPAN = 256;
+
+/** Character counts for the ASCII fast path of `shannonEntropy`, reset after each use. */
+const asciiCounts = new Int32Array(128);
+
+/** Shannon entropy in bits per character (UTF-16 code units). */
+export function shannonEntropy(value: string): number {
+  const length = Math.min(value.length, HEURISTIC_SPAN);
+  if (length === 0) {
+    return 0;
+  }
+  let other: Map<number, number> | null = null;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 128) {
+      asciiCounts[c]++;
+    } else {
+      other ??= new Map();
+      other.set(c, (other.get(c) ?? 0) + 1);
+    }
+  }
+  // H = log2(n) - (1/n) * sum(count * log2(count))
+  let weighted = 0;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 128 && asciiCounts[c] > 0) {
+      weighted += asciiCounts[c] * Math.log2(asciiCounts[c]);
+      asciiCounts[c] = 0;
+    }
+  }
+  for (const count of other?.values() ?? []) {
+    weighted += count * Math.log2(count);
+  }
+  return Math.log2(length) - weighted / length;
+}
+
+/** Position of a character in its run alphabet: digits 0-9, letters 10-35, else -1. */
+function rank(c: number): number {
+  if (c >= 48 && c <= 57) {
+    return c - 48;
+  }
+  if (c >= 97 && c <= 122) {
+    return c - 87;
+  }
+  if (c >= 65 && c <= 90) {
+    return c - 55;
+  }
+  return -1;
+}
+
+/** True when `b` follows `a` in the same alphabet in `direction` (+1 or -1). */
+function follows(a: number, b: number, direction: number): boolean {
+  if (a < 0 || b < 0 || a < 10 !== b < 10) {
+    return false;
+  }
+  if (b - a === direction) {
+    return true;
+  }
+  // Digits wrap around: "7890", "3210987".
+  return a < 10 && (direction === 1 ? a === 9 && b === 0 : a === 0 && b === 9);
+}
+
+/**
+ * Whether a value is made of alphabet or digit runs ("12345678",
+ * "aBcDeF", "9876543210"), the hallmark of hand-typed placeholders.
+ * Runs are read case-insensitively after collapsing doubled letters.
+ */
+export function isSequential(value: string): boolean {
+  let units = 0; // characters, after collapsing doubled letters
+  let longest = 0;
+  let covered = 0; // characters in runs of four or more
+  let run = 0;
+  let direction = 0; // +1 or -1 once the current run has two characters
+  let previous = -1;
+  const length = Math.min(value.length, HEURISTIC_SPAN);
+  for (let i = 0; i < length; i++) {
+    const r = rank(value.charCodeAt(i));
+    if (r >= 0 && r === previous) {
+      continue; // "aAbB" reads as "ab"
+    }
+    units++;
+    if (run === 1 && follows(previous, r, 1)) {
+      run = 2;
+      direction = 1;
+    } else if (run === 1 && follows(previous, r, -1)) {
+      run = 2;
+      direction = -1;
+    } else if (run >= 2 && follows(previous, r, direction)) {
+      run++;
+    } else {
+      // The run ends; this character starts the next one.
+      covered += run >= 4 ? run : 0;
+      longest = Math.max(longest, run);
+      run = 1;
+      direction = 0;
+    }
+    previous = r;
+  }
+  covered += run >= 4 ? run : 0;
+  longest = Math.max(longest, run);
+  const share = units ? covered / units : 0;
+  return (
+    longest >= 8 ||
+    (longest >= 5 && share >= 0.25) ||
+    (longest >= 4 && share >= 0.5)
+  );
+}
+
+/** Whether a value is one short unit repeated ("abcd1234abcd1234..."). */
+export function isRepetitive(value: string): boolean {
+  const length = Math.min(value.length, HEURISTIC_SPAN);
+  if (length < 8) {
+    return false;
+  }
+  const maxUnit = Math.min(16, Math.floor(length / 3));
+  for (let unit = 1; unit <= maxUnit; unit++) {
+    // At most 10% of the positions may differ from the one a unit earlier.
+    let budget = Math.floor(0.1 * (length - unit));
+    let i = 0;
+    for (; i + unit < length; i++) {
+      if (value.charCodeAt(i) !== value.charCodeAt(i + unit) && --budget < 0) {
+        break;
+      }
+    }
+    if (i + unit >= length) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether a value reads as Capitalized words ("AgencyIdentificationCode"),
+ * as code identifiers and prose do and random credentials do not.
+ */
+export function isWordLike(value: string): boolean {
+  const length = Math.min(value.length, HEURISTIC_SPAN);
+  let covered = 0;
+  let i = 0;
+  while (i < length) {
+    const c = value.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      let j = i + 1;
+      while (j < length && isLower(value.charCodeAt(j))) {
+        j++;
+      }
+      if (j - i >= 4) {
+        covered += j - i;
+      }
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  return covered >= 0.6 * length;
+}
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+const BASE64 = /^[A-Za-z0-9+/_-]{12,}={0,2}$/;
+const ALPHABET =
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * The text a base64 value decodes to, when the value is base64 (standard or
+ * URL-safe) of printable ASCII; otherwise `null`. Lets placeholder checks see
+ * through `ZHVtbXk...` ("dummy ...") and Basic-auth `user:password` pairs.
+ */
+export function decodeBase64Text(value: string): string | null {
+  if (value.length > HEURISTIC_SPAN || !BASE64.test(value)) {
+    return null;
+  }
+  const body = value.replace(/=+$/, '');
+  if (body.length % 4 === 1) {
+    return null;
+  }
+  let bits = 0;
+  let bitCount = 0;
+  let text = '';
+  for (const ch of body) {
+    let v = ALPHABET.indexOf(ch);
+    if (v < 0) {
+      v = ch === '+' || ch === '-' ? 62 : 63;
+    }
+    bits = ((bits << 6) | v) & 0xffffff;
+    bitCount += 6;
+    if (bitCount >= 8) {
+      bitCount -= 8;
+      const byte = (bits >> bitCount) & 0xff;
+      const printable =
+        (byte >= 0x20 && byte < 0x7f) ||
+        byte === 9 ||
+        byte === 10 ||
+        byte === 13;
+      if (!printable) {
+        return null;
+      }
+      text += String.fromCharCode(byte);
+    }
+  }
+  return text.length >= 4 ? text : null;
+}
+
+/** What the per-character heuristics say about a value. */
+export interface IValueProfile {
+  entropy: number;
+  sequential: boolean;
+  wordLike: boolean;
+}
+
+/** `rank` for ASCII, as a table (-1 for characters outside the alphabets). */
+const RANKS = Int8Array.from({ length: 128 }, (_, c) => rank(c));
+
+/** +1 or -1 when `b` follows `a` in that direction in one alphabet, else 0. */
+function step(a: number, b: number): number {
+  if (a < 0 || b < 0 || a < 10 !== b < 10) {
+    return 0;
+  }
+  const d = b - a;
+  if (d === 1 || d === -1) {
+    return d;
+  }
+  if (a < 10 && (d === -9 || d === 9)) {
+    return d === -9 ? 1 : -1; // digits wrap around
+  }
+  return 0;
+}
+
+/** Distinct ASCII characters of the value being profiled (scratch space). */
+const seen = new Int32Array(128);
+
+/**
+ * `shannonEntropy`, `isSequential` and `isWordLike` of a value in one pass
+ * (the engine's hot path; the separate functions define the semantics).
+ */
+export function valueProfile(value: string): IValueProfile {
+  const length = Math.min(value.length, HEURISTIC_SPAN);
+  let other: Map<number, number> | null = null;
+  let distinct = 0;
+  let units = 0;
+  let longest = 0;
+  let covered = 0;
+  let run = 0;
+  let direction = 0;
+  let previous = -1;
+  let wordCovered = 0;
+  let word = 0;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    let r = -1;
+    if (c < 128) {
+      if (asciiCounts[c]++ === 0) {
+        seen[distinct++] = c;
+      }
+      r = RANKS[c];
+    } else {
+      other ??= new Map();
+      other.set(c, (other.get(c) ?? 0) + 1);
+    }
+    // Capitalized words
+    if (c >= 65 && c <= 90) {
+      wordCovered += word >= 4 ? word : 0;
+      word = 1;
+    } else if (word > 0 && c >= 97 && c <= 122) {
+      word++;
+    } else {
+      wordCovered += word >= 4 ? word : 0;
+      word = 0;
+    }
+    // Alphabet runs, doubled letters collapsed
+    if (r >= 0 && r === previous) {
+      continue;
+    }
+    units++;
+    const s = step(previous, r);
+    if (s !== 0 && (run === 1 || s === direction)) {
+      direction = s;
+      run++;
+    } else {
+      covered += run >= 4 ? run : 0;
+      longest = Math.max(longest, run);
+      run = 1;
+      direction = 0;
+    }
+    previous = r;
+  }
+  wordCovered += word >= 4 ? word : 0;
+  covered += run >= 4 ? run : 0;
+  longest = Math.max(longest, run);
+  let weighted = 0;
+  for (let k = 0; k < distinct; k++) {
+    const count = asciiCounts[seen[k]];
+    weighted += count * Math.log2(count);
+    asciiCounts[seen[k]] = 0;
+  }
+  for (const count of other?.values() ?? []) {
+    weighted += count * Math.log2(count);
+  }
+  const share = units ? covered / units : 0;
+  return {
+    entropy: length ? Math.log2(length) - weighted / length : 0,
+    sequential:
+      longest >= 8 ||
+      (longest >= 5 && share >= 0.25) ||
+      (longest >= 4 && share >= 0.5),
+    wordLike: wordCovered >= 0.6 * length
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The credential scanner: pure TypeScript (no DOM, JupyterLab or Node
+ * imports), shared by the notebook guard, the CLI and, through
+ * `rules.json`, the server's Python port.
+ */
+export type {
+  IRule,
+  IRuleSet,
+  IScanFinding,
+  IScanOptions,
+  INotebookFinding,
+  Confidence
+} from './types';
+export { RULES, RULE_SET, RuleSetError, parseRuleSet } from './rules';
+export { InvalidAllowlistError, Scanner, scanText } from './engine';
+export type { TextScan } from './engine';
+export type { INotebookText } from './notebook';
+export {
+  NotebookParseError,
+  notebookTexts,
+  scanNotebook,
+  scanNotebookTexts
+} from './notebook';
+export { redact } from './redact';
+export {
+  decodeBase64Text,
+  isRepetitive,
+  isSequential,
+  isWordLike,
+  shannonEntropy
+} from './heuristics';

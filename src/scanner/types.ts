@@ -1,0 +1,90 @@
+/**
+ * Shapes of the credential scanner: rules (data, shared with the server's
+ * Python port through `rules.json`) and findings.
+ */
+
+/** How sure a rule is that what it matched is a live credential. */
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** One detection rule. Rules are data: see `rules.json` and `README.md`. */
+export interface IRule {
+  /** Stable identifier, used in findings, suppressions and settings. */
+  id: string;
+  /** Human description, also the finding message. */
+  description: string;
+  /**
+   * Regular expression source in the common subset of JavaScript and Python
+   * `re` (numbered groups, fixed-width lookbehind, ASCII classes only).
+   */
+  pattern: string;
+  /** Flags from `i`, `m`, `s` only. */
+  flags?: string;
+  /**
+   * Lowercase ASCII strings, one of which occurs (case-insensitively) in the
+   * first word of every match: a rule is only tried where one occurs.
+   */
+  keywords: string[];
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  entropy?: number;
+  /** Capture group holding the secret (0 = the whole match). */
+  secretGroup: number;
+  /** Capture group holding the name the secret is assigned to, if any. */
+  nameGroup?: number;
+  /** Secrets matching any of these (case-sensitive) are not findings. */
+  allowlist?: string[];
+  /** Names matching any of these (case-insensitive) are not findings. */
+  nameAllowlist?: string[];
+  /** Whole matches matching any of these (case-sensitive) are not findings. */
+  matchAllowlist?: string[];
+  confidence: Confidence;
+}
+
+/** The contents of `rules.json`. */
+export interface IRuleSet {
+  version: number;
+  /** Markers that suppress findings on the line they appear on. */
+  suppressions: string[];
+  /** Patterns (case-sensitive) of placeholder, reference and redacted values. */
+  placeholders: string[];
+  /** Whole values (compared case-insensitively) that are placeholders. */
+  placeholderWords: string[];
+  /** Published example credentials; a secret containing one is not a finding. */
+  documentedExamples: string[];
+  rules: IRule[];
+}
+
+/** A credential-like string found in a text. Never holds the whole value. */
+export interface IScanFinding {
+  ruleId: string;
+  /** Human message (the rule's description). */
+  message: string;
+  /** UTF-16 offsets of the secret itself (not the whole assignment). */
+  start: number;
+  end: number;
+  /** 1-based line and column (in UTF-16 code units) of `start`. */
+  line: number;
+  column: number;
+  confidence: Confidence;
+  /** Redacted preview; never contains the whole value. */
+  preview: string;
+}
+
+export interface IScanOptions {
+  /** Rule ids to skip. */
+  disabledRules?: string[];
+  /** Extra regular expression sources; secrets matching any are ignored. */
+  allowlist?: string[];
+}
+
+/** Where in a notebook a finding was seen. */
+export interface INotebookFinding extends IScanFinding {
+  /** 0-based index of the cell. */
+  cellIndex: number;
+  /** nbformat cell id, when the notebook has one. */
+  cellId?: string;
+  part: 'source' | 'output';
+  /** 0-based index of the output within the cell (outputs only). */
+  outputIndex?: number;
+  /** The output's MIME type (`text/plain`, `text/html`, ...) or `stream`/`error`. */
+  mimeType?: string;
+}
