@@ -1,5 +1,8 @@
 import { Notebook, NotebookModel, NotebookPanel } from '@jupyterlab/notebook';
 import { NBTestUtils } from '@jupyterlab/notebook/lib/testutils';
+import { ConsolePanel } from '@jupyterlab/console';
+import { IDocumentWidget } from '@jupyterlab/docregistry';
+import { FileEditor } from '@jupyterlab/fileeditor';
 import { Widget } from '@lumino/widgets';
 
 import {
@@ -150,5 +153,63 @@ describe('activeTarget', () => {
     expect(target?.context).toBe('notebook');
     expect(target?.hints()).toMatchObject({ kernelLanguage: 'R' });
     notebook.dispose();
+  });
+});
+
+describe('console and file editor targets', () => {
+  function editorWith(source: string) {
+    const wrapper = NBTestUtils.createCellEditor();
+    Widget.attach(wrapper, document.body);
+    wrapper.model.sharedModel.setSource(source);
+    return wrapper;
+  }
+
+  it('a console inserts at the prompt, but a cell magic needs an empty prompt', async () => {
+    const wrapper = editorWith('x = 1');
+    const console = {
+      console: {
+        promptCell: {
+          editor: wrapper.editor,
+          model: { mimeType: 'text/x-ipython' }
+        }
+      },
+      sessionContext: { session: null, specsManager: { specs: null } }
+    } as unknown as ConsolePanel;
+    const trackers = {
+      notebooks: { currentWidget: null },
+      consoles: { currentWidget: console }
+    } as unknown as ITrackers;
+    const target = activeTarget(console as unknown as Widget, trackers)!;
+    expect(target.context).toBe('console');
+    expect(target.hints()).toMatchObject({ mimeType: 'text/x-ipython' });
+
+    expect(await target.insert(MAGIC, true)).toBe('prompt-not-empty');
+    expect(wrapper.model.sharedModel.getSource()).toBe('x = 1');
+
+    wrapper.editor.setCursorPosition({ line: 0, column: 5 });
+    expect(await target.insert(SNIPPET, false)).toBe('inserted');
+    expect(wrapper.model.sharedModel.getSource()).toBe(`x = 1\n${SNIPPET}`);
+    wrapper.dispose();
+  });
+
+  it('a file editor inserts at the cursor and reports its MIME type and path', async () => {
+    const wrapper = editorWith('');
+    const file = {
+      content: { editor: wrapper.editor, model: { mimeType: 'text/x-julia' } },
+      context: { path: 'work/analysis.jl' }
+    } as unknown as IDocumentWidget<FileEditor>;
+    const trackers = {
+      notebooks: { currentWidget: null },
+      editors: { currentWidget: file }
+    } as unknown as ITrackers;
+    const target = activeTarget(file as unknown as Widget, trackers)!;
+    expect(target.context).toBe('editor');
+    expect(target.hints()).toEqual({
+      mimeType: 'text/x-julia',
+      path: 'work/analysis.jl'
+    });
+    expect(await target.insert('x = read("/s");', false)).toBe('inserted');
+    expect(wrapper.model.sharedModel.getSource()).toBe('x = read("/s");');
+    wrapper.dispose();
   });
 });
