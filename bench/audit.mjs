@@ -55,6 +55,9 @@ const VALUE_BYTES = Number(options['value-kib']) * 1024;
 const PODS = Number(options.pods);
 const NAMESPACES = Number(options.namespaces);
 
+// Stamped into the bundle by webpack; the sources read it as a global.
+globalThis.__SECRET_MOUNTS_VERSION__ = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+
 const { startFakeCluster, secret, kubeflowNotebookPod, captureIO } = require(
   path.join(root, 'test/kube/fixtures.ts')
 );

@@ -12,6 +12,7 @@ import {
 } from '../kube/audit';
 import type { IAuditReport } from '../kube/audit-gather';
 import type { ISecretUse } from '../kube/pod-secrets';
+import { FRONTEND_VERSION } from '../version';
 
 export type AuditFormat = 'text' | 'json' | 'sarif';
 
@@ -130,7 +131,11 @@ function fullyQualifiedName(finding: IFinding): string {
     .join('/');
 }
 
-/** SARIF 2.1.0: one run, rules from AUDIT_RULES, logical (not file) locations. */
+/**
+ * SARIF 2.1.0, shaped like the scan command's (src/cli/sarif.ts): one run,
+ * rules with default levels, and logical locations (namespace/pod/container)
+ * since cluster objects are not files.
+ */
 export function formatSarif(report: IAuditReport): string {
   const ruleIds = Object.keys(AUDIT_RULES) as RuleId[];
   const rules = ruleIds.map(id => ({
@@ -142,7 +147,8 @@ export function formatSarif(report: IAuditReport): string {
     shortDescription: { text: AUDIT_RULES[id].title },
     fullDescription: { text: AUDIT_RULES[id].help },
     help: { text: AUDIT_RULES[id].help },
-    defaultConfiguration: { level: AUDIT_RULES[id].level }
+    defaultConfiguration: { level: AUDIT_RULES[id].level },
+    properties: { tags: ['security', 'secrets', 'kubernetes'] }
   }));
   const results = report.findings.map(finding => ({
     ruleId: finding.rule,
@@ -167,6 +173,12 @@ export function formatSarif(report: IAuditReport): string {
           `${finding.rule}|${fullyQualifiedName(finding)}|${finding.secret ?? ''}|${finding.message}`
         )
         .digest('hex')
+    },
+    properties: {
+      namespace: finding.namespace,
+      ...(finding.secret ? { secret: finding.secret } : {}),
+      ...(finding.pod ? { pod: finding.pod } : {}),
+      ...(finding.container ? { container: finding.container } : {})
     }
   }));
   const sarif = {
@@ -177,17 +189,22 @@ export function formatSarif(report: IAuditReport): string {
         tool: {
           driver: {
             name: 'jupyterlab-secret-mounts',
-            informationUri:
-              'https://github.com/jupyterlab-secret-mounts/jupyterlab-secret-mounts',
+            version: FRONTEND_VERSION,
             rules
           }
         },
+        invocations: [
+          {
+            executionSuccessful: true,
+            // What could not be read: the audit went on without it.
+            toolExecutionNotifications: report.skipped.map(text => ({
+              level: 'warning',
+              message: { text }
+            }))
+          }
+        ],
         results,
-        properties: {
-          server: report.server,
-          scope: report.scope,
-          skipped: report.skipped
-        }
+        properties: { server: report.server, scope: report.scope }
       }
     ]
   };

@@ -5,6 +5,7 @@
 // server (test/kube/fake-apiserver.ts; no real API server runs in CI).
 import { auditCommand } from '../../src/cli/audit';
 import type { IFakeCluster } from './fixtures';
+import { checkSarif } from './schema-validators';
 import {
   captureIO,
   jupyterhubPod,
@@ -521,5 +522,38 @@ describe('audit errors are one sentence', () => {
     expect((await audit(['--bogus=hunter2'])).stderr).toBe(
       'error: Unknown option --bogus; see --help.\n'
     );
+  });
+});
+
+describe('audit --format sarif', () => {
+  it('is valid SARIF 2.1.0 with one result per finding', async () => {
+    const json = await auditJson(['--kubeconfig', cluster.kubeconfig()]);
+    const result = await audit([
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--format',
+      'sarif',
+      '--fail-on',
+      'never'
+    ]);
+    expect(result.code).toBe(0);
+    const sarif = JSON.parse(result.stdout) as {
+      version: string;
+      runs: {
+        tool: { driver: { name: string; rules: { id: string }[] } };
+        results: { ruleId: string; level: string; locations: unknown[] }[];
+      }[];
+    };
+    expect(checkSarif(sarif)).toEqual([]);
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0];
+    expect(run.tool.driver.name).toBe('jupyterlab-secret-mounts');
+    expect(run.results.map(r => r.ruleId)).toEqual(
+      json.findings.map(f => f.rule)
+    );
+    expect(run.results.map(r => r.level)).toEqual(
+      json.findings.map(f => f.level)
+    );
+    expect(checkSarif({ ...sarif, version: '2.0' })).not.toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import podDefaultCrd from './schemas/poddefault-v1alpha1.json';
 import workspaceCrd from './schemas/workspace-v1beta1.json';
 import z2jhSchema from './schemas/z2jh-values.schema.json';
 import z2jhDefaults from './schemas/z2jh-values.default.json';
+import sarifSchema from './schemas/sarif-schema-2.1.0.json';
 
 type Json = Record<string, unknown>;
 
@@ -169,3 +170,14 @@ export function crdValidator(
       };
     });
 }
+
+/**
+ * The SARIF 2.1.0 schema. It is draft-04; it uses no keyword whose meaning
+ * changed since except the top-level `id`, which becomes `$id` for ajv.
+ */
+const { id: sarifId, $schema: _draft04, ...sarifRest } = sarifSchema as Json;
+const sarifValidate = ajv07.compile({
+  ...sarifRest,
+  $id: sarifId
+} as AnySchema);
+export const checkSarif = check(sarifValidate);
