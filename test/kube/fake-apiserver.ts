@@ -295,6 +295,8 @@ export class FakeApiServer {
   readonly validators = new Map<string, Validator>();
   /** Keep response bodies in `requests` (tests that look for leaked values). */
   recordBodies = false;
+  /** Hold every answer this long (time-out tests). */
+  delayMs = 0;
   /** Called after each response is written (tests use it to act between pages). */
   afterRequest?: (record: IRecordedRequest) => void;
   private resourceVersion = 1000;
@@ -495,6 +497,9 @@ export class FakeApiServer {
       }
       code = error.code;
       body = error.status;
+    }
+    if (this.delayMs > 0) {
+      await new Promise(resolve => setTimeout(resolve, this.delayMs));
     }
     const text = JSON.stringify(body);
     record.status = code;
