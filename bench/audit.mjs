@@ -21,6 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { execFile } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,7 +48,9 @@ const { values: options } = parseArgs({
     'value-kib': { type: 'string', default: '100' },
     pods: { type: 'string', default: '200' },
     namespaces: { type: 'string', default: '20' },
-    'compare-full-list': { type: 'boolean', default: false }
+    'compare-full-list': { type: 'boolean', default: false },
+    // Run the built CLI (e.g. dist/cli.js) in a child process instead of the sources in-process.
+    cli: { type: 'string' }
   }
 });
 const SECRETS = Number(options.secrets);
@@ -56,7 +59,9 @@ const PODS = Number(options.pods);
 const NAMESPACES = Number(options.namespaces);
 
 // Stamped into the bundle by webpack; the sources read it as a global.
-globalThis.__SECRET_MOUNTS_VERSION__ = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+globalThis.__SECRET_MOUNTS_VERSION__ = JSON.parse(
+  fs.readFileSync(path.join(root, 'package.json'), 'utf8')
+).version;
 
 const { startFakeCluster, secret, kubeflowNotebookPod, captureIO } = require(
   path.join(root, 'test/kube/fixtures.ts')
@@ -133,10 +138,30 @@ async function main() {
     api.resetCounters();
     const capture = captureIO();
     const started = process.hrtime.bigint();
-    const code = await auditCommand.run(command.slice(1), capture.io);
+    let code;
+    let stdout;
+    if (options.cli) {
+      // The fake server keeps serving from this process while the CLI runs in its own.
+      ({ code, stdout } = await new Promise(resolve =>
+        execFile(
+          process.execPath,
+          [options.cli, ...command],
+          { maxBuffer: 1 << 30 },
+          (error, out, err) =>
+            resolve({
+              code: error ? (error.code ?? 2) : 0,
+              stdout: out,
+              stderr: err
+            })
+        )
+      ));
+    } else {
+      code = await auditCommand.run(command.slice(1), capture.io);
+      stdout = capture.stdout();
+    }
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (code !== 0) {
-      throw new Error(`audit failed: ${capture.stderr()}`);
+      throw new Error(`audit failed (exit ${code}) ${capture.stderr()}`);
     }
     const received = api.bytesSent();
     const auditRequests = api.requests.length;
@@ -144,7 +169,7 @@ async function main() {
       r => r.path === '/api/v1/secrets'
     );
     const secretBody = secretRequests.reduce((sum, r) => sum + r.bytes, 0);
-    const report = JSON.parse(capture.stdout());
+    const report = JSON.parse(stdout);
     if (report.summary.secrets !== SECRETS) {
       throw new Error(
         `audit saw ${report.summary.secrets} Secrets, expected ${SECRETS}`
@@ -175,7 +200,7 @@ async function main() {
     }
 
     const lines = [
-      `audit -A over ${SECRETS} Secrets of ${VALUE_BYTES / 1024} KiB (${NAMESPACES} namespaces) and ${PODS} workspace pods`,
+      `${options.cli ? `node ${options.cli} audit` : 'audit (in-process)'} -A over ${SECRETS} Secrets of ${VALUE_BYTES / 1024} KiB (${NAMESPACES} namespaces) and ${PODS} workspace pods`,
       `  Secrets' data size:            ${mib(dataBytes)} (${dataBytes} bytes)`,
       `  bytes received by the client:  ${mib(received)} (${received} bytes, at the socket, TLS included) = ${percent(received, dataBytes)} of the data`,
       `    of which Secret list bodies: ${mib(secretBody)} in ${secretRequests.length} requests (${Math.round(secretBody / SECRETS)} bytes per Secret)`,
