@@ -1,7 +1,8 @@
 """Value heuristics of the credential scanner, ported from `src/scanner/heuristics.ts`.
 
-Strings here are in UTF-16 code units (see `patterns.utf16_units`), as in JavaScript, so the
-entropy and lengths agree with the TypeScript engine to the bit.
+Strings here are in UTF-16 code units (see `patterns.utf16_units`), as in JavaScript, and each
+heuristic looks at the first `HEURISTIC_SPAN` units only, so results agree with the TypeScript
+engine to the bit (the entropy sums in the same order).
 """
 
 from __future__ import annotations
@@ -10,25 +11,38 @@ import math
 import re
 from collections import Counter
 
-_CAPITALIZED_WORD = re.compile(r"[A-Z][a-z]{3,}")
+#: Characters of a value the heuristics look at: placeholders are short, a key body is judged
+#: by its start.
+HEURISTIC_SPAN = 256
+
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}\Z")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def shannon_entropy(value: str) -> float:
-    """Shannon entropy in bits per character."""
-    length = len(value)
-    if not length:
+    """Shannon entropy in bits per character: log2(n) - sum(count * log2(count)) / n."""
+    head = value[:HEURISTIC_SPAN]
+    if not head:
         return 0.0
-    return -sum(n / length * math.log2(n / length) for n in Counter(value).values())
+    counts = Counter(head)  # first-occurrence order, like the TypeScript loops
+    weighted = 0.0
+    for char, count in counts.items():
+        if char < "\x80":
+            weighted += count * math.log2(count)
+    for char, count in counts.items():
+        if char >= "\x80":
+            weighted += count * math.log2(count)
+    return math.log2(len(head)) - weighted / len(head)
 
 
 def _rank(c: int) -> int:
-    """Position in its run alphabet: digits 0-9, lowercase letters 10-35, else -1."""
+    """Position in its run alphabet: digits 0-9, letters (either case) 10-35, else -1."""
     if 48 <= c <= 57:
         return c - 48
     if 97 <= c <= 122:
         return c - 87
+    if 65 <= c <= 90:
+        return c - 55
     return -1
 
 
@@ -42,54 +56,54 @@ def _follows(a: int, b: int, direction: int) -> bool:
 
 def is_sequential(value: str) -> bool:
     """Made of alphabet or digit runs ("12345678", "aBcDeF"): hand-typed placeholders."""
-    # JavaScript's for-of walks code points: join surrogate pairs back for the count.
-    points = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-    ranks: list[int] = []
-    previous = -2
-    for ch in points.lower():
-        r = _rank(ord(ch))
-        if r == previous and r >= 0:
+    units = longest = covered = run = direction = 0
+    previous = -1
+    for char in value[:HEURISTIC_SPAN]:
+        r = _rank(ord(char))
+        if r >= 0 and r == previous:
             continue  # "aAbB" reads as "ab"
-        ranks.append(r)
+        units += 1
+        if run == 1 and _follows(previous, r, 1):
+            run, direction = 2, 1
+        elif run == 1 and _follows(previous, r, -1):
+            run, direction = 2, -1
+        elif run >= 2 and _follows(previous, r, direction):
+            run += 1
+        else:  # the run ends; this character starts the next one
+            covered += run if run >= 4 else 0
+            longest = max(longest, run)
+            run, direction = 1, 0
         previous = r
-    longest = covered = i = 0
-    while i < len(ranks):
-        run = 1
-        if i + 1 < len(ranks):
-            for direction in (1, -1):
-                j = i
-                while j + 1 < len(ranks) and _follows(ranks[j], ranks[j + 1], direction):
-                    j += 1
-                run = max(run, j - i + 1)
-        if run >= 4:
-            covered += run
-        longest = max(longest, run)
-        i += run
-    share = covered / len(ranks) if ranks else 0
+    covered += run if run >= 4 else 0
+    longest = max(longest, run)
+    share = covered / units if units else 0
     return longest >= 8 or (longest >= 5 and share >= 0.25) or (longest >= 4 and share >= 0.5)
 
 
 def is_repetitive(value: str) -> bool:
-    """One short unit repeated ("abcd1234abcd1234...")."""
-    length = len(value)
+    """One short unit repeated ("abcd1234abcd1234..."): 90% of positions equal one unit back."""
+    head = value[:HEURISTIC_SPAN]
+    length = len(head)
     if length < 8:
         return False
     for unit in range(1, min(16, length // 3) + 1):
-        same = sum(1 for i in range(length - unit) if value[i] == value[i + unit])
-        if same >= 0.9 * (length - unit):
+        budget = math.floor(0.1 * (length - unit))
+        differing = sum(1 for a, b in zip(head, head[unit:]) if a != b)
+        if differing <= budget:
             return True
     return False
 
 
 def is_word_like(value: str) -> bool:
-    """Reads as Capitalized words ("AgencyIdentificationCode"), as identifiers and prose do."""
-    covered = sum(len(word) for word in _CAPITALIZED_WORD.findall(value))
-    return covered >= 0.6 * len(value)
+    """Capitalized words ("AgencyIdentificationCode") cover 60%, as in identifiers and prose."""
+    head = value[:HEURISTIC_SPAN]
+    covered = sum(len(word) for word in re.findall(r"[A-Z][a-z]{3,}", head))
+    return covered >= 0.6 * len(head)
 
 
 def decode_base64_text(value: str) -> str | None:
     """The printable ASCII a base64 (standard or URL-safe) value decodes to, else None."""
-    if not _BASE64.match(value):
+    if len(value) > HEURISTIC_SPAN or not _BASE64.match(value):
         return None
     body = value.rstrip("=")
     if len(body) % 4 == 1:

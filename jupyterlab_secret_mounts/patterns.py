@@ -1,19 +1,21 @@
 """Credential patterns: the Python port of the TypeScript engine (`src/scanner/engine.ts`).
 
-Both read the same `rules.json` (semantics: `src/scanner/README.md`): a keyword pre-filter picks
-the lines each rule runs on; a match counts when its secret group passes the documented-example,
-placeholder, allowlist, entropy, sequence, repetition and base64-placeholder checks; overlapping
-matches go to the earlier rule; a suppression marker on the lines of a match drops it.
+Both read the same `rules.json` and follow `src/scanner/README.md`: one Aho-Corasick pass finds
+every rule's keywords; each rule is tried (sticky) at the start of the word holding a keyword,
+left to right; a match counts when its secret passes the example, placeholder, allowlist and
+randomness checks and no earlier rule took the same start; overlaps go to the earlier rule; a
+suppression marker on the lines of a match drops it.
 
 The scan runs on UTF-16 code units (astral characters become surrogate pairs), as JavaScript
 regular expressions without the `u` flag do, so offsets, lengths and entropy agree with the
-browser and `findings` carry JavaScript string indices directly.
+browser and findings carry JavaScript string indices directly.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -45,6 +47,8 @@ EMPTY_RULE_SET: dict[str, Any] = {
 }
 
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}
+_NON_LATIN1 = re.compile("[^\x00-\xff]")
+_LEADING_LOOKBEHIND = re.compile(r"\(\?<!\[((?:\\.|[^\]\\])+)\]\)")
 _ASTRAL_OR_SURROGATE = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
 _BACKREFERENCE = re.compile(r"\\[1-9]")
 
@@ -68,8 +72,8 @@ class _Rule:
     regex: re.Pattern[str]
     secret_group: int
     name_group: int | None
-    entropy: float | None
-    lines: int
+    entropy: float
+    word_start: re.Pattern[str] | None  # finds the start of the word holding a keyword
     confidence: str
     allow: Test | None
     name_allow: Test | None
@@ -130,6 +134,7 @@ class PatternScanner:
     """Scans texts with a rule set (`load_rules()`); build once, reuse."""
 
     def __init__(self, rule_set: dict[str, Any]) -> None:
+        rules = rule_set["rules"]
         self._rules = [
             _Rule(
                 id=rule["id"],
@@ -137,28 +142,30 @@ class PatternScanner:
                 regex=_compile(rule["pattern"], rule.get("flags", "")),
                 secret_group=rule["secretGroup"],
                 name_group=rule.get("nameGroup"),
-                entropy=rule.get("entropy"),
-                lines=rule.get("lines", 1),
+                entropy=rule.get("entropy", 0),
+                word_start=_word_start(rule["pattern"]),
                 confidence=rule["confidence"],
                 allow=_any_of(rule.get("allowlist"), ""),
                 name_allow=_any_of(rule.get("nameAllowlist"), "i"),
                 match_allow=_any_of(rule.get("matchAllowlist"), ""),
             )
-            for priority, rule in enumerate(rule_set["rules"])
+            for priority, rule in enumerate(rules)
         ]
-        keywords = sorted({k for rule in rule_set["rules"] for k in rule["keywords"]})
-        self._keyword_rules = [
-            [i for i, rule in enumerate(rule_set["rules"]) if keyword in rule["keywords"]]
-            for keyword in keywords
+        # Suppression markers ride along as one more keyword list, after the rules.
+        lists = [rule["keywords"] for rule in rules] + [
+            [marker.lower() for marker in rule_set["suppressions"]]
         ]
+        keywords = sorted({keyword for words in lists for keyword in words})
+        self._owners = [[i for i, words in enumerate(lists) if k in words] for k in keywords]
         self._keywords = ahocorasick_rs.BytesAhoCorasick([k.encode("ascii") for k in keywords])
         placeholder = _any_of(rule_set["placeholders"], "")
         words = {word.lower() for word in rule_set.get("placeholderWords", [])}
+        longest = max((len(word) for word in words), default=0)
         self._placeholder: Test = lambda value: (
-            value.lower() in words or bool(placeholder and placeholder(value))
+            (len(value) <= longest and value.lower() in words)
+            or bool(placeholder and placeholder(value))
         )
-        self._examples: list[str] = rule_set["documentedExamples"]
-        self._suppressions = [marker.lower() for marker in rule_set["suppressions"]]
+        self._examples = set(rule_set["documentedExamples"])
 
     @property
     def rule_ids(self) -> list[str]:
@@ -169,64 +176,80 @@ class PatternScanner:
         units = utf16_units(text)
         if not units:
             return []
+        hits = self._keyword_hits(units)
+        words = _Words(units)
+        taken: set[int] = set()  # secret starts already found by an earlier rule
         candidates: list[_Candidate] = []
-        for rule_index, starts in self._keyword_lines(units).items():
-            rule = self._rules[rule_index]
-            for window_start, window_end in _windows(units, starts, rule.lines):
-                self._match(rule, units[window_start:window_end], window_start, candidates)
+        for rule in self._rules:
+            starts = hits.get(rule.priority)
+            if starts:
+                self._match_at(
+                    rule, units, words.anchors(starts, rule.word_start), taken, candidates
+                )
+        markers = sorted(hits.get(len(self._rules), []))
         return [
             PatternFinding(c.rule.id, c.start, c.end, c.rule.confidence)
             for c in _resolve_overlaps(candidates)
-            if not self._suppressed(units, c)
+            if not (markers and _suppressed(units, c, markers))
         ]
 
-    def _keyword_lines(self, units: str) -> dict[int, list[int]]:
-        """For each rule with a keyword in the text, the sorted starts of those lines."""
-        # One byte per unit, ASCII lowercased at C speed; keywords are ASCII, so whatever else
-        # becomes "?" or stays Latin-1 cannot take part in a keyword, as in the TS automaton.
-        haystack = units.encode("latin-1", "replace").lower()
-        hits = sorted(
-            (start, keyword)
-            for keyword, start, _ in self._keywords.find_matches_as_indexes(
-                haystack, overlapping=True
-            )
-        )
-        found: dict[int, list[int]] = {}
-        line_start, next_newline = 0, haystack.find(b"\n")
-        for start, keyword in hits:
-            while 0 <= next_newline < start:
-                line_start = next_newline + 1
-                next_newline = haystack.find(b"\n", line_start)
-            for rule in self._keyword_rules[keyword]:
-                starts = found.setdefault(rule, [])
-                if not starts or starts[-1] != line_start:
-                    starts.append(line_start)
-        return dict(sorted(found.items()))
+    def _keyword_hits(self, units: str) -> dict[int, list[int]]:
+        """Per keyword list, the starts of its keywords (the longest one where several end)."""
+        try:
+            haystack = units.encode("latin-1")
+        except UnicodeEncodeError:  # one byte per unit; keywords are printable ASCII
+            haystack = _NON_LATIN1.sub("\0", units).encode("latin-1")
+        earliest: dict[tuple[int, int], int] = {}
+        found = self._keywords.find_matches_as_indexes(haystack.lower(), overlapping=True)
+        for keyword, start, end in found:
+            for owner in self._owners[keyword]:
+                if earliest.get((owner, end), end) > start:
+                    earliest[(owner, end)] = start
+        hits: dict[int, list[int]] = {}
+        for (owner, _), start in earliest.items():
+            hits.setdefault(owner, []).append(start)
+        return hits
 
-    def _match(self, rule: _Rule, window: str, offset: int, out: list[_Candidate]) -> None:
-        for match in rule.regex.finditer(window):
-            if match.end() == match.start():
+    def _match_at(
+        self,
+        rule: _Rule,
+        units: str,
+        anchors: list[int],
+        taken: set[int],
+        out: list[_Candidate],
+    ) -> None:
+        """Try the rule at each anchor, left to right, never inside the previous match."""
+        search_from = 0
+        for anchor in anchors:
+            if anchor < search_from:
                 continue
+            match = rule.regex.match(units, anchor)
+            if match is None or match.end() == anchor:
+                continue
+            search_from = match.end()
             secret = match.group(rule.secret_group)
             if not secret:
                 continue
+            start, end = match.span(rule.secret_group)
+            if start in taken:
+                continue  # an earlier (more specific) rule already reported this secret
             name = match.group(rule.name_group) if rule.name_group is not None else None
             if self._rejected(rule, secret, name, match.group(0)):
                 continue
-            start, end = match.span(rule.secret_group)
-            out.append(_Candidate(rule, offset + match.start(), offset + start, offset + end))
+            taken.add(start)
+            out.append(_Candidate(rule, anchor, start, end))
 
     def _rejected(self, rule: _Rule, secret: str, name: str | None, whole: str) -> bool:
         return (
-            any(example in secret for example in self._examples)
+            secret in self._examples
             or self._placeholder(secret)
             or (rule.allow is not None and rule.allow(secret))
             or (name is not None and rule.name_allow is not None and rule.name_allow(name))
             or (rule.match_allow is not None and rule.match_allow(whole))
-            or (rule.entropy is not None and shannon_entropy(secret) < rule.entropy)
+            or shannon_entropy(secret) < rule.entropy
             or is_sequential(secret)
-            or is_repetitive(secret)
             or is_word_like(secret)
+            or is_repetitive(secret)
             or self._hides_placeholder(secret)
         )
 
@@ -242,30 +265,57 @@ class PatternScanner:
             return False
         return len(password) < 4 or password == user or self._placeholder(password)
 
-    def _suppressed(self, units: str, candidate: _Candidate) -> bool:
-        """A suppression marker on any line the match spans."""
-        start = units.rfind("\n", 0, max(candidate.match_start, 0)) + 1
-        end = units.find("\n", candidate.end)
-        lines = units[start : len(units) if end < 0 else end].lower()
-        return any(marker in lines for marker in self._suppressions)
+
+class _Words:
+    """Finds where the word holding a keyword starts, searching a reversed copy in C."""
+
+    def __init__(self, units: str) -> None:
+        self._units = units
+        self._reversed: str | None = None
+
+    def anchors(self, starts: list[int], word_start: re.Pattern[str] | None) -> list[int]:
+        """Sorted, distinct starts of the words (runs of the lookbehind's class) with a keyword."""
+        if word_start is None:
+            return sorted(set(starts))
+        if self._reversed is None:
+            self._reversed = self._units[::-1]
+        size = len(self._units)
+        anchors: set[int] = set()
+        previous_start = previous_anchor = -1
+        for start in sorted(starts):
+            if previous_start >= 0 and self._same_word(previous_start, start, word_start):
+                anchor = previous_anchor
+            else:
+                boundary = word_start.search(self._reversed, size - start)
+                anchor = size - boundary.start() if boundary else 0
+            anchors.add(anchor)
+            previous_start, previous_anchor = start, anchor
+        return sorted(anchors)
+
+    def _same_word(self, earlier: int, later: int, word_start: re.Pattern[str]) -> bool:
+        size = len(self._units)
+        assert self._reversed is not None
+        boundary = word_start.search(self._reversed, size - later, size - earlier)
+        return boundary is None
 
 
-def _windows(text: str, line_starts: list[int], lines: int) -> list[tuple[int, int]]:
-    """Merged `[start, end)` spans of each keyword line and the `lines - 1` lines after it."""
-    merged: list[list[int]] = []
-    for start in line_starts:
-        end = start
-        for k in range(lines):
-            newline = text.find("\n", end)
-            if newline < 0:
-                end = len(text)
-                break
-            end = newline if k == lines - 1 else newline + 1
-        if merged and start <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(start, end) for start, end in merged]
+def _word_start(pattern: str) -> re.Pattern[str] | None:
+    """From a leading `(?<![...])`: a search for the first non-word character (reversed text)."""
+    lookbehind = _LEADING_LOOKBEHIND.match(pattern)
+    if lookbehind is None:
+        return None
+    word = re.compile(f"[{lookbehind.group(1)}]", re.ASCII)
+    chars = "".join(chr(c) for c in range(128) if word.match(chr(c)))
+    return re.compile(f"[^{re.escape(chars)}]") if chars else re.compile("(?s:.)")
+
+
+def _suppressed(units: str, candidate: _Candidate, markers: list[int]) -> bool:
+    """A suppression marker on a line from where the match starts to where the secret ends."""
+    start = units.rfind("\n", 0, max(candidate.match_start, 0)) + 1
+    end = units.find("\n", candidate.end)
+    end = len(units) if end < 0 else end
+    first = bisect_left(markers, start)
+    return first < len(markers) and markers[first] < end
 
 
 def _resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:

@@ -1,7 +1,8 @@
 """The Python pattern scanner finds exactly what the TypeScript engine finds.
 
 Both engines scan the labelled corpus (`../shared/corpus/dev.jsonl` beside the checkout) plus
-variants with astral characters, CRLF line ends and suppression comments; the test compares the
+variants with astral characters, CRLF line ends, suppression comments, and samples joined into
+long texts and long lines; the test compares the
 set of (sample, rule, start, end) findings. The TypeScript engine is compiled from `src/scanner`
 with the checkout's `tsc` into a temporary folder and run with `node`.
 """
@@ -42,7 +43,13 @@ def corpus_texts() -> list[str]:
             variants.append(text.replace("\n", "\r\n") + "\r\n")
         else:
             variants.append(f"{text}  # pragma: allowlist secret")
-    return texts + variants
+    # Many samples in one text: anchors, "taken" starts and overlaps interact across lines.
+    joined = ["\n".join(texts[i : i + 25]) for i in range(0, len(texts), 25)]
+    # Glued into one line: keywords inside long words, several candidates per line.
+    glued = [
+        " ".join(t.replace("\n", " ") for t in texts[i : i + 10]) for i in range(0, len(texts), 10)
+    ]
+    return texts + variants + joined + glued
 
 
 def typescript_findings(texts: list[str], workdir: Path) -> set[Finding]:
