@@ -282,3 +282,20 @@ class TestListingWithoutProvenance:
                 await asyncio.sleep(0.05)
         provenance_logs = [r for r in caplog.records if "provenance" in r.name]
         assert [r.levelno for r in provenance_logs] == [logging.DEBUG] * len(provenance_logs)
+
+
+def test_picks_the_container_whose_mounts_exist_here(tmp_path: Path) -> None:
+    here = tmp_path / "creds"
+    here.mkdir()
+    pod = notebook_pod(NAMESPACE, POD)
+    sidecar = {
+        "name": "proxy",
+        "volumeMounts": [{"name": "tls", "mountPath": "/nowhere/tls"}],
+    }
+    pod["spec"]["containers"] = [
+        sidecar,
+        {"name": "notebook", "volumeMounts": [{"name": "db", "mountPath": str(here)}]},
+    ]
+    assert sources_from_pod(pod) == {
+        str(here): {"secretName": "db-creds", "namespace": NAMESPACE, "volume": "db"}
+    }
