@@ -20,6 +20,17 @@ if [ ! -x /usr/bin/chromium ]; then
     exit 1
   fi
 fi
+if ! command -v openssl >/dev/null; then
+  # The Kubernetes tests (test/kube, test_provenance.py) make a throw-away TLS certificate with it.
+  if [ "$(id -u)" = 0 ]; then
+    say "installing openssl"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+  else
+    echo "The Kubernetes tests need the openssl command: run 'sudo apt-get install openssl' first." >&2
+    exit 1
+  fi
+fi
 if [ ! -f ui-tests/node_modules/.package-lock.json ] ||
   [ ui-tests/package-lock.json -nt ui-tests/node_modules/.package-lock.json ]; then
   say "npm ci in ui-tests"
