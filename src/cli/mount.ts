@@ -164,10 +164,7 @@ async function mountWithPodDefault(
       `A PodDefault named ${podDefault.metadata.name} already exists in namespace ${spec.namespace}; choose another with --name.`
     );
   }
-  assertNoCollision(
-    spec.mountPath,
-    podDefaultMounts(existing as Parameters<typeof podDefaultMounts>[0])
-  );
+  assertNoCollision(spec.mountPath, podDefaultMounts(existing));
   await checkSecret(session, spec, io, false);
   if (!values.apply) {
     io.stdout(render(podDefault, format));
@@ -402,7 +399,8 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
         io
       );
     }
-    if (target === 'workspace' && !values.workspace) {
+    const workspace = values.workspace;
+    if (target === 'workspace' && !workspace) {
       throw new UsageError('--target workspace needs --workspace NAME.');
     }
     const session = openSession(clusterOptions(values));
@@ -412,17 +410,10 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
       mountPath,
       mode
     };
-    if (target === 'poddefault') {
+    if (target === 'poddefault' || !workspace) {
       return mountWithPodDefault(session, spec, values, format, io);
     }
-    return mountInWorkspace(
-      session,
-      spec,
-      values.workspace!,
-      values.apply,
-      format,
-      io
-    );
+    return mountInWorkspace(session, spec, workspace, values.apply, format, io);
   });
 }
 

@@ -223,12 +223,15 @@ export function podDefaultFor(
   };
 }
 
+/** A PodDefault as listed from the cluster (spec untyped until read here). */
 interface IPodDefaultLike {
   metadata?: { name?: string };
-  spec?: {
-    volumes?: ({ name?: string } & Record<string, unknown>)[];
-    volumeMounts?: { name?: string; mountPath?: string }[];
-  };
+  spec?: unknown;
+}
+
+interface IPodDefaultVolumes {
+  volumes?: ({ name?: string } & Record<string, unknown>)[];
+  volumeMounts?: { name?: string; mountPath?: string }[];
 }
 
 /** Mounts made by the PodDefaults of a namespace (any of which a workspace may select). */
@@ -242,13 +245,12 @@ export function podDefaultMounts(
     if (name === except) {
       continue;
     }
-    for (const mount of podDefault.spec?.volumeMounts ?? []) {
+    const spec = (podDefault.spec ?? {}) as IPodDefaultVolumes;
+    for (const mount of spec.volumeMounts ?? []) {
       if (!mount.mountPath) {
         continue;
       }
-      const volume = (podDefault.spec?.volumes ?? []).find(
-        v => v.name === mount.name
-      );
+      const volume = (spec.volumes ?? []).find(v => v.name === mount.name);
       mounts.push({
         path: mount.mountPath,
         source: `PodDefault ${name} (volume ${mount.name})`,

@@ -97,47 +97,66 @@ function allContainers(pod: V1Pod): V1Container[] {
   ];
 }
 
-/** Secret sources of one volume, with the file modes each produces. */
-function secretSourcesOf(volume: V1Volume): {
+interface ISecretSource {
   secretName: string;
   modes: number[];
   defaultMode: boolean;
   keys?: string[];
   optional?: boolean;
   projected: boolean;
-}[] {
-  if (volume.secret?.secretName) {
-    const fallback = volume.secret.defaultMode ?? DEFAULT_MODE;
-    const items = volume.secret.items;
+}
+
+/** One Secret behind a volume: its items and the modes its files get. */
+function describeSource(
+  secretName: string,
+  items: V1KeyToPath[] | undefined,
+  volumeDefaultMode: number | undefined,
+  optional: boolean | undefined,
+  projected: boolean
+): ISecretSource {
+  return {
+    secretName,
+    modes: itemModes(items, volumeDefaultMode ?? DEFAULT_MODE),
+    defaultMode:
+      volumeDefaultMode === undefined &&
+      !(items ?? []).some(item => item.mode !== undefined),
+    keys: items?.map(item => item.key),
+    optional,
+    projected
+  };
+}
+
+/** Secret sources of one volume, with the file modes each produces. */
+function secretSourcesOf(volume: V1Volume): ISecretSource[] {
+  const secret = volume.secret;
+  if (secret?.secretName) {
     return [
-      {
-        secretName: volume.secret.secretName,
-        modes: itemModes(items, fallback),
-        defaultMode:
-          volume.secret.defaultMode === undefined &&
-          !(items ?? []).some(item => item.mode !== undefined),
-        keys: items?.map(item => item.key),
-        optional: volume.secret.optional,
-        projected: false
-      }
+      describeSource(
+        secret.secretName,
+        secret.items,
+        secret.defaultMode,
+        secret.optional,
+        false
+      )
     ];
   }
-  if (volume.projected) {
-    const fallback = volume.projected.defaultMode ?? DEFAULT_MODE;
-    return (volume.projected.sources ?? [])
-      .filter(source => source.secret?.name)
-      .map(source => ({
-        secretName: source.secret!.name!,
-        modes: itemModes(source.secret!.items, fallback),
-        defaultMode:
-          volume.projected!.defaultMode === undefined &&
-          !(source.secret!.items ?? []).some(item => item.mode !== undefined),
-        keys: source.secret!.items?.map(item => item.key),
-        optional: source.secret!.optional,
-        projected: true
-      }));
+  const projected = volume.projected;
+  const sources: ISecretSource[] = [];
+  for (const source of projected?.sources ?? []) {
+    const name = source.secret?.name;
+    if (name) {
+      sources.push(
+        describeSource(
+          name,
+          source.secret?.items,
+          projected?.defaultMode,
+          source.secret?.optional,
+          true
+        )
+      );
+    }
   }
-  return [];
+  return sources;
 }
 
 /** Every way this pod consumes a Secret. */
