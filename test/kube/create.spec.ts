@@ -453,6 +453,34 @@ describe('connection errors are one sentence', () => {
     );
   });
 
+  // Inside a pod the in-cluster configuration applies instead, so the case cannot be made there.
+  const inPod = fs.existsSync(
+    '/var/run/secrets/kubernetes.io/serviceaccount/token'
+  );
+  (inPod ? it.skip : it)('no kubeconfig and not in a cluster', async () => {
+    const saved = {
+      HOME: process.env.HOME,
+      KUBECONFIG: process.env.KUBECONFIG
+    };
+    process.env.HOME = path.join(cluster.dir, 'empty-home');
+    delete process.env.KUBECONFIG;
+    try {
+      const result = await runCommand(
+        createCommand,
+        ['x', '--from-stdin', 'k'],
+        ['v']
+      );
+      expect(result.stderr).toBe(
+        'error: No Kubernetes configuration found: set KUBECONFIG, pass --kubeconfig FILE, or run inside a cluster.\n'
+      );
+    } finally {
+      process.env.HOME = saved.HOME;
+      if (saved.KUBECONFIG !== undefined) {
+        process.env.KUBECONFIG = saved.KUBECONFIG;
+      }
+    }
+  });
+
   it('--context picks the context and its namespace', async () => {
     const result = await runCommand(
       createCommand,
