@@ -17,6 +17,7 @@ from jupyterlab_secret_mounts.provenance import (
     API_URL_OVERRIDE,
     PodProvenance,
     ProvenanceUnavailable,
+    SecretSource,
     fetch_own_pod,
     source_for,
     sources_from_pod,
@@ -202,7 +203,8 @@ def test_source_for_matches_exactly_or_through_symlinks(tmp_path: Path) -> None:
     real = tmp_path / "real"
     real.mkdir()
     (tmp_path / "link").symlink_to(real)
-    sources = {str(real): {"secretName": "x", "namespace": "n", "volume": "v"}}
+    source: SecretSource = {"secretName": "x", "namespace": "n", "volume": "v"}
+    sources = {str(real): source}
     assert source_for(str(real) + "/", sources) == sources[str(real)]
     assert source_for(str(tmp_path / "link"), sources) == sources[str(real)]
     assert source_for(str(tmp_path), sources) is None
