@@ -10,6 +10,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { SecretMountsModel } from './mounts/model';
 import { revealValue } from './mounts/reveal';
 import { versionMismatchMessage } from './mounts/versioncheck';
+import { guardPlugin } from './notebook/plugin';
 import { secretMountsIcon } from './sidebar/icons';
 import { PANEL_ID, SecretMountsPanel } from './sidebar/panel';
 import { snippetsPlugin } from './snippets/plugin';
@@ -127,4 +128,4 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 // Other parts append their plugins here.
-export default [modelPlugin, panelPlugin, snippetsPlugin];
+export default [modelPlugin, panelPlugin, snippetsPlugin, guardPlugin];
