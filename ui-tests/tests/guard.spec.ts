@@ -80,7 +80,17 @@ test.describe('Notebook guard', () => {
       clip: { x: box!.x, y: box!.y, width: 820, height: box!.height + 10 }
     });
 
+    // From the keyboard: the cell's warning list, its fix buttons reachable with Tab.
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Control+Shift+m');
+    const panel = page.locator('.cm-panel-lint');
+    await expect(panel).toContainText('GitHub token');
+    await expect(panel.getByRole('button', { name: 'Ignore on this line' })).toBeVisible();
+    await panel.locator('button[name="close"]').click();
+    await expect(panel).toHaveCount(0);
+
     // The suppression comment quick fix: the warning goes away.
+    await mark.hover();
     await tooltip.getByRole('button', { name: 'Ignore on this line' }).click();
     expect(await page.notebook.getCellTextInput(0)).toContain(
       `GITHUB_TOKEN = "${token}"  # secret-mounts:ignore`
