@@ -338,21 +338,29 @@ export class Scanner {
     const findings: IScanFinding[] = [];
     let line = 1;
     let lineStart = 0;
-    let cursor = 0;
+    let nextNewline = text.indexOf('\n');
     for (const candidate of candidates) {
-      if (markers.length > 0 && suppressed(text, candidate, markers)) {
-        continue;
-      }
-      // Count the lines up to the finding (candidates are sorted by start).
-      for (
-        let newline = text.indexOf('\n', cursor);
-        newline >= 0 && newline < candidate.start;
-        newline = text.indexOf('\n', newline + 1)
-      ) {
+      // Candidates are sorted by start: walk the lines once.
+      while (nextNewline >= 0 && nextNewline < candidate.start) {
         line++;
-        lineStart = newline + 1;
+        lineStart = nextNewline + 1;
+        nextNewline = text.indexOf('\n', lineStart);
       }
-      cursor = Math.max(cursor, lineStart);
+      if (markers.length > 0) {
+        // The lines from where the match starts to where the secret ends.
+        const from =
+          candidate.matchStart >= lineStart
+            ? lineStart
+            : text.lastIndexOf('\n', candidate.matchStart - 1) + 1;
+        let to = nextNewline < 0 ? text.length : nextNewline;
+        if (candidate.end > to) {
+          const after = text.indexOf('\n', candidate.end);
+          to = after < 0 ? text.length : after;
+        }
+        if (hasMarkerIn(markers, from, to)) {
+          continue;
+        }
+      }
       const { rule } = candidate.rule;
       findings.push({
         ruleId: rule.id,
@@ -428,18 +436,12 @@ function isSorted(values: readonly number[]): boolean {
   return true;
 }
 
-/** Whether a suppression marker sits on one of the lines a finding spans. */
-function suppressed(
-  text: string,
-  candidate: ICandidate,
-  markers: readonly number[]
+/** Whether a marker (sorted positions) starts in `[from, to)`. */
+function hasMarkerIn(
+  markers: readonly number[],
+  from: number,
+  to: number
 ): boolean {
-  const from = text.lastIndexOf('\n', candidate.matchStart - 1) + 1;
-  let to = text.indexOf('\n', candidate.end);
-  if (to < 0) {
-    to = text.length;
-  }
-  // First marker at or after `from` (binary search).
   let low = 0;
   let high = markers.length;
   while (low < high) {
