@@ -1,0 +1,231 @@
+/**
+ * scanText as callers use it: offsets and positions, options, suppression
+ * comments, placeholders and references, overlaps and previews.
+ * pragma: allowlist secret
+ */
+import {
+  InvalidAllowlistError,
+  RULES,
+  Scanner,
+  redact,
+  scanText
+} from '../../src/scanner';
+
+const OPENAI =
+  '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';
+const AWS_KEY_ID = 'AKIACSRIB4G2NZMJVCL5';
+const GENERIC = '7P3xeQmTheNfJIPXeIcreANwhtg0vL3llLBICZmG';
+
+describe('scanText', () => {
+  it('reports the range of the secret itself, with 1-based line and column', () => {
+    const text = `import openai\nopenai.api_key = "${OPENAI}"\n`;
+    const [finding, ...rest] = scanText(text);
+    expect(rest).toEqual([]);
+    expect(finding.ruleId).toBe('openai-api-key');
+    expect(text.slice(finding.start, finding.end)).toBe(OPENAI);
+    expect(finding.line).toBe(2);
+    expect(finding.column).toBe('openai.api_key = "'.length + 1);
+    expect(finding.confidence).toBe('high');
+    expect(finding.message).toBe('OpenAI API key');
+  });
+
+  it('counts offsets and columns in UTF-16 code units', () => {
+    const text = `# 🔑 clé\napi_token = "${GENERIC}"`;
+    const [finding] = scanText(text);
+    expect(text.slice(finding.start, finding.end)).toBe(GENERIC);
+    expect(finding.line).toBe(2);
+    expect(finding.column).toBe(14);
+    const emojiFirst = `🔑🔑 API_TOKEN="${GENERIC}"`;
+    const [onFirstLine] = scanText(emojiFirst);
+    expect(onFirstLine.start).toBe(emojiFirst.indexOf(GENERIC));
+    expect(onFirstLine.column).toBe(emojiFirst.indexOf(GENERIC) + 1);
+  });
+
+  it('reports each secret once, by the most specific rule', () => {
+    // Both the vendor rule and the generic assignment rule match this value.
+    const findings = scanText(`OPENAI_API_KEY = "${OPENAI}"`);
+    expect(findings.map(f => f.ruleId)).toEqual(['openai-api-key']);
+  });
+
+  it('finds several secrets, in order', () => {
+    const text = [
+      `aws_access_key_id = ${AWS_KEY_ID}`,
+      'aws_secret_access_key = WRV+3Rw/ZBXEd6Y1FCKmY8bYtB6YsoAtOpZqEka3',
+      `token = "${GENERIC}"`
+    ].join('\n');
+    expect(scanText(text).map(f => [f.ruleId, f.line])).toEqual([
+      ['aws-access-key-id', 1],
+      ['aws-secret-access-key', 2],
+      ['generic-credential', 3]
+    ]);
+  });
+
+  it('returns nothing for an empty or clean text', () => {
+    expect(scanText('')).toEqual([]);
+    expect(
+      scanText('import pandas as pd\ndf = pd.read_csv("data.csv")\n')
+    ).toEqual([]);
+  });
+
+  describe('previews', () => {
+    it('never contain the whole value', () => {
+      const text = `a = "${OPENAI}"\nb: ${AWS_KEY_ID}\nc_token = "${GENERIC}"`;
+      for (const finding of scanText(text)) {
+        expect(finding.preview).not.toContain(
+          text.slice(finding.start, finding.end)
+        );
+        expect(
+          finding.preview.startsWith(
+            text.slice(finding.start, finding.start + 2)
+          )
+        ).toBe(true);
+      }
+    });
+
+    it('show at most four characters and at most a quarter of the value', () => {
+      expect(redact(OPENAI)).toBe('sk-p********');
+      expect(redact('abcdefgh')).toBe('ab********');
+      expect(redact('abc')).toBe('********');
+      expect(redact('')).toBe('********');
+      for (const value of [
+        'x',
+        'xy',
+        'p4ssw0rd',
+        'correct horse battery staple'
+      ]) {
+        expect(redact(value)).not.toContain(value);
+      }
+    });
+
+    it('do not cut a surrogate pair', () => {
+      expect(redact('🔑🔑🔑🔑🔑🔑🔑🔑')).toBe('🔑🔑********');
+      // Four code units would end inside the second emoji: three are shown.
+      expect(redact(`a${'🔑'.repeat(8)}`)).toBe('a🔑********');
+    });
+  });
+
+  describe('options', () => {
+    it('skips disabled rules', () => {
+      const text = `key = "${OPENAI}"`;
+      const findings = scanText(text, { disabledRules: ['openai-api-key'] });
+      // The generic rule still sees the assignment.
+      expect(findings.map(f => f.ruleId)).toEqual(['generic-credential']);
+      expect(
+        scanText(text, {
+          disabledRules: ['openai-api-key', 'generic-credential']
+        })
+      ).toEqual([]);
+    });
+
+    it('ignores secrets matching a user allowlist', () => {
+      const text = `token = "${GENERIC}"\nother_token = "Zq81mNx0Lw7pKc4vRt2yB9sD"`;
+      const findings = scanText(text, { allowlist: ['^7P3x'] });
+      expect(findings.map(f => text.slice(f.start, f.end))).toEqual([
+        'Zq81mNx0Lw7pKc4vRt2yB9sD'
+      ]);
+    });
+
+    it('rejects an invalid allowlist entry with a clear error', () => {
+      expect(() => scanText('x', { allowlist: ['ok', '(unclosed'] })).toThrow(
+        InvalidAllowlistError
+      );
+      expect(() => scanText('x', { allowlist: ['(unclosed'] })).toThrow(
+        /allowlist entry 1 is not a valid regular expression/
+      );
+    });
+
+    it('prepares a scan function once for many texts', () => {
+      const scan = new Scanner().prepare({
+        disabledRules: ['generic-credential']
+      });
+      expect(scan(`key = "${GENERIC}"`)).toEqual([]);
+      expect(scan(`key = "${OPENAI}"`).map(f => f.ruleId)).toEqual([
+        'openai-api-key'
+      ]);
+    });
+  });
+
+  describe('suppression comments on the same line', () => {
+    it.each([
+      ['# pragma: allowlist secret'],
+      ['# gitleaks:allow'],
+      ['// secretlint-disable-line'],
+      ['# secret-mounts:ignore'],
+      ['# PRAGMA: ALLOWLIST SECRET']
+    ])('%s', marker => {
+      const text = `token = "${GENERIC}"  ${marker}\nother = "${OPENAI}"`;
+      const findings = scanText(text);
+      expect(findings.map(f => f.ruleId)).toEqual(['openai-api-key']);
+      expect(findings[0].line).toBe(2);
+    });
+
+    it('only on the line of the finding', () => {
+      const text = `# pragma: allowlist secret\ntoken = "${GENERIC}"`;
+      expect(scanText(text)).toHaveLength(1);
+    });
+
+    it('on the first line of a multi-line private key', () => {
+      const key = [
+        'pk = """-----BEGIN RSA PRIVATE KEY-----  # pragma: allowlist secret',
+        'MIIEowIBAAKCAQEAzkeiyvYuUfQTOWZO3at9u/AOOr8rGJvAJ2ZLOh1jIYCf9wlq',
+        'tFV4J10IV6CMkCSGbo6XRo6UzZY77QDC7B1cBcTy9QyqXT3hbCA9j46idYAacOfJ',
+        '-----END RSA PRIVATE KEY-----"""'
+      ].join('\n');
+      expect(scanText(key)).toEqual([]);
+      expect(
+        scanText(key.replace('  # pragma: allowlist secret', ''))
+      ).toHaveLength(1);
+    });
+  });
+
+  describe('is not fooled by', () => {
+    it.each([
+      ['placeholders', 'api_key = "<your-api-key>"'],
+      [
+        'xxxx',
+        'OPENAI_API_KEY=sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
+      ],
+      ['changeme', 'DB_PASSWORD=changeme'],
+      ['shell references', 'export API_TOKEN="${API_TOKEN}"'],
+      ['template references', 'password: "{{ vault_db_password }}"'],
+      ['os.environ', 'openai.api_key = os.environ["OPENAI_API_KEY"]'],
+      ['os.getenv', 'key = os.getenv("SERVICE_KEY")'],
+      ['Sys.getenv', 'Sys.setenv(OPENAI_API_KEY = Sys.getenv("MY_KEY"))'],
+      [
+        'reading a file',
+        'token = open("/var/run/secrets/kubernetes.io/serviceaccount/token").read()'
+      ],
+      ['getpass', 'password = getpass.getpass("Password: ")'],
+      ['redacted values', "{'api_key': '[REDACTED]', 'token': '********'}"],
+      ['truncated output', "print(key[:4] + '...')\n# output:\nsk-p..."],
+      ['documented examples', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE'],
+      ['keyboard sequences', 'api_key = "1234567890abcdefghij"'],
+      [
+        'publishable keys',
+        'stripe_publishable_key = "pk_live_51hVFz0zi2bl1AxJjkogunntPIpHKBku7fIhvObociDz4QP4H"'
+      ],
+      [
+        'identifiers',
+        'AZURE_CLIENT_ID = "c99f8244-30b8-4a56-b466-8f74fd81b295"'
+      ],
+      ['file paths', 'KEY_FILE = "/etc/ssl/private/server.key"'],
+      ['base64 of a placeholder', 'auth: ZHVtbXkgdGV4dCBkYXRhIGRhdGEgZGF0YQ=='],
+      [
+        'a Basic header with a placeholder password',
+        'Authorization: Basic dXNlcjpwYXNzd29yZA=='
+      ]
+    ])('%s', (_what, text) => {
+      expect(scanText(text).map(f => f.ruleId)).toEqual([]);
+    });
+  });
+
+  it('runs all rules in a reasonable order: vendor rules before generic ones', () => {
+    const ids = RULES.map(rule => rule.id);
+    expect(ids.indexOf('openai-api-key')).toBeLessThan(
+      ids.indexOf('generic-credential')
+    );
+    expect(ids.indexOf('jwt')).toBeLessThan(
+      ids.indexOf('authorization-header')
+    );
+  });
+});
