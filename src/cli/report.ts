@@ -1,0 +1,111 @@
+/**
+ * What `scan` reports for a finding, and the text and JSON renderings.
+ * No rendering ever holds a secret value: only the redacted preview.
+ */
+import type { INotebookFinding, IScanFinding } from '../scanner';
+
+/** A finding with the file it was found in. */
+export interface IReportedFinding extends IScanFinding {
+  path: string;
+  /** Notebooks only: where in the notebook (see `INotebookFinding`). */
+  cellIndex?: number;
+  cellId?: string;
+  part?: 'source' | 'output';
+  outputIndex?: number;
+  mimeType?: string;
+  /**
+   * Position in the file itself, 1-based (for notebooks, in the JSON text,
+   * when it could be found there); `fileEnd*` is just after the secret.
+   */
+  fileLine?: number;
+  fileColumn?: number;
+  fileEndLine?: number;
+  fileEndColumn?: number;
+}
+
+/** A path that could not be scanned completely. */
+export interface IScanError {
+  path: string;
+  message: string;
+}
+
+export interface IScanReport {
+  findings: IReportedFinding[];
+  errors: IScanError[];
+  /** Files read and scanned. */
+  filesScanned: number;
+}
+
+/** 1-based line and column of an offset, counting from a known position. */
+export function position(
+  text: string,
+  offset: number,
+  from: { offset: number; line: number; column: number } = {
+    offset: 0,
+    line: 1,
+    column: 1
+  }
+): { line: number; column: number } {
+  let { line, column } = from;
+  for (let i = from.offset; i < offset; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      column = 1;
+    } else {
+      column++;
+    }
+  }
+  return { line, column };
+}
+
+/** Where a notebook finding is, in words: "cell 3 output 1 (text/plain)". */
+export function notebookPlace(
+  finding: INotebookFinding | IReportedFinding
+): string {
+  if (finding.cellIndex === undefined) {
+    return '';
+  }
+  const cell = `cell ${finding.cellIndex + 1}`;
+  if (finding.part !== 'output') {
+    return `${cell} source`;
+  }
+  const kind = finding.mimeType ? ` (${finding.mimeType})` : '';
+  return `${cell} output ${(finding.outputIndex ?? 0) + 1}${kind}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** One line per finding, `path:line:column: ...`, values redacted; then a summary. */
+export function formatText(report: IScanReport): string {
+  const lines = report.findings.map(f => {
+    const place = notebookPlace(f);
+    const where = place
+      ? `${f.path}: ${place}, line ${f.line}, column ${f.column}`
+      : `${f.path}:${f.line}:${f.column}`;
+    return `${where}: ${f.message} [${f.ruleId}, ${f.confidence}] ${f.preview}`;
+  });
+  const files = new Set(report.findings.map(f => f.path)).size;
+  lines.push(
+    `${plural(report.findings.length, 'finding')} in ${plural(files, 'file')} (${plural(
+      report.filesScanned,
+      'file'
+    )} scanned${report.errors.length ? `, ${plural(report.errors.length, 'error')}` : ''}).`
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The report as JSON (findings carry previews, never values). */
+export function formatJson(report: IScanReport): string {
+  return `${JSON.stringify(
+    {
+      version: 1,
+      filesScanned: report.filesScanned,
+      findings: report.findings,
+      errors: report.errors
+    },
+    null,
+    2
+  )}\n`;
+}

@@ -1,0 +1,286 @@
+/**
+ * `jupyterlab-secret-mounts scan PATH...`: finds credentials in notebooks,
+ * text files and folders. Exit status 0 when clean, 1 on findings, 2 on bad
+ * usage or files that could not be read.
+ */
+import { promises as fs } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  INotebookFinding,
+  InvalidAllowlistError,
+  NotebookParseError,
+  RULES,
+  Scanner,
+  TextScan,
+  notebookTexts,
+  scanNotebookTexts
+} from '../scanner';
+import { FRONTEND_VERSION } from '../version';
+import {
+  EXIT_CLEAN,
+  EXIT_ERROR,
+  EXIT_FINDINGS,
+  ICommand,
+  ICommandIO
+} from './command';
+import { describeFileError, inputFiles, readText } from './files';
+import { locateInNotebookFile } from './notebook-location';
+import { IScanReport, formatJson, formatText, position } from './report';
+import { formatSarif } from './sarif';
+import { scanJsonl } from './scan-jsonl';
+
+const USAGE = `Usage: jupyterlab-secret-mounts scan [options] PATH...
+
+Find credentials (API keys, tokens, private keys, passwords in URLs and
+assignments) in notebooks, text files and folders. Notebooks are scanned
+cell by cell: sources and text outputs, never images or attachments.
+Folders are walked, skipping .git, node_modules, __pycache__,
+.ipynb_checkpoints and binary files. Values are never printed: findings show
+a redacted preview.
+
+Options:
+  -f, --format FORMAT   text (default), json or sarif (SARIF 2.1.0)
+  -o, --output FILE     write the report to FILE instead of standard output
+  --disable RULE        skip a rule (repeatable; see --list-rules)
+  --allowlist REGEX     ignore secrets matching REGEX (repeatable)
+  --jsonl               read each PATH ("-" for standard input) as JSON lines
+                        {"id", "text"} and print one {"id", "findings"} line
+                        per record (exit status 0 unless input is bad)
+  --list-rules          print the rules and exit
+  --stats               print files, bytes, time and memory to standard error
+  -h, --help            show this help
+
+Suppress a finding with a comment on its line: "pragma: allowlist secret",
+"gitleaks:allow", "secretlint-disable-line" or "secret-mounts:ignore".
+
+Exit status: 0 no findings, 1 findings, 2 usage error or unreadable input.
+`;
+
+const OPTIONS = {
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  disable: { type: 'string', multiple: true },
+  allowlist: { type: 'string', multiple: true },
+  jsonl: { type: 'boolean' },
+  'list-rules': { type: 'boolean' },
+  stats: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+class UsageError extends Error {}
+
+function parse(argv: string[]): ReturnType<
+  typeof parseArgs<{
+    args: string[];
+    options: typeof OPTIONS;
+    allowPositionals: true;
+  }>
+> {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (error) {
+    // Name the problem, not the argument: never echo what was typed.
+    const code = (error as { code?: string }).code;
+    throw new UsageError(
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? 'unknown option; see --help.'
+        : 'an option is missing its value, or a flag was given one; see --help.'
+    );
+  }
+}
+
+/** Scans one file: a notebook cell by cell, anything else as one text. */
+async function scanFile(
+  file: string,
+  scan: TextScan,
+  report: IScanReport,
+  stats: { bytes: number; scanMs: number }
+): Promise<void> {
+  let text: string | null;
+  try {
+    text = await readText(file);
+  } catch (error) {
+    report.errors.push({ path: file, message: describeFileError(error) });
+    return;
+  }
+  if (text === null) {
+    return; // binary
+  }
+  report.filesScanned++;
+  stats.bytes += Buffer.byteLength(text);
+  const started = performance.now();
+  try {
+    if (file.toLowerCase().endsWith('.ipynb')) {
+      try {
+        scanNotebookFile(file, text, scan, report);
+        return;
+      } catch (error) {
+        if (!(error instanceof NotebookParseError)) {
+          throw error;
+        }
+        // Still look for credentials, in the file as plain text.
+        report.errors.push({
+          path: file,
+          message: `not a valid notebook (${error.message}); scanned as text`
+        });
+      }
+    }
+    for (const finding of scan(text)) {
+      const end = position(text, finding.end, {
+        offset: finding.start,
+        line: finding.line,
+        column: finding.column
+      });
+      report.findings.push({
+        ...finding,
+        path: file,
+        fileLine: finding.line,
+        fileColumn: finding.column,
+        fileEndLine: end.line,
+        fileEndColumn: end.column
+      });
+    }
+  } finally {
+    stats.scanMs += performance.now() - started;
+  }
+}
+
+function scanNotebookFile(
+  file: string,
+  raw: string,
+  scan: TextScan,
+  report: IScanReport
+): void {
+  const found: { finding: INotebookFinding; secret: string }[] = [];
+  for (const place of notebookTexts(raw)) {
+    for (const finding of scanNotebookTexts([place], scan)) {
+      found.push({
+        finding,
+        secret: place.text.slice(finding.start, finding.end)
+      });
+    }
+  }
+  const located = locateInNotebookFile(
+    raw,
+    found.map(({ secret }) => secret)
+  );
+  found.forEach(({ finding }, i) => {
+    report.findings.push({ ...finding, path: file, ...located[i] });
+  });
+}
+
+async function write(
+  io: ICommandIO,
+  output: string | undefined,
+  text: string
+): Promise<void> {
+  if (output === undefined) {
+    io.stdout(text);
+  } else {
+    await fs.writeFile(output, text);
+  }
+}
+
+async function run(argv: string[], io: ICommandIO): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    io.stdout(USAGE);
+    return EXIT_CLEAN;
+  }
+  if (values['list-rules']) {
+    io.stdout(
+      RULES.map(
+        rule =>
+          `${rule.id.padEnd(36)} ${rule.confidence.padEnd(7)} ${rule.description}\n`
+      ).join('')
+    );
+    return EXIT_CLEAN;
+  }
+  const format = (values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) {
+    throw new UsageError('--format takes text, json or sarif.');
+  }
+  if (positionals.length === 0) {
+    throw new UsageError(
+      'give at least one file or folder to scan; see --help.'
+    );
+  }
+  const known = new Set(RULES.map(rule => rule.id));
+  const unknownRule = (values.disable ?? []).find(id => !known.has(id));
+  if (unknownRule !== undefined) {
+    throw new UsageError(
+      `--disable: there is no rule "${unknownRule}"; see --list-rules.`
+    );
+  }
+  let scan: TextScan;
+  try {
+    scan = new Scanner().prepare({
+      disabledRules: values.disable,
+      allowlist: values.allowlist
+    });
+  } catch (error) {
+    if (error instanceof InvalidAllowlistError) {
+      throw new UsageError(`--allowlist: ${error.message}`);
+    }
+    throw error;
+  }
+
+  if (values.jsonl) {
+    return scanJsonl(positionals, scan, io);
+  }
+
+  const report: IScanReport = { findings: [], errors: [], filesScanned: 0 };
+  const stats = { bytes: 0, scanMs: 0 };
+  const started = performance.now();
+  for await (const file of inputFiles(positionals, error =>
+    report.errors.push(error)
+  )) {
+    await scanFile(file, scan, report, stats);
+  }
+  const rendered =
+    format === 'json'
+      ? formatJson(report)
+      : format === 'sarif'
+        ? formatSarif(report, RULES, FRONTEND_VERSION, process.cwd())
+        : formatText(report);
+  await write(io, values.output, rendered);
+  for (const error of report.errors) {
+    io.stderr(`${error.path}: ${error.message}\n`);
+  }
+  if (values.stats) {
+    const totalMs = performance.now() - started;
+    const megabytes = stats.bytes / (1024 * 1024);
+    io.stderr(
+      `stats: ${report.filesScanned} files, ${megabytes.toFixed(2)} MiB, scan ${stats.scanMs.toFixed(1)} ms ` +
+        `(${(megabytes / (stats.scanMs / 1000)).toFixed(1)} MiB/s), total ${totalMs.toFixed(1)} ms, ` +
+        `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB\n`
+    );
+  }
+  if (report.errors.length > 0) {
+    return EXIT_ERROR;
+  }
+  return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+export const scanCommand: ICommand = {
+  summary: 'find credentials in notebooks, text files and folders',
+  usage: USAGE,
+  run: async (argv, io) => {
+    try {
+      return await run(argv, io);
+    } catch (error) {
+      if (error instanceof UsageError) {
+        io.stderr(`scan: ${error.message}\n`);
+        return EXIT_ERROR;
+      }
+      if ((error as NodeJS.ErrnoException).code) {
+        io.stderr(`scan: ${describeFileError(error)}\n`);
+        return EXIT_ERROR;
+      }
+      throw error;
+    }
+  }
+};
