@@ -25,10 +25,17 @@ function record(line: string): { id: unknown; text: string } | null {
   return null;
 }
 
+/** Time spent scanning and records scanned, for `--stats`. */
+export interface IJsonlStats {
+  records: number;
+  scanMs: number;
+}
+
 export async function scanJsonl(
   inputs: readonly string[],
   scan: TextScan,
-  io: ICommandIO
+  io: ICommandIO,
+  stats: IJsonlStats = { records: 0, scanMs: 0 }
 ): Promise<number> {
   let status = EXIT_CLEAN;
   for (const input of inputs) {
@@ -55,7 +62,11 @@ export async function scanJsonl(
           status = EXIT_ERROR;
           continue;
         }
-        const findings = scan(parsed.text).map(
+        const started = performance.now();
+        const found = scan(parsed.text);
+        stats.scanMs += performance.now() - started;
+        stats.records++;
+        const findings = found.map(
           ({ ruleId, start, end, line: row, column, confidence, preview }) => ({
             ruleId,
             start,

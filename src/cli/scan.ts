@@ -229,7 +229,16 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   }
 
   if (values.jsonl) {
-    return scanJsonl(positionals, scan, io);
+    const stats = { records: 0, scanMs: 0 };
+    const status = await scanJsonl(positionals, scan, io, stats);
+    if (values.stats) {
+      io.stderr(
+        `stats: ${stats.records} records, scan ${stats.scanMs.toFixed(1)} ms ` +
+          `(${(stats.records / (stats.scanMs / 1000)).toFixed(0)} records/s), ` +
+          `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB\n`
+      );
+    }
+    return status;
   }
 
   const report: IScanReport = { findings: [], errors: [], filesScanned: 0 };
