@@ -1,4 +1,9 @@
-import { decodeBase64Text, isRepetitive, valueProfile } from './heuristics';
+import {
+  HEURISTIC_SPAN,
+  decodeBase64Text,
+  isRepetitive,
+  valueProfile
+} from './heuristics';
 import { KeywordIndex } from './keywords';
 import { redact } from './redact';
 import { RULE_SET } from './rules';
@@ -301,11 +306,14 @@ export class Scanner {
   /** Entropy floor met, and not a sequence, a repetition or words. */
   private _looksRandom(secret: string, entropyFloor: number): boolean {
     const profile = valueProfile(secret);
+    // A value repeating a unit of at most 16 characters (90% of it) has few
+    // distinct characters: skip the repetition test when it has many.
+    const span = Math.min(secret.length, HEURISTIC_SPAN);
     return (
       profile.entropy >= entropyFloor &&
       !profile.sequential &&
       !profile.wordLike &&
-      !isRepetitive(secret)
+      (profile.distinct > 16 + span / 10 + 1 || !isRepetitive(secret))
     );
   }
 

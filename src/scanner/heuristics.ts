@@ -3,12 +3,12 @@
  * keyboard/alphabet sequences, repetition, and placeholders hidden in base64.
  * The Python port implements the same functions (see README.md).
  *
- * Each looks at most at the first `HEURISTIC_SPAN` characters: placeholders
- * are short, and a long value (a key body) is judged by its start.
+ * Each looks at most at the first `HEURISTIC_SPAN` (128) characters:
+ * placeholders are short, and a long value (a key body) is judged by its start.
  */
 
 /** Characters of a value the heuristics look at. */
-export const HEURISTIC_SPAN = 256;
+export const HEURISTIC_SPAN = 128;
 
 /** Character counts for the ASCII fast path of `shannonEntropy`, reset after each use. */
 const asciiCounts = new Int32Array(128);
@@ -218,6 +218,8 @@ export interface IValueProfile {
   entropy: number;
   sequential: boolean;
   wordLike: boolean;
+  /** Distinct characters among those looked at. */
+  distinct: number;
 }
 
 /** `rank` for ASCII, as a table (-1 for characters outside the alphabets). */
@@ -315,6 +317,7 @@ export function valueProfile(value: string): IValueProfile {
       longest >= 8 ||
       (longest >= 5 && share >= 0.25) ||
       (longest >= 4 && share >= 0.5),
-    wordLike: wordCovered >= 0.6 * length
+    wordLike: wordCovered >= 0.6 * length,
+    distinct: distinct + (other?.size ?? 0)
   };
 }
