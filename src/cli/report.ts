@@ -46,16 +46,15 @@ export function position(
     column: 1
   }
 ): { line: number; column: number } {
-  let { line, column } = from;
+  let line = from.line;
+  let lineStart = from.offset - (from.column - 1);
   for (let i = from.offset; i < offset; i++) {
     if (text.charCodeAt(i) === 10) {
       line++;
-      column = 1;
-    } else {
-      column++;
+      lineStart = i + 1;
     }
   }
-  return { line, column };
+  return { line, column: offset - lineStart + 1 };
 }
 
 /** Where a notebook finding is, in words: "cell 3 output 1 (text/plain)". */

@@ -136,7 +136,14 @@ async function scanFile(
         column: finding.column
       });
       report.findings.push({
-        ...finding,
+        ruleId: finding.ruleId,
+        message: finding.message,
+        start: finding.start,
+        end: finding.end,
+        line: finding.line,
+        column: finding.column,
+        confidence: finding.confidence,
+        preview: finding.preview,
         path: file,
         fileLine: finding.line,
         fileColumn: finding.column,
