@@ -999,11 +999,35 @@ export const RULE_CASES: Record<string, IRuleCases> = {
     ],
     negative: ['!curl -u "myusername:" https://api.acme.io']
   },
+  'cli-credential-option': {
+    positive: [
+      {
+        text: '!clearml-init --key 8F3KQ2ZL9XW7M1NB --secret J35vvkNOjZNFe4jWajWUgcbxvSJb9w8rzk63kBPC',
+        secret: 'J35vvkNOjZNFe4jWajWUgcbxvSJb9w8rzk63kBPC'
+      }
+    ],
+    negative: [
+      '!prefect cloud login --key $PREFECT_API_KEY',
+      '!sort --key 2 data.csv'
+    ]
+  },
+  'basic-auth-pair': {
+    positive: [
+      {
+        text: 'es = Elasticsearch("https://es.acme.io:9200", basic_auth=("elastic", "ym5pGbHFp5XTfYRW"))',
+        secret: 'ym5pGbHFp5XTfYRW'
+      }
+    ],
+    negative: [
+      'r = requests.get(url, auth=("user", "password"))',
+      'r = requests.get(url, auth=HTTPBasicAuth(user, os.environ["PASS"]))'
+    ]
+  },
   'netrc-password': {
     positive: [
       {
-        text: 'machine api.wandb.ai\n  login user\n  password 2eecc93396317e956955877cc427fcfbd9fe9040',
-        secret: '2eecc93396317e956955877cc427fcfbd9fe9040'
+        text: 'machine api.wandb.ai\n  login user\n  password 1eff9317d3161dce8d9ea3a9c24106b949892461',
+        secret: '1eff9317d3161dce8d9ea3a9c24106b949892461'
       }
     ],
     negative: [
@@ -1013,28 +1037,28 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'generic-credential': {
     positive: [
       {
-        text: 'API_TOKEN = "ym5pGbHFp5XTfYRWE397jNEdzMHaGyw2h0k3oMok"',
-        secret: 'ym5pGbHFp5XTfYRWE397jNEdzMHaGyw2h0k3oMok'
+        text: 'API_TOKEN = "AYrvLS9HPn2DerYajkHu6B6GYWDyHh9lkZwuJHfv"',
+        secret: 'AYrvLS9HPn2DerYajkHu6B6GYWDyHh9lkZwuJHfv'
       },
       {
-        text: 'db:\n  host: db.internal\n  password: wKSEDarkRmglJQZFAYrvLS9HPn2DerYa\n',
-        secret: 'wKSEDarkRmglJQZFAYrvLS9HPn2DerYa'
+        text: 'db:\n  host: db.internal\n  password: K1cEN2loxuUSndtjBj7Cc86gQXhNJ65n\n',
+        secret: 'K1cEN2loxuUSndtjBj7Cc86gQXhNJ65n'
       },
       {
-        text: 'Sys.setenv(FRED_API_KEY = "jkHu6B6GYWDyHh9lkZwuJHfv")',
-        secret: 'jkHu6B6GYWDyHh9lkZwuJHfv'
+        text: 'Sys.setenv(FRED_API_KEY = "KjB2ZppfavF1Ve9ylN6mj6kh")',
+        secret: 'KjB2ZppfavF1Ve9ylN6mj6kh'
       },
       {
-        text: '[service]\nclient_secret = K1cEN2loxuUSndtjBj7Cc86gQXhNJ6',
-        secret: 'K1cEN2loxuUSndtjBj7Cc86gQXhNJ6'
+        text: '[service]\nclient_secret = RwAYWHYjnlUuIMWglw5wIuJmaluAmV',
+        secret: 'RwAYWHYjnlUuIMWglw5wIuJmaluAmV'
       },
       {
-        text: '{"apiKey": "5nKjB2ZppfavF1Ve9ylN6mj6khRwAYWHYjnl", "region": "eu-west-1"}',
-        secret: '5nKjB2ZppfavF1Ve9ylN6mj6khRwAYWHYjnl'
+        text: '{"apiKey": "YdStPR70Acf4i2eL5upuHXk9pqc4sFXEBp9t", "region": "eu-west-1"}',
+        secret: 'YdStPR70Acf4i2eL5upuHXk9pqc4sFXEBp9t'
       },
       {
-        text: "export SERVICE_PASSWORD='UuIMWglw5wIuJmaluAmV'",
-        secret: 'UuIMWglw5wIuJmaluAmV'
+        text: "export SERVICE_PASSWORD='yDgTbiy7qM9eHRmeCCBo'",
+        secret: 'yDgTbiy7qM9eHRmeCCBo'
       }
     ],
     negative: [
@@ -1062,8 +1086,8 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'generic-credential-xml': {
     positive: [
       {
-        text: '<apiToken>\n    YdStPR70Acf4i2eL5upuHXk9pqc4sFXE\n</apiToken>',
-        secret: 'YdStPR70Acf4i2eL5upuHXk9pqc4sFXE'
+        text: '<apiToken>\n    ZbcnZOjU0ADSknq0b41L57gMen6TI9ke\n</apiToken>',
+        secret: 'ZbcnZOjU0ADSknq0b41L57gMen6TI9ke'
       }
     ],
     negative: [
