@@ -76,23 +76,43 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** One line per finding, `path:line:column: ...`, values redacted; then a summary. */
+/** One line per finding, `path:line:column: ...`, values redacted. */
+export function formatTextLines(findings: readonly IReportedFinding[]): string {
+  return findings
+    .map(f => {
+      const place = notebookPlace(f);
+      const where = place
+        ? `${f.path}: ${place}, line ${f.line}, column ${f.column}`
+        : `${f.path}:${f.line}:${f.column}`;
+      return `${where}: ${f.message} [${f.ruleId}, ${f.confidence}] ${f.preview}\n`;
+    })
+    .join('');
+}
+
+/** The closing line of the text report. */
+export function formatTextSummary(counts: {
+  findings: number;
+  filesWithFindings: number;
+  filesScanned: number;
+  errors: number;
+}): string {
+  return `${plural(counts.findings, 'finding')} in ${plural(counts.filesWithFindings, 'file')} (${plural(
+    counts.filesScanned,
+    'file'
+  )} scanned${counts.errors ? `, ${plural(counts.errors, 'error')}` : ''}).\n`;
+}
+
+/** The whole text report: one line per finding, then a summary. */
 export function formatText(report: IScanReport): string {
-  const lines = report.findings.map(f => {
-    const place = notebookPlace(f);
-    const where = place
-      ? `${f.path}: ${place}, line ${f.line}, column ${f.column}`
-      : `${f.path}:${f.line}:${f.column}`;
-    return `${where}: ${f.message} [${f.ruleId}, ${f.confidence}] ${f.preview}`;
-  });
-  const files = new Set(report.findings.map(f => f.path)).size;
-  lines.push(
-    `${plural(report.findings.length, 'finding')} in ${plural(files, 'file')} (${plural(
-      report.filesScanned,
-      'file'
-    )} scanned${report.errors.length ? `, ${plural(report.errors.length, 'error')}` : ''}).`
+  return (
+    formatTextLines(report.findings) +
+    formatTextSummary({
+      findings: report.findings.length,
+      filesWithFindings: new Set(report.findings.map(f => f.path)).size,
+      filesScanned: report.filesScanned,
+      errors: report.errors.length
+    })
   );
-  return `${lines.join('\n')}\n`;
 }
 
 /** The report as JSON (findings carry previews, never values). */

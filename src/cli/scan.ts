@@ -25,7 +25,14 @@ import {
 } from './command';
 import { describeFileError, inputFiles, readText } from './files';
 import { locateInNotebookFile } from './notebook-location';
-import { IScanReport, formatJson, formatText, position } from './report';
+import {
+  IScanReport,
+  formatJson,
+  formatText,
+  formatTextLines,
+  formatTextSummary,
+  position
+} from './report';
 import { formatSarif } from './sarif';
 import { scanJsonl } from './scan-jsonl';
 
@@ -271,17 +278,36 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
     fastest: { bytes: 0, ms: 0 }
   };
   const started = performance.now();
+  // The text report goes out file by file, so that memory does not grow with
+  // the number of findings; the other formats need them all first.
+  const streaming = format === 'text' && values.output === undefined;
+  let streamed = 0;
+  let streamedFiles = 0;
   for await (const file of inputFiles(positionals, error =>
     report.errors.push(error)
   )) {
+    const before = report.findings.length;
     await scanFile(file, scan, report, stats);
+    if (streaming && report.findings.length > before) {
+      const fresh = report.findings.splice(before);
+      streamed += fresh.length;
+      streamedFiles++;
+      io.stdout(formatTextLines(fresh));
+    }
   }
   const rendered =
     format === 'json'
       ? formatJson(report)
       : format === 'sarif'
         ? formatSarif(report, RULES, FRONTEND_VERSION, process.cwd())
-        : formatText(report);
+        : streaming
+          ? formatTextSummary({
+              findings: streamed,
+              filesWithFindings: streamedFiles,
+              filesScanned: report.filesScanned,
+              errors: report.errors.length
+            })
+          : formatText(report);
   await write(io, values.output, rendered);
   for (const error of report.errors) {
     io.stderr(`${error.path}: ${error.message}\n`);
@@ -300,7 +326,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   if (report.errors.length > 0) {
     return EXIT_ERROR;
   }
-  return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+  return report.findings.length + streamed > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 export const scanCommand: ICommand = {
