@@ -81,6 +81,7 @@ export function formatTextLines(findings: readonly IReportedFinding[]): string {
   return findings
     .map(f => {
       const place = notebookPlace(f);
+      // Plain files: the same line as scan.ts streams.
       const where = place
         ? `${f.path}: ${place}, line ${f.line}, column ${f.column}`
         : `${f.path}:${f.line}:${f.column}`;
