@@ -33,8 +33,8 @@ if ! command -v openssl >/dev/null; then
 fi
 if [ ! -f ui-tests/node_modules/.package-lock.json ] ||
   [ ui-tests/package-lock.json -nt ui-tests/node_modules/.package-lock.json ]; then
-  say "npm ci in ui-tests"
-  (cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  say "npm install in ui-tests"
+  (cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund)
 fi
 
 say "static checks"
