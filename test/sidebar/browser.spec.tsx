@@ -262,6 +262,18 @@ describe('MountsBrowser', () => {
     expect(insertReference).toHaveBeenCalledWith('/secrets/tls/tls/cert.pem');
   });
 
+  it('keeps the editor focused when "insert reference" is clicked', () => {
+    const { container } = renderBrowser({
+      actions: { copyPath: jest.fn(), insertReference: jest.fn() }
+    });
+    const row = keyRow(container, '/secrets/tls/tls/cert.pem');
+    const insert = row.querySelector('[data-action="insert-reference"]')!;
+    const copy = row.querySelector('[data-action="copy-path"]')!;
+    // A mousedown whose default is prevented does not move focus to the button.
+    expect(fireEvent.mouseDown(insert)).toBe(false);
+    expect(fireEvent.mouseDown(copy)).toBe(true);
+  });
+
   it('shows the server policy read-only', () => {
     const { container } = renderBrowser({
       policy: makePolicy({

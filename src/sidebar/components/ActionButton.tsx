@@ -10,6 +10,11 @@ export interface IActionButtonProps {
   onClick: () => void;
   disabled?: boolean;
   pressed?: boolean;
+  /**
+   * Keep keyboard focus where it is when clicked with the mouse, so an action that edits the
+   * active cell (insert) works at that cell's cursor instead of switching it to command mode.
+   */
+  keepFocus?: boolean;
 }
 
 /** A small icon button with an accessible name, usable from the keyboard. */
@@ -24,6 +29,9 @@ export function ActionButton(props: IActionButtonProps): JSX.Element {
       title={props.label}
       disabled={props.disabled}
       onClick={props.onClick}
+      onMouseDown={
+        props.keepFocus ? event => event.preventDefault() : undefined
+      }
     >
       <props.icon.react tag="span" className="jp-SecretMounts-actionIcon" />
     </button>

@@ -80,6 +80,7 @@ export function KeyRow(props: IKeyRowProps): JSX.Element {
               icon={codeIcon}
               label={trans.__('Insert code that reads %1', key.path)}
               onClick={() => actions.insertReference?.(key.path)}
+              keepFocus
             />
           )}
           {reveal.available &&
