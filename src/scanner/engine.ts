@@ -4,7 +4,7 @@ import {
   isRepetitive,
   valueProfile
 } from './heuristics';
-import { KeywordIndex } from './keywords';
+import { IKeywordHits, KeywordIndex } from './keywords';
 import { redact } from './redact';
 import { RULE_SET } from './rules';
 import { IRule, IRuleSet, IScanFinding, IScanOptions } from './types';
@@ -47,6 +47,15 @@ function hasTopLevelAlternation(source: string): boolean {
   return false;
 }
 
+/** Whether a pattern only matches at the start of the text. */
+function isAnchored(source: string): boolean {
+  return (
+    source.startsWith('^') &&
+    !hasTopLevelAlternation(source) &&
+    !/\\[1-9]/.test(source)
+  );
+}
+
 /**
  * One test for a list of patterns: true when any of them matches. Patterns
  * anchored at the start share one anchored alternation (a single attempt at
@@ -60,19 +69,18 @@ function anyOf(
   if (!sources || sources.length === 0) {
     return null;
   }
-  const anchored = sources.filter(
-    source =>
-      source.startsWith('^') &&
-      !hasTopLevelAlternation(source) &&
-      !/\\[1-9]/.test(source)
-  );
+  const anchored = sources.filter(isAnchored);
   const each = sources
-    .filter(source => !anchored.includes(source))
+    .filter(source => !isAnchored(source))
     .map(source => new RegExp(source, flags));
   if (anchored.length > 0) {
     each.unshift(
       new RegExp(`^(?:${anchored.map(s => s.slice(1)).join('|')})`, flags)
     );
+  }
+  if (each.length === 1) {
+    const [regex] = each;
+    return value => regex.test(value);
   }
   return value => {
     for (const regex of each) {
@@ -84,12 +92,68 @@ function anyOf(
   };
 }
 
+/** The index just past the group opening at `open` (a `(`), or -1. */
+function groupEnd(source: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') {
+      i++;
+    } else if (inClass) {
+      inClass = ch !== ']';
+    } else if (ch === '[') {
+      inClass = true;
+    } else if (ch === '(') {
+      depth++;
+    } else if (ch === ')' && --depth === 0) {
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Whether the secret group always spans the whole match: the pattern is
+ * lookbehinds, then the group (the first one), then lookaheads. The secret's
+ * offsets then follow from the match's, and the rule's expression does not
+ * need the slower `d` (indices) flag.
+ */
+export function secretIsWholeMatch(pattern: string, group: number): boolean {
+  if (group === 0) {
+    return true;
+  }
+  if (group !== 1) {
+    return false;
+  }
+  let at = 0;
+  while (pattern.startsWith('(?<!', at) || pattern.startsWith('(?<=', at)) {
+    at = groupEnd(pattern, at);
+    if (at < 0) {
+      return false;
+    }
+  }
+  if (pattern[at] !== '(' || pattern[at + 1] === '?') {
+    return false;
+  }
+  at = groupEnd(pattern, at);
+  while (
+    at > 0 &&
+    (pattern.startsWith('(?!', at) || pattern.startsWith('(?=', at))
+  ) {
+    at = groupEnd(pattern, at);
+  }
+  return at === pattern.length;
+}
+
 interface ICompiledRule {
   rule: IRule;
   /** Position in the rule list: lower wins overlapping findings. */
   priority: number;
   /** The pattern, sticky: it is tried at anchor positions only. */
   regex: RegExp;
+  /** The secret is the whole match (else `regex` has the `d` flag for its offsets). */
+  wholeMatch: boolean;
   /** ASCII characters of the "word" a match starts with (from the leading lookbehind). */
   wordChars: Uint8Array;
   /** The characters a match can start with, when the pattern says so plainly. */
@@ -153,35 +217,65 @@ interface ICandidate {
 /** A scan function with its options already compiled. */
 export type TextScan = (text: string) => IScanFinding[];
 
+/** Placeholder patterns, split by how the engine runs them. */
+interface IPlaceholderTests {
+  /** Whole values that are placeholders (lower case), and the longest one's length. */
+  words: ReadonlySet<string>;
+  longestWord: number;
+  /** The patterns anchored at the value's start: one cheap attempt. */
+  anchored: Test | null;
+  /** The others: each searched through the value. */
+  anywhere: Test | null;
+  /** Whether `placeholderKeywords` may gate `anywhere` (see rules.json). */
+  gated: boolean;
+}
+
 /**
  * Runs a rule set over texts. Build one per rule set and reuse it: building
  * compiles every pattern and the keyword automaton.
  */
 export class Scanner {
   constructor(ruleSet: IRuleSet = RULE_SET) {
-    this._rules = ruleSet.rules.map((rule, priority) => ({
-      rule,
-      priority,
-      regex: new RegExp(rule.pattern, `yd${rule.flags ?? ''}`),
-      wordChars: leadingWordChars(rule.pattern),
-      firstChars: leadingChars(rule.pattern, rule.flags ?? ''),
-      allow: anyOf(rule.allowlist, ''),
-      nameAllow: anyOf(rule.nameAllowlist, 'i'),
-      matchAllow: anyOf(rule.matchAllowlist, '')
-    }));
-    // Suppression markers ride along as one more keyword list, after the rules.
+    this._rules = ruleSet.rules.map((rule, priority) => {
+      const wholeMatch = secretIsWholeMatch(rule.pattern, rule.secretGroup);
+      return {
+        rule,
+        priority,
+        regex: new RegExp(
+          rule.pattern,
+          `${wholeMatch ? 'y' : 'yd'}${rule.flags ?? ''}`
+        ),
+        wholeMatch,
+        wordChars: leadingWordChars(rule.pattern),
+        firstChars: leadingChars(rule.pattern, rule.flags ?? ''),
+        allow: anyOf(rule.allowlist, ''),
+        nameAllow: anyOf(rule.nameAllowlist, 'i'),
+        matchAllow: anyOf(rule.matchAllowlist, '')
+      };
+    });
+    // Suppression markers and placeholder keywords ride along as two more
+    // keyword lists, after the rules.
+    const placeholderKeywords = ruleSet.placeholderKeywords ?? [];
+    this._markerList = ruleSet.rules.length;
+    this._placeholderList = ruleSet.rules.length + 1;
     this._keywords = new KeywordIndex([
       ...ruleSet.rules.map(rule => rule.keywords),
-      ruleSet.suppressions.map(marker => marker.toLowerCase())
+      ruleSet.suppressions.map(marker => marker.toLowerCase()),
+      placeholderKeywords
     ]);
-    const placeholder = anyOf(ruleSet.placeholders, '');
     const words = new Set(
       ruleSet.placeholderWords.map(word => word.toLowerCase())
     );
-    const longestWord = Math.max(0, ...[...words].map(word => word.length));
-    this._placeholder = value =>
-      (value.length <= longestWord && words.has(value.toLowerCase())) ||
-      (placeholder?.(value) ?? false);
+    this._placeholders = {
+      words,
+      longestWord: Math.max(0, ...[...words].map(word => word.length)),
+      anchored: anyOf(ruleSet.placeholders.filter(isAnchored), ''),
+      anywhere: anyOf(
+        ruleSet.placeholders.filter(source => !isAnchored(source)),
+        ''
+      ),
+      gated: placeholderKeywords.length > 0
+    };
     this._examples = new Set(ruleSet.documentedExamples);
   }
 
@@ -227,35 +321,42 @@ export class Scanner {
       return [];
     }
     const hits = this._keywords.hits(text);
+    const markers = sortedList(hits, this._markerList);
+    const placeholderHits = sortedList(hits, this._placeholderList);
     const candidates: ICandidate[] = [];
     const taken = new Set<number>(); // secret starts already found by an earlier rule
     for (const compiled of rules) {
-      const starts = hits[compiled.priority];
-      if (starts.length > 0) {
-        const positions = anchors(text, starts, compiled.wordChars);
-        this._matchAt(compiled, text, positions, userAllow, taken, candidates);
+      const from = hits.bounds[compiled.priority];
+      const to = hits.bounds[compiled.priority + 1];
+      if (from < to) {
+        const count = anchors(text, hits.starts, from, to, compiled.wordChars);
+        this._matchAt(compiled, text, count, {
+          userAllow,
+          taken,
+          placeholderHits,
+          out: candidates
+        });
       }
     }
-    const markers = hits[this._rules.length].sort((a, b) => a - b);
     return this._findings(text, resolveOverlaps(candidates), markers);
   }
 
   /**
-   * Tries one rule at each anchor (in increasing order), keeping the matches
-   * that pass its filters. Like a left-to-right search, a match is not looked
-   * for inside the previous match.
+   * Tries one rule at each anchor (`anchorBuffer[0..count)`, increasing),
+   * keeping the matches that pass its filters. Like a left-to-right search,
+   * a match is not looked for inside the previous match.
    */
   private _matchAt(
     compiled: ICompiledRule,
     text: string,
-    positions: readonly number[],
-    userAllow: Test | null,
-    taken: Set<number>,
-    out: ICandidate[]
+    count: number,
+    scan: IScanState
   ): void {
-    const { regex, rule, firstChars } = compiled;
+    const { regex, rule, firstChars, wholeMatch } = compiled;
+    const positions = anchorBuffer;
     let searchFrom = 0;
-    for (const position of positions) {
+    for (let k = 0; k < count; k++) {
+      const position = positions[k];
       if (position < searchFrom) {
         continue;
       }
@@ -272,35 +373,69 @@ export class Scanner {
       }
       searchFrom = position + match[0].length;
       const secret = match[rule.secretGroup];
-      const span = match.indices?.[rule.secretGroup];
-      if (!secret || !span) {
+      if (!secret) {
         continue;
       }
-      if (taken.has(span[0])) {
+      let start = position;
+      if (!wholeMatch) {
+        const span = match.indices?.[rule.secretGroup];
+        if (!span) {
+          continue;
+        }
+        start = span[0];
+      }
+      if (scan.taken.has(start)) {
         continue; // an earlier (more specific) rule already reported this secret
       }
+      const end = start + secret.length;
       const name =
         rule.nameGroup === undefined ? undefined : match[rule.nameGroup];
       if (
         this._examples.has(secret) ||
-        this._placeholder(secret) ||
+        this._isPlaceholderAt(secret, start, end, scan.placeholderHits) ||
         compiled.allow?.(secret) ||
         (name !== undefined && compiled.nameAllow?.(name)) ||
         compiled.matchAllow?.(match[0]) ||
-        userAllow?.(secret) ||
+        scan.userAllow?.(secret) ||
         !this._looksRandom(secret, rule.entropy ?? 0) ||
         this._hidesPlaceholder(secret)
       ) {
         continue;
       }
-      taken.add(span[0]);
-      out.push({
-        rule: compiled,
-        matchStart: position,
-        start: span[0],
-        end: span[1]
-      });
+      scan.taken.add(start);
+      scan.out.push({ rule: compiled, matchStart: position, start, end });
     }
+  }
+
+  /** Whether a value is a placeholder, reference or redaction. */
+  private _isPlaceholder(value: string): boolean {
+    const tests = this._placeholders;
+    return (
+      (value.length <= tests.longestWord &&
+        tests.words.has(value.toLowerCase())) ||
+      (tests.anchored?.(value) ?? false) ||
+      (tests.anywhere?.(value) ?? false)
+    );
+  }
+
+  /**
+   * `_isPlaceholder` for a secret at `[start, end)` of the scanned text: the
+   * unanchored patterns only run when a placeholder keyword starts there.
+   */
+  private _isPlaceholderAt(
+    secret: string,
+    start: number,
+    end: number,
+    keywordStarts: Int32Array
+  ): boolean {
+    const tests = this._placeholders;
+    return (
+      (secret.length <= tests.longestWord &&
+        tests.words.has(secret.toLowerCase())) ||
+      (tests.anchored?.(secret) ?? false) ||
+      ((!tests.gated || hasStartIn(keywordStarts, start, end)) &&
+        (tests.anywhere?.(secret) ?? false))
+    );
   }
 
   /** Entropy floor met, and not a sequence, a repetition or words. */
@@ -323,7 +458,7 @@ export class Scanner {
     if (decoded === null) {
       return false;
     }
-    if (this._placeholder(decoded)) {
+    if (this._isPlaceholder(decoded)) {
       return true;
     }
     const colon = decoded.indexOf(':');
@@ -333,7 +468,7 @@ export class Scanner {
     const user = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
     return (
-      password.length < 4 || password === user || this._placeholder(password)
+      password.length < 4 || password === user || this._isPlaceholder(password)
     );
   }
 
@@ -341,7 +476,7 @@ export class Scanner {
   private _findings(
     text: string,
     candidates: ICandidate[],
-    markers: number[]
+    markers: Int32Array
   ): IScanFinding[] {
     const findings: IScanFinding[] = [];
     let line = 1;
@@ -365,7 +500,7 @@ export class Scanner {
           const after = text.indexOf('\n', candidate.end);
           to = after < 0 ? text.length : after;
         }
-        if (hasMarkerIn(markers, from, to)) {
+        if (hasStartIn(markers, from, to)) {
           continue;
         }
       }
@@ -386,28 +521,61 @@ export class Scanner {
 
   private readonly _rules: ICompiledRule[];
   private readonly _keywords: KeywordIndex;
-  private readonly _placeholder: Test;
+  /** Keyword lists of the suppression markers and of the placeholders. */
+  private readonly _markerList: number;
+  private readonly _placeholderList: number;
+  private readonly _placeholders: IPlaceholderTests;
   private readonly _examples: ReadonlySet<string>;
 }
 
+/** What the rules of one scan share. */
+interface IScanState {
+  userAllow: Test | null;
+  /** Secret starts already reported by an earlier rule. */
+  taken: Set<number>;
+  /** Where placeholder keywords start in the text, sorted. */
+  placeholderHits: Int32Array;
+  out: ICandidate[];
+}
+
+/** The hits of one keyword list, sorted in place. */
+function sortedList(hits: IKeywordHits, list: number): Int32Array {
+  const starts = hits.starts.subarray(hits.bounds[list], hits.bounds[list + 1]);
+  return isSorted(starts) ? starts : starts.sort();
+}
+
+/** Anchors of the rule being tried (scratch space, reused for each rule). */
+let anchorBuffer = new Int32Array(256);
+
 /**
- * Where a rule's matches may start: for each keyword occurrence, the start of
- * the run of `wordChars` it sits in. Sorted, without duplicates; linear in
- * the text, since a run is walked once however many keywords it holds.
+ * Where a rule's matches may start: for each keyword occurrence
+ * (`keywordStarts[from..to)`, sorted here in place), the start of the run of
+ * `wordChars` it sits in. Written to `anchorBuffer`, sorted and without
+ * duplicates; returns how many. Linear in the text, since a run is walked
+ * once however many keywords it holds.
  */
 function anchors(
   text: string,
-  keywordStarts: number[],
+  keywordStarts: Int32Array,
+  from: number,
+  to: number,
   wordChars: Uint8Array
-): number[] {
-  if (!isSorted(keywordStarts)) {
-    keywordStarts.sort((a, b) => a - b);
+): number {
+  const starts = keywordStarts.subarray(from, to);
+  if (!isSorted(starts)) {
+    starts.sort();
   }
-  const result: number[] = [];
-  let sorted = true;
+  if (anchorBuffer.length < starts.length) {
+    anchorBuffer = new Int32Array(
+      Math.max(starts.length, 2 * anchorBuffer.length)
+    );
+  }
+  const result = anchorBuffer;
+  let count = 0;
   let previousStart = -1;
   let previousAnchor = -1;
-  for (const start of keywordStarts) {
+  for (let k = 0; k < starts.length; k++) {
+    const start = starts[k];
     let anchor = start;
     while (anchor > 0) {
       if (anchor === previousStart) {
@@ -422,20 +590,15 @@ function anchors(
     }
     previousStart = start;
     previousAnchor = anchor;
-    const last = result.length ? result[result.length - 1] : -1;
-    if (anchor !== last) {
-      sorted &&= anchor > last;
-      result.push(anchor);
+    // Keyword starts are sorted, so their runs' starts are too.
+    if (count === 0 || anchor !== result[count - 1]) {
+      result[count++] = anchor;
     }
   }
-  if (!sorted) {
-    result.sort((a, b) => a - b);
-    return result.filter((anchor, i) => i === 0 || anchor !== result[i - 1]);
-  }
-  return result;
+  return count;
 }
 
-function isSorted(values: readonly number[]): boolean {
+function isSorted(values: Int32Array): boolean {
   for (let i = 1; i < values.length; i++) {
     if (values[i] < values[i - 1]) {
       return false;
@@ -444,12 +607,8 @@ function isSorted(values: readonly number[]): boolean {
   return true;
 }
 
-/** Whether a marker (sorted positions) starts in `[from, to)`. */
-function hasMarkerIn(
-  markers: readonly number[],
-  from: number,
-  to: number
-): boolean {
+/** Whether one of the sorted positions lies in `[from, to)`. */
+function hasStartIn(markers: Int32Array, from: number, to: number): boolean {
   let low = 0;
   let high = markers.length;
   while (low < high) {

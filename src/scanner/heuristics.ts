@@ -222,30 +222,40 @@ export interface IValueProfile {
   distinct: number;
 }
 
-/** `rank` for ASCII, as a table (-1 for characters outside the alphabets). */
-const RANKS = Int8Array.from({ length: 128 }, (_, c) => rank(c));
+/** `rank(c) + 1` for ASCII characters (0 outside the alphabets). */
+const RANK_PLUS_ONE = Int8Array.from({ length: 128 }, (_, c) => rank(c) + 1);
 
-/** +1 or -1 when `b` follows `a` in that direction in one alphabet, else 0. */
-function step(a: number, b: number): number {
-  if (a < 0 || b < 0 || a < 10 !== b < 10) {
-    return 0;
+/** 1 for upper-case ASCII letters, 2 for lower-case ones, else 0. */
+const LETTER_CASE = Uint8Array.from({ length: 128 }, (_, c) =>
+  c >= 65 && c <= 90 ? 1 : c >= 97 && c <= 122 ? 2 : 0
+);
+
+/** Ranks plus one (0 for none) of two characters, mapped to a table index. */
+const RANK_PAIRS = 37;
+
+/** +1 or -1 when `b` follows `a` in that direction in one alphabet, else 0, by rank pair. */
+const STEPS = Int8Array.from({ length: RANK_PAIRS * RANK_PAIRS }, (_, i) => {
+  const a = Math.floor(i / RANK_PAIRS) - 1;
+  const b = (i % RANK_PAIRS) - 1;
+  if (follows(a, b, 1)) {
+    return 1;
   }
-  const d = b - a;
-  if (d === 1 || d === -1) {
-    return d;
-  }
-  if (a < 10 && (d === -9 || d === 9)) {
-    return d === -9 ? 1 : -1; // digits wrap around
-  }
-  return 0;
-}
+  return follows(a, b, -1) ? -1 : 0;
+});
 
 /** Distinct ASCII characters of the value being profiled (scratch space). */
 const seen = new Int32Array(128);
 
+/** `n * log2(n)` for the counts a profile can see (the same numbers, looked up). */
+const N_LOG_N = Float64Array.from({ length: HEURISTIC_SPAN + 1 }, (_, n) =>
+  n === 0 ? 0 : n * Math.log2(n)
+);
+
 /**
  * `shannonEntropy`, `isSequential` and `isWordLike` of a value in one pass
  * (the engine's hot path; the separate functions define the semantics).
+ * Random values make branches unpredictable, so the loop leans on tables
+ * and bit arithmetic instead.
  */
 export function valueProfile(value: string): IValueProfile {
   const length = Math.min(value.length, HEURISTIC_SPAN);
@@ -256,43 +266,45 @@ export function valueProfile(value: string): IValueProfile {
   let covered = 0;
   let run = 0;
   let direction = 0;
-  let previous = -1;
+  let previous = 0; // rank + 1 of the previous unit
   let wordCovered = 0;
   let word = 0;
   for (let i = 0; i < length; i++) {
     const c = value.charCodeAt(i);
-    let r = -1;
+    let r = 0;
+    let letter = 0;
     if (c < 128) {
-      if (asciiCounts[c]++ === 0) {
-        seen[distinct++] = c;
-      }
-      r = RANKS[c];
+      seen[distinct] = c;
+      distinct += asciiCounts[c]++ === 0 ? 1 : 0;
+      r = RANK_PLUS_ONE[c];
+      letter = LETTER_CASE[c];
     } else {
       other ??= new Map();
       other.set(c, (other.get(c) ?? 0) + 1);
     }
-    // Capitalized words
-    if (c >= 65 && c <= 90) {
-      wordCovered += word >= 4 ? word : 0;
-      word = 1;
-    } else if (word > 0 && c >= 97 && c <= 122) {
-      word++;
-    } else {
-      wordCovered += word >= 4 ? word : 0;
-      word = 0;
-    }
+    // Capitalized words: a lower-case letter continues one (word > 0), anything
+    // else ends it, adding its length when 4 or more; an upper-case letter
+    // starts the next. As masks: -1 when true, 0 when false.
+    const continues = (letter >> 1) & (-word >>> 31);
+    const longWord = word & -((3 - word) >>> 31);
+    wordCovered += longWord & (continues - 1);
+    word = ((word + 1) & -continues) | (letter & 1 & (continues - 1));
     // Alphabet runs, doubled letters collapsed
-    if (r >= 0 && r === previous) {
+    if (r !== 0 && r === previous) {
       continue;
     }
     units++;
-    const s = step(previous, r);
+    const s = STEPS[previous * RANK_PAIRS + r];
     if (s !== 0 && (run === 1 || s === direction)) {
       direction = s;
       run++;
     } else {
-      covered += run >= 4 ? run : 0;
-      longest = Math.max(longest, run);
+      if (run >= 4) {
+        covered += run;
+      }
+      if (run > longest) {
+        longest = run;
+      }
       run = 1;
       direction = 0;
     }
@@ -303,12 +315,11 @@ export function valueProfile(value: string): IValueProfile {
   longest = Math.max(longest, run);
   let weighted = 0;
   for (let k = 0; k < distinct; k++) {
-    const count = asciiCounts[seen[k]];
-    weighted += count * Math.log2(count);
+    weighted += N_LOG_N[asciiCounts[seen[k]]];
     asciiCounts[seen[k]] = 0;
   }
   for (const count of other?.values() ?? []) {
-    weighted += count * Math.log2(count);
+    weighted += N_LOG_N[count];
   }
   const share = units ? covered / units : 0;
   return {

@@ -1,29 +1,39 @@
 /**
  * The keyword pre-filter: one Aho-Corasick pass over the text finds where
- * each rule's keywords occur (ASCII, case-insensitive). Rules then only try
- * to match around those places, so a text costs one pass plus the places
- * that can hold a credential, however many rules there are.
+ * each list's keywords occur (case-insensitively for ASCII letters). Rules
+ * then only try to match around those places, so a text costs one pass plus
+ * the places that can hold a credential, however many rules there are.
  */
 
-const ALPHABET = 128; // keywords are ASCII; any other character resets the automaton
+/** Where the keywords of each list occur in one text. */
+export interface IKeywordHits {
+  /**
+   * Start offsets of the keywords, grouped by list: those of list `k` are
+   * `starts[bounds[k]]` to `starts[bounds[k + 1] - 1]`, in increasing order
+   * of where the keyword ends.
+   */
+  readonly starts: Int32Array;
+  readonly bounds: Int32Array;
+}
 
 export class KeywordIndex {
   /**
-   * @param keywordsByRule - for each rule (by index), its lowercase ASCII keywords
+   * @param keywordLists - keyword lists (a rule's keywords, say); keywords
+   *   hold no upper-case ASCII letters, since the text is folded to lower case
    */
-  constructor(keywordsByRule: readonly (readonly string[])[]) {
-    this._ruleCount = keywordsByRule.length;
+  constructor(keywordLists: readonly (readonly string[])[]) {
+    this._listCount = keywordLists.length;
     const children: Map<number, number>[] = [new Map()];
-    // Per state: the (rule, keyword length) pairs that end there.
+    // Per state: the (list, keyword length) pairs that end there.
     const outputs: Map<number, number>[] = [new Map()];
-    keywordsByRule.forEach((keywords, rule) => {
+    keywordLists.forEach((keywords, list) => {
       for (const keyword of keywords) {
+        if (keyword.length === 0 || /[A-Z]/.test(keyword)) {
+          throw new Error(`keyword "${keyword}" must be non-empty lower case`);
+        }
         let state = 0;
         for (let i = 0; i < keyword.length; i++) {
           const c = keyword.charCodeAt(i);
-          if (c >= ALPHABET || (c >= 65 && c <= 90)) {
-            throw new Error(`keyword "${keyword}" must be lowercase ASCII`);
-          }
           let next = children[state].get(c);
           if (next === undefined) {
             next = children.length;
@@ -33,10 +43,10 @@ export class KeywordIndex {
           }
           state = next;
         }
-        // The longest keyword of a rule ending here gives the earliest start.
+        // The longest keyword of a list ending here gives the earliest start.
         outputs[state].set(
-          rule,
-          Math.max(outputs[state].get(rule) ?? 0, keyword.length)
+          list,
+          Math.max(outputs[state].get(list) ?? 0, keyword.length)
         );
       }
     });
@@ -54,19 +64,19 @@ export class KeywordIndex {
         }
         const target = children[f].get(c);
         fail[next] = target !== undefined && target !== next ? target : 0;
-        for (const [rule, length] of outputs[fail[next]]) {
-          if (!outputs[next].has(rule)) {
-            outputs[next].set(rule, length);
+        for (const [list, length] of outputs[fail[next]]) {
+          if (!outputs[next].has(list)) {
+            outputs[next].set(list, length);
           }
         }
         order.push(next);
       }
     }
 
-    // Characters map to columns (upper case folded in; characters that occur
-    // in no keyword share column 0), and a dense table gives the next state:
-    // one small lookup per character in the scan loop.
-    const column = new Uint8Array(ALPHABET);
+    // Characters map to columns (upper-case ASCII folded in; characters that
+    // occur in no keyword share column 0), and a dense table gives the next
+    // state: one small lookup per character in the scan loop.
+    const column = new Uint8Array(65536);
     const letters: number[] = [];
     for (const map of children) {
       for (const c of map.keys()) {
@@ -76,18 +86,26 @@ export class KeywordIndex {
         }
       }
     }
+    if (letters.length > 255) {
+      throw new Error('keywords use too many distinct characters');
+    }
     for (let c = 65; c <= 90; c++) {
       column[c] = column[c + 32];
     }
+    this._column = column;
+
+    // States renumbered so that those with outputs come last: the scan loop
+    // then tells them apart with one comparison. Table entries hold the next
+    // state's row offset (state times width), saving a multiplication.
     const width = letters.length + 1;
-    if (states * width > 0xffffffff || states > 0xffff) {
-      throw new Error('too many keywords');
-    }
-    // Every UTF-16 code unit gets a column, so the scan loop needs no branch.
-    this._column = new Uint8Array(65536);
-    this._column.set(column);
+    const quiet = [...Array(states).keys()].filter(s => outputs[s].size === 0);
+    const loud = [...Array(states).keys()].filter(s => outputs[s].size > 0);
+    const renumbered = [...quiet, ...loud]; // root (quiet) stays 0
+    const number = new Int32Array(states);
+    renumbered.forEach((state, index) => (number[state] = index));
     this._width = width;
-    this._delta = new Uint16Array(states * width);
+    this._firstLoudRow = quiet.length * width;
+    this._delta = new Int32Array(states * width);
     for (let state = 0; state < states; state++) {
       for (let k = 0; k < letters.length; k++) {
         const c = letters[k];
@@ -95,71 +113,102 @@ export class KeywordIndex {
         while (s !== 0 && !children[s].has(c)) {
           s = fail[s];
         }
-        this._delta[state * width + k + 1] = children[s].get(c) ?? 0;
+        const next = children[s].get(c) ?? 0;
+        this._delta[number[state] * width + k + 1] = number[next] * width;
       }
     }
-    this._outStart = new Int32Array(states + 1);
-    const rules: number[] = [];
+    // Outputs of the loud states, by their new number.
+    this._outStart = new Int32Array(loud.length + 1);
+    const lists: number[] = [];
     const lengths: number[] = [];
-    for (let state = 0; state < states; state++) {
-      this._outStart[state] = rules.length;
-      for (const [rule, length] of [...outputs[state]].sort(
+    loud.forEach((state, k) => {
+      this._outStart[k] = lists.length;
+      for (const [list, length] of [...outputs[state]].sort(
         (a, b) => a[0] - b[0]
       )) {
-        rules.push(rule);
+        lists.push(list);
         lengths.push(length);
       }
-    }
-    this._outStart[states] = rules.length;
-    this._outRule = Int32Array.from(rules);
+    });
+    this._outStart[loud.length] = lists.length;
+    this._outList = Int32Array.from(lists);
     this._outLength = Int32Array.from(lengths);
+    this._bounds = new Int32Array(this._listCount + 1);
+    this._next = new Int32Array(this._listCount);
   }
 
   /**
-   * For every rule, the start offsets of its keywords in the text, in
-   * increasing order of where the keyword ends (empty when no keyword occurs).
+   * Where each list's keywords occur in the text. The result's arrays are
+   * reused by the next call: read them before scanning another text.
    */
-  hits(text: string): number[][] {
+  hits(text: string): IKeywordHits {
     const delta = this._delta;
     const column = this._column;
-    const width = this._width;
-    const outStart = this._outStart;
-    // First pass: the states with outputs and where they were reached.
-    let found = new Int32Array(256);
+    const firstLoudRow = this._firstLoudRow;
+    // First pass: the loud states reached, and where.
+    let found = this._found;
     let count = 0;
-    let state = 0;
+    let row = 0;
     for (let i = 0, n = text.length; i < n; i++) {
-      state = delta[state * width + column[text.charCodeAt(i)]];
-      if (outStart[state] !== outStart[state + 1]) {
+      row = delta[row + column[text.charCodeAt(i)]];
+      if (row >= firstLoudRow) {
         if (count + 2 > found.length) {
-          const grown = new Int32Array(found.length * 2);
-          grown.set(found);
-          found = grown;
+          found = this._grow(found, count + 2);
+          this._found = found;
         }
-        found[count++] = state;
+        found[count++] = row;
         found[count++] = i;
       }
     }
-    // Second pass: spread them over the rules.
-    const starts: number[][] = Array.from(
-      { length: this._ruleCount },
-      () => []
-    );
+    // Second pass: a counting sort of the hits by list.
+    const outStart = this._outStart;
+    const outList = this._outList;
+    const bounds = this._bounds;
+    const width = this._width;
+    bounds.fill(0);
     for (let k = 0; k < count; k += 2) {
-      const s = found[k];
-      const end = found[k + 1];
-      for (let o = outStart[s]; o < outStart[s + 1]; o++) {
-        starts[this._outRule[o]].push(end - this._outLength[o] + 1);
+      const state = (found[k] - firstLoudRow) / width;
+      found[k] = state;
+      for (let o = outStart[state]; o < outStart[state + 1]; o++) {
+        bounds[outList[o] + 1]++;
       }
     }
-    return starts;
+    for (let list = 0; list < this._listCount; list++) {
+      bounds[list + 1] += bounds[list];
+    }
+    const total = bounds[this._listCount];
+    if (this._starts.length < total) {
+      this._starts = new Int32Array(Math.max(total, 2 * this._starts.length));
+    }
+    const starts = this._starts;
+    const next = this._next;
+    next.set(bounds.subarray(0, this._listCount));
+    for (let k = 0; k < count; k += 2) {
+      const end = found[k + 1];
+      for (let o = outStart[found[k]]; o < outStart[found[k] + 1]; o++) {
+        starts[next[outList[o]]++] = end - this._outLength[o] + 1;
+      }
+    }
+    return { starts, bounds };
   }
 
-  private readonly _ruleCount: number;
+  private _grow(buffer: Int32Array, needed: number): Int32Array<ArrayBuffer> {
+    const grown = new Int32Array(Math.max(needed, 2 * buffer.length));
+    grown.set(buffer);
+    return grown;
+  }
+
+  private readonly _listCount: number;
   private readonly _column: Uint8Array;
   private readonly _width: number;
-  private readonly _delta: Uint16Array;
+  private readonly _firstLoudRow: number;
+  private readonly _delta: Int32Array;
   private readonly _outStart: Int32Array;
-  private readonly _outRule: Int32Array;
+  private readonly _outList: Int32Array;
   private readonly _outLength: Int32Array;
+  // Scratch space, kept between calls so that small texts allocate nothing.
+  private _found = new Int32Array(256);
+  private _starts = new Int32Array(256);
+  private readonly _bounds: Int32Array;
+  private readonly _next: Int32Array;
 }

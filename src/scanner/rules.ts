@@ -115,6 +115,16 @@ export function parseRuleSet(data: unknown): IRuleSet {
   (set.placeholders as string[]).forEach(source =>
     checkRegex('placeholders', source)
   );
+  const placeholderKeywords = set.placeholderKeywords ?? [];
+  if (
+    !isStringArray(placeholderKeywords) ||
+    placeholderKeywords.some(k => !k || k !== k.toLowerCase())
+  ) {
+    fail(
+      'rule set',
+      'placeholderKeywords must be non-empty lower-case strings'
+    );
+  }
   if (!Array.isArray(set.rules)) {
     fail('rule set', 'rules must be a list');
   }
@@ -125,6 +135,7 @@ export function parseRuleSet(data: unknown): IRuleSet {
     suppressions: set.suppressions as string[],
     placeholders: set.placeholders as string[],
     placeholderWords: set.placeholderWords as string[],
+    placeholderKeywords,
     documentedExamples: set.documentedExamples as string[],
     rules
   };

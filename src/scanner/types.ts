@@ -48,6 +48,12 @@ export interface IRuleSet {
   placeholders: string[];
   /** Whole values (compared case-insensitively) that are placeholders. */
   placeholderWords: string[];
+  /**
+   * Lower-case strings, one of which occurs (ASCII case-insensitively) in
+   * every match of the `placeholders` patterns not anchored with `^`: the
+   * engine only runs those where one occurs. Empty or absent: always run.
+   */
+  placeholderKeywords?: string[];
   /** Published example credentials; a secret containing one is not a finding. */
   documentedExamples: string[];
   rules: IRule[];

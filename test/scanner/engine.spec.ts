@@ -6,10 +6,12 @@
 import {
   InvalidAllowlistError,
   RULES,
+  RULE_SET,
   Scanner,
   redact,
   scanText
 } from '../../src/scanner';
+import { RULE_CASES } from './cases';
 
 const OPENAI =
   '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';
@@ -227,5 +229,71 @@ describe('scanText', () => {
     expect(ids.indexOf('jwt')).toBeLessThan(
       ids.indexOf('authorization-header')
     );
+  });
+});
+
+describe('placeholder keywords (the gate in front of the unanchored placeholder patterns)', () => {
+  const caseTexts = Object.values(RULE_CASES).flatMap(cases => [
+    ...cases.positive.map(c => c.text),
+    ...cases.negative
+  ]);
+  // Each positive case's secret with placeholder-looking text inside it.
+  const marked = Object.values(RULE_CASES).flatMap(cases =>
+    cases.positive
+      .filter(c => c.secret !== null && c.secret.length > 12)
+      .flatMap(c => {
+        const secret = c.secret!;
+        const middle = secret.length >> 1;
+        return [
+          'XXXX',
+          'REDACTED',
+          'your',
+          'Example',
+          '${',
+          '...',
+          '…',
+          '••••',
+          'ChangeMe',
+          'Paste_Here',
+          'TODO',
+          'PASSWORD'
+        ].map(word =>
+          c.text.replace(
+            secret,
+            secret.slice(0, middle) + word + secret.slice(middle)
+          )
+        );
+      })
+  );
+
+  it('occur in every match of every unanchored placeholder pattern', () => {
+    const keywords = RULE_SET.placeholderKeywords!;
+    for (const source of RULE_SET.placeholders.filter(
+      p => !p.startsWith('^')
+    )) {
+      const regex = new RegExp(source, 'g');
+      for (const text of [...caseTexts, ...marked]) {
+        for (const match of text.matchAll(regex)) {
+          const lower = match[0].toLowerCase();
+          expect(keywords.some(keyword => lower.includes(keyword))).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('change no finding: the same results as running every pattern on every secret', () => {
+    const gated = new Scanner().prepare();
+    const ungated = new Scanner({
+      ...RULE_SET,
+      placeholderKeywords: []
+    }).prepare();
+    let placeholders = 0;
+    for (const text of [...caseTexts, ...marked]) {
+      const expected = ungated(text);
+      expect(gated(text)).toEqual(expected);
+      placeholders += expected.length === 0 ? 1 : 0;
+    }
+    // The marked secrets are placeholders now: the gate had work to do.
+    expect(placeholders).toBeGreaterThan(marked.length / 2);
   });
 });
