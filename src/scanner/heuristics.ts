@@ -169,30 +169,47 @@ function isLower(c: number): boolean {
   return c >= 97 && c <= 122;
 }
 
-const BASE64 = /^[A-Za-z0-9+/_-]{12,}={0,2}$/;
-const ALPHABET =
-  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** Base64 digit values (standard and URL-safe alphabets), -1 for other characters. */
+const SEXTETS = Int8Array.from({ length: 128 }, (_, c) => {
+  const ch = String.fromCharCode(c);
+  const standard =
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  return ch === '-' ? 62 : ch === '_' ? 63 : standard.indexOf(ch);
+});
+
+/** Bytes decoded so far (scratch space). */
+const decoded = new Uint8Array(HEURISTIC_SPAN);
 
 /**
  * The text a base64 value decodes to, when the value is base64 (standard or
- * URL-safe) of printable ASCII; otherwise `null`. Lets placeholder checks see
- * through `ZHVtbXk...` ("dummy ...") and Basic-auth `user:password` pairs.
+ * URL-safe, 12 to 128 characters, at most two `=` of padding) of printable
+ * ASCII; otherwise `null`. Lets placeholder checks see through `ZHVtbXk...`
+ * ("dummy ...") and Basic-auth `user:password` pairs. Random values fail at
+ * their first unprintable byte, a few characters in.
  */
 export function decodeBase64Text(value: string): string | null {
-  if (value.length > HEURISTIC_SPAN || !BASE64.test(value)) {
+  let body = value.length;
+  if (body > HEURISTIC_SPAN) {
     return null;
   }
-  const body = value.replace(/=+$/, '');
-  if (body.length % 4 === 1) {
+  while (
+    body > 0 &&
+    value.length - body < 2 &&
+    value.charCodeAt(body - 1) === 61
+  ) {
+    body--; // '=' padding
+  }
+  if (body < 12 || body % 4 === 1) {
     return null;
   }
   let bits = 0;
   let bitCount = 0;
-  let text = '';
-  for (const ch of body) {
-    let v = ALPHABET.indexOf(ch);
+  let length = 0;
+  for (let i = 0; i < body; i++) {
+    const c = value.charCodeAt(i);
+    const v = c < 128 ? SEXTETS[c] : -1;
     if (v < 0) {
-      v = ch === '+' || ch === '-' ? 62 : 63;
+      return null;
     }
     bits = ((bits << 6) | v) & 0xffffff;
     bitCount += 6;
@@ -207,10 +224,12 @@ export function decodeBase64Text(value: string): string | null {
       if (!printable) {
         return null;
       }
-      text += String.fromCharCode(byte);
+      decoded[length++] = byte;
     }
   }
-  return text.length >= 4 ? text : null;
+  return length >= 4
+    ? String.fromCharCode(...decoded.subarray(0, length))
+    : null;
 }
 
 /** What the per-character heuristics say about a value. */
@@ -222,13 +241,17 @@ export interface IValueProfile {
   distinct: number;
 }
 
-/** `rank(c) + 1` for ASCII characters (0 outside the alphabets). */
-const RANK_PLUS_ONE = Int8Array.from({ length: 128 }, (_, c) => rank(c) + 1);
+/**
+ * A code per ASCII character: `rank(c) + 1` (0 outside the alphabets) in the
+ * low six bits, and above them 1 for upper-case letters, 2 for lower-case.
+ */
+const CHARACTER_CODES = Uint8Array.from({ length: 128 }, (_, c) => {
+  const letterCase = c >= 65 && c <= 90 ? 1 : c >= 97 && c <= 122 ? 2 : 0;
+  return (rank(c) + 1) | (letterCase << 6);
+});
 
-/** 1 for upper-case ASCII letters, 2 for lower-case ones, else 0. */
-const LETTER_CASE = Uint8Array.from({ length: 128 }, (_, c) =>
-  c >= 65 && c <= 90 ? 1 : c >= 97 && c <= 122 ? 2 : 0
-);
+/** The codes of the value being profiled (scratch space; 0 for non-ASCII). */
+const codes = new Uint8Array(HEURISTIC_SPAN);
 
 /** Ranks plus one (0 for none) of two characters, mapped to a table index. */
 const RANK_PAIRS = 37;
@@ -252,44 +275,51 @@ const N_LOG_N = Float64Array.from({ length: HEURISTIC_SPAN + 1 }, (_, n) =>
 );
 
 /**
- * `shannonEntropy`, `isSequential` and `isWordLike` of a value in one pass
- * (the engine's hot path; the separate functions define the semantics).
- * Random values make branches unpredictable, so the loop leans on tables
- * and bit arithmetic instead.
+ * `shannonEntropy`, `isSequential` and `isWordLike` of a value (the
+ * engine's hot path; the separate functions define the semantics). Three
+ * short loops over a table of character codes run faster than one loop doing
+ * everything, and random values make branches unpredictable, so the loops
+ * lean on tables and bit arithmetic.
  */
 export function valueProfile(value: string): IValueProfile {
   const length = Math.min(value.length, HEURISTIC_SPAN);
+  // Pass 1: character counts, and each character's code.
   let other: Map<number, number> | null = null;
   let distinct = 0;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 128) {
+      seen[distinct] = c;
+      distinct += asciiCounts[c]++ === 0 ? 1 : 0;
+      codes[i] = CHARACTER_CODES[c];
+    } else {
+      other ??= new Map();
+      other.set(c, (other.get(c) ?? 0) + 1);
+      codes[i] = 0;
+    }
+  }
+  // Pass 2: Capitalized words. A lower-case letter continues one (word > 0),
+  // anything else ends it, adding its length when 4 or more; an upper-case
+  // letter starts the next. Written with masks (-1 true, 0 false).
+  let wordCovered = 0;
+  let word = 0;
+  for (let i = 0; i < length; i++) {
+    const letter = codes[i] >> 6;
+    const continues = (letter >> 1) & (-word >>> 31);
+    const longWord = word & -((3 - word) >>> 31);
+    wordCovered += longWord & (continues - 1);
+    word = ((word + 1) & -continues) | (letter & 1 & (continues - 1));
+  }
+  wordCovered += word >= 4 ? word : 0;
+  // Pass 3: alphabet runs, doubled letters collapsed.
   let units = 0;
   let longest = 0;
   let covered = 0;
   let run = 0;
   let direction = 0;
   let previous = 0; // rank + 1 of the previous unit
-  let wordCovered = 0;
-  let word = 0;
   for (let i = 0; i < length; i++) {
-    const c = value.charCodeAt(i);
-    let r = 0;
-    let letter = 0;
-    if (c < 128) {
-      seen[distinct] = c;
-      distinct += asciiCounts[c]++ === 0 ? 1 : 0;
-      r = RANK_PLUS_ONE[c];
-      letter = LETTER_CASE[c];
-    } else {
-      other ??= new Map();
-      other.set(c, (other.get(c) ?? 0) + 1);
-    }
-    // Capitalized words: a lower-case letter continues one (word > 0), anything
-    // else ends it, adding its length when 4 or more; an upper-case letter
-    // starts the next. As masks: -1 when true, 0 when false.
-    const continues = (letter >> 1) & (-word >>> 31);
-    const longWord = word & -((3 - word) >>> 31);
-    wordCovered += longWord & (continues - 1);
-    word = ((word + 1) & -continues) | (letter & 1 & (continues - 1));
-    // Alphabet runs, doubled letters collapsed
+    const r = codes[i] & 63;
     if (r !== 0 && r === previous) {
       continue;
     }
@@ -310,7 +340,6 @@ export function valueProfile(value: string): IValueProfile {
     }
     previous = r;
   }
-  wordCovered += word >= 4 ? word : 0;
   covered += run >= 4 ? run : 0;
   longest = Math.max(longest, run);
   let weighted = 0;

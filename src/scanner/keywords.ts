@@ -16,6 +16,9 @@ export interface IKeywordHits {
   readonly bounds: Int32Array;
 }
 
+/** Characters scanned between two checks of the hit buffer's room. */
+const CHUNK = 4096;
+
 export class KeywordIndex {
   /**
    * @param keywordLists - keyword lists (a rule's keywords, say); keywords
@@ -145,48 +148,55 @@ export class KeywordIndex {
     const delta = this._delta;
     const column = this._column;
     const firstLoudRow = this._firstLoudRow;
-    // First pass: the loud states reached, and where.
+    // First pass: the loud states reached, and where. The text goes in
+    // chunks with room for a hit at every character of one, so that the
+    // inner loop holds no call.
     let found = this._found;
     let count = 0;
     let row = 0;
-    for (let i = 0, n = text.length; i < n; i++) {
-      row = delta[row + column[text.charCodeAt(i)]];
-      if (row >= firstLoudRow) {
-        if (count + 2 > found.length) {
-          found = this._grow(found, count + 2);
-          this._found = found;
+    for (let from = 0, n = text.length; from < n; from += CHUNK) {
+      const to = Math.min(n, from + CHUNK);
+      if (found.length < count + 2 * (to - from)) {
+        found = this._grow(found, count + 2 * (to - from));
+        this._found = found;
+      }
+      for (let i = from; i < to; i++) {
+        row = delta[row + column[text.charCodeAt(i)]];
+        if (row >= firstLoudRow) {
+          found[count++] = row;
+          found[count++] = i;
         }
-        found[count++] = row;
-        found[count++] = i;
       }
     }
     // Second pass: a counting sort of the hits by list.
     const outStart = this._outStart;
     const outList = this._outList;
+    const outLength = this._outLength;
     const bounds = this._bounds;
     const width = this._width;
+    const lists = this._listCount;
     bounds.fill(0);
     for (let k = 0; k < count; k += 2) {
-      const state = (found[k] - firstLoudRow) / width;
+      const state = ((found[k] - firstLoudRow) / width) | 0;
       found[k] = state;
       for (let o = outStart[state]; o < outStart[state + 1]; o++) {
         bounds[outList[o] + 1]++;
       }
     }
-    for (let list = 0; list < this._listCount; list++) {
+    for (let list = 0; list < lists; list++) {
       bounds[list + 1] += bounds[list];
     }
-    const total = bounds[this._listCount];
+    const total = bounds[lists];
     if (this._starts.length < total) {
       this._starts = new Int32Array(Math.max(total, 2 * this._starts.length));
     }
     const starts = this._starts;
     const next = this._next;
-    next.set(bounds.subarray(0, this._listCount));
+    next.set(bounds.subarray(0, lists));
     for (let k = 0; k < count; k += 2) {
       const end = found[k + 1];
       for (let o = outStart[found[k]]; o < outStart[found[k] + 1]; o++) {
-        starts[next[outList[o]]++] = end - this._outLength[o] + 1;
+        starts[next[outList[o]]++] = end - outLength[o] + 1;
       }
     }
     return { starts, bounds };
@@ -207,7 +217,7 @@ export class KeywordIndex {
   private readonly _outList: Int32Array;
   private readonly _outLength: Int32Array;
   // Scratch space, kept between calls so that small texts allocate nothing.
-  private _found = new Int32Array(256);
+  private _found = new Int32Array(2 * CHUNK);
   private _starts = new Int32Array(256);
   private readonly _bounds: Int32Array;
   private readonly _next: Int32Array;

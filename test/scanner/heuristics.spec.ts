@@ -87,6 +87,60 @@ describe('decodeBase64Text', () => {
     expect(decodeBase64Text('/9j/4AAQSkZJRgABAQAAAQABAAD')).toBeNull();
     expect(decodeBase64Text('not base64!')).toBeNull();
     expect(decodeBase64Text('YWJj')).toBeNull();
+    // At most two '=' of padding, and only at the end.
+    expect(
+      decodeBase64Text('ZHVtbXkgdGV4dCBkYXRhIGRhdGEgZGF0YQ===')
+    ).toBeNull();
+    expect(decodeBase64Text('ZHVtbXkgdGV4dCBk=YXRhIGRhdGEgZGF0YQ')).toBeNull();
+  });
+
+  it("agrees with Node's base64 decoder on generated values (padding, URL-safe, bad characters)", () => {
+    const reference = (value: string): string | null => {
+      if (value.length > 128 || !/^[A-Za-z0-9+/_-]{12,}={0,2}$/.test(value)) {
+        return null;
+      }
+      const body = value.replace(/=+$/, '');
+      if (body.length % 4 === 1) {
+        return null;
+      }
+      const bytes = Buffer.from(
+        body.replace(/-/g, '+').replace(/_/g, '/'),
+        'base64'
+      );
+      const printable = [...bytes].every(
+        b => (b >= 0x20 && b < 0x7f) || b === 9 || b === 10 || b === 13
+      );
+      return printable && bytes.length >= 4 ? bytes.toString('latin1') : null;
+    };
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const texts = ['user:password', 'dummy text', 'svc:Orbit991!', 'a\tb\nc~'];
+    const values: string[] = [];
+    for (let n = 0; n < 3000; n++) {
+      const text = texts[next(texts.length)].repeat(1 + next(8));
+      let encoded = Buffer.from(text).toString('base64');
+      if (next(3) === 0) {
+        encoded = encoded.replace(/=+$/, '');
+      }
+      if (next(3) === 0) {
+        encoded = encoded.replace(/\+/g, '-').replace(/\//g, '_');
+      }
+      const at = next(encoded.length + 1);
+      const edits = ['', '', '=', '==', '!', 'é', '\u0001', 'Q'];
+      values.push(
+        encoded.slice(0, at) + edits[next(edits.length)] + encoded.slice(at)
+      );
+    }
+    let decodedCount = 0;
+    for (const value of values) {
+      const expected = reference(value);
+      expect(decodeBase64Text(value)).toBe(expected);
+      decodedCount += expected === null ? 0 : 1;
+    }
+    expect(decodedCount).toBeGreaterThan(values.length / 4);
   });
 });
 
