@@ -113,37 +113,69 @@ function groupEnd(source: string, open: number): number {
   return -1;
 }
 
+/** Whether a quantifier follows `at` in a pattern. */
+function quantified(pattern: string, at: number): boolean {
+  return /^[?*+{]/.test(pattern.slice(at, at + 1));
+}
+
 /**
- * Whether the secret group always spans the whole match: the pattern is
- * lookbehinds, then the group (the first one), then lookaheads. The secret's
- * offsets then follow from the match's, and the rule's expression does not
- * need the slower `d` (indices) flag.
+ * The capture groups whose lengths add up to the secret's offset in the
+ * match, when the pattern is a plain sequence of lookarounds and capture
+ * groups (none repeated or optional) up to the secret group; else null.
+ * The secret's offsets then follow from the match's, and the rule's
+ * expression does not need the slower `d` (indices) flag.
  */
-export function secretIsWholeMatch(pattern: string, group: number): boolean {
-  if (group === 0) {
-    return true;
+export function secretOffsetGroups(
+  pattern: string,
+  secretGroup: number
+): number[] | null {
+  if (secretGroup === 0) {
+    return [];
   }
-  if (group !== 1) {
-    return false;
-  }
+  const before: number[] = [];
+  let group = 0; // capture groups opened so far
   let at = 0;
-  while (pattern.startsWith('(?<!', at) || pattern.startsWith('(?<=', at)) {
-    at = groupEnd(pattern, at);
-    if (at < 0) {
-      return false;
+  while (at < pattern.length && pattern[at] === '(') {
+    const end = groupEnd(pattern, at);
+    if (end < 0 || quantified(pattern, end)) {
+      return null;
+    }
+    if (/^\(\?<?[=!]/.test(pattern.slice(at, at + 4))) {
+      at = end; // a lookaround: no width
+      continue;
+    }
+    if (pattern[at + 1] === '?') {
+      return null; // a non-capturing group: width unknown
+    }
+    group++;
+    if (group === secretGroup) {
+      return before;
+    }
+    before.push(group);
+    // Groups nested in this one count too.
+    group += countCaptureGroups(pattern.slice(at + 1, end - 1));
+    at = end;
+  }
+  return null;
+}
+
+/** The number of capture groups a pattern opens. */
+function countCaptureGroups(pattern: string): number {
+  let count = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\') {
+      i++;
+    } else if (inClass) {
+      inClass = ch !== ']';
+    } else if (ch === '[') {
+      inClass = true;
+    } else if (ch === '(' && pattern[i + 1] !== '?') {
+      count++;
     }
   }
-  if (pattern[at] !== '(' || pattern[at + 1] === '?') {
-    return false;
-  }
-  at = groupEnd(pattern, at);
-  while (
-    at > 0 &&
-    (pattern.startsWith('(?!', at) || pattern.startsWith('(?=', at))
-  ) {
-    at = groupEnd(pattern, at);
-  }
-  return at === pattern.length;
+  return count;
 }
 
 interface ICompiledRule {
@@ -152,10 +184,15 @@ interface ICompiledRule {
   priority: number;
   /** The pattern, sticky: it is tried at anchor positions only. */
   regex: RegExp;
-  /** The secret is the whole match (else `regex` has the `d` flag for its offsets). */
-  wholeMatch: boolean;
+  /**
+   * The groups whose lengths give the secret's offset in the match (see
+   * `secretOffsetGroups`); null when `regex` has the `d` flag instead.
+   */
+  offsetGroups: number[] | null;
   /** ASCII characters of the "word" a match starts with (from the leading lookbehind). */
   wordChars: Uint8Array;
+  /** Every match starts with a keyword (see `keywordStartsMatch`). */
+  keywordFirst: boolean;
   /** The characters a match can start with, when the pattern says so plainly. */
   firstChars: Uint8Array | null;
   allow: Test | null;
@@ -163,8 +200,34 @@ interface ICompiledRule {
   matchAllow: Test | null;
 }
 
-/** Lookbehinds and group openings at the start of a pattern. */
-const LEADING_ASSERTIONS = /^(?:\(\?<[!=]\[(?:\\.|[^\]\\])+\]\)|\((?!\?))*/;
+/** A lookbehind with one character class, at the start of a pattern. */
+const LEADING_LOOKBEHIND = /^\(\?<[!=]\[(?:\\.|[^\]\\])+\]\)/;
+
+/**
+ * What every match starts with: the pattern after its leading lookbehinds
+ * and group openings; null when one of those groups (or the pattern) is an
+ * alternation, whose branches may start differently.
+ */
+function leadingRest(pattern: string): string | null {
+  if (hasTopLevelAlternation(pattern)) {
+    return null;
+  }
+  let at = 0;
+  for (;;) {
+    const lookbehind = LEADING_LOOKBEHIND.exec(pattern.slice(at));
+    if (lookbehind) {
+      at += lookbehind[0].length;
+    } else if (pattern[at] === '(' && pattern[at + 1] !== '?') {
+      const end = groupEnd(pattern, at);
+      if (end < 0 || hasTopLevelAlternation(pattern.slice(at + 1, end - 1))) {
+        return null;
+      }
+      at++;
+    } else {
+      return pattern.slice(at);
+    }
+  }
+}
 
 /**
  * The characters a match can start with, when the pattern starts (after its
@@ -172,12 +235,14 @@ const LEADING_ASSERTIONS = /^(?:\(\?<[!=]\[(?:\\.|[^\]\\])+\]\)|\((?!\?))*/;
  * Lets the engine skip anchors without calling the regular expression.
  */
 function leadingChars(pattern: string, flags: string): Uint8Array | null {
-  const rest = pattern.slice(LEADING_ASSERTIONS.exec(pattern)![0].length);
+  const rest = leadingRest(pattern);
   const token =
-    /^(?:\[(?:\\.|[^\]\\])+\]|\\x[0-9a-fA-F]{2}|\\[^dDsSwWbBux0-9]|[^\\^$.|?*+()[\]{}])/.exec(
-      rest
-    );
-  if (!token || /^[?*{]/.test(rest.slice(token[0].length))) {
+    rest === null
+      ? null
+      : /^(?:\[(?:\\.|[^\]\\])+\]|\\x[0-9a-fA-F]{2}|\\[^dDsSwWbBux0-9]|[^\\^$.|?*+()[\]{}])/.exec(
+          rest
+        );
+  if (!token || /^[?*{]/.test(rest!.slice(token[0].length))) {
     return null; // no plain first token, or it is optional
   }
   const first = new RegExp(`^${token[0]}`, flags.includes('i') ? 'i' : '');
@@ -186,6 +251,25 @@ function leadingChars(pattern: string, flags: string): Uint8Array | null {
     table[c] = first.test(String.fromCharCode(c)) ? 1 : 0;
   }
   return table;
+}
+
+/**
+ * Whether every match starts with one of the rule's keywords: the pattern
+ * starts (after its lookbehinds) with literal text beginning with one. Such
+ * a rule's matches start where a keyword does, so only keywords at the start
+ * of a word are anchors, and no walk back to the word's start is needed.
+ */
+function keywordStartsMatch(
+  pattern: string,
+  keywords: readonly string[]
+): boolean {
+  const rest = leadingRest(pattern);
+  const literal = rest === null ? '' : /^[A-Za-z0-9_:/=-]*/.exec(rest)![0];
+  // A quantifier after the literal applies to its last character.
+  const fixed = /^[?*+{]/.test(rest?.slice(literal.length) ?? '')
+    ? literal.slice(0, -1)
+    : literal;
+  return keywords.some(keyword => fixed.toLowerCase().startsWith(keyword));
 }
 
 /**
@@ -237,16 +321,17 @@ interface IPlaceholderTests {
 export class Scanner {
   constructor(ruleSet: IRuleSet = RULE_SET) {
     this._rules = ruleSet.rules.map((rule, priority) => {
-      const wholeMatch = secretIsWholeMatch(rule.pattern, rule.secretGroup);
+      const offsetGroups = secretOffsetGroups(rule.pattern, rule.secretGroup);
       return {
         rule,
         priority,
         regex: new RegExp(
           rule.pattern,
-          `${wholeMatch ? 'y' : 'yd'}${rule.flags ?? ''}`
+          `${offsetGroups ? 'y' : 'yd'}${rule.flags ?? ''}`
         ),
-        wholeMatch,
+        offsetGroups,
         wordChars: leadingWordChars(rule.pattern),
+        keywordFirst: keywordStartsMatch(rule.pattern, rule.keywords),
         firstChars: leadingChars(rule.pattern, rule.flags ?? ''),
         allow: anyOf(rule.allowlist, ''),
         nameAllow: anyOf(rule.nameAllowlist, 'i'),
@@ -329,7 +414,7 @@ export class Scanner {
       const from = hits.bounds[compiled.priority];
       const to = hits.bounds[compiled.priority + 1];
       if (from < to) {
-        const count = anchors(text, hits.starts, from, to, compiled.wordChars);
+        const count = anchors(text, hits.starts, from, to, compiled);
         this._matchAt(compiled, text, count, {
           userAllow,
           taken,
@@ -352,7 +437,7 @@ export class Scanner {
     count: number,
     scan: IScanState
   ): void {
-    const { regex, rule, firstChars, wholeMatch } = compiled;
+    const { regex, rule, firstChars, offsetGroups } = compiled;
     const positions = anchorBuffer;
     let searchFrom = 0;
     for (let k = 0; k < count; k++) {
@@ -377,12 +462,16 @@ export class Scanner {
         continue;
       }
       let start = position;
-      if (!wholeMatch) {
+      if (offsetGroups === null) {
         const span = match.indices?.[rule.secretGroup];
         if (!span) {
           continue;
         }
         start = span[0];
+      } else {
+        for (const group of offsetGroups) {
+          start += match[group].length;
+        }
       }
       if (scan.taken.has(start)) {
         continue; // an earlier (more specific) rule already reported this secret
@@ -550,16 +639,17 @@ let anchorBuffer = new Int32Array(256);
 /**
  * Where a rule's matches may start: for each keyword occurrence
  * (`keywordStarts[from..to)`, sorted here in place), the start of the run of
- * `wordChars` it sits in. Written to `anchorBuffer`, sorted and without
- * duplicates; returns how many. Linear in the text, since a run is walked
- * once however many keywords it holds.
+ * the rule's word characters it sits in; for a rule whose matches start with
+ * a keyword, just the occurrences at the start of a run. Written to
+ * `anchorBuffer`, sorted and without duplicates; returns how many. Linear in
+ * the text, since a run is walked once however many keywords it holds.
  */
 function anchors(
   text: string,
   keywordStarts: Int32Array,
   from: number,
   to: number,
-  wordChars: Uint8Array
+  { wordChars, keywordFirst }: ICompiledRule
 ): number {
   const starts = keywordStarts.subarray(from, to);
   if (!isSorted(starts)) {
@@ -572,6 +662,19 @@ function anchors(
   }
   const result = anchorBuffer;
   let count = 0;
+  if (keywordFirst) {
+    for (let k = 0; k < starts.length; k++) {
+      const start = starts[k];
+      const c = start > 0 ? text.charCodeAt(start - 1) : 128;
+      if (
+        (c >= 128 || wordChars[c] === 0) &&
+        (count === 0 || start !== result[count - 1])
+      ) {
+        result[count++] = start;
+      }
+    }
+    return count;
+  }
   let previousStart = -1;
   let previousAnchor = -1;
   for (let k = 0; k < starts.length; k++) {

@@ -275,6 +275,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
         text: 'ARTIFACTORY_API_KEY=AKCp51ZdJytvemNvGri9w3QXqscoOwRfLL1rJLZhmUsxC1aGl0Hm10fb1P4s9DkrzFwhla3LO',
         secret:
           'AKCp51ZdJytvemNvGri9w3QXqscoOwRfLL1rJLZhmUsxC1aGl0Hm10fb1P4s9DkrzFwhla3LO'
+      },
+      {
+        text: 'curl -H "X-JFrog-Art-Api: cmVmdGtuQOn7G87KEkclBcvrtOHYi8Su1xkkTRrsqbYznBlUGm5jlsJbApyZlNdE" https://acme.jfrog.io',
+        secret:
+          'cmVmdGtuQOn7G87KEkclBcvrtOHYi8Su1xkkTRrsqbYznBlUGm5jlsJbApyZlNdE'
       }
     ],
     negative: [
@@ -499,6 +504,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       {
         text: 'notion = Client(auth="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")',
         secret: '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'
+      },
+      {
+        text: 'NOTION_TOKEN = "secret_KVIfptYUA51Y6eeyUlACoB253zkEw9EPqoW7OwVo1CU"',
+        secret: 'secret_KVIfptYUA51Y6eeyUlACoB253zkEw9EPqoW7OwVo1CU'
       }
     ],
     negative: [
@@ -588,6 +597,14 @@ export const RULE_CASES: Record<string, IRuleCases> = {
         text: 'SQUARE_ACCESS_TOKEN=EAAANoB7niEe-MPnnOCORg68-NHN5JYElxpdpTFZEtS4YIoRcSyTcmmV_1UnpPnI',
         secret:
           'EAAANoB7niEe-MPnnOCORg68-NHN5JYElxpdpTFZEtS4YIoRcSyTcmmV_1UnpPnI'
+      },
+      {
+        text: "square_client = Client(access_token='sq0atp-JZSwtGwF0znu0IlTBBtHKV')",
+        secret: 'sq0atp-JZSwtGwF0znu0IlTBBtHKV'
+      },
+      {
+        text: 'SQUARE_APP_SECRET: sq0csp-T7UL7VXLHkS1_0bqtW6S3EW2RNe7bJfFFRY_lYhjSiG',
+        secret: 'sq0csp-T7UL7VXLHkS1_0bqtW6S3EW2RNe7bJfFFRY_lYhjSiG'
       }
     ],
     negative: ['ARG token=sq0atp-812erere3wewew45678901']
