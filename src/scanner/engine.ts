@@ -118,19 +118,42 @@ function quantified(pattern: string, at: number): boolean {
   return /^[?*+{]/.test(pattern.slice(at, at + 1));
 }
 
+/** Where a rule's secret sits in its matches, as far as the pattern tells. */
+export interface ISecretPlace {
+  /**
+   * The capture groups whose lengths add up to the secret's offset in the
+   * match; null when the pattern does not say (the `d` flag tells instead).
+   */
+  offsetGroups: number[] | null;
+  /** The secret is the whole match (nothing but lookarounds around it). */
+  wholeMatch: boolean;
+}
+
 /**
- * The capture groups whose lengths add up to the secret's offset in the
- * match, when the pattern is a plain sequence of lookarounds and capture
- * groups (none repeated or optional) up to the secret group; else null.
- * The secret's offsets then follow from the match's, and the rule's
- * expression does not need the slower `d` (indices) flag.
+ * Reads a pattern as a sequence of lookarounds and capture groups (none
+ * repeated or optional) up to the secret group. The secret's offsets then
+ * follow from the match's, and the rule's expression needs neither the
+ * slower `d` (indices) flag nor, for a whole-match secret, a match array.
  */
-export function secretOffsetGroups(
+export function secretPlace(
   pattern: string,
   secretGroup: number
-): number[] | null {
+): ISecretPlace {
+  const unknown = { offsetGroups: null, wholeMatch: false };
+  const isLookaround = (at: number) =>
+    /^\(\?<?[=!]/.test(pattern.slice(at, at + 4));
+  const onlyLookarounds = (from: number) => {
+    for (let at = from; at < pattern.length;) {
+      const end = pattern[at] === '(' ? groupEnd(pattern, at) : -1;
+      if (end < 0 || !isLookaround(at) || quantified(pattern, end)) {
+        return false;
+      }
+      at = end;
+    }
+    return true;
+  };
   if (secretGroup === 0) {
-    return [];
+    return { offsetGroups: [], wholeMatch: true };
   }
   const before: number[] = [];
   let group = 0; // capture groups opened so far
@@ -138,25 +161,28 @@ export function secretOffsetGroups(
   while (at < pattern.length && pattern[at] === '(') {
     const end = groupEnd(pattern, at);
     if (end < 0 || quantified(pattern, end)) {
-      return null;
+      return unknown;
     }
-    if (/^\(\?<?[=!]/.test(pattern.slice(at, at + 4))) {
-      at = end; // a lookaround: no width
+    if (isLookaround(at)) {
+      at = end; // no width
       continue;
     }
     if (pattern[at + 1] === '?') {
-      return null; // a non-capturing group: width unknown
+      return unknown; // a non-capturing group: width unknown
     }
     group++;
     if (group === secretGroup) {
-      return before;
+      return {
+        offsetGroups: before,
+        wholeMatch: before.length === 0 && onlyLookarounds(end)
+      };
     }
     before.push(group);
     // Groups nested in this one count too.
     group += countCaptureGroups(pattern.slice(at + 1, end - 1));
     at = end;
   }
-  return null;
+  return unknown;
 }
 
 /** The number of capture groups a pattern opens. */
@@ -184,11 +210,10 @@ interface ICompiledRule {
   priority: number;
   /** The pattern, sticky: it is tried at anchor positions only. */
   regex: RegExp;
-  /**
-   * The groups whose lengths give the secret's offset in the match (see
-   * `secretOffsetGroups`); null when `regex` has the `d` flag instead.
-   */
+  /** Where the secret sits (see `secretPlace`); no `d` flag on `regex` when known. */
   offsetGroups: number[] | null;
+  /** The secret is the whole match: `regex.test` and a slice find it. */
+  wholeMatch: boolean;
   /** ASCII characters of the "word" a match starts with (from the leading lookbehind). */
   wordChars: Uint8Array;
   /** Every match starts with a keyword (see `keywordStartsMatch`). */
@@ -321,7 +346,10 @@ interface IPlaceholderTests {
 export class Scanner {
   constructor(ruleSet: IRuleSet = RULE_SET) {
     this._rules = ruleSet.rules.map((rule, priority) => {
-      const offsetGroups = secretOffsetGroups(rule.pattern, rule.secretGroup);
+      const { offsetGroups, wholeMatch } = secretPlace(
+        rule.pattern,
+        rule.secretGroup
+      );
       return {
         rule,
         priority,
@@ -330,6 +358,7 @@ export class Scanner {
           `${offsetGroups ? 'y' : 'yd'}${rule.flags ?? ''}`
         ),
         offsetGroups,
+        wholeMatch,
         wordChars: leadingWordChars(rule.pattern),
         keywordFirst: keywordStartsMatch(rule.pattern, rule.keywords),
         firstChars: leadingChars(rule.pattern, rule.flags ?? ''),
@@ -437,7 +466,7 @@ export class Scanner {
     count: number,
     scan: IScanState
   ): void {
-    const { regex, rule, firstChars, offsetGroups } = compiled;
+    const { regex, rule, firstChars, offsetGroups, wholeMatch } = compiled;
     const positions = anchorBuffer;
     let searchFrom = 0;
     for (let k = 0; k < count; k++) {
@@ -452,39 +481,51 @@ export class Scanner {
         }
       }
       regex.lastIndex = position;
-      const match = regex.exec(text) as IndexedMatch | null;
-      if (match === null || match[0].length === 0) {
-        continue;
-      }
-      searchFrom = position + match[0].length;
-      const secret = match[rule.secretGroup];
-      if (!secret) {
-        continue;
-      }
+      let secret: string;
       let start = position;
-      if (offsetGroups === null) {
-        const span = match.indices?.[rule.secretGroup];
-        if (!span) {
+      let name: string | undefined;
+      let whole: string;
+      if (wholeMatch) {
+        // No match array to build: the match is the secret.
+        if (!regex.test(text) || regex.lastIndex === position) {
           continue;
         }
-        start = span[0];
+        searchFrom = regex.lastIndex;
+        secret = whole = text.slice(position, searchFrom);
       } else {
-        for (const group of offsetGroups) {
-          start += match[group].length;
+        const match = regex.exec(text) as IndexedMatch | null;
+        if (match === null || match[0].length === 0) {
+          continue;
         }
+        whole = match[0];
+        searchFrom = position + whole.length;
+        secret = match[rule.secretGroup];
+        if (!secret) {
+          continue;
+        }
+        if (offsetGroups === null) {
+          const span = match.indices?.[rule.secretGroup];
+          if (!span) {
+            continue;
+          }
+          start = span[0];
+        } else {
+          for (const group of offsetGroups) {
+            start += match[group].length;
+          }
+        }
+        name = rule.nameGroup === undefined ? undefined : match[rule.nameGroup];
       }
       if (scan.taken.has(start)) {
         continue; // an earlier (more specific) rule already reported this secret
       }
       const end = start + secret.length;
-      const name =
-        rule.nameGroup === undefined ? undefined : match[rule.nameGroup];
       if (
         this._examples.has(secret) ||
         this._isPlaceholderAt(secret, start, end, scan.placeholderHits) ||
         compiled.allow?.(secret) ||
         (name !== undefined && compiled.nameAllow?.(name)) ||
-        compiled.matchAllow?.(match[0]) ||
+        compiled.matchAllow?.(whole) ||
         scan.userAllow?.(secret) ||
         !this._looksRandom(secret, rule.entropy ?? 0) ||
         this._hidesPlaceholder(secret)

@@ -289,8 +289,10 @@ export function valueProfile(value: string): IValueProfile {
   for (let i = 0; i < length; i++) {
     const c = value.charCodeAt(i);
     if (c < 128) {
+      const count = asciiCounts[c];
+      asciiCounts[c] = count + 1;
       seen[distinct] = c;
-      distinct += asciiCounts[c]++ === 0 ? 1 : 0;
+      distinct -= (count - 1) >> 31; // one more when count was 0
       codes[i] = CHARACTER_CODES[c];
     } else {
       other ??= new Map();
