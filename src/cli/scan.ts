@@ -99,6 +99,9 @@ function parse(argv: string[]): ReturnType<
   }
 }
 
+/** Findings per piece of a streamed text report. */
+const TEXT_CHUNK = 512;
+
 /** Scans one file: a notebook cell by cell, anything else as one text. */
 async function scanFile(
   file: string,
@@ -142,12 +145,18 @@ async function scanFile(
     const found = scan(text);
     scanned = performance.now();
     if (textSink) {
-      let lines = '';
-      for (const f of found) {
-        lines += `${file}:${f.line}:${f.column}: ${f.message} [${f.ruleId}, ${f.confidence}] ${f.preview}\n`;
-      }
-      if (found.length > 0) {
-        textSink(lines, found.length);
+      // In bounded chunks: a dense file's report is never held whole.
+      for (let from = 0; from < found.length; from += TEXT_CHUNK) {
+        const chunk = found.slice(from, from + TEXT_CHUNK);
+        textSink(
+          chunk
+            .map(
+              f =>
+                `${file}:${f.line}:${f.column}: ${f.message} [${f.ruleId}, ${f.confidence}] ${f.preview}\n`
+            )
+            .join(''),
+          chunk.length
+        );
       }
       return;
     }
@@ -301,18 +310,21 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   let streamedFiles = 0;
   const sink = (text: string, count: number): void => {
     streamed += count;
-    streamedFiles++;
     io.stdout(text);
   };
   for await (const file of inputFiles(positionals, error =>
     report.errors.push(error)
   )) {
     const before = report.findings.length;
+    const streamedBefore = streamed;
     await scanFile(file, scan, report, stats, streaming ? sink : undefined);
     if (streaming && report.findings.length > before) {
       // Notebooks: their findings carry cell places; stream them too.
       const fresh = report.findings.splice(before);
       sink(formatTextLines(fresh), fresh.length);
+    }
+    if (streamed > streamedBefore) {
+      streamedFiles++;
     }
   }
   const rendered =

@@ -452,7 +452,12 @@ export class Scanner {
         });
       }
     }
-    return this._findings(text, resolveOverlaps(candidates), markers);
+    const findings = this._findings(text, resolveOverlaps(candidates), markers);
+    this._keywords.trim();
+    if (anchorBuffer.length > KEPT_ANCHORS) {
+      anchorBuffer = new Int32Array(256);
+    }
+    return findings;
   }
 
   /**
@@ -676,6 +681,9 @@ function sortedList(hits: IKeywordHits, list: number): Int32Array {
 
 /** Anchors of the rule being tried (scratch space, reused for each rule). */
 let anchorBuffer = new Int32Array(256);
+
+/** Anchors kept room for between texts (a larger buffer is let go). */
+const KEPT_ANCHORS = 1 << 16;
 
 /**
  * Where a rule's matches may start: for each keyword occurrence

@@ -19,6 +19,9 @@ export interface IKeywordHits {
 /** Characters scanned between two checks of the hit buffer's room. */
 const CHUNK = 4096;
 
+/** Scratch entries kept between texts (larger buffers are let go by `trim`). */
+const KEPT_SCRATCH = 1 << 16;
+
 export class KeywordIndex {
   /**
    * @param keywordLists - keyword lists (a rule's keywords, say); keywords
@@ -200,6 +203,20 @@ export class KeywordIndex {
       }
     }
     return { starts, bounds };
+  }
+
+  /**
+   * Lets go of scratch space grown for a large text, once its hits have
+   * been read: small texts stay allocation-free, large ones do not pin
+   * megabytes for the life of the index.
+   */
+  trim(): void {
+    if (this._found.length > KEPT_SCRATCH) {
+      this._found = new Int32Array(2 * CHUNK);
+    }
+    if (this._starts.length > KEPT_SCRATCH) {
+      this._starts = new Int32Array(256);
+    }
   }
 
   private _grow(buffer: Int32Array, needed: number): Int32Array<ArrayBuffer> {
