@@ -29,16 +29,19 @@ function record(line: string): { id: unknown; text: string } | null {
 export interface IJsonlStats {
   records: number;
   scanMs: number;
+  /** The input scanned at the highest rate (warm, when an input is given twice). */
+  fastest: { records: number; ms: number };
 }
 
 export async function scanJsonl(
   inputs: readonly string[],
   scan: TextScan,
   io: ICommandIO,
-  stats: IJsonlStats = { records: 0, scanMs: 0 }
+  stats: IJsonlStats = { records: 0, scanMs: 0, fastest: { records: 0, ms: 0 } }
 ): Promise<number> {
   let status = EXIT_CLEAN;
   for (const input of inputs) {
+    const before = { records: stats.records, ms: stats.scanMs };
     const lines = createInterface({
       input:
         input === '-'
@@ -89,6 +92,15 @@ export async function scanJsonl(
     }
     if (out.length) {
       io.stdout(`${out.join('\n')}\n`);
+    }
+    const records = stats.records - before.records;
+    const ms = stats.scanMs - before.ms;
+    if (
+      records > 0 &&
+      (stats.fastest.ms === 0 ||
+        records / ms > stats.fastest.records / stats.fastest.ms)
+    ) {
+      stats.fastest = { records, ms };
     }
   }
   return status;

@@ -220,6 +220,10 @@ interface ICompiledRule {
   keywordFirst: boolean;
   /** The characters a match can start with, when the pattern says so plainly. */
   firstChars: Uint8Array | null;
+  /**
+   * The rule's allowlist and the placeholder patterns anchored at the
+   * value's start, sharing one anchored expression: a single attempt.
+   */
   allow: Test | null;
   nameAllow: Test | null;
   matchAllow: Test | null;
@@ -345,6 +349,7 @@ interface IPlaceholderTests {
  */
 export class Scanner {
   constructor(ruleSet: IRuleSet = RULE_SET) {
+    const anchoredPlaceholders = ruleSet.placeholders.filter(isAnchored);
     this._rules = ruleSet.rules.map((rule, priority) => {
       const { offsetGroups, wholeMatch } = secretPlace(
         rule.pattern,
@@ -362,7 +367,7 @@ export class Scanner {
         wordChars: leadingWordChars(rule.pattern),
         keywordFirst: keywordStartsMatch(rule.pattern, rule.keywords),
         firstChars: leadingChars(rule.pattern, rule.flags ?? ''),
-        allow: anyOf(rule.allowlist, ''),
+        allow: anyOf([...anchoredPlaceholders, ...(rule.allowlist ?? [])], ''),
         nameAllow: anyOf(rule.nameAllowlist, 'i'),
         matchAllow: anyOf(rule.matchAllowlist, '')
       };
@@ -383,7 +388,7 @@ export class Scanner {
     this._placeholders = {
       words,
       longestWord: Math.max(0, ...[...words].map(word => word.length)),
-      anchored: anyOf(ruleSet.placeholders.filter(isAnchored), ''),
+      anchored: anyOf(anchoredPlaceholders, ''),
       anywhere: anyOf(
         ruleSet.placeholders.filter(source => !isAnchored(source)),
         ''
@@ -471,7 +476,7 @@ export class Scanner {
     count: number,
     scan: IScanState
   ): void {
-    const { regex, rule, firstChars, offsetGroups, wholeMatch } = compiled;
+    const { firstChars } = compiled;
     const positions = anchorBuffer;
     let searchFrom = 0;
     for (let k = 0; k < count; k++) {
@@ -485,61 +490,77 @@ export class Scanner {
           continue;
         }
       }
-      regex.lastIndex = position;
-      let secret: string;
-      let start = position;
-      let name: string | undefined;
-      let whole: string;
-      if (wholeMatch) {
-        // No match array to build: the match is the secret.
-        if (!regex.test(text) || regex.lastIndex === position) {
-          continue;
-        }
-        searchFrom = regex.lastIndex;
-        secret = whole = text.slice(position, searchFrom);
-      } else {
-        const match = regex.exec(text) as IndexedMatch | null;
-        if (match === null || match[0].length === 0) {
-          continue;
-        }
-        whole = match[0];
-        searchFrom = position + whole.length;
-        secret = match[rule.secretGroup];
-        if (!secret) {
-          continue;
-        }
-        if (offsetGroups === null) {
-          const span = match.indices?.[rule.secretGroup];
-          if (!span) {
-            continue;
-          }
-          start = span[0];
-        } else {
-          for (const group of offsetGroups) {
-            start += match[group].length;
-          }
-        }
-        name = rule.nameGroup === undefined ? undefined : match[rule.nameGroup];
-      }
-      if (scan.taken.has(start)) {
-        continue; // an earlier (more specific) rule already reported this secret
-      }
-      const end = start + secret.length;
-      if (
-        this._examples.has(secret) ||
-        this._isPlaceholderAt(secret, start, end, scan.placeholderHits) ||
-        compiled.allow?.(secret) ||
-        (name !== undefined && compiled.nameAllow?.(name)) ||
-        compiled.matchAllow?.(whole) ||
-        scan.userAllow?.(secret) ||
-        !this._looksRandom(secret, rule.entropy ?? 0) ||
-        this._hidesPlaceholder(secret)
-      ) {
-        continue;
-      }
-      scan.taken.add(start);
-      scan.out.push({ rule: compiled, matchStart: position, start, end });
+      searchFrom = this._tryAnchor(compiled, text, position, scan, searchFrom);
     }
+  }
+
+  /**
+   * Tries one rule at one anchor; a match that passes the filters becomes a
+   * candidate. Returns where the next match may start.
+   */
+  private _tryAnchor(
+    compiled: ICompiledRule,
+    text: string,
+    position: number,
+    scan: IScanState,
+    searchFrom: number
+  ): number {
+    const { regex, rule, offsetGroups, wholeMatch } = compiled;
+    regex.lastIndex = position;
+    let secret: string;
+    let start = position;
+    let name: string | undefined;
+    let whole: string;
+    if (wholeMatch) {
+      // No match array to build: the match is the secret.
+      if (!regex.test(text) || regex.lastIndex === position) {
+        return searchFrom;
+      }
+      searchFrom = regex.lastIndex;
+      secret = whole = text.slice(position, searchFrom);
+    } else {
+      const match = regex.exec(text) as IndexedMatch | null;
+      if (match === null || match[0].length === 0) {
+        return searchFrom;
+      }
+      whole = match[0];
+      searchFrom = position + whole.length;
+      secret = match[rule.secretGroup];
+      if (!secret) {
+        return searchFrom;
+      }
+      if (offsetGroups === null) {
+        const span = match.indices?.[rule.secretGroup];
+        if (!span) {
+          return searchFrom;
+        }
+        start = span[0];
+      } else {
+        for (const group of offsetGroups) {
+          start += match[group].length;
+        }
+      }
+      name = rule.nameGroup === undefined ? undefined : match[rule.nameGroup];
+    }
+    if (scan.taken.has(start)) {
+      return searchFrom; // an earlier (more specific) rule already reported this secret
+    }
+    const end = start + secret.length;
+    if (
+      this._examples.has(secret) ||
+      this._isPlaceholderAt(secret, start, end, scan.placeholderHits) ||
+      compiled.allow?.(secret) ||
+      (name !== undefined && compiled.nameAllow?.(name)) ||
+      compiled.matchAllow?.(whole) ||
+      scan.userAllow?.(secret) ||
+      !this._looksRandom(secret, rule.entropy ?? 0) ||
+      this._hidesPlaceholder(secret)
+    ) {
+      return searchFrom;
+    }
+    scan.taken.add(start);
+    scan.out.push({ rule: compiled, matchStart: position, start, end });
+    return searchFrom;
   }
 
   /** Whether a value is a placeholder, reference or redaction. */
@@ -554,8 +575,9 @@ export class Scanner {
   }
 
   /**
-   * `_isPlaceholder` for a secret at `[start, end)` of the scanned text: the
-   * unanchored patterns only run when a placeholder keyword starts there.
+   * `_isPlaceholder` for a secret at `[start, end)` of the scanned text,
+   * without the anchored patterns (the rule's `allow` runs them): the
+   * unanchored ones only run when a placeholder keyword starts there.
    */
   private _isPlaceholderAt(
     secret: string,
@@ -567,7 +589,6 @@ export class Scanner {
     return (
       (secret.length <= tests.longestWord &&
         tests.words.has(secret.toLowerCase())) ||
-      (tests.anchored?.(secret) ?? false) ||
       ((!tests.gated || hasStartIn(keywordStarts, start, end)) &&
         (tests.anywhere?.(secret) ?? false))
     );

@@ -276,74 +276,98 @@ const N_LOG_N = Float64Array.from({ length: HEURISTIC_SPAN + 1 }, (_, n) =>
 
 /**
  * `shannonEntropy`, `isSequential` and `isWordLike` of a value (the
- * engine's hot path; the separate functions define the semantics). Three
- * short loops over a table of character codes run faster than one loop doing
- * everything, and random values make branches unpredictable, so the loops
- * lean on tables and bit arithmetic.
+ * engine's hot path; the separate functions define the semantics). Short
+ * loops over a table of character codes run faster than one loop doing
+ * everything, random values make branches unpredictable, so the loops lean
+ * on tables and bit arithmetic, and the word and run loops only run when
+ * the first one says they can find something.
  */
 export function valueProfile(value: string): IValueProfile {
   const length = Math.min(value.length, HEURISTIC_SPAN);
-  // Pass 1: character counts, and each character's code.
+  // Pass 1: character counts and codes, and two cheap necessary conditions
+  // that spare the other passes for most random values: Capitalized words
+  // covering 60% hold 45% lower-case letters at least (a word of n letters
+  // has n - 1 of them, n >= 4), and a run of 4 needs 3 equal steps in a row.
   let other: Map<number, number> | null = null;
   let distinct = 0;
+  let lower = 0;
+  let streak = 0; // equal, non-zero steps in a row
+  let longStreak = 0; // 1 once a streak reached 3
+  let step = 0;
+  let previousRank = 0;
   for (let i = 0; i < length; i++) {
     const c = value.charCodeAt(i);
+    let code = 0;
     if (c < 128) {
       const count = asciiCounts[c];
       asciiCounts[c] = count + 1;
       seen[distinct] = c;
       distinct -= (count - 1) >> 31; // one more when count was 0
-      codes[i] = CHARACTER_CODES[c];
+      code = CHARACTER_CODES[c];
     } else {
       other ??= new Map();
       other.set(c, (other.get(c) ?? 0) + 1);
-      codes[i] = 0;
     }
+    codes[i] = code;
+    lower += code >> 7;
+    const r = code & 63;
+    if (r !== 0 && r === previousRank) {
+      continue; // doubled letters collapse
+    }
+    const s = STEPS[previousRank * RANK_PAIRS + r];
+    streak = (s & 1) * ((s === step ? streak : 0) + 1);
+    longStreak |= (2 - streak) >>> 31;
+    step = s;
+    previousRank = r;
   }
   // Pass 2: Capitalized words. A lower-case letter continues one (word > 0),
   // anything else ends it, adding its length when 4 or more; an upper-case
   // letter starts the next. Written with masks (-1 true, 0 false).
   let wordCovered = 0;
-  let word = 0;
-  for (let i = 0; i < length; i++) {
-    const letter = codes[i] >> 6;
-    const continues = (letter >> 1) & (-word >>> 31);
-    const longWord = word & -((3 - word) >>> 31);
-    wordCovered += longWord & (continues - 1);
-    word = ((word + 1) & -continues) | (letter & 1 & (continues - 1));
+  if (20 * lower >= 9 * length) {
+    let word = 0;
+    for (let i = 0; i < length; i++) {
+      const letter = codes[i] >> 6;
+      const continues = (letter >> 1) & (-word >>> 31);
+      const longWord = word & -((3 - word) >>> 31);
+      wordCovered += longWord & (continues - 1);
+      word = ((word + 1) & -continues) | (letter & 1 & (continues - 1));
+    }
+    wordCovered += word >= 4 ? word : 0;
   }
-  wordCovered += word >= 4 ? word : 0;
   // Pass 3: alphabet runs, doubled letters collapsed.
   let units = 0;
   let longest = 0;
   let covered = 0;
-  let run = 0;
-  let direction = 0;
-  let previous = 0; // rank + 1 of the previous unit
-  for (let i = 0; i < length; i++) {
-    const r = codes[i] & 63;
-    if (r !== 0 && r === previous) {
-      continue;
-    }
-    units++;
-    const s = STEPS[previous * RANK_PAIRS + r];
-    if (s !== 0 && (run === 1 || s === direction)) {
-      direction = s;
-      run++;
-    } else {
-      if (run >= 4) {
-        covered += run;
+  if (longStreak !== 0) {
+    let run = 0;
+    let direction = 0;
+    let previous = 0; // rank + 1 of the previous unit
+    for (let i = 0; i < length; i++) {
+      const r = codes[i] & 63;
+      if (r !== 0 && r === previous) {
+        continue;
       }
-      if (run > longest) {
-        longest = run;
+      units++;
+      const s = STEPS[previous * RANK_PAIRS + r];
+      if (s !== 0 && (run === 1 || s === direction)) {
+        direction = s;
+        run++;
+      } else {
+        if (run >= 4) {
+          covered += run;
+        }
+        if (run > longest) {
+          longest = run;
+        }
+        run = 1;
+        direction = 0;
       }
-      run = 1;
-      direction = 0;
+      previous = r;
     }
-    previous = r;
+    covered += run >= 4 ? run : 0;
+    longest = Math.max(longest, run);
   }
-  covered += run >= 4 ? run : 0;
-  longest = Math.max(longest, run);
   let weighted = 0;
   for (let k = 0; k < distinct; k++) {
     weighted += N_LOG_N[asciiCounts[seen[k]]];

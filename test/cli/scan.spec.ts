@@ -395,6 +395,17 @@ describe('scan --jsonl (the evaluator contract)', () => {
       '-:4: not a JSON object with a "text" string; skipped\n-:5: not a JSON object with a "text" string; skipped\n'
     );
   });
+
+  it('--stats counts every record and names the fastest input (an input given twice: the warm pass)', () => {
+    const file = join(project, 'twice.jsonl');
+    writeFileSync(file, `${input}\n`);
+    const result = run(['scan', '--jsonl', '--stats', file, file]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(6);
+    expect(result.stderr).toMatch(
+      /^stats: 6 records, scan [0-9.]+ ms \([0-9]+ records\/s; fastest input [0-9]+ records\/s\), peak RSS [0-9.]+ MiB$/m
+    );
+  });
 });
 
 describe('the command table', () => {

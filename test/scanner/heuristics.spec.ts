@@ -154,7 +154,12 @@ describe('valueProfile', () => {
       'xuc7853jtk90i1wglyzkwvze0yzr21',
       'Ünïcödé-tëxt-1234',
       'sq0atp-812erere3wewew45678901',
-      'x'.repeat(400) + 'abcdefgh'
+      'x'.repeat(400) + 'abcdefgh',
+      // At the edges: words covering exactly 60%, runs of exactly 4.
+      'AbcdAbcdAbcd12345678',
+      'AbcdAbcdAbc123456789',
+      'abcdQ9xZ2kP7mR4tW8vB',
+      'aAbBcCdD19zK7qW3'
     ];
     for (const value of values) {
       const profile = valueProfile(value);
