@@ -5,6 +5,13 @@ import {
   valueProfile
 } from './heuristics';
 import { IKeywordHits, KeywordIndex } from './keywords';
+import {
+  isAnchored,
+  keywordStartsMatch,
+  leadingChars,
+  leadingWordChars,
+  secretPlace
+} from './pattern';
 import { redact } from './redact';
 import { RULE_SET } from './rules';
 import { IRule, IRuleSet, IScanFinding, IScanOptions } from './types';
@@ -23,38 +30,6 @@ type Test = (value: string) => boolean;
 type IndexedMatch = RegExpExecArray & {
   indices?: ([number, number] | undefined)[];
 };
-
-/** Whether a pattern has a `|` outside any group or class. */
-function hasTopLevelAlternation(source: string): boolean {
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '\\') {
-      i++;
-    } else if (inClass) {
-      inClass = ch !== ']';
-    } else if (ch === '[') {
-      inClass = true;
-    } else if (ch === '(') {
-      depth++;
-    } else if (ch === ')') {
-      depth--;
-    } else if (ch === '|' && depth === 0) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/** Whether a pattern only matches at the start of the text. */
-function isAnchored(source: string): boolean {
-  return (
-    source.startsWith('^') &&
-    !hasTopLevelAlternation(source) &&
-    !/\\[1-9]/.test(source)
-  );
-}
 
 /**
  * One test for a list of patterns: true when any of them matches. Patterns
@@ -92,118 +67,6 @@ function anyOf(
   };
 }
 
-/** The index just past the group opening at `open` (a `(`), or -1. */
-function groupEnd(source: string, open: number): number {
-  let depth = 0;
-  let inClass = false;
-  for (let i = open; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '\\') {
-      i++;
-    } else if (inClass) {
-      inClass = ch !== ']';
-    } else if (ch === '[') {
-      inClass = true;
-    } else if (ch === '(') {
-      depth++;
-    } else if (ch === ')' && --depth === 0) {
-      return i + 1;
-    }
-  }
-  return -1;
-}
-
-/** Whether a quantifier follows `at` in a pattern. */
-function quantified(pattern: string, at: number): boolean {
-  return /^[?*+{]/.test(pattern.slice(at, at + 1));
-}
-
-/** Where a rule's secret sits in its matches, as far as the pattern tells. */
-export interface ISecretPlace {
-  /**
-   * The capture groups whose lengths add up to the secret's offset in the
-   * match; null when the pattern does not say (the `d` flag tells instead).
-   */
-  offsetGroups: number[] | null;
-  /** The secret is the whole match (nothing but lookarounds around it). */
-  wholeMatch: boolean;
-}
-
-/**
- * Reads a pattern as a sequence of lookarounds and capture groups (none
- * repeated or optional) up to the secret group. The secret's offsets then
- * follow from the match's, and the rule's expression needs neither the
- * slower `d` (indices) flag nor, for a whole-match secret, a match array.
- */
-export function secretPlace(
-  pattern: string,
-  secretGroup: number
-): ISecretPlace {
-  const unknown = { offsetGroups: null, wholeMatch: false };
-  const isLookaround = (at: number) =>
-    /^\(\?<?[=!]/.test(pattern.slice(at, at + 4));
-  const onlyLookarounds = (from: number) => {
-    for (let at = from; at < pattern.length;) {
-      const end = pattern[at] === '(' ? groupEnd(pattern, at) : -1;
-      if (end < 0 || !isLookaround(at) || quantified(pattern, end)) {
-        return false;
-      }
-      at = end;
-    }
-    return true;
-  };
-  if (secretGroup === 0) {
-    return { offsetGroups: [], wholeMatch: true };
-  }
-  const before: number[] = [];
-  let group = 0; // capture groups opened so far
-  let at = 0;
-  while (at < pattern.length && pattern[at] === '(') {
-    const end = groupEnd(pattern, at);
-    if (end < 0 || quantified(pattern, end)) {
-      return unknown;
-    }
-    if (isLookaround(at)) {
-      at = end; // no width
-      continue;
-    }
-    if (pattern[at + 1] === '?') {
-      return unknown; // a non-capturing group: width unknown
-    }
-    group++;
-    if (group === secretGroup) {
-      return {
-        offsetGroups: before,
-        wholeMatch: before.length === 0 && onlyLookarounds(end)
-      };
-    }
-    before.push(group);
-    // Groups nested in this one count too.
-    group += countCaptureGroups(pattern.slice(at + 1, end - 1));
-    at = end;
-  }
-  return unknown;
-}
-
-/** The number of capture groups a pattern opens. */
-function countCaptureGroups(pattern: string): number {
-  let count = 0;
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\') {
-      i++;
-    } else if (inClass) {
-      inClass = ch !== ']';
-    } else if (ch === '[') {
-      inClass = true;
-    } else if (ch === '(' && pattern[i + 1] !== '?') {
-      count++;
-    }
-  }
-  return count;
-}
-
 interface ICompiledRule {
   rule: IRule;
   /** Position in the rule list: lower wins overlapping findings. */
@@ -227,96 +90,6 @@ interface ICompiledRule {
   allow: Test | null;
   nameAllow: Test | null;
   matchAllow: Test | null;
-}
-
-/** A lookbehind with one character class, at the start of a pattern. */
-const LEADING_LOOKBEHIND = /^\(\?<[!=]\[(?:\\.|[^\]\\])+\]\)/;
-
-/**
- * What every match starts with: the pattern after its leading lookbehinds
- * and group openings; null when one of those groups (or the pattern) is an
- * alternation, whose branches may start differently.
- */
-function leadingRest(pattern: string): string | null {
-  if (hasTopLevelAlternation(pattern)) {
-    return null;
-  }
-  let at = 0;
-  for (;;) {
-    const lookbehind = LEADING_LOOKBEHIND.exec(pattern.slice(at));
-    if (lookbehind) {
-      at += lookbehind[0].length;
-    } else if (pattern[at] === '(' && pattern[at + 1] !== '?') {
-      const end = groupEnd(pattern, at);
-      if (end < 0 || hasTopLevelAlternation(pattern.slice(at + 1, end - 1))) {
-        return null;
-      }
-      at++;
-    } else {
-      return pattern.slice(at);
-    }
-  }
-}
-
-/**
- * The characters a match can start with, when the pattern starts (after its
- * lookbehinds) with a literal character or a character class; else null.
- * Lets the engine skip anchors without calling the regular expression.
- */
-function leadingChars(pattern: string, flags: string): Uint8Array | null {
-  const rest = leadingRest(pattern);
-  const token =
-    rest === null
-      ? null
-      : /^(?:\[(?:\\.|[^\]\\])+\]|\\x[0-9a-fA-F]{2}|\\[^dDsSwWbBux0-9]|[^\\^$.|?*+()[\]{}])/.exec(
-          rest
-        );
-  if (!token || /^[?*{]/.test(rest!.slice(token[0].length))) {
-    return null; // no plain first token, or it is optional
-  }
-  const first = new RegExp(`^${token[0]}`, flags.includes('i') ? 'i' : '');
-  const table = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) {
-    table[c] = first.test(String.fromCharCode(c)) ? 1 : 0;
-  }
-  return table;
-}
-
-/**
- * Whether every match starts with one of the rule's keywords: the pattern
- * starts (after its lookbehinds) with literal text beginning with one. Such
- * a rule's matches start where a keyword does, so only keywords at the start
- * of a word are anchors, and no walk back to the word's start is needed.
- */
-function keywordStartsMatch(
-  pattern: string,
-  keywords: readonly string[]
-): boolean {
-  const rest = leadingRest(pattern);
-  const literal = rest === null ? '' : /^[A-Za-z0-9_:/=-]*/.exec(rest)![0];
-  // A quantifier after the literal applies to its last character.
-  const fixed = /^[?*+{]/.test(rest?.slice(literal.length) ?? '')
-    ? literal.slice(0, -1)
-    : literal;
-  return keywords.some(keyword => fixed.toLowerCase().startsWith(keyword));
-}
-
-/**
- * The characters a rule's matches cannot be preceded by, read from the
- * pattern's leading negative lookbehind (`(?<![A-Za-z0-9_-])...`). A match
- * then starts at the beginning of a run of such characters, which lets the
- * engine try the pattern only at the start of the runs that hold a keyword.
- */
-function leadingWordChars(pattern: string): Uint8Array {
-  const table = new Uint8Array(128);
-  const lookbehind = /^\(\?<!\[((?:\\.|[^\]\\])+)\]\)/.exec(pattern);
-  if (lookbehind) {
-    const cls = new RegExp(`[${lookbehind[1]}]`);
-    for (let c = 0; c < 128; c++) {
-      table[c] = cls.test(String.fromCharCode(c)) ? 1 : 0;
-    }
-  }
-  return table;
 }
 
 interface ICandidate {
