@@ -13,7 +13,7 @@ from collections import Counter
 
 #: Characters of a value the heuristics look at: placeholders are short, a key body is judged
 #: by its start.
-HEURISTIC_SPAN = 256
+HEURISTIC_SPAN = 128
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}\Z")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"

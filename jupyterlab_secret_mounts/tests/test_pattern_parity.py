@@ -33,7 +33,24 @@ process.stdout.write(JSON.stringify(out));
 Finding = tuple[int, str, int, int]
 
 
+#: Texts at the edges of the contract, scanned whether or not the corpus is there.
+EDGE_TEXTS = [
+    # The heuristics look at 128 units: entropy 3.3 there (ten letters), under 3 over 256.
+    'api_token = "rtrrtwhftrwfdrkfdtbwprwfwbtdbbhhwbrmrwhthkrbdrkptdkmhtkbdwdpdk'
+    "pdbbhhbrpppdwhkmdkmbpdfhdbbrrfthrthfppdpphbkwkbhfpwwdbfhrkbwmkpddd" + "Z" * 150 + '"',
+    # Secrets whose pattern is an alternation of differently starting branches.
+    'NOTION_TOKEN = "secret_KVIfptYUA51Y6eeyUlACoB253zkEw9EPqoW7OwVo1CU"',
+    'curl -H "X-JFrog-Art-Api: cmVmdGtuQOn7G87KEkclBcvrtOHYi8Su1xkkTRrsqbYznBlUGm5jlsJbApyZlNdE"',
+    "square = Client(access_token='sq0atp-JZSwtGwF0znu0IlTBBtHKV')",
+    # Keyword-first rules after word characters, and base64 with padding at the edge.
+    "xAC1f2e3d4c5b6a79808f7e6d5c4b3a2910: 0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+    "auth: dXNlcjpwYXNzd29yZA===",
+]
+
+
 def corpus_texts() -> list[str]:
+    if not CORPUS.is_file():
+        return list(EDGE_TEXTS)
     texts = [json.loads(line)["text"] for line in CORPUS.read_text("utf-8").splitlines() if line]
     variants = []
     for i, text in enumerate(texts):
@@ -49,7 +66,7 @@ def corpus_texts() -> list[str]:
     glued = [
         " ".join(t.replace("\n", " ") for t in texts[i : i + 10]) for i in range(0, len(texts), 10)
     ]
-    return texts + variants + joined + glued
+    return EDGE_TEXTS + texts + variants + joined + glued
 
 
 def typescript_findings(texts: list[str], workdir: Path) -> set[Finding]:
@@ -80,7 +97,6 @@ def python_findings(texts: list[str]) -> set[Finding]:
     return {(i, f.rule, f.start, f.end) for i, text in enumerate(texts) for f in scanner.scan(text)}
 
 
-@pytest.mark.skipif(not CORPUS.is_file(), reason=f"corpus not found at {CORPUS}")
 @pytest.mark.skipif(not SCANNER.is_file(), reason="the TypeScript engine is not in this checkout")
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 @pytest.mark.skipif(not TSC.is_file(), reason="run `npm ci` first (needs node_modules/.bin/tsc)")
@@ -88,7 +104,7 @@ def test_python_and_typescript_engines_agree(tmp_path: Path) -> None:
     texts = corpus_texts()
     expected = typescript_findings(texts, tmp_path)
     found = python_findings(texts)
-    assert len(expected) > 100  # the corpus really exercises the rules
+    assert len(expected) > (100 if CORPUS.is_file() else 3)  # the texts exercise the rules
     only_ts = sorted(expected - found)[:10]
     only_py = sorted(found - expected)[:10]
     assert found == expected, f"only TypeScript: {only_ts}; only Python: {only_py}"
