@@ -1,5 +1,12 @@
 /** Entry point of the bundled CLI (`dist/cli.js`). */
+import { setFlagsFromString } from 'node:v8';
 import { main } from './main';
+
+// A scan keeps its text and findings while making much short-lived garbage,
+// for which V8 grows the young generation to 16 MiB. Left at its first size it
+// serves as well (measured: same speed) and a 5 MiB scan peaks 10 MB lower.
+// Node 20's V8 reads this flag when the young generation would grow.
+setFlagsFromString('--semi-space-growth-factor=1');
 
 main(process.argv.slice(2)).then(
   code => {

@@ -216,7 +216,7 @@ export class Scanner {
     const markers = sortedList(hits, this._markerList);
     const placeholderHits = sortedList(hits, this._placeholderList);
     const candidates: ICandidate[] = [];
-    const taken = new Set<number>(); // secret starts already found by an earlier rule
+    const taken = new PositionSet(text.length); // secret starts already reported
     for (const compiled of rules) {
       const from = hits.bounds[compiled.priority];
       const to = hits.bounds[compiled.priority + 1];
@@ -461,10 +461,27 @@ export class Scanner {
 interface IScanState {
   userAllow: Test | null;
   /** Secret starts already reported by an earlier rule. */
-  taken: Set<number>;
+  taken: PositionSet;
   /** Where placeholder keywords start in the text, sorted. */
   placeholderHits: Int32Array;
   out: ICandidate[];
+}
+
+/** A set of offsets in one text, as a bitmap: no objects for the collector to copy. */
+class PositionSet {
+  constructor(size: number) {
+    this._bits = new Uint8Array((size >> 3) + 1);
+  }
+
+  has(position: number): boolean {
+    return ((this._bits[position >> 3] >> (position & 7)) & 1) === 1;
+  }
+
+  add(position: number): void {
+    this._bits[position >> 3] |= 1 << (position & 7);
+  }
+
+  private readonly _bits: Uint8Array;
 }
 
 /** The hits of one keyword list, sorted in place. */
