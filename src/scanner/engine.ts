@@ -10,6 +10,7 @@ import {
   keywordStartsMatch,
   leadingChars,
   leadingWordChars,
+  precedingChars,
   secretPlace
 } from './pattern';
 import { redact } from './redact';
@@ -83,6 +84,8 @@ interface ICompiledRule {
   keywordFirst: boolean;
   /** The characters a match can start with, when the pattern says so plainly. */
   firstChars: Uint8Array | null;
+  /** The characters a match must follow, when a leading lookbehind says so. */
+  beforeChars: Uint8Array | null;
   /**
    * The rule's allowlist and the placeholder patterns anchored at the
    * value's start, sharing one anchored expression: a single attempt.
@@ -140,6 +143,7 @@ export class Scanner {
         wordChars: leadingWordChars(rule.pattern),
         keywordFirst: keywordStartsMatch(rule.pattern, rule.keywords),
         firstChars: leadingChars(rule.pattern, rule.flags ?? ''),
+        beforeChars: precedingChars(rule.pattern),
         allow: anyOf([...anchoredPlaceholders, ...(rule.allowlist ?? [])], ''),
         nameAllow: anyOf(rule.nameAllowlist, 'i'),
         matchAllow: anyOf(rule.matchAllowlist, '')
@@ -249,7 +253,7 @@ export class Scanner {
     count: number,
     scan: IScanState
   ): void {
-    const { firstChars } = compiled;
+    const { firstChars, beforeChars } = compiled;
     const positions = anchorBuffer;
     let searchFrom = 0;
     for (let k = 0; k < count; k++) {
@@ -260,6 +264,13 @@ export class Scanner {
       if (firstChars !== null) {
         const c = text.charCodeAt(position);
         if (c >= 128 || firstChars[c] === 0) {
+          continue;
+        }
+      }
+      if (beforeChars !== null) {
+        // Outside ASCII the table does not say: let the expression decide.
+        const c = position > 0 ? text.charCodeAt(position - 1) : 0;
+        if (c < 128 && beforeChars[c] === 0) {
           continue;
         }
       }

@@ -147,78 +147,135 @@ export function secretPlace(
 }
 
 /** A lookbehind with one character class, at the start of a pattern. */
-const LEADING_LOOKBEHIND = /^\(\?<[!=]\[(?:\\.|[^\]\\])+\]\)/;
+/** A lookbehind with one character class, as patterns start with. */
+const LEADING_LOOKBEHIND = /^\(\?<([!=])\[((?:\\.|[^\]\\])+)\]\)/;
 
-/**
- * What every match starts with: the pattern after its leading lookbehinds
- * and group openings; null when one of those groups (or the pattern) is an
- * alternation, whose branches may start differently.
- */
-function leadingRest(pattern: string): string | null {
-  if (hasTopLevelAlternation(pattern)) {
-    return null;
-  }
-  let at = 0;
-  for (;;) {
-    const lookbehind = LEADING_LOOKBEHIND.exec(pattern.slice(at));
-    if (lookbehind) {
-      at += lookbehind[0].length;
-    } else if (pattern[at] === '(' && pattern[at + 1] !== '?') {
-      const end = groupEnd(pattern, at);
-      if (end < 0 || hasTopLevelAlternation(pattern.slice(at + 1, end - 1))) {
-        return null;
-      }
-      at++;
-    } else {
-      return pattern.slice(at);
+/** The top-level alternatives of a pattern. */
+function branches(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  syntax(source, 0, (ch, at) => {
+    depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+    if (ch === '|' && depth === 0) {
+      parts.push(source.slice(from, at));
+      from = at + 1;
     }
-  }
+    return false;
+  });
+  parts.push(source.slice(from));
+  return parts;
 }
 
 /**
- * The characters a match can start with, when the pattern starts (after its
- * lookbehinds) with a literal character or a character class; else null.
+ * How matches open: pieces of pattern, one per alternative a match can start
+ * with (leading lookbehinds dropped, groups at the start opened, their
+ * branches followed). Null when a match could start some other way: a
+ * lookahead, an optional or repeated group first.
+ */
+function openings(source: string): string[] | null {
+  let at = 0;
+  for (
+    let lookbehind;
+    (lookbehind = LEADING_LOOKBEHIND.exec(source.slice(at)));
+  ) {
+    at += lookbehind[0].length;
+  }
+  const rest = source.slice(at);
+  const alternatives = branches(rest);
+  if (alternatives.length > 1) {
+    const all = alternatives.map(openings);
+    return all.some(opening => opening === null)
+      ? null
+      : (all.flat() as string[]);
+  }
+  if (!rest.startsWith('(')) {
+    return [rest];
+  }
+  const end = groupEnd(rest, 0);
+  if (end < 0 || quantified(rest, end) || /^\(\?[^:]/.test(rest)) {
+    return null; // a lookaround, or a group that may be skipped or repeated
+  }
+  return openings(rest.slice(rest.startsWith('(?:') ? 3 : 1, end - 1));
+}
+
+/** A plain first token: a character class, an escape or a literal character. */
+const FIRST_TOKEN =
+  /^(?:\[(?:\\.|[^\]\\])+\]|\\x[0-9a-fA-F]{2}|\\[^dDsSwWbBux0-9]|[^\\^$.|?*+()[\]{}])/;
+
+/** ASCII characters a regular expression accepts, as a table. */
+function asciiTable(regex: RegExp): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    table[c] = regex.test(String.fromCharCode(c)) ? 1 : 0;
+  }
+  return table;
+}
+
+/**
+ * The characters a match can start with, when each way a match opens begins
+ * with a plain, required token (a literal character or a class); else null.
  * Lets the engine skip anchors without calling the regular expression.
  */
 export function leadingChars(
   pattern: string,
   flags: string
 ): Uint8Array | null {
-  const rest = leadingRest(pattern);
-  const token =
-    rest === null
-      ? null
-      : /^(?:\[(?:\\.|[^\]\\])+\]|\\x[0-9a-fA-F]{2}|\\[^dDsSwWbBux0-9]|[^\\^$.|?*+()[\]{}])/.exec(
-          rest
-        );
-  if (!token || /^[?*{]/.test(rest!.slice(token[0].length))) {
-    return null; // no plain first token, or it is optional
+  const union = new Uint8Array(128);
+  for (const opening of openings(pattern) ?? [null]) {
+    const token = opening === null ? null : FIRST_TOKEN.exec(opening);
+    if (token === null || quantified(opening!, token[0].length)) {
+      return null; // no plain first token, or it is optional
+    }
+    const first = asciiTable(
+      new RegExp(`^${token[0]}$`, flags.includes('i') ? 'i' : '')
+    );
+    first.forEach((accepted, c) => (union[c] |= accepted));
   }
-  const first = new RegExp(`^${token[0]}`, flags.includes('i') ? 'i' : '');
-  const table = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) {
-    table[c] = first.test(String.fromCharCode(c)) ? 1 : 0;
-  }
-  return table;
+  return union;
 }
 
 /**
- * Whether every match starts with one of the rule's keywords: the pattern
- * starts (after its lookbehinds) with literal text beginning with one. Such
- * a rule's matches start where a keyword does, so only keywords at the start
- * of a word are anchors, and no walk back to the word's start is needed.
+ * The characters a match must be preceded by, from a leading lookbehind of
+ * one class (`(?<=[?&])`), for ASCII ones; else null. Another filter that
+ * spares the regular expression.
+ */
+export function precedingChars(pattern: string): Uint8Array | null {
+  let at = 0;
+  for (
+    let lookbehind;
+    (lookbehind = LEADING_LOOKBEHIND.exec(pattern.slice(at)));
+  ) {
+    if (lookbehind[1] === '=') {
+      return asciiTable(new RegExp(`^[${lookbehind[2]}]$`));
+    }
+    at += lookbehind[0].length;
+  }
+  return null;
+}
+
+/**
+ * Whether every match starts with one of the rule's keywords: each way a
+ * match opens is literal text beginning with one. Such a rule's matches
+ * start where a keyword does, so only keywords at the start of a word are
+ * anchors, and no walk back to the word's start is needed.
  */
 export function keywordStartsMatch(
   pattern: string,
   keywords: readonly string[]
 ): boolean {
-  const rest = leadingRest(pattern);
-  const literal = rest === null ? '' : /^[A-Za-z0-9_:/=-]*/.exec(rest)![0];
-  // A quantifier after the literal applies to its last character.
-  const fixed = /^[?*+{]/.test(rest?.slice(literal.length) ?? '')
-    ? literal.slice(0, -1)
-    : literal;
-  return keywords.some(keyword => fixed.toLowerCase().startsWith(keyword));
+  const all = openings(pattern);
+  return (
+    all !== null &&
+    all.every(opening => {
+      const literal = /^[A-Za-z0-9_:/=-]*/.exec(opening)![0];
+      // A quantifier after the literal applies to its last character.
+      const fixed = quantified(opening, literal.length)
+        ? literal.slice(0, -1)
+        : literal;
+      return keywords.some(keyword => fixed.toLowerCase().startsWith(keyword));
+    })
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import { RULES } from '../../src/scanner';
 import {
   keywordStartsMatch,
   leadingChars,
+  precedingChars,
   secretPlace
 } from '../../src/scanner/pattern';
 import { RULE_CASES } from './cases';
@@ -60,13 +61,28 @@ describe('leadingChars', () => {
     expect(leadingChars('(?<![A-Z])(ac[0-9])', 'i')).toEqual(table('aA'));
   });
 
-  it('says nothing when the start is optional or an alternation', () => {
-    expect(leadingChars('a?b', '')).toBeNull();
-    expect(leadingChars('(?:ab|cd)', '')).toBeNull();
-    // Each branch of the secret group starts differently (the notion-token shape).
+  it('joins the branches of an alternation, inside groups too', () => {
+    // The notion-token shape: each branch of the secret group starts differently.
     expect(
       leadingChars('(?<![a-z])(ntn_[0-9]{4}|secret_[a-z]{4})', '')
-    ).toBeNull();
+    ).toEqual(table('ns'));
+    expect(leadingChars('((?:AKIA|A3T[0-9]|ZZ)[0-9]{4})', '')).toEqual(
+      table('AZ')
+    );
+  });
+
+  it('says nothing when a match may start otherwise', () => {
+    expect(leadingChars('a?b', '')).toBeNull();
+    expect(leadingChars('(?:ab)?cd', '')).toBeNull();
+    expect(leadingChars('(?:ab|)cd', '')).toBeNull();
+    expect(leadingChars('(?=[0-9])[0-9a-f]{4}', '')).toBeNull();
+  });
+});
+
+describe('precedingChars', () => {
+  it('reads a leading lookbehind of one class', () => {
+    expect(precedingChars('(?<![a-z])(?<=[?&])key=')).toEqual(table('?&'));
+    expect(precedingChars('(?<![a-z])key=')).toBeNull();
   });
 });
 
@@ -74,11 +90,17 @@ describe('keywordStartsMatch', () => {
   it('holds when literal text starting with a keyword opens every match', () => {
     expect(keywordStartsMatch('(?<![a-z])(npm_[a-z]{3})', ['npm_'])).toBe(true);
     expect(keywordStartsMatch('(?<![a-z])AC[0-9]', ['ac'])).toBe(true);
+    expect(keywordStartsMatch('(?:-u|--user)[ =]', ['-u', '--user'])).toBe(
+      true
+    );
   });
 
-  it('fails for alternations, optional starts and keywords further in', () => {
+  it('fails where one way a match opens has no keyword first', () => {
+    expect(keywordStartsMatch('(ntn_[0-9]|secret_[a-z])', ['ntn_'])).toBe(
+      false
+    );
     expect(
-      keywordStartsMatch('(ntn_[0-9]|secret_[a-z])', ['ntn_', 'secret_'])
+      keywordStartsMatch('(?:sk|rk)_live_', ['sk_live_', 'rk_live_'])
     ).toBe(false);
     expect(keywordStartsMatch('ab?c', ['ab'])).toBe(false);
     expect(keywordStartsMatch('[0-9]{32}-us', ['-us'])).toBe(false);
@@ -95,6 +117,7 @@ describe('every reading agrees with the rules’ own matches', () => {
     const place = secretPlace(rule.pattern, rule.secretGroup);
     const first = leadingChars(rule.pattern, rule.flags ?? '');
     const keywordFirst = keywordStartsMatch(rule.pattern, rule.keywords);
+    const before = precedingChars(rule.pattern);
     const regex = new RegExp(rule.pattern, `gd${rule.flags ?? ''}`);
     let matches = 0;
     for (const text of texts(id)) {
@@ -113,6 +136,10 @@ describe('every reading agrees with the rules’ own matches', () => {
         }
         if (first !== null) {
           expect(first[match[0].charCodeAt(0)]).toBe(1);
+        }
+        if (before !== null && match.index! > 0) {
+          const c = text.charCodeAt(match.index! - 1);
+          expect(c >= 128 || before[c] === 1).toBe(true);
         }
         if (keywordFirst) {
           const lower = match[0].toLowerCase();
