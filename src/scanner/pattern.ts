@@ -146,7 +146,6 @@ export function secretPlace(
   return unknown;
 }
 
-/** A lookbehind with one character class, at the start of a pattern. */
 /** A lookbehind with one character class, as patterns start with. */
 const LEADING_LOOKBEHIND = /^\(\?<([!=])\[((?:\\.|[^\]\\])+)\]\)/;
 
@@ -241,6 +240,9 @@ export function leadingChars(
  * spares the regular expression.
  */
 export function precedingChars(pattern: string): Uint8Array | null {
+  if (hasTopLevelAlternation(pattern)) {
+    return null; // the lookbehind belongs to the first branch only
+  }
   let at = 0;
   for (
     let lookbehind;
@@ -285,13 +287,8 @@ export function keywordStartsMatch(
  * engine try the pattern only at the start of the runs that hold a keyword.
  */
 export function leadingWordChars(pattern: string): Uint8Array {
-  const table = new Uint8Array(128);
-  const lookbehind = /^\(\?<!\[((?:\\.|[^\]\\])+)\]\)/.exec(pattern);
-  if (lookbehind) {
-    const cls = new RegExp(`[${lookbehind[1]}]`);
-    for (let c = 0; c < 128; c++) {
-      table[c] = cls.test(String.fromCharCode(c)) ? 1 : 0;
-    }
-  }
-  return table;
+  const lookbehind = LEADING_LOOKBEHIND.exec(pattern);
+  return lookbehind && lookbehind[1] === '!'
+    ? asciiTable(new RegExp(`^[${lookbehind[2]}]$`))
+    : new Uint8Array(128);
 }

@@ -83,6 +83,8 @@ describe('precedingChars', () => {
   it('reads a leading lookbehind of one class', () => {
     expect(precedingChars('(?<![a-z])(?<=[?&])key=')).toEqual(table('?&'));
     expect(precedingChars('(?<![a-z])key=')).toBeNull();
+    // In an alternation the lookbehind holds for the first branch only.
+    expect(precedingChars('(?<=[?&])key=|token=')).toBeNull();
   });
 });
 
