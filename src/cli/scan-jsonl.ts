@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import type { TextScan } from '../scanner';
 import { EXIT_CLEAN, EXIT_ERROR, ICommandIO } from './command';
 import { describeFileError } from './files';
+import { IPass, NO_PASS, faster } from './stats';
 
 function record(line: string): { id: unknown; text: string } | null {
   try {
@@ -30,14 +31,14 @@ export interface IJsonlStats {
   records: number;
   scanMs: number;
   /** The input scanned at the highest rate (warm, when an input is given twice). */
-  fastest: { records: number; ms: number };
+  fastest: IPass;
 }
 
 export async function scanJsonl(
   inputs: readonly string[],
   scan: TextScan,
   io: ICommandIO,
-  stats: IJsonlStats = { records: 0, scanMs: 0, fastest: { records: 0, ms: 0 } }
+  stats: IJsonlStats = { records: 0, scanMs: 0, fastest: NO_PASS }
 ): Promise<number> {
   let status = EXIT_CLEAN;
   for (const input of inputs) {
@@ -94,13 +95,9 @@ export async function scanJsonl(
       io.stdout(`${out.join('\n')}\n`);
     }
     const records = stats.records - before.records;
-    const ms = stats.scanMs - before.ms;
-    if (
-      records > 0 &&
-      (stats.fastest.ms === 0 ||
-        records / ms > stats.fastest.records / stats.fastest.ms)
-    ) {
-      stats.fastest = { records, ms };
+    if (records > 0) {
+      const ms = stats.scanMs - before.ms;
+      stats.fastest = faster(stats.fastest, { amount: records, ms });
     }
   }
   return status;

@@ -35,6 +35,7 @@ import {
 } from './report';
 import { formatSarif } from './sarif';
 import { scanJsonl } from './scan-jsonl';
+import { IPass, NO_PASS, faster } from './stats';
 
 const USAGE = `Usage: jupyterlab-secret-mounts scan [options] PATH...
 
@@ -188,12 +189,7 @@ async function scanFile(
     // Engine time only: rendering the report is not scanning.
     const elapsed = (scanned || performance.now()) - started;
     stats.scanMs += elapsed;
-    if (
-      bytes / elapsed > stats.fastest.bytes / stats.fastest.ms ||
-      stats.fastest.ms === 0
-    ) {
-      stats.fastest = { bytes, ms: elapsed };
-    }
+    stats.fastest = faster(stats.fastest, { amount: bytes, ms: elapsed });
   }
 }
 
@@ -202,7 +198,7 @@ interface IScanStats {
   bytes: number;
   scanMs: number;
   /** The file scanned at the highest rate (warm, when a file is given twice). */
-  fastest: { bytes: number; ms: number };
+  fastest: IPass;
 }
 
 function scanNotebookFile(
@@ -286,14 +282,14 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   }
 
   if (values.jsonl) {
-    const stats = { records: 0, scanMs: 0, fastest: { records: 0, ms: 0 } };
+    const stats = { records: 0, scanMs: 0, fastest: NO_PASS };
     const status = await scanJsonl(positionals, scan, io, stats);
     if (values.stats) {
       const fastest = stats.fastest;
       io.stderr(
         `stats: ${stats.records} records, scan ${stats.scanMs.toFixed(1)} ms ` +
           `(${(stats.records / (stats.scanMs / 1000)).toFixed(0)} records/s; fastest input ` +
-          `${(fastest.records / (fastest.ms / 1000)).toFixed(0)} records/s), ` +
+          `${(fastest.amount / (fastest.ms / 1000)).toFixed(0)} records/s), ` +
           `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB\n`
       );
     }
@@ -304,7 +300,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   const stats: IScanStats = {
     bytes: 0,
     scanMs: 0,
-    fastest: { bytes: 0, ms: 0 }
+    fastest: NO_PASS
   };
   const started = performance.now();
   // The text report goes out file by file, so that memory does not grow with
@@ -355,7 +351,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
     io.stderr(
       `stats: ${report.filesScanned} files, ${megabytes.toFixed(2)} MiB, scan ${stats.scanMs.toFixed(1)} ms ` +
         `(${(megabytes / (stats.scanMs / 1000)).toFixed(1)} MiB/s; fastest file ` +
-        `${(fastest.bytes / (1024 * 1024) / (fastest.ms / 1000)).toFixed(1)} MiB/s), total ${totalMs.toFixed(1)} ms, ` +
+        `${(fastest.amount / (1024 * 1024) / (fastest.ms / 1000)).toFixed(1)} MiB/s), total ${totalMs.toFixed(1)} ms, ` +
         `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB\n`
     );
   }
