@@ -126,6 +126,7 @@ interface IPlaceholderTests {
 export class Scanner {
   constructor(ruleSet: IRuleSet = RULE_SET) {
     const anchoredPlaceholders = ruleSet.placeholders.filter(isAnchored);
+    const placeholderStart = anyOf(anchoredPlaceholders, '');
     this._rules = ruleSet.rules.map((rule, priority) => {
       const { offsetGroups, wholeMatch } = secretPlace(
         rule.pattern,
@@ -144,7 +145,10 @@ export class Scanner {
         keywordFirst: keywordStartsMatch(rule.pattern, rule.keywords),
         firstChars: leadingChars(rule.pattern, rule.flags ?? ''),
         beforeChars: precedingChars(rule.pattern),
-        allow: anyOf([...anchoredPlaceholders, ...(rule.allowlist ?? [])], ''),
+        // One expression per rule only where the rule has an allowlist.
+        allow: rule.allowlist?.length
+          ? anyOf([...anchoredPlaceholders, ...rule.allowlist], '')
+          : placeholderStart,
         nameAllow: anyOf(rule.nameAllowlist, 'i'),
         matchAllow: anyOf(rule.matchAllowlist, '')
       };
@@ -165,7 +169,7 @@ export class Scanner {
     this._placeholders = {
       words,
       longestWord: Math.max(0, ...[...words].map(word => word.length)),
-      anchored: anyOf(anchoredPlaceholders, ''),
+      anchored: placeholderStart,
       anywhere: anyOf(
         ruleSet.placeholders.filter(source => !isAnchored(source)),
         ''
@@ -222,10 +226,9 @@ export class Scanner {
     const candidates: ICandidate[] = [];
     const taken = new PositionSet(text.length); // secret starts already reported
     for (const compiled of rules) {
-      const from = hits.bounds[compiled.priority];
-      const to = hits.bounds[compiled.priority + 1];
-      if (from < to) {
-        const count = anchors(text, hits.starts, from, to, compiled);
+      const list = compiled.priority;
+      if (hits.bounds[list] < hits.bounds[list + 1]) {
+        const count = anchors(text, sortedList(hits, list), compiled);
         this._matchAt(compiled, text, count, {
           userAllow,
           taken,
@@ -347,12 +350,19 @@ export class Scanner {
     return searchFrom;
   }
 
+  /** Whether a whole value is a placeholder word ("changeme", "xxx"). */
+  private _isPlaceholderWord(value: string): boolean {
+    const tests = this._placeholders;
+    return (
+      value.length <= tests.longestWord && tests.words.has(value.toLowerCase())
+    );
+  }
+
   /** Whether a value is a placeholder, reference or redaction. */
   private _isPlaceholder(value: string): boolean {
     const tests = this._placeholders;
     return (
-      (value.length <= tests.longestWord &&
-        tests.words.has(value.toLowerCase())) ||
+      this._isPlaceholderWord(value) ||
       (tests.anchored?.(value) ?? false) ||
       (tests.anywhere?.(value) ?? false)
     );
@@ -371,8 +381,7 @@ export class Scanner {
   ): boolean {
     const tests = this._placeholders;
     return (
-      (secret.length <= tests.longestWord &&
-        tests.words.has(secret.toLowerCase())) ||
+      this._isPlaceholderWord(secret) ||
       ((!tests.gated || hasStartIn(keywordStarts, start, end)) &&
         (tests.anywhere?.(secret) ?? false))
     );
@@ -508,8 +517,8 @@ let anchorBuffer = new Int32Array(256);
 const KEPT_ANCHORS = 1 << 16;
 
 /**
- * Where a rule's matches may start: for each keyword occurrence
- * (`keywordStarts[from..to)`, sorted here in place), the start of the run of
+ * Where a rule's matches may start: for each keyword occurrence (`starts`,
+ * sorted), the start of the run of
  * the rule's word characters it sits in; for a rule whose matches start with
  * a keyword, just the occurrences at the start of a run. Written to
  * `anchorBuffer`, sorted and without duplicates; returns how many. Linear in
@@ -517,15 +526,9 @@ const KEPT_ANCHORS = 1 << 16;
  */
 function anchors(
   text: string,
-  keywordStarts: Int32Array,
-  from: number,
-  to: number,
+  starts: Int32Array,
   { wordChars, keywordFirst }: ICompiledRule
 ): number {
-  const starts = keywordStarts.subarray(from, to);
-  if (!isSorted(starts)) {
-    starts.sort();
-  }
   if (anchorBuffer.length < starts.length) {
     anchorBuffer = new Int32Array(
       Math.max(starts.length, 2 * anchorBuffer.length)
