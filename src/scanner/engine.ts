@@ -76,6 +76,11 @@ interface ICompiledRule {
   regex: RegExp;
   /** Where the secret sits (see `secretPlace`); no `d` flag on `regex` when known. */
   offsetGroups: number[] | null;
+  fromEnd: boolean;
+  /** The rule's groups and entropy floor, kept here so that one object shape serves every rule. */
+  secretGroup: number;
+  nameGroup: number;
+  entropy: number;
   /** The secret is the whole match: `regex.test` and a slice find it. */
   wholeMatch: boolean;
   /** ASCII characters of the "word" a match starts with (from the leading lookbehind). */
@@ -128,7 +133,7 @@ export class Scanner {
     const anchoredPlaceholders = ruleSet.placeholders.filter(isAnchored);
     const placeholderStart = anyOf(anchoredPlaceholders, '');
     this._rules = ruleSet.rules.map((rule, priority) => {
-      const { offsetGroups, wholeMatch } = secretPlace(
+      const { offsetGroups, fromEnd, wholeMatch } = secretPlace(
         rule.pattern,
         rule.secretGroup
       );
@@ -140,7 +145,11 @@ export class Scanner {
           `${offsetGroups ? 'y' : 'yd'}${rule.flags ?? ''}`
         ),
         offsetGroups,
+        fromEnd,
         wholeMatch,
+        secretGroup: rule.secretGroup,
+        nameGroup: rule.nameGroup ?? -1,
+        entropy: rule.entropy ?? 0,
         wordChars: leadingWordChars(rule.pattern),
         keywordFirst: keywordStartsMatch(rule.pattern, rule.keywords),
         firstChars: leadingChars(rule.pattern, rule.flags ?? ''),
@@ -292,7 +301,8 @@ export class Scanner {
     scan: IScanState,
     searchFrom: number
   ): number {
-    const { regex, rule, offsetGroups, wholeMatch } = compiled;
+    const { regex, offsetGroups, wholeMatch, secretGroup, nameGroup } =
+      compiled;
     regex.lastIndex = position;
     let secret: string;
     let start = position;
@@ -312,22 +322,26 @@ export class Scanner {
       }
       whole = match[0];
       searchFrom = position + whole.length;
-      secret = match[rule.secretGroup];
+      secret = match[secretGroup];
       if (!secret) {
         return searchFrom;
       }
       if (offsetGroups === null) {
-        const span = match.indices?.[rule.secretGroup];
+        const span = match.indices?.[secretGroup];
         if (!span) {
           return searchFrom;
         }
         start = span[0];
       } else {
+        let offset = 0;
         for (const group of offsetGroups) {
-          start += match[group].length;
+          offset += match[group].length;
         }
+        start = compiled.fromEnd
+          ? searchFrom - offset - secret.length
+          : position + offset;
       }
-      name = rule.nameGroup === undefined ? undefined : match[rule.nameGroup];
+      name = nameGroup < 0 ? undefined : match[nameGroup];
     }
     if (scan.taken.has(start)) {
       return searchFrom; // an earlier (more specific) rule already reported this secret
@@ -340,7 +354,7 @@ export class Scanner {
       (name !== undefined && compiled.nameAllow?.(name)) ||
       compiled.matchAllow?.(whole) ||
       scan.userAllow?.(secret) ||
-      !this._looksRandom(secret, rule.entropy ?? 0) ||
+      !this._looksRandom(secret, compiled.entropy) ||
       this._hidesPlaceholder(secret)
     ) {
       return searchFrom;

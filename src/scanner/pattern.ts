@@ -79,63 +79,79 @@ function quantified(pattern: string, at: number): boolean {
 /** Where a rule's secret sits in its matches, as far as the pattern tells. */
 export interface ISecretPlace {
   /**
-   * The capture groups whose lengths add up to the secret's offset in the
-   * match; null when the pattern does not say (the `d` flag tells instead).
+   * The capture groups whose lengths place the secret in the match: they
+   * precede it (its offset from the match's start) or, with `fromEnd`,
+   * follow it (back from the match's end). null when the pattern does not
+   * say (the `d` flag tells instead).
    */
   offsetGroups: number[] | null;
+  fromEnd: boolean;
   /** The secret is the whole match (nothing but lookarounds around it). */
   wholeMatch: boolean;
 }
 
+const UNKNOWN_PLACE: ISecretPlace = {
+  offsetGroups: null,
+  fromEnd: false,
+  wholeMatch: false
+};
+
+/** Whether the group opening at `at` is a lookaround (no width). */
+function isLookaround(pattern: string, at: number): boolean {
+  return /^\(\?<?[=!]/.test(pattern.slice(at, at + 4));
+}
+
 /**
- * Reads a pattern as a sequence of lookarounds and capture groups (none
- * repeated or optional) up to the secret group. The secret's offsets then
- * follow from the match's, and the rule's expression needs neither the
- * slower `d` (indices) flag nor, for a whole-match secret, a match array.
+ * Reads a pattern as lookarounds and capture groups (none repeated or
+ * optional) up to the secret group, or from it to the end. The secret's
+ * offsets then follow from the match's, and the rule's expression needs
+ * neither the slower `d` (indices) flag nor, for a whole-match secret, a
+ * match array.
  */
 export function secretPlace(
   pattern: string,
   secretGroup: number
 ): ISecretPlace {
-  const unknown = { offsetGroups: null, wholeMatch: false };
-  const isLookaround = (at: number) =>
-    /^\(\?<?[=!]/.test(pattern.slice(at, at + 4));
-  const onlyLookarounds = (from: number) => {
-    for (let at = from; at < pattern.length;) {
-      const end = pattern[at] === '(' ? groupEnd(pattern, at) : -1;
-      if (end < 0 || !isLookaround(at) || quantified(pattern, end)) {
-        return false;
-      }
-      at = end;
-    }
-    return true;
-  };
   if (secretGroup === 0) {
-    return { offsetGroups: [], wholeMatch: true };
+    return { offsetGroups: [], fromEnd: false, wholeMatch: true };
   }
   if (hasTopLevelAlternation(pattern)) {
-    return unknown;
+    return UNKNOWN_PLACE;
   }
+  return (
+    placeFromStart(pattern, secretGroup) ??
+    placeFromEnd(pattern, secretGroup) ??
+    UNKNOWN_PLACE
+  );
+}
+
+/** The secret group after nothing but lookarounds and capture groups. */
+function placeFromStart(
+  pattern: string,
+  secretGroup: number
+): ISecretPlace | null {
   const before: number[] = [];
   let group = 0; // capture groups opened so far
   let at = 0;
   while (at < pattern.length && pattern[at] === '(') {
     const end = groupEnd(pattern, at);
     if (end < 0 || quantified(pattern, end)) {
-      return unknown;
+      return null;
     }
-    if (isLookaround(at)) {
+    if (isLookaround(pattern, at)) {
       at = end; // no width
       continue;
     }
     if (pattern[at + 1] === '?') {
-      return unknown; // a non-capturing group: width unknown
+      return null; // a non-capturing group: width unknown
     }
     group++;
     if (group === secretGroup) {
       return {
         offsetGroups: before,
-        wholeMatch: before.length === 0 && onlyLookarounds(end)
+        fromEnd: false,
+        wholeMatch:
+          before.length === 0 && trailingGroups(pattern, end)?.length === 0
       };
     }
     before.push(group);
@@ -143,7 +159,56 @@ export function secretPlace(
     group += countCaptureGroups(pattern.slice(at + 1, end - 1));
     at = end;
   }
-  return unknown;
+  return null;
+}
+
+/** The secret group at the top level, before nothing but lookarounds and capture groups. */
+function placeFromEnd(
+  pattern: string,
+  secretGroup: number
+): ISecretPlace | null {
+  let depth = 0;
+  let group = 0;
+  const open = syntax(pattern, 0, (ch, at) => {
+    if (ch === ')') {
+      depth--;
+    } else if (ch === '(') {
+      depth++;
+      if (pattern[at + 1] !== '?') {
+        group++;
+        return group === secretGroup && depth === 1;
+      }
+    }
+    return false;
+  });
+  const end = open < 0 ? -1 : groupEnd(pattern, open);
+  if (end < 0 || quantified(pattern, end)) {
+    return null;
+  }
+  const after = trailingGroups(pattern, end);
+  return after && { offsetGroups: after, fromEnd: true, wholeMatch: false };
+}
+
+/**
+ * The capture groups from `from` to the pattern's end, when nothing else
+ * (lookarounds aside) follows and none is repeated or optional; else null.
+ */
+function trailingGroups(pattern: string, from: number): number[] | null {
+  const groups: number[] = [];
+  for (let at = from; at < pattern.length;) {
+    const end = pattern[at] === '(' ? groupEnd(pattern, at) : -1;
+    if (end < 0 || quantified(pattern, end)) {
+      return null;
+    }
+    if (!isLookaround(pattern, at)) {
+      if (pattern[at + 1] === '?') {
+        return null; // a non-capturing group: width unknown
+      }
+      groups.push(countCaptureGroups(pattern.slice(0, at)) + 1);
+    }
+    at = end;
+  }
+  return groups;
 }
 
 /** A lookbehind with one character class, as patterns start with. */

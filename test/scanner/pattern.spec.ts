@@ -36,19 +36,41 @@ describe('secretPlace', () => {
     (pattern, group, offsets, whole) => {
       expect(secretPlace(pattern, group)).toEqual({
         offsetGroups: offsets,
+        fromEnd: false,
         wholeMatch: whole
       });
     }
   );
 
   it.each([
-    ['x(b)', 1], // a literal before the secret: width not read
-    ['(a)?(b)', 2], // an optional group
-    ['(?:a|bc)(d)', 1], // a non-capturing group
+    ['x = (b)', 1, []],
+    ['x[0-9]+ ?([a-z]{8})(?![a-z])', 1, []],
+    ['(a)+:(b)(c)(?=d)', 2, [3]],
+    ['(?:a|b)=((c)d)((e)f)', 1, [3]], // the group after holds one more: it is group 3
+    ['(a)?(b)', 2, []]
+  ])(
+    '%s, group %d: offset back from the end, groups %j',
+    (pattern, group, offsets) => {
+      expect(secretPlace(pattern, group)).toEqual({
+        offsetGroups: offsets,
+        fromEnd: true,
+        wholeMatch: false
+      });
+    }
+  );
+
+  it.each([
+    ['x(b)y', 1], // literals on both sides: widths not read
+    ['(a)?(b)c', 2], // an optional group before, a literal after
+    ['(?:a|bc)(d)e', 1], // a non-capturing group before, a literal after
+    ['x(?:(d))', 1], // the secret group nested, not at the top level
+    ['x(d)(?:e)', 1], // a non-capturing group after it
+    ['x(d)(e)?', 1], // an optional group after it
     ['(a|b)(c)|(d)', 2]
   ])('%s, group %d: unknown, the d flag tells', (pattern, group) => {
     expect(secretPlace(pattern, group)).toEqual({
       offsetGroups: null,
+      fromEnd: false,
       wholeMatch: false
     });
   });
@@ -131,7 +153,10 @@ describe('every reading agrees with the rules’ own matches', () => {
             (sum, g) => sum + match[g].length,
             0
           );
-          expect(match.index! + offset).toBe(span[0]);
+          const start = place.fromEnd
+            ? match.index! + match[0].length - offset - span[1] + span[0]
+            : match.index! + offset;
+          expect(start).toBe(span[0]);
         }
         if (place.wholeMatch) {
           expect(match[rule.secretGroup]).toBe(match[0]);
