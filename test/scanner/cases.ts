@@ -73,7 +73,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
         secret: 'AIzaoF_hJkdguHgAFfEP7VL7s4vqqY5CFxYo0Uc'
       }
     ],
-    negative: ['AIzaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX']
+    negative: [
+      'AIzaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+      // A published Firebase SDK example key (documentedExamples).
+      'firebase_config = {"apiKey": "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs"}'
+    ]
   },
   'gcp-oauth-access-token': {
     positive: [
@@ -398,6 +402,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'grafana-token': {
     positive: [
       {
+        text: 'GRAFANA_API_KEY = "eyJrIjoiL7DxtpYlSXpfKtHF4vUCsMehGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rESQedUStPKR0CsTy4Qwb8DwkNhFdnXs=="',
+        secret:
+          'eyJrIjoiL7DxtpYlSXpfKtHF4vUCsMehGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rESQedUStPKR0CsTy4Qwb8DwkNhFdnXs=='
+      },
+      {
         text: 'GRAFANA_CLOUD_TOKEN=glc_eyJvIjoiNzQ2NDI4IiwibiI6InN0YWNrLTU1ODcwOC1obS1yZWFkIiwiayI6ImFuU2owejRGZkxZNGNkQVQ3dGQ4MEdzYiIsIm0iOnsiciI6InVzIn19',
         secret:
           'glc_eyJvIjoiNzQ2NDI4IiwibiI6InN0YWNrLTU1ODcwOC1obS1yZWFkIiwiayI6ImFuU2owejRGZkxZNGNkQVQ3dGQ4MEdzYiIsIm0iOnsiciI6InVzIn19'
@@ -416,6 +425,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   },
   'slack-token': {
     positive: [
+      {
+        text: 'slackToken = "xoxa-2-526018159-08301661318-6091390996030-49d439536b3216fdae"',
+        secret: 'xoxa-2-526018159-08301661318-6091390996030-49d439536b3216fdae'
+      },
       {
         text: 'client = WebClient(token="xoxb-111154218285-5750781271754-cH3sqbQifYXWs0h775m8xyei")',
         secret: 'xoxb-111154218285-5750781271754-cH3sqbQifYXWs0h775m8xyei'
@@ -594,6 +607,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'square-token': {
     positive: [
       {
+        text: 'client = Client(access_token="EAAA8po_799NksnRH9ucAUsdMlHUvTCQCy")',
+        secret: 'EAAA8po_799NksnRH9ucAUsdMlHUvTCQCy'
+      },
+      {
         text: 'SQUARE_ACCESS_TOKEN=EAAANoB7niEe-MPnnOCORg68-NHN5JYElxpdpTFZEtS4YIoRcSyTcmmV_1UnpPnI',
         secret:
           'EAAANoB7niEe-MPnnOCORg68-NHN5JYElxpdpTFZEtS4YIoRcSyTcmmV_1UnpPnI'
@@ -660,6 +677,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   },
   'sendgrid-api-key': {
     positive: [
+      {
+        text: 'sg = SendGridAPIClient("SG.qFYY-kv5ZJr3J1TWDtkwtDDb_xHKas1VOq=g6YYZYn9ZhyiA4uoRgnatmUdjAWtGSU")',
+        secret:
+          'SG.qFYY-kv5ZJr3J1TWDtkwtDDb_xHKas1VOq=g6YYZYn9ZhyiA4uoRgnatmUdjAWtGSU'
+      },
       {
         text: 'sg = SendGridAPIClient("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")',
         secret:
@@ -1054,6 +1076,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'generic-credential': {
     positive: [
       {
+        text: 'discord_client_secret = "00330766619345145061231007728378"',
+        secret: '00330766619345145061231007728378'
+      },
+      {
         text: 'API_TOKEN = "AYrvLS9HPn2DerYajkHu6B6GYWDyHh9lkZwuJHfv"',
         secret: 'AYrvLS9HPn2DerYajkHu6B6GYWDyHh9lkZwuJHfv'
       },
@@ -1079,6 +1105,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'order_token = "20261201093000123"',
       'openai.api_key = os.environ["OPENAI_API_KEY"]',
       'client = OpenAI(api_key=os.getenv("OPENAI_API_KEY"))',
       'Sys.setenv(OPENAI_API_KEY = Sys.getenv("MY_OPENAI_KEY"))',
@@ -1110,6 +1137,233 @@ export const RULE_CASES: Record<string, IRuleCases> = {
     negative: [
       '<apiToken>${API_TOKEN}</apiToken>',
       '<tokenUrl>https://login.acme.io/oauth/token</tokenUrl>'
+    ]
+  },
+  'sourcegraph-token': {
+    positive: [
+      {
+        text: 'SRC_ACCESS_TOKEN = "sgp_4747652274a1e539_5a8ce3be0895d1ca59f34cac5658cd749e17a32a"',
+        secret: 'sgp_4747652274a1e539_5a8ce3be0895d1ca59f34cac5658cd749e17a32a'
+      },
+      {
+        text: '!src login --token sgp_local_6a3af3e78e6e783563f06d22aaffa4573292f91e',
+        secret: 'sgp_local_6a3af3e78e6e783563f06d22aaffa4573292f91e'
+      }
+    ],
+    negative: ['ref = "sgp_ef1d6d77cb7a4b927b18099bc488f126d3aa8fc"']
+  },
+  'clojars-token': {
+    positive: [
+      {
+        text: 'export CLOJARS_PASSWORD=CLOJARS_r028y31ieah6aw5r8h7l803vypxlihhg8u3y4568m8tju8wxwacxlmhk0jen',
+        secret:
+          'CLOJARS_r028y31ieah6aw5r8h7l803vypxlihhg8u3y4568m8tju8wxwacxlmhk0jen'
+      }
+    ],
+    negative: [
+      'CLOJARS_ttpzfk9sk2tdefcdmujiwpr7ybqrlivrj8nrifmoi9ytqa46zu8r02266d1'
+    ]
+  },
+  'vercel-token': {
+    positive: [
+      {
+        text: 'VERCEL_TOKEN="vcp_3zzDOrjRdFiM9ul4OW0x33Pl"',
+        secret: 'vcp_3zzDOrjRdFiM9ul4OW0x33Pl'
+      },
+      {
+        text: '{"token": "vca_J51GGvVBhz9ElhmVb8xvS6Yt4f0IBZMCCGn4KUKiTURl5i169iFRs1Km"}',
+        secret: 'vca_J51GGvVBhz9ElhmVb8xvS6Yt4f0IBZMCCGn4KUKiTURl5i169iFRs1Km'
+      }
+    ],
+    negative: ['ref="vcp_m1NPjugpRRNd5LUClYa"']
+  },
+  'harness-api-key': {
+    positive: [
+      {
+        text: 'headers = {"x-api-key": "pat.rI6F3H-r_up8cUb1ErTHEZ.52gMHxlWyC7fTcI1enKJPC1X.ONgTz3vNL1g4sOXVipOy"}',
+        secret:
+          'pat.rI6F3H-r_up8cUb1ErTHEZ.52gMHxlWyC7fTcI1enKJPC1X.ONgTz3vNL1g4sOXVipOy'
+      }
+    ],
+    negative: [
+      'ref = "pat.fDNJGhjaIFw40YUcYqvc4e.N4oHipe8AzXs07g3a1EpJy2H.yFQFjUWiy77hnsqDUgE"'
+    ]
+  },
+  'openshift-user-token': {
+    positive: [
+      {
+        text: '!oc login --token=sha256~5VKqF6b9Rw9NSp6lpBOpnbxR5KvW3_-q_UXX84FI0Ta --server=https://api.ocp.example.io:6443',
+        secret: 'sha256~5VKqF6b9Rw9NSp6lpBOpnbxR5KvW3_-q_UXX84FI0Ta'
+      }
+    ],
+    negative: [
+      'image = "quay.io/acme/app@sha256:dd922e863a072bfcc6ce7fbbd5273656f0f1ad35a70653c83ef7a3eb051cd058"',
+      'sha256~Ryvr2GhlShhmeZV-R2gMwNRxovC14Hqrjz16A8eXXJ'
+    ]
+  },
+  'scalingo-token': {
+    positive: [
+      {
+        text: 'SCALINGO_API_TOKEN: tk-us-g5tfiL8vA7orfo1hXLnqe3yeuDeWQmeZxldbwrg-WQrsAVZS',
+        secret: 'tk-us-g5tfiL8vA7orfo1hXLnqe3yeuDeWQmeZxldbwrg-WQrsAVZS'
+      }
+    ],
+    negative: ['ref: tk-us-Ezia18ZDLLtxzVMoiE7CfpzNN3HLr4_wBcdqt61C4QttZQ_']
+  },
+  'infracost-api-key': {
+    positive: [
+      {
+        text: '%env INFRACOST_API_KEY=ico-b5ssScv057EnOpIKZhEreZc1IFsFsM94',
+        secret: 'ico-b5ssScv057EnOpIKZhEreZc1IFsFsM94'
+      }
+    ],
+    negative: [
+      '<img src="https://cdn.example.org/assets/favicon.ico-abce21e7260328c5fc273853c40f834c.png">'
+    ]
+  },
+  'planetscale-token': {
+    positive: [
+      {
+        text: 'url = "mysql://u9x2k3m1:pscale_pw_fwxusEfLxNA4gcHw52ECUMeEYDJjGhohBpwYEuf1BWK@aws.connect.psdb.cloud/app"',
+        secret: 'pscale_pw_fwxusEfLxNA4gcHw52ECUMeEYDJjGhohBpwYEuf1BWK'
+      },
+      {
+        text: 'PLANETSCALE_PASSWORD=pscale_pw_fwxusEfLxNA4gcHw52ECUMeEYDJjGhohBpwYEuf1BWK',
+        secret: 'pscale_pw_fwxusEfLxNA4gcHw52ECUMeEYDJjGhohBpwYEuf1BWK'
+      }
+    ],
+    negative: ['ref=pscale_pw_ZySZeuFiEXpVdE58zHYp']
+  },
+  'settlemint-token': {
+    positive: [
+      {
+        text: 'SETTLEMINT_ACCESS_TOKEN="sm_pat_rM8nkSCV3zwgIj85"',
+        secret: 'sm_pat_rM8nkSCV3zwgIj85'
+      }
+    ],
+    negative: ['ref = "sm_pat_ZrHnoA8weZ"']
+  },
+  'airtable-personal-access-token': {
+    positive: [
+      {
+        text: 'api = Api("patPp3nuKP8OvnOhk.65bfbeac7f1c489c62d7b7c37c3debaa1a1201d6486c8216eb9071bcd17f41ad")',
+        secret:
+          'patPp3nuKP8OvnOhk.65bfbeac7f1c489c62d7b7c37c3debaa1a1201d6486c8216eb9071bcd17f41ad'
+      }
+    ],
+    negative: [
+      'api = Api("patfUSJG87FXYbd6s.87ca126c4a3f09d20391bbd6f5fafd29b6f5437c2a9a57c3aa1db21561aa331")'
+    ]
+  },
+  'authress-access-key': {
+    positive: [
+      {
+        text: 'AUTHRESS_KEY="sc_blk9vpih88yq.048c.acc_uzi3ni5aciq77pff.y6Ek2X83aT4iXujHBpJmNnOLpeZaYPjPITayynpUiJquH7cn"',
+        secret:
+          'sc_blk9vpih88yq.048c.acc_uzi3ni5aciq77pff.y6Ek2X83aT4iXujHBpJmNnOLpeZaYPjPITayynpUiJquH7cn'
+      }
+    ],
+    negative: ['ref = "sc_abc12.x1y2.acc_short.tail"']
+  },
+  'cloudflare-api-token': {
+    positive: [
+      {
+        text: 'CLOUDFLARE_API_TOKEN=cfut_7bwNsIsPbceCLizpLsfzdmRVQJCgGlPBYnfmJKBAaf722f10',
+        secret: 'cfut_7bwNsIsPbceCLizpLsfzdmRVQJCgGlPBYnfmJKBAaf722f10'
+      }
+    ],
+    negative: ['ref = cfut_ySb5MmsUMEdBMtlvQRiHKwIb7011pOIQ8XokBWCx11qn252p']
+  },
+  'flutterwave-secret-key': {
+    positive: [
+      {
+        text: 'FLW_SECRET_KEY = "FLWSECK_TEST-d0b763g19d30b48eh47e931352bb035c-X"',
+        secret: 'FLWSECK_TEST-d0b763g19d30b48eh47e931352bb035c-X'
+      },
+      {
+        text: 'FLW_ENCRYPTION_KEY = "FLWSECK_TEST-3b599558ec0a"',
+        secret: 'FLWSECK_TEST-3b599558ec0a'
+      }
+    ],
+    negative: [
+      'FLW_PUBLIC_KEY = "FLWPUBK_TEST-d8d73d18f71f52842fff5e1f8ff4ea70-X"'
+    ]
+  },
+  'adobe-client-secret': {
+    positive: [
+      {
+        text: 'ADOBE_CLIENT_SECRET = "p8e-H2lz8APjGnRx2zbjTIdvvBEaBgnJnTzU"',
+        secret: 'p8e-H2lz8APjGnRx2zbjTIdvvBEaBgnJnTzU'
+      }
+    ],
+    negative: ['ref = "p8e-jqNzmulA8Rns37mbQyhLipJQs7YSKRJ"']
+  },
+  'shippo-api-token': {
+    positive: [
+      {
+        text: 'shippo.config.api_key = "shippo_live_3cd74bf00d1efe6b9db1748b3a3f7c6ba7059797"',
+        secret: 'shippo_live_3cd74bf00d1efe6b9db1748b3a3f7c6ba7059797'
+      }
+    ],
+    negative: ['ref = "shippo_live_a16e5a1067f87ee0904473821b6c3f0acac2754"']
+  },
+  'duffel-api-token': {
+    positive: [
+      {
+        text: 'client = Duffel(access_token="duffel_test_MnP7tY4s-JaHGsmmf1WHku68v5r7Oea8lQyoBGZ7-wB")',
+        secret: 'duffel_test_MnP7tY4s-JaHGsmmf1WHku68v5r7Oea8lQyoBGZ7-wB'
+      }
+    ],
+    negative: ['ref = "duffel_test_XcyrBXjSuEaRrpTnOfFU"']
+  },
+  'intra42-client-secret': {
+    positive: [
+      {
+        text: 'FT_CLIENT_SECRET=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',
+        secret:
+          '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'
+      }
+    ],
+    negative: [
+      'ref=s-s4t2ud-cacc4bc64b4b3153e30e3338777df8afbf23c1ed4346aebad4aa73311c887df'
+    ]
+  },
+  'maxmind-license-key': {
+    positive: [
+      {
+        text: 'geoipupdate --license-key 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',
+        secret: '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'
+      }
+    ],
+    negative: ['ref G2mqbJ_hQ6AZnZAZZCCzegQNdol6wBavqaN_mmk']
+  },
+  'aws-bedrock-api-key': {
+    positive: [
+      {
+        text: 'os.environ["AWS_BEARER_TOKEN_BEDROCK"] = "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tOzg7GCi2DYpk6iMsUWKR5J8TIlpc7SP/y3tzJs+/3MnFwGSJLjX3jMFbzr23fgoqY/GP0Zx5BnnYi7fJBWxxPA3i46QE1vNN7r3m4nS+6398JGsXQFaxMMWb=="',
+        secret:
+          'bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tOzg7GCi2DYpk6iMsUWKR5J8TIlpc7SP/y3tzJs+/3MnFwGSJLjX3jMFbzr23fgoqY/GP0Zx5BnnYi7fJBWxxPA3i46QE1vNN7r3m4nS+6398JGsXQFaxMMWb=='
+      },
+      {
+        text: 'AWS_BEARER_TOKEN_BEDROCK=ABSKdLJENMCb9HEHcyPNBEW2oNNE9r78MP7EAJkUqt4xmiCixg684jhdi414k5xoCszKjvk3RZadfX5fcg1+0XAtr/hA8gc9ZjPdf6T4O/n6xqRZhgE1XZhV4kQs969v6TcdUFQM',
+        secret:
+          'ABSKdLJENMCb9HEHcyPNBEW2oNNE9r78MP7EAJkUqt4xmiCixg684jhdi414k5xoCszKjvk3RZadfX5fcg1+0XAtr/hA8gc9ZjPdf6T4O/n6xqRZhgE1XZhV4kQs969v6TcdUFQM'
+      }
+    ],
+    negative: [
+      'ref = "ABSKBP7Nqolu078E9ilgBhfH7AVmT0lFIgAnte9zK8F2E6zLyvPPdOrwQ0jZPcgg"'
+    ]
+  },
+  'hashicorp-vault-legacy-token': {
+    positive: [
+      {
+        text: 'client = hvac.Client(url="https://vault.acme.io:8200", token="s.QhpAgH4An7yvtX3Fi7UzS3Eb")',
+        secret: 's.QhpAgH4An7yvtX3Fi7UzS3Eb'
+      }
+    ],
+    negative: [
+      'node = s.getAttributeNodeNSWithValue(name)',
+      'x = s.5gmsfnUdf0RnqlWi44mrjVe'
     ]
   }
 };

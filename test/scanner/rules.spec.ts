@@ -30,7 +30,9 @@ describe('rules.json', () => {
 
   it('rejects malformed rule data with a message naming the rule', () => {
     const broken = JSON.parse(JSON.stringify(ruleData));
-    broken.rules[3].pattern = '(unclosed';
+    broken.rules.find(
+      (rule: { id: string }) => rule.id === 'gcp-api-key'
+    ).pattern = '(unclosed';
     expect(() => parseRuleSet(broken)).toThrow(
       /rule gcp-api-key: invalid regular expression/
     );
