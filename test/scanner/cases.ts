@@ -957,6 +957,16 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'CF_ORIGIN_CA_KEY=v1.0-000000000000000000000000-00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000'
     ]
   },
+  'softlayer-api-key': {
+    positive: [
+      {
+        text: 'client = SoapClient("https://api.softlayer.com/soap/v3.1/8b0e7153bf7c3706d85c524e440066559a6656c90bd5482a90a29b9fa5ff5180")',
+        secret:
+          '8b0e7153bf7c3706d85c524e440066559a6656c90bd5482a90a29b9fa5ff5180'
+      }
+    ],
+    negative: ['docs = "https://api.softlayer.com/soap/v3.1/SoftLayer_Account"']
+  },
   jwt: {
     positive: [
       {
