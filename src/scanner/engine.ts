@@ -186,6 +186,9 @@ export class Scanner {
       gated: placeholderKeywords.length > 0
     };
     this._examples = new Set(ruleSet.documentedExamples);
+    this._exampleLengths = new Set(
+      ruleSet.documentedExamples.map(example => example.length)
+    );
   }
 
   /** The rules this scanner runs, in priority order. */
@@ -348,7 +351,7 @@ export class Scanner {
     }
     const end = start + secret.length;
     if (
-      this._examples.has(secret) ||
+      this._isDocumentedExample(secret) ||
       this._isPlaceholderAt(secret, start, end, scan.placeholderHits) ||
       compiled.allow?.(secret) ||
       (name !== undefined && compiled.nameAllow?.(name)) ||
@@ -362,6 +365,12 @@ export class Scanner {
     scan.taken.add(start);
     scan.out.push({ rule: compiled, matchStart: position, start, end });
     return searchFrom;
+  }
+
+  /** Whether a value is a published example credential. */
+  private _isDocumentedExample(value: string): boolean {
+    // The length first: hashing a value costs a pass over it.
+    return this._exampleLengths.has(value.length) && this._examples.has(value);
   }
 
   /** Whether a whole value is a placeholder word ("changeme", "xxx"). */
@@ -489,6 +498,7 @@ export class Scanner {
   private readonly _placeholderList: number;
   private readonly _placeholders: IPlaceholderTests;
   private readonly _examples: ReadonlySet<string>;
+  private readonly _exampleLengths: ReadonlySet<number>;
 }
 
 /** What the rules of one scan share. */
