@@ -1083,6 +1083,25 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'machine api.wandb.ai\n  login user\n  password <your-wandb-api-key>'
     ]
   },
+  'vendor-named-credential': {
+    positive: [
+      {
+        text: 'providers:\n  cloudflare: "pLIix6MEOLeMa61EqJomTEI1JEzO3joOj37HyVaQ"',
+        secret: 'pLIix6MEOLeMa61EqJomTEI1JEzO3joOj37HyVaQ'
+      },
+      {
+        text: 'creds = dict([("artifactory", "ekctbr4y1z2ixgci5nq1t06yw80ovbrku8gnrshe44fwe0jbs10hccyv9r6pctae")])',
+        secret:
+          'ekctbr4y1z2ixgci5nq1t06yw80ovbrku8gnrshe44fwe0jbs10hccyv9r6pctae'
+      }
+    ],
+    negative: [
+      'datadog: "enabled"',
+      'provider = "cloudflare"',
+      'DATADOG = "https://api.datadoghq.com/api/v1/validate"',
+      'twitter: "@jupyterlab_secret_mounts_project"'
+    ]
+  },
   'generic-credential': {
     positive: [
       {
