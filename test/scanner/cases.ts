@@ -426,6 +426,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'slack-token': {
     positive: [
       {
+        text: '"url_private": "https:\\/\\/files.slack.com\\/files-pri\\/T04MCQM-F04MAA1\\/image.png?t=xoxe-7954220587915-8906276223012-8916143361436-8a160d1cf407d30366a02402f6d2c624"',
+        secret:
+          'xoxe-7954220587915-8906276223012-8916143361436-8a160d1cf407d30366a02402f6d2c624'
+      },
+      {
         text: 'slackToken = "xoxa-2-526018159-08301661318-6091390996030-49d439536b3216fdae"',
         secret: 'xoxa-2-526018159-08301661318-6091390996030-49d439536b3216fdae'
       },
