@@ -1101,6 +1101,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'heroku: "analytics-dashboard-staging-2024"',
       'datadog: "enabled"',
       'provider = "cloudflare"',
       'DATADOG = "https://api.datadoghq.com/api/v1/validate"',
@@ -1396,6 +1397,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'total = s.averagesalaryperdepartment',
       'node = s.getAttributeNodeNSWithValue(name)',
       'x = s.5gmsfnUdf0RnqlWi44mrjVe'
     ]
