@@ -113,6 +113,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'azure-sas-token': {
     positive: [
       {
+        text: 'spark.conf.set("fs.azure.sas.raw.mlblob01.blob.core.windows.net", "sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2026-12-31T00:00:00Z&sig=KEIQOkrtDXtBi10Q71hA1XcW9aTMX1C+CI3+dXRZv7q%3D")',
+        secret: 'KEIQOkrtDXtBi10Q71hA1XcW9aTMX1C+CI3+dXRZv7q%3D'
+      },
+      {
         text: 'url = "https://acme.blob.core.windows.net/raw/a.csv?sv=2022-11-02&ss=b&srt=o&sp=r&se=2026-01-01T00:00:00Z&sig=NsyM8144ESAzIspXNk7DINehEg3hN4xfCuRVFZI0aSq%3D"',
         secret: 'NsyM8144ESAzIspXNk7DINehEg3hN4xfCuRVFZI0aSq%3D'
       }
@@ -1108,6 +1112,65 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'twitter: "@jupyterlab_secret_mounts_project"'
     ]
   },
+  'openrouter-api-key': {
+    positive: [
+      {
+        text: 'client = OpenAI(base_url="https://openrouter.ai/api/v1", api_key="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")',
+        secret:
+          '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'
+      },
+      {
+        text: 'print(os.environ["OPENROUTER_API_KEY"])\n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',
+        secret:
+          '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'
+      }
+    ],
+    negative: [
+      'sk-or-v1-c87a171ac826a6fce48478dcb74f21345d2cce8038a39d5e0853964b50af03b'
+    ]
+  },
+  'private-key-base64': {
+    positive: [
+      {
+        text: 'users:\n- name: nb-user\n  user:\n    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQqdeh17KCv4I0BB81SH2Gxmn8y/4Oc9fnMgrQp1cAMkHnUiEKkkeY74bUPyfPLQYTAx3LXY0u8bMh/OrTd/YmHlR9hdjux/JuIyGQcveVXQ+PZtzR5UwgHHh+iS2PlPYZdvHR+gHRn0UB0pXyMieM49fhQp1qGFaKB6h8pDmeqhJQTqMyVth0OyI329kVDgmgSZNUSHOzZPi5Brr2iH+oAaL9iNFgGqQoZS4toEOSZMEr1L3EEVnboUt2t/NLXQT3lTWtMMW6rSf4hRN8MT8HFm67OcdHIMYsyojiOOs8ypDjuFW4cTN96woN87xWGCFt8AZLrcI6mgP5me0afOl0Fi18JZms8Am5Jr3KTu4uJt8lYrkasveJ5zZUsMF33zJenUY8T9zHxLAjbZcFo=',
+        secret:
+          'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQqdeh17KCv4I0BB81SH2Gxmn8y/4Oc9fnMgrQp1cAMkHnUiEKkkeY74bUPyfPLQYTAx3LXY0u8bMh/OrTd/YmHlR9hdjux/JuIyGQcveVXQ+PZtzR5UwgHHh+iS2PlPYZdvHR+gHRn0UB0pXyMieM49fhQp1qGFaKB6h8pDmeqhJQTqMyVth0OyI329kVDgmgSZNUSHOzZPi5Brr2iH+oAaL9iNFgGqQoZS4toEOSZMEr1L3EEVnboUt2t/NLXQT3lTWtMMW6rSf4hRN8MT8HFm67OcdHIMYsyojiOOs8ypDjuFW4cTN96woN87xWGCFt8AZLrcI6mgP5me0afOl0Fi18JZms8Am5Jr3KTu4uJt8lYrkasveJ5zZUsMF33zJenUY8T9zHxLAjbZcFo='
+      }
+    ],
+    negative: ['header = "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0t"']
+  },
+  'sql-password': {
+    positive: [
+      {
+        text: 'cur.execute("ALTER USER ml_pipeline WITH PASSWORD \'q7Rz!w2Kp9Z9SH\'")',
+        secret: 'q7Rz!w2Kp9Z9SH'
+      },
+      {
+        text: "CREATE SECRET gcs_hmac (TYPE GCS, KEY_ID 'GOOG1E79U26192K42QPR75PR2E', SECRET 'DdJp62#hDiZD');",
+        secret: 'DdJp62#hDiZD'
+      }
+    ],
+    negative: [
+      "-- the password 'abc' is wrong",
+      "ALTER USER ml_pipeline WITH PASSWORD '${DB_PASSWORD}'"
+    ]
+  },
+  'cli-password-short-flag': {
+    positive: [
+      {
+        text: "!docker login -u bkumar -p 'k3Vq~9xZr2Lm' registry.acme.io",
+        secret: 'k3Vq~9xZr2Lm'
+      },
+      {
+        text: '!mysql -h db.internal -u etl -pm8Xv2qLr5Wz7 warehouse',
+        secret: 'm8Xv2qLr5Wz7'
+      }
+    ],
+    negative: [
+      '!mysql -u root -p analytics',
+      '!docker login -u bkumar -p "$REGISTRY_PASSWORD" registry.acme.io'
+    ]
+  },
   'generic-credential': {
     positive: [
       {
@@ -1140,6 +1203,9 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'dedup_key = "7faff080a1b2c3d4e5f60718293a4b5c"',
+      'signing_key_fingerprint = "AEFD5B0B9C8A7F6E5D4C3B2A1F0E9D8C"',
+      'KMS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1b2c3d4e-aaaa-bbbb-cccc-1234567890ab"',
       'order_token = "20261201093000123"',
       'openai.api_key = os.environ["OPENAI_API_KEY"]',
       'client = OpenAI(api_key=os.getenv("OPENAI_API_KEY"))',
