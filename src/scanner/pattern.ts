@@ -31,15 +31,26 @@ function syntax(
   return -1;
 }
 
+/** The top-level alternatives of a pattern. */
+function branches(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  syntax(source, 0, (ch, at) => {
+    depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+    if (ch === '|' && depth === 0) {
+      parts.push(source.slice(from, at));
+      from = at + 1;
+    }
+    return false;
+  });
+  parts.push(source.slice(from));
+  return parts;
+}
+
 /** Whether a pattern has a `|` outside any group or class. */
 function hasTopLevelAlternation(source: string): boolean {
-  let depth = 0;
-  return (
-    syntax(source, 0, ch => {
-      depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
-      return ch === '|' && depth === 0;
-    }) >= 0
-  );
+  return branches(source).length > 1;
 }
 
 /** Whether a pattern only matches at the start of the text. */
@@ -214,21 +225,30 @@ function trailingGroups(pattern: string, from: number): number[] | null {
 /** A lookbehind with one character class, as patterns start with. */
 const LEADING_LOOKBEHIND = /^\(\?<([!=])\[((?:\\.|[^\]\\])+)\]\)/;
 
-/** The top-level alternatives of a pattern. */
-function branches(source: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let from = 0;
-  syntax(source, 0, (ch, at) => {
-    depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
-    if (ch === '|' && depth === 0) {
-      parts.push(source.slice(from, at));
-      from = at + 1;
-    }
-    return false;
-  });
-  parts.push(source.slice(from));
-  return parts;
+/** A one-class lookbehind: `(?<![chars])` or `(?<=[chars])`. */
+interface ILookbehind {
+  negative: boolean;
+  /** The class's contents, as written. */
+  chars: string;
+}
+
+/** The one-class lookbehinds a pattern starts with, and the pattern after them. */
+function leadingLookbehinds(source: string): {
+  lookbehinds: ILookbehind[];
+  rest: string;
+} {
+  const lookbehinds: ILookbehind[] = [];
+  let rest = source;
+  for (let found; (found = LEADING_LOOKBEHIND.exec(rest));) {
+    lookbehinds.push({ negative: found[1] === '!', chars: found[2] });
+    rest = rest.slice(found[0].length);
+  }
+  return { lookbehinds, rest };
+}
+
+/** The ASCII characters of a class's contents, as a table. */
+function classTable(chars: string): Uint8Array {
+  return asciiTable(new RegExp(`^[${chars}]$`));
 }
 
 /**
@@ -238,14 +258,7 @@ function branches(source: string): string[] {
  * lookahead, an optional or repeated group first.
  */
 function openings(source: string): string[] | null {
-  let at = 0;
-  for (
-    let lookbehind;
-    (lookbehind = LEADING_LOOKBEHIND.exec(source.slice(at)));
-  ) {
-    at += lookbehind[0].length;
-  }
-  const rest = source.slice(at);
+  const { rest } = leadingLookbehinds(source);
   const alternatives = branches(rest);
   if (alternatives.length > 1) {
     const all = alternatives.map(openings);
@@ -308,17 +321,10 @@ export function precedingChars(pattern: string): Uint8Array | null {
   if (hasTopLevelAlternation(pattern)) {
     return null; // the lookbehind belongs to the first branch only
   }
-  let at = 0;
-  for (
-    let lookbehind;
-    (lookbehind = LEADING_LOOKBEHIND.exec(pattern.slice(at)));
-  ) {
-    if (lookbehind[1] === '=') {
-      return asciiTable(new RegExp(`^[${lookbehind[2]}]$`));
-    }
-    at += lookbehind[0].length;
-  }
-  return null;
+  const positive = leadingLookbehinds(pattern).lookbehinds.find(
+    lookbehind => !lookbehind.negative
+  );
+  return positive ? classTable(positive.chars) : null;
 }
 
 /**
@@ -352,8 +358,6 @@ export function keywordStartsMatch(
  * engine try the pattern only at the start of the runs that hold a keyword.
  */
 export function leadingWordChars(pattern: string): Uint8Array {
-  const lookbehind = LEADING_LOOKBEHIND.exec(pattern);
-  return lookbehind && lookbehind[1] === '!'
-    ? asciiTable(new RegExp(`^[${lookbehind[2]}]$`))
-    : new Uint8Array(128);
+  const [first] = leadingLookbehinds(pattern).lookbehinds;
+  return first?.negative ? classTable(first.chars) : new Uint8Array(128);
 }
