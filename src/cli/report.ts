@@ -81,13 +81,20 @@ export function formatTextLines(findings: readonly IReportedFinding[]): string {
   return findings
     .map(f => {
       const place = notebookPlace(f);
-      // Plain files: the same line as scan.ts streams.
-      const where = place
-        ? `${f.path}: ${place}, line ${f.line}, column ${f.column}`
-        : `${f.path}:${f.line}:${f.column}`;
-      return `${where}: ${f.message} [${f.ruleId}, ${f.confidence}] ${f.preview}\n`;
+      return place
+        ? textLine(`${f.path}: ${place}, line ${f.line}, column ${f.column}`, f)
+        : plainTextLine(f.path, f);
     })
     .join('');
+}
+
+/** The text report's line for a finding in a plain file (scan.ts streams these). */
+export function plainTextLine(path: string, f: IScanFinding): string {
+  return textLine(`${path}:${f.line}:${f.column}`, f);
+}
+
+function textLine(where: string, f: IScanFinding): string {
+  return `${where}: ${f.message} [${f.ruleId}, ${f.confidence}] ${f.preview}\n`;
 }
 
 /** The closing line of the text report. */

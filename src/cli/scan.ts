@@ -31,6 +31,7 @@ import {
   formatText,
   formatTextLines,
   formatTextSummary,
+  plainTextLine,
   position
 } from './report';
 import { formatSarif } from './sarif';
@@ -151,15 +152,7 @@ async function scanFile(
       // In bounded chunks: a dense file's report is never held whole.
       for (let from = 0; from < found.length; from += TEXT_CHUNK) {
         const chunk = found.slice(from, from + TEXT_CHUNK);
-        textSink(
-          chunk
-            .map(
-              f =>
-                `${file}:${f.line}:${f.column}: ${f.message} [${f.ruleId}, ${f.confidence}] ${f.preview}\n`
-            )
-            .join(''),
-          chunk.length
-        );
+        textSink(chunk.map(f => plainTextLine(file, f)).join(''), chunk.length);
       }
       return;
     }
