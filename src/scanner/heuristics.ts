@@ -108,7 +108,14 @@ export function isSequential(value: string): boolean {
   }
   covered += run >= 4 ? run : 0;
   longest = Math.max(longest, run);
-  const share = units ? covered / units : 0;
+  return runsAreSequential(longest, units ? covered / units : 0);
+}
+
+/**
+ * The verdict on a value's alphabet runs: its longest run, and the share of
+ * its units in runs of four or more.
+ */
+function runsAreSequential(longest: number, share: number): boolean {
   return (
     longest >= 8 ||
     (longest >= 5 && share >= 0.25) ||
@@ -379,10 +386,7 @@ export function valueProfile(value: string): IValueProfile {
   const share = units ? covered / units : 0;
   return {
     entropy: length ? Math.log2(length) - weighted / length : 0,
-    sequential:
-      longest >= 8 ||
-      (longest >= 5 && share >= 0.25) ||
-      (longest >= 4 && share >= 0.5),
+    sequential: runsAreSequential(longest, share),
     wordLike: wordCovered >= 0.6 * length,
     distinct: distinct + (other?.size ?? 0)
   };
