@@ -17,6 +17,10 @@ HEURISTIC_SPAN = 128
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}\Z")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_CAPITALIZED = re.compile(r"[A-Z][a-z]{3,}")
+_VOWEL = re.compile(r"[aeiouAEIOU]")
+_FIVE_CONSONANTS = re.compile(r"[^aeiouAEIOU]{5}")
+_NON_LETTER = re.compile(r"[^A-Za-z]")
 
 
 def shannon_entropy(value: str) -> float:
@@ -95,10 +99,22 @@ def is_repetitive(value: str) -> bool:
 
 
 def is_word_like(value: str) -> bool:
-    """Capitalized words ("AgencyIdentificationCode") cover 60%, as in identifiers and prose."""
+    """Capitalized words ("AgencyIdentificationCode") cover 60%, as in identifiers and prose.
+
+    A word could be pronounced: it has a vowel and no five consonants in a row.
+    """
     head = value[:HEURISTIC_SPAN]
-    covered = sum(len(word) for word in re.findall(r"[A-Z][a-z]{3,}", head))
+    covered = sum(len(word) for word in _CAPITALIZED.findall(head) if _is_pronounceable(word))
     return covered >= 0.6 * len(head)
+
+
+def has_non_letter(value: str) -> bool:
+    """A character other than an ASCII letter (a digit, a symbol) in the value's head."""
+    return _NON_LETTER.search(value[:HEURISTIC_SPAN]) is not None
+
+
+def _is_pronounceable(word: str) -> bool:
+    return _VOWEL.search(word) is not None and _FIVE_CONSONANTS.search(word) is None
 
 
 def decode_base64_text(value: str) -> str | None:

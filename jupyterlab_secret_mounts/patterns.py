@@ -26,6 +26,7 @@ import ahocorasick_rs
 
 from .pattern_heuristics import (
     decode_base64_text,
+    has_non_letter,
     is_repetitive,
     is_sequential,
     is_word_like,
@@ -77,6 +78,7 @@ class _Rule:
     confidence: str
     allow: Test | None
     name_allow: Test | None
+    passphrase_name: Test | None
     match_allow: Test | None
 
 
@@ -147,6 +149,7 @@ class PatternScanner:
                 confidence=rule["confidence"],
                 allow=_any_of(rule.get("allowlist"), ""),
                 name_allow=_any_of(rule.get("nameAllowlist"), "i"),
+                passphrase_name=_any_of(rule.get("passphraseNames"), "i"),
                 match_allow=_any_of(rule.get("matchAllowlist"), ""),
             )
             for priority, rule in enumerate(rules)
@@ -248,9 +251,19 @@ class PatternScanner:
             or (rule.match_allow is not None and rule.match_allow(whole))
             or shannon_entropy(secret) < rule.entropy
             or is_sequential(secret)
-            or is_word_like(secret)
+            or (is_word_like(secret) and not self._passphrase(rule, name, secret))
             or is_repetitive(secret)
             or self._hides_placeholder(secret)
+        )
+
+    @staticmethod
+    def _passphrase(rule: _Rule, name: str | None, secret: str) -> bool:
+        """Words with a digit or symbol, under a name of values people choose (passwords)."""
+        return (
+            name is not None
+            and rule.passphrase_name is not None
+            and rule.passphrase_name(name)
+            and has_non_letter(secret)
         )
 
     def _hides_placeholder(self, secret: str) -> bool:

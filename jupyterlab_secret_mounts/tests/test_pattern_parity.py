@@ -45,6 +45,11 @@ EDGE_TEXTS = [
     # Keyword-first rules after word characters, and base64 with padding at the edge.
     "xAC1f2e3d4c5b6a79808f7e6d5c4b3a2910: 0a1b2c3d4e5f60718293a4b5c6d7e8f9",
     "auth: dXNlcjpwYXNzd29yZA===",
+    # Words: a passphrase under a password name is a finding, an identifier elsewhere is not,
+    # and random letters that only look Capitalized ("Tsprvu", "Rdyj") are not words.
+    'password="MarbleEmber#2546" pwd="Thistle-Marble-Nimbus-86" password="CorrectHorseBattery"',
+    'SESSION_TOKEN = "AgencyIdentificationCode2024" SERVICE_TOKEN = "Tsprvu5Ifijo"',
+    'cfg = Dict("password" => "Pebble70+Rdyj")',
 ]
 
 

@@ -1,6 +1,7 @@
 import {
   HEURISTIC_SPAN,
   decodeBase64Text,
+  hasNonLetter,
   isRepetitive,
   valueProfile
 } from './heuristics';
@@ -97,6 +98,7 @@ interface ICompiledRule {
    */
   allow: Test | null;
   nameAllow: Test | null;
+  passphraseName: Test | null;
   matchAllow: Test | null;
 }
 
@@ -159,6 +161,7 @@ export class Scanner {
           ? anyOf([...anchoredPlaceholders, ...rule.allowlist], '')
           : placeholderStart,
         nameAllow: anyOf(rule.nameAllowlist, 'i'),
+        passphraseName: anyOf(rule.passphraseNames, 'i'),
         matchAllow: anyOf(rule.matchAllowlist, '')
       };
     });
@@ -357,7 +360,7 @@ export class Scanner {
       (name !== undefined && compiled.nameAllow?.(name)) ||
       compiled.matchAllow?.(whole) ||
       scan.userAllow?.(secret) ||
-      !this._looksRandom(secret, compiled.entropy) ||
+      !this._looksRandom(secret, compiled, name) ||
       this._hidesPlaceholder(secret)
     ) {
       return searchFrom;
@@ -410,16 +413,27 @@ export class Scanner {
     );
   }
 
-  /** Entropy floor met, and not a sequence, a repetition or words. */
-  private _looksRandom(secret: string, entropyFloor: number): boolean {
+  /**
+   * Entropy floor met, and not a sequence, a repetition or words (unless a
+   * passphrase: words with a digit or symbol under one of the rule's
+   * `passphraseNames`, as people choose passwords).
+   */
+  private _looksRandom(
+    secret: string,
+    compiled: ICompiledRule,
+    name: string | undefined
+  ): boolean {
     const profile = valueProfile(secret);
     // A value repeating a unit of at most 16 characters (90% of it) has few
     // distinct characters: skip the repetition test when it has many.
     const span = Math.min(secret.length, HEURISTIC_SPAN);
     return (
-      profile.entropy >= entropyFloor &&
+      profile.entropy >= compiled.entropy &&
       !profile.sequential &&
-      !profile.wordLike &&
+      (!profile.wordLike ||
+        (name !== undefined &&
+          hasNonLetter(secret) &&
+          (compiled.passphraseName?.(name) ?? false))) &&
       (profile.distinct > 16 + span / 10 + 1 || !isRepetitive(secret))
     );
   }

@@ -148,7 +148,10 @@ export function isRepetitive(value: string): boolean {
 
 /**
  * Whether a value reads as Capitalized words ("AgencyIdentificationCode"),
- * as code identifiers and prose do and random credentials do not.
+ * as code identifiers and prose do and random credentials do not. A word is
+ * an upper-case letter and 3+ lower-case ones that could be pronounced: with
+ * a vowel (a, e, i, o, u) and no five consonants in a row, so the "Tsprvu"
+ * and "Rdyj" of random values do not count.
  */
 export function isWordLike(value: string): boolean {
   const length = Math.min(value.length, HEURISTIC_SPAN);
@@ -161,7 +164,7 @@ export function isWordLike(value: string): boolean {
       while (j < length && isLower(value.charCodeAt(j))) {
         j++;
       }
-      if (j - i >= 4) {
+      if (j - i >= 4 && isPronounceable(value, i, j)) {
         covered += j - i;
       }
       i = j;
@@ -170,6 +173,38 @@ export function isWordLike(value: string): boolean {
     }
   }
   return covered >= 0.6 * length;
+}
+
+/** Whether a value has a character other than an ASCII letter (a digit, a symbol). */
+export function hasNonLetter(value: string): boolean {
+  const length = Math.min(value.length, HEURISTIC_SPAN);
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i) | 32; // folds upper case onto lower case
+    if (c < 97 || c > 122) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Vowels, by ASCII code; the letters of a word are tested case-insensitively. */
+const VOWELS = Uint8Array.from({ length: 128 }, (_, c) =>
+  'aeiouAEIOU'.includes(String.fromCharCode(c)) ? 1 : 0
+);
+
+/** Whether `value[start, end)` (letters) has a vowel and no five consonants in a row. */
+function isPronounceable(value: string, start: number, end: number): boolean {
+  let vowels = 0;
+  let consonants = 0;
+  for (let i = start; i < end; i++) {
+    if (VOWELS[value.charCodeAt(i)] === 1) {
+      vowels++;
+      consonants = 0;
+    } else if (++consonants === 5) {
+      return false;
+    }
+  }
+  return vowels > 0;
 }
 
 function isLower(c: number): boolean {
@@ -327,9 +362,10 @@ export function valueProfile(value: string): IValueProfile {
     step = s;
     previousRank = r;
   }
-  // Pass 2: Capitalized words. A lower-case letter continues one (word > 0),
-  // anything else ends it, adding its length when 4 or more; an upper-case
-  // letter starts the next. Written with masks (-1 true, 0 false).
+  // Pass 2: Capitalized runs, the words of `isWordLike` before the vowel
+  // test. A lower-case letter continues one (word > 0), anything else ends
+  // it, adding its length when 4 or more; an upper-case letter starts the
+  // next. Written with masks (-1 true, 0 false).
   let wordCovered = 0;
   if (20 * lower >= 9 * length) {
     let word = 0;
@@ -387,7 +423,8 @@ export function valueProfile(value: string): IValueProfile {
   return {
     entropy: length ? Math.log2(length) - weighted / length : 0,
     sequential: runsAreSequential(longest, share),
-    wordLike: wordCovered >= 0.6 * length,
+    // Pass 2 can only overstate the coverage: confirm the rare values it passes.
+    wordLike: wordCovered >= 0.6 * length && isWordLike(value),
     distinct: distinct + (other?.size ?? 0)
   };
 }

@@ -24,6 +24,7 @@ export {
 export { redact } from './redact';
 export {
   decodeBase64Text,
+  hasNonLetter,
   isRepetitive,
   isSequential,
   isWordLike,

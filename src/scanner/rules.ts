@@ -80,7 +80,12 @@ function checkRule(raw: unknown, index: number, seen: Set<string>): IRule {
   if (!CONFIDENCES.includes(rule.confidence as Confidence)) {
     fail(where, `confidence must be one of ${CONFIDENCES.join(', ')}`);
   }
-  for (const key of ['allowlist', 'nameAllowlist', 'matchAllowlist'] as const) {
+  for (const key of [
+    'allowlist',
+    'nameAllowlist',
+    'passphraseNames',
+    'matchAllowlist'
+  ] as const) {
     const list = rule[key];
     if (list === undefined) {
       continue;

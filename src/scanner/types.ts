@@ -34,6 +34,12 @@ export interface IRule {
   allowlist?: string[];
   /** Names matching any of these (case-insensitive) are not findings. */
   nameAllowlist?: string[];
+  /**
+   * Names (case-insensitive) of values people choose, such as passwords: under
+   * them a value of words with a digit or symbol ("MarbleEmber#2546") is still
+   * a finding, where elsewhere words read as an identifier.
+   */
+  passphraseNames?: string[];
   /** Whole matches matching any of these (case-sensitive) are not findings. */
   matchAllowlist?: string[];
   confidence: Confidence;

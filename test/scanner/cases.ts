@@ -1200,6 +1200,22 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       {
         text: "export SERVICE_PASSWORD='yDgTbiy7qM9eHRmeCCBo'",
         secret: 'yDgTbiy7qM9eHRmeCCBo'
+      },
+      // Scala map entries.
+      {
+        text: 'val props = Map("user" -> "etl_svc", "password" -> "Granite27_lJn5")',
+        secret: 'Granite27_lJn5'
+      },
+      // Random letters that only look like Capitalized words ("Tsprvu").
+      { text: 'SERVICE_TOKEN = "Tsprvu5Ifijo"', secret: 'Tsprvu5Ifijo' },
+      // Passphrases: words with digits or symbols, under password names.
+      {
+        text: 'conn = psycopg2.connect(host="db", user="etl", password="MarbleEmber#2546")',
+        secret: 'MarbleEmber#2546'
+      },
+      {
+        text: 'DB_PASSWORD = "Thistle-Marble-Nimbus-86"',
+        secret: 'Thistle-Marble-Nimbus-86'
       }
     ],
     negative: [
@@ -1225,7 +1241,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'snykToken = "12345678-ABCD-ABCD-ABCD-1234567890AB"',
       "cloudant_password='abcd1234abcd1234abcd1234abcd1234'",
       'ANY_KEY = ZHVtbXkgdGV4dCBkYXRhIGRhdGEgZGF0YQ==',
-      'secret_name: my-db-credentials'
+      'secret_name: my-db-credentials',
+      // Words are identifiers under other names, and without a digit or symbol.
+      'SESSION_TOKEN = "AgencyIdentificationCode2024"',
+      'password = "CorrectHorseBatteryStaple"'
     ]
   },
   'generic-credential-xml': {

@@ -71,6 +71,15 @@ describe('isWordLike', () => {
     expect(isWordLike('kWnqTdNZnRbWwJwkmApVURSJNnuDfqfAZJ')).toBe(false);
     expect(isWordLike('mySecret2024')).toBe(false);
   });
+
+  it('counts only words that could be pronounced', () => {
+    // "Tsprvu" has five consonants in a row and "Rdyj" no vowel: random letters.
+    expect(isWordLike('Tsprvu5Ifijo')).toBe(false);
+    expect(isWordLike('Pebble70+Rdyj')).toBe(false);
+    // The same shapes with real words are still words.
+    expect(isWordLike('Sprout5Fiji')).toBe(true);
+    expect(isWordLike('Pebble70+Ruby')).toBe(true);
+  });
 });
 
 describe('decodeBase64Text', () => {
@@ -183,6 +192,8 @@ describe('valueProfile', () => {
       '9876543210',
       'Agency',
       'Token',
+      'Tsprvu',
+      'Rdyj',
       'aAbBcC',
       '-_./+=~',
       'é…ü🔑',
