@@ -23,6 +23,16 @@ _FIVE_CONSONANTS = re.compile(r"[^aeiouAEIOU]{5}")
 _NON_LETTER = re.compile(r"[^A-Za-z]")
 
 
+def entropy_floor(rule_floor: float, value: str) -> float:
+    """The entropy `value` must reach under a rule's floor.
+
+    A value of n characters has at most log2(n) bits per character, so a short value is held to
+    half a bit below that instead.
+    """
+    length = len(value[:HEURISTIC_SPAN])
+    return min(rule_floor, math.log2(length) - 0.5) if length else -math.inf
+
+
 def shannon_entropy(value: str) -> float:
     """Shannon entropy in bits per character: log2(n) - sum(count * log2(count)) / n."""
     head = value[:HEURISTIC_SPAN]

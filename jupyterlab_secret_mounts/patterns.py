@@ -26,6 +26,7 @@ import ahocorasick_rs
 
 from .pattern_heuristics import (
     decode_base64_text,
+    entropy_floor,
     has_non_letter,
     is_repetitive,
     is_sequential,
@@ -249,7 +250,7 @@ class PatternScanner:
             or (rule.allow is not None and rule.allow(secret))
             or (name is not None and rule.name_allow is not None and rule.name_allow(name))
             or (rule.match_allow is not None and rule.match_allow(whole))
-            or shannon_entropy(secret) < rule.entropy
+            or shannon_entropy(secret) < entropy_floor(rule.entropy, secret)
             or is_sequential(secret)
             or (is_word_like(secret) and not self._passphrase(rule, name, secret))
             or is_repetitive(secret)

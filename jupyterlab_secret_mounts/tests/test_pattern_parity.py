@@ -50,6 +50,9 @@ EDGE_TEXTS = [
     'password="MarbleEmber#2546" pwd="Thistle-Marble-Nimbus-86" password="CorrectHorseBattery"',
     'SESSION_TOKEN = "AgencyIdentificationCode2024" SERVICE_TOKEN = "Tsprvu5Ifijo"',
     'cfg = Dict("password" => "Pebble70+Rdyj")',
+    # Short values: the entropy floor is log2(8) - 0.5 = 2.5 at 8 characters, met exactly by
+    # the first (3 - 4/8) and missed by the second (3 - 6/8).
+    'pwd = "Xq7wKq7p" pwd = "Xq7wXq7p" PGPASSWORD=strongp@ss psql',
 ]
 
 

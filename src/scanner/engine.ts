@@ -1,6 +1,7 @@
 import {
   HEURISTIC_SPAN,
   decodeBase64Text,
+  entropyFloor,
   hasNonLetter,
   isRepetitive,
   valueProfile
@@ -428,7 +429,7 @@ export class Scanner {
     // distinct characters: skip the repetition test when it has many.
     const span = Math.min(secret.length, HEURISTIC_SPAN);
     return (
-      profile.entropy >= compiled.entropy &&
+      profile.entropy >= entropyFloor(compiled.entropy, span) &&
       !profile.sequential &&
       (!profile.wordLike ||
         (name !== undefined &&

@@ -13,6 +13,17 @@ export const HEURISTIC_SPAN = 128;
 /** Character counts for the ASCII fast path of `shannonEntropy`, reset after each use. */
 const asciiCounts = new Int32Array(128);
 
+/**
+ * The entropy a value of `length` characters (at most `HEURISTIC_SPAN`)
+ * must reach under a rule's floor. A value of n characters has at most
+ * log2(n) bits per character (8 characters: 3), so a short value is held to
+ * half a bit below that instead: a short password is not dropped for being
+ * short.
+ */
+export function entropyFloor(ruleFloor: number, length: number): number {
+  return Math.min(ruleFloor, Math.log2(length) - 0.5);
+}
+
 /** Shannon entropy in bits per character (UTF-16 code units). */
 export function shannonEntropy(value: string): number {
   const length = Math.min(value.length, HEURISTIC_SPAN);

@@ -1201,6 +1201,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
         text: "export SERVICE_PASSWORD='yDgTbiy7qM9eHRmeCCBo'",
         secret: 'yDgTbiy7qM9eHRmeCCBo'
       },
+      // Short passwords: 8 to 11 characters cannot reach 3 bits per character.
+      {
+        text: 'PGPASSWORD=strongp@ss psql -h db.internal -U admin',
+        secret: 'strongp@ss'
+      },
       // Scala map entries.
       {
         text: 'val props = Map("user" -> "etl_svc", "password" -> "Granite27_lJn5")',
