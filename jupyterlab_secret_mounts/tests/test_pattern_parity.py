@@ -53,6 +53,10 @@ EDGE_TEXTS = [
     # Short values: the entropy floor is log2(8) - 0.5 = 2.5 at 8 characters, met exactly by
     # the first (3 - 4/8) and missed by the second (3 - 6/8).
     'pwd = "Xq7wKq7p" pwd = "Xq7wXq7p" PGPASSWORD=strongp@ss psql',
+    # Calls: a credential built from a literal is a finding, a getter's argument is not.
+    'AzureKeyCredential("c2a1f9d3e4b54a6f8e9d0c1b2a3f4e5d")\n'
+    'vault.getToken("Xk29fLq0ZpWm3Nb7Rt5Yv8Ce")',
+    'httr::authenticate(user, "Cobalt75~xDNq")\n*:*:*:ml_pipeline:af3mq2JCoI8REDV=CP',
 ]
 
 

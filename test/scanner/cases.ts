@@ -1072,13 +1072,73 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'basic-auth-pair': {
     positive: [
       {
+        text: 'r <- httr::GET(url, httr::authenticate("etl_svc", "*abUOfjDbQzq^n7-U_IC=Z"))',
+        secret: '*abUOfjDbQzq^n7-U_IC=Z'
+      },
+      {
+        text: 'r = requests.get(url, auth=HTTPBasicAuth(user, "Cobalt75~xDNq"))',
+        secret: 'Cobalt75~xDNq'
+      },
+      {
         text: 'es = Elasticsearch("https://es.acme.io:9200", basic_auth=("elastic", "ym5pGbHFp5XTfYRW"))',
         secret: 'ym5pGbHFp5XTfYRW'
       }
     ],
     negative: [
       'r = requests.get(url, auth=("user", "password"))',
-      'r = requests.get(url, auth=HTTPBasicAuth(user, os.environ["PASS"]))'
+      'r = requests.get(url, auth=HTTPBasicAuth(user, os.environ["PASS"]))',
+      'r <- httr::GET(url, httr::authenticate(user, Sys.getenv("NEXUS_PASSWORD")))'
+    ]
+  },
+  'anaconda-token': {
+    positive: [
+      {
+        text: '!conda config --add channels https://conda.anaconda.org/t/pp-49480c08-5b10-4310-b7ba-d957aa0546fb/acme-private',
+        secret: 'pp-49480c08-5b10-4310-b7ba-d957aa0546fb'
+      }
+    ],
+    negative: [
+      'channels: [https://conda.anaconda.org/conda-forge/linux-64]',
+      'https://conda.anaconda.org/t/<TOKEN>/acme-private'
+    ]
+  },
+  'pgpass-password': {
+    positive: [
+      {
+        text: '%%bash\necho "pg-analytics.internal:5432:dw:etl_svc:CeYqH*pIC9ubUaerkv" > ~/.pgpass',
+        secret: 'CeYqH*pIC9ubUaerkv'
+      },
+      {
+        text: '*:*:*:ml_pipeline:af3mq2JCoI8REDV=CP',
+        secret: 'af3mq2JCoI8REDV=CP'
+      }
+    ],
+    negative: [
+      'localhost:5432:*:*:changeme',
+      'docker run -p 5432:5432 postgres:16',
+      'db.internal:5432:*:etl:*'
+    ]
+  },
+  'credential-call-argument': {
+    positive: [
+      {
+        text: 'client = SearchClient(endpoint, index, AzureKeyCredential("c2a1f9d3e4b54a6f8e9d0c1b2a3f4e5d"))',
+        secret: 'c2a1f9d3e4b54a6f8e9d0c1b2a3f4e5d'
+      },
+      {
+        text: 'auth_credentials=weaviate.auth.AuthApiKey("cyqqi95s6kNlOlR0KjhTwxECdxomjXp7bYhQ89lF")',
+        secret: 'cyqqi95s6kNlOlR0KjhTwxECdxomjXp7bYhQ89lF'
+      },
+      {
+        text: 'ngrok.set_auth_token("2UT7DChsC8GtJCSuAAjZZvDY7JW_PyNgnCeg4z9MFaRsysnIr")',
+        secret: '2UT7DChsC8GtJCSuAAjZZvDY7JW_PyNgnCeg4z9MFaRsysnIr'
+      }
+    ],
+    negative: [
+      'cred = AzureKeyCredential(os.environ["AZURE_SEARCH_KEY"])',
+      'secret = client.get_secret("projects/123/secrets/db-pass/versions/latest")',
+      'token = vault.getToken("Xk29fLq0ZpWm3Nb7Rt5Yv8Ce")',
+      'cred = AzureKeyCredential("<your-search-admin-key>")'
     ]
   },
   'netrc-password': {
