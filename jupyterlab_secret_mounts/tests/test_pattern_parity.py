@@ -57,6 +57,9 @@ EDGE_TEXTS = [
     'AzureKeyCredential("c2a1f9d3e4b54a6f8e9d0c1b2a3f4e5d")\n'
     'vault.getToken("Xk29fLq0ZpWm3Nb7Rt5Yv8Ce")',
     'httr::authenticate(user, "Cobalt75~xDNq")\n*:*:*:ml_pipeline:af3mq2JCoI8REDV=CP',
+    'cx_Oracle.connect("etl_svc/Myevy2FZikXyOr@10.42.7.19:1521/ORCLPDB1")\n'
+    '!mc alias set s3 http://minio:9000 BYKIVP0QD6QYAQORAN8N 4XwhpNnyf69iQ27tOaV0H5G25GNUOtrK\n'
+    'co = cohere.Client("LuTctxEuoM7w1pJEqMbpv4OAHl7rIGtAsFAjR5G1") remoteRef: {key: ml/warehouse}',
 ]
 
 

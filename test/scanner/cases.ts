@@ -1152,8 +1152,55 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'machine api.wandb.ai\n  login user\n  password <your-wandb-api-key>'
     ]
   },
+  'cli-positional-credential': {
+    positive: [
+      {
+        text: '!wandb login --relogin 6c4e3b9512e6968a68bcdac3a2a82a24e16c7297',
+        secret: '6c4e3b9512e6968a68bcdac3a2a82a24e16c7297'
+      },
+      {
+        text: '!ngrok config add-authtoken 2ja7ZsZwXtoD0tMlSyQn9iSzaRl_oHjkgCxv4zcK2rFjmGENf',
+        secret: '2ja7ZsZwXtoD0tMlSyQn9iSzaRl_oHjkgCxv4zcK2rFjmGENf'
+      },
+      {
+        text: '!mc alias set lake http://minio.ml-infra.svc:9000 BYKIVP0QD6QYAQORAN8N 4XwhpNnyf69iQ27tOaV0H5G25GNUOtrKQVNh6iTZ',
+        secret: '4XwhpNnyf69iQ27tOaV0H5G25GNUOtrKQVNh6iTZ'
+      },
+      {
+        text: "!poetry config http-basic.internal jhub_reader 'Juniper65~Y0Znwj'",
+        secret: 'Juniper65~Y0Znwj'
+      }
+    ],
+    negative: [
+      '!wandb login --relogin',
+      '!wandb login $WANDB_API_KEY',
+      '!mc alias set lake http://minio.ml-infra.svc:9000 $MINIO_ACCESS_KEY $MINIO_SECRET_KEY',
+      '!poetry config http-basic.internal jhub_reader "$(cat /secrets/nexus/password)"'
+    ]
+  },
+  'oracle-ezconnect-password': {
+    positive: [
+      {
+        text: 'conn = cx_Oracle.connect("etl_svc/Myevy2FZikXyOr@10.42.7.19:1521/ORCLPDB1")',
+        secret: 'Myevy2FZikXyOr'
+      },
+      {
+        text: '!sqlplus bkumar/VBERObMbWVMw5l@//db.lakehouse.corp:1521/ORCLPDB1',
+        secret: 'VBERObMbWVMw5l'
+      }
+    ],
+    negative: [
+      'dsn = "db.lakehouse.corp:1521/ORCLPDB1"',
+      'conn = oracledb.connect(user="etl", password=pw, dsn="db.corp:1521/ORCL")',
+      '!sqlplus scott/password@db.corp:1521/ORCL'
+    ]
+  },
   'vendor-named-credential': {
     positive: [
+      {
+        text: 'import cohere\nco = cohere.Client("LuTctxEuoM7w1pJEqMbpv4OAHl7rIGtAsFAjR5G1")',
+        secret: 'LuTctxEuoM7w1pJEqMbpv4OAHl7rIGtAsFAjR5G1'
+      },
       {
         text: 'providers:\n  cloudflare: "pLIix6MEOLeMa61EqJomTEI1JEzO3joOj37HyVaQ"',
         secret: 'pLIix6MEOLeMa61EqJomTEI1JEzO3joOj37HyVaQ'
@@ -1217,6 +1264,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   },
   'cli-password-short-flag': {
     positive: [
+      {
+        text: '!az login --service-principal -u e96bcbdf-d0a4-48ea-824c-37509aca0626 -p "MsJZ6aCVIVPPXxsRbKQgbhi3Bt-RKRzG" --tenant 95f90b55-c439-42ba-849b-296d65c79532',
+        secret: 'MsJZ6aCVIVPPXxsRbKQgbhi3Bt-RKRzG'
+      },
       {
         text: "!docker login -u bkumar -p 'k3Vq~9xZr2Lm' registry.acme.io",
         secret: 'k3Vq~9xZr2Lm'
@@ -1308,6 +1359,8 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'ANY_KEY = ZHVtbXkgdGV4dCBkYXRhIGRhdGEgZGF0YQ==',
       'secret_name: my-db-credentials',
       // Words are identifiers under other names, and without a digit or symbol.
+      // Slash-joined lower-case words name a secret in a store (ExternalSecret).
+      '    - secretKey: password\n      remoteRef: {key: ml/warehouse, property: password}',
       'SESSION_TOKEN = "AgencyIdentificationCode2024"',
       'password = "CorrectHorseBatteryStaple"'
     ]
