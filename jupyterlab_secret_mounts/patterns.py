@@ -80,6 +80,7 @@ class _Rule:
     allow: Test | None
     name_allow: Test | None
     passphrase_name: Test | None
+    passphrases: bool
     match_allow: Test | None
 
 
@@ -151,6 +152,7 @@ class PatternScanner:
                 allow=_any_of(rule.get("allowlist"), ""),
                 name_allow=_any_of(rule.get("nameAllowlist"), "i"),
                 passphrase_name=_any_of(rule.get("passphraseNames"), "i"),
+                passphrases=rule.get("passphrases", False),
                 match_allow=_any_of(rule.get("matchAllowlist"), ""),
             )
             for priority, rule in enumerate(rules)
@@ -259,12 +261,14 @@ class PatternScanner:
 
     @staticmethod
     def _passphrase(rule: _Rule, name: str | None, secret: str) -> bool:
-        """Words with a digit or symbol, under a name of values people choose (passwords)."""
-        return (
-            name is not None
-            and rule.passphrase_name is not None
-            and rule.passphrase_name(name)
-            and has_non_letter(secret)
+        """Words with a digit or symbol, where people choose the value (passwords)."""
+        return has_non_letter(secret) and (
+            rule.passphrases
+            or (
+                name is not None
+                and rule.passphrase_name is not None
+                and rule.passphrase_name(name)
+            )
         )
 
     def _hides_placeholder(self, secret: str) -> bool:

@@ -60,6 +60,12 @@ EDGE_TEXTS = [
     'cx_Oracle.connect("etl_svc/Myevy2FZikXyOr@10.42.7.19:1521/ORCLPDB1")\n'
     '!mc alias set s3 http://minio:9000 BYKIVP0QD6QYAQORAN8N 4XwhpNnyf69iQ27tOaV0H5G25GNUOtrK\n'
     'co = cohere.Client("LuTctxEuoM7w1pJEqMbpv4OAHl7rIGtAsFAjR5G1") remoteRef: {key: ml/warehouse}',
+    # Passwords by position (passphrases: true), a value on the next line, documented examples.
+    'MongoClient("mongodb://airflow:Juniper4Marble85%21@10.26.171.204:27017/events")\n'
+    'server.login("li.iyer@gmail.com", "zzaz iscj vlxi sokj")\n'
+    'DB = dict(password=\n  "E2JF7cvEGj")\n'
+    '"https://api.telegram.org/bot126317088:AAFC1v01vpx1kfkMXMe_C21NZ19t9FZS3wx/getMe"\n'
+    'create_engine("postgresql://scott:tiger@localhost/db") "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="',
 ]
 
 

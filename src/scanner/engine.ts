@@ -100,6 +100,7 @@ interface ICompiledRule {
   allow: Test | null;
   nameAllow: Test | null;
   passphraseName: Test | null;
+  passphrases: boolean;
   matchAllow: Test | null;
 }
 
@@ -163,6 +164,7 @@ export class Scanner {
           : placeholderStart,
         nameAllow: anyOf(rule.nameAllowlist, 'i'),
         passphraseName: anyOf(rule.passphraseNames, 'i'),
+        passphrases: rule.passphrases ?? false,
         matchAllow: anyOf(rule.matchAllowlist, '')
       };
     });
@@ -416,8 +418,8 @@ export class Scanner {
 
   /**
    * Entropy floor met, and not a sequence, a repetition or words (unless a
-   * passphrase: words with a digit or symbol under one of the rule's
-   * `passphraseNames`, as people choose passwords).
+   * passphrase: words with a digit or symbol where the rule's `passphrases`
+   * or `passphraseNames` say people choose the value, as passwords).
    */
   private _looksRandom(
     secret: string,
@@ -432,9 +434,10 @@ export class Scanner {
       profile.entropy >= entropyFloor(compiled.entropy, span) &&
       !profile.sequential &&
       (!profile.wordLike ||
-        (name !== undefined &&
-          hasNonLetter(secret) &&
-          (compiled.passphraseName?.(name) ?? false))) &&
+        (hasNonLetter(secret) &&
+          (compiled.passphrases ||
+            (name !== undefined &&
+              (compiled.passphraseName?.(name) ?? false))))) &&
       (profile.distinct > 16 + span / 10 + 1 || !isRepetitive(secret))
     );
   }

@@ -77,6 +77,9 @@ function checkRule(raw: unknown, index: number, seen: Set<string>): IRule {
   if (rule.entropy !== undefined && typeof rule.entropy !== 'number') {
     fail(where, 'entropy must be a number');
   }
+  if (rule.passphrases !== undefined && typeof rule.passphrases !== 'boolean') {
+    fail(where, 'passphrases must be true or false');
+  }
   if (!CONFIDENCES.includes(rule.confidence as Confidence)) {
     fail(where, `confidence must be one of ${CONFIDENCES.join(', ')}`);
   }

@@ -40,6 +40,11 @@ export interface IRule {
    * a finding, where elsewhere words read as an identifier.
    */
   passphraseNames?: string[];
+  /**
+   * The secret is a password people choose, whatever the name (the password
+   * of a URL, of `-p`): word-like values with a digit or symbol are findings.
+   */
+  passphrases?: boolean;
   /** Whole matches matching any of these (case-sensitive) are not findings. */
   matchAllowlist?: string[];
   confidence: Confidence;

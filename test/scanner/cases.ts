@@ -101,12 +101,19 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'azure-storage-account-key': {
     positive: [
       {
+        text: 'spark.conf.set(\n  "fs.azure.account.key.lake3.dfs.core.windows.net",\n  "dgxMTtef1PUp6AoN34Eor5X/aVNtDxX9TS5xy+VG1miDLO3hH+ayxeOVVx56YKzTqpNljChl7L1/XO/pPD59gA==")',
+        secret:
+          'dgxMTtef1PUp6AoN34Eor5X/aVNtDxX9TS5xy+VG1miDLO3hH+ayxeOVVx56YKzTqpNljChl7L1/XO/pPD59gA=='
+      },
+      {
         text: 'conn = "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=jIML3tEN7Qk98UmQBYzdEjCK3T8EpdqQLD6YS8Iy4gETHj9UYenDD1kFSxIPgzrZGvWEe77H9VDJfs30CFhuWX==;EndpointSuffix=core.windows.net"',
         secret:
           'jIML3tEN7Qk98UmQBYzdEjCK3T8EpdqQLD6YS8Iy4gETHj9UYenDD1kFSxIPgzrZGvWEe77H9VDJfs30CFhuWX=='
       }
     ],
     negative: [
+      'spark.conf.set("fs.azure.account.key.lake3.dfs.core.windows.net", dbutils.secrets.get("kv", "lake-key"))',
+      'conn = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"  # Azurite',
       'conn = "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=<key>;EndpointSuffix=core.windows.net"'
     ]
   },
@@ -443,7 +450,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
         secret: 'xoxb-111154218285-5750781271754-cH3sqbQifYXWs0h775m8xyei'
       }
     ],
-    negative: ['client = WebClient(token="xoxb-your-token")']
+    negative: [
+      'example = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"  # Slack API docs',
+      'client = WebClient(token="xoxb-your-token")'
+    ]
   },
   'slack-app-token': {
     positive: [
@@ -477,6 +487,19 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'requests.post("https://hooks.slack.com/services/T000/B000/XXXX", json={"text": "done"})'
     ]
   },
+  'discord-bot-token': {
+    positive: [
+      {
+        text: 'bot.run("OTQxMDY2NTgyODIyOTU2MTYx.YtIWc8.Ksz2Ea10gU7h2ALnnNsFzY8IfsRSIhwsi5X4vO")',
+        secret:
+          'OTQxMDY2NTgyODIyOTU2MTYx.YtIWc8.Ksz2Ea10gU7h2ALnnNsFzY8IfsRSIhwsi5X4vO'
+      }
+    ],
+    negative: [
+      'bot.run(os.environ["DISCORD_TOKEN"])',
+      'client.run("<your-bot-token>")'
+    ]
+  },
   'discord-webhook-url': {
     positive: [
       {
@@ -497,6 +520,17 @@ export const RULE_CASES: Record<string, IRuleCases> = {
     ],
     negative: [
       'url = "https://acme.webhook.office.com/webhookb2/<id>/IncomingWebhook/<token>"'
+    ]
+  },
+  'telegram-bot-token-url': {
+    positive: [
+      {
+        text: 'requests.get("https://api.telegram.org/bot126317088:AAFC1v01vpx1kfkMXMe_C21NZ19t9FZS3wx/sendMessage")',
+        secret: '126317088:AAFC1v01vpx1kfkMXMe_C21NZ19t9FZS3wx'
+      }
+    ],
+    negative: [
+      'requests.get(f"https://api.telegram.org/bot{TOKEN}/sendMessage")'
     ]
   },
   'telegram-bot-token': {
@@ -992,6 +1026,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'url-credentials': {
     positive: [
       {
+        text: 'client = MongoClient("mongodb://airflow:Juniper4Marble85%21@10.26.171.204:27017/events")',
+        secret: 'Juniper4Marble85%21'
+      },
+      {
         text: 'engine = create_engine("postgresql://etl_user:ryjobi#gJ16X@db.internal.acme.io:5432/warehouse")',
         secret: 'ryjobi#gJ16X'
       },
@@ -1001,6 +1039,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'engine = create_engine("postgresql+psycopg2://scott:tiger@localhost/mydatabase")',
       'engine = create_engine("postgresql://user:password@localhost:5432/db")',
       'MONGO_URI=mongodb://admin:Zk81mq0xPa@db.example.com/prod',
       'MONGO_URI=mongodb://mongo:mongo@localhost:27017/db',
@@ -1019,6 +1058,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'headers = {"Authorization": "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="}  # RFC 7617',
       'headers = {"Authorization": "Bearer " + os.environ["API_TOKEN"]}',
       'headers = {"Authorization": "Basic dXNlcjpwYXNzd29yZA=="}',
       '!curl -H "Authorization: Bearer $TOKEN" https://api.acme.io'
@@ -1072,6 +1112,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'basic-auth-pair': {
     positive: [
       {
+        text: 'server.login("li.iyer.alerts@gmail.com", "zzaz iscj vlxi sokj")',
+        secret: 'zzaz iscj vlxi sokj'
+      },
+      {
         text: 'r <- httr::GET(url, httr::authenticate("etl_svc", "*abUOfjDbQzq^n7-U_IC=Z"))',
         secret: '*abUOfjDbQzq^n7-U_IC=Z'
       },
@@ -1085,6 +1129,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'ftp.login(user, passwd)',
       'r = requests.get(url, auth=("user", "password"))',
       'r = requests.get(url, auth=HTTPBasicAuth(user, os.environ["PASS"]))',
       'r <- httr::GET(url, httr::authenticate(user, Sys.getenv("NEXUS_PASSWORD")))'
@@ -1285,6 +1330,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'generic-credential': {
     positive: [
       {
+        text: 'DB = dict(\n    user="looker",\n    password=\n        "E2JF7cvEGj",\n)',
+        secret: 'E2JF7cvEGj'
+      },
+      {
         text: 'discord_client_secret = "00330766619345145061231007728378"',
         secret: '00330766619345145061231007728378'
       },
@@ -1335,6 +1384,8 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      "s3.head_object(Bucket='feature-store', Key='exports/part-0000.parquet')",
+      'posthog = Posthog(project_api_key="phc_xg18imaKn2wVF1EI3vWl0W1bMahRLstJ9sHGNf6JVMH")',
       'dedup_key = "7faff080a1b2c3d4e5f60718293a4b5c"',
       'signing_key_fingerprint = "AEFD5B0B9C8A7F6E5D4C3B2A1F0E9D8C"',
       'KMS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1b2c3d4e-aaaa-bbbb-cccc-1234567890ab"',
