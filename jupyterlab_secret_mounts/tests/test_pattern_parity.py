@@ -66,6 +66,10 @@ EDGE_TEXTS = [
     'DB = dict(password=\n  "E2JF7cvEGj")\n'
     '"https://api.telegram.org/bot126317088:AAFC1v01vpx1kfkMXMe_C21NZ19t9FZS3wx/getMe"\n'
     'create_engine("postgresql://scott:tiger@localhost/db") "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="',
+    # Allowlist edges: file names (lower- or upper-case extensions), attribute paths, %-templates.
+    "{'password': 'oEKM.V1b', 'pw': 'glacier.Meadow31', 'key': 'exports/part-0000.parquet'}\n"
+    '{"token": "settings.API_TOKEN", "password": "%(db_password)s", "pwd": "%!qvCFtM*!^O7U"}\n'
+    "<password>6A6EoJ.hjY*0</password> git+https://ghp_7bQ2mL9xK4vR8tN1cW6yH3jP5sD0fG2aZ9kE@github.com",
 ]
 
 

@@ -174,6 +174,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'github-token': {
     positive: [
       {
+        text: '!pip install git+https://ghp_7bQ2mL9xK4vR8tN1cW6yH3jP5sD0fG2aZ9kE@github.com/acme/ml-utils.git',
+        secret: 'ghp_7bQ2mL9xK4vR8tN1cW6yH3jP5sD0fG2aZ9kE'
+      },
+      {
         text: 'g = Github("ghp_dOc7udebMBBTA5d9mo8jUvbEdd5MtsSvmONm")',
         secret: 'ghp_dOc7udebMBBTA5d9mo8jUvbEdd5MtsSvmONm'
       },
@@ -189,6 +193,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   },
   'github-fine-grained-pat': {
     positive: [
+      {
+        text: '!pip install git+https://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@github.com/acme/x.git',
+        secret:
+          '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'
+      },
       {
         text: 'GH_TOKEN=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',
         secret:
@@ -1072,6 +1081,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'tiles = "https://api.mapbox.com/styles/v1/mapbox/streets-v12/tiles/{z}/{x}/{y}?access_token=pk.eyJ1IjoiamRvZSIsImEiOiIwb2xxNHBnc3Z6In0.b3Zlcmxvbmc"',
       'url = "https://api.example.com/v1/data?api_key=YOUR_API_KEY"',
       'url = "https://api.example.com/v1/data?access_token=ACCESS_TOKEN"'
     ]
@@ -1100,17 +1110,27 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'cli-credential-option': {
     positive: [
       {
+        text: '!python -m vllm.entrypoints.openai.api_server --port 8000 --api-key m_qefc9hlcrrAb6RadLbTKhRNvIG5rDA',
+        secret: 'm_qefc9hlcrrAb6RadLbTKhRNvIG5rDA'
+      },
+      {
         text: '!clearml-init --key 8F3KQ2ZL9XW7M1NB --secret J35vvkNOjZNFe4jWajWUgcbxvSJb9w8rzk63kBPC',
         secret: 'J35vvkNOjZNFe4jWajWUgcbxvSJb9w8rzk63kBPC'
       }
     ],
     negative: [
+      '!vllm serve NousResearch/Meta-Llama-3-8B-Instruct --api-key token-abc123',
+      '!gh auth login --token GITHUB_TOKEN_VAR',
       '!prefect cloud login --key $PREFECT_API_KEY',
       '!sort --key 2 data.csv'
     ]
   },
   'basic-auth-pair': {
     positive: [
+      {
+        text: 'auth=trino.auth.BasicAuthentication("mlflow", "BadgerMaple1994")',
+        secret: 'BadgerMaple1994'
+      },
       {
         text: 'server.login("li.iyer.alerts@gmail.com", "zzaz iscj vlxi sokj")',
         secret: 'zzaz iscj vlxi sokj'
@@ -1180,6 +1200,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'sheet = gc.open_by_key("55VVHQfTtGT7mhHzlIcPfpCN-LxwneswLEMVC0jL3bJr")',
       'cred = AzureKeyCredential(os.environ["AZURE_SEARCH_KEY"])',
       'secret = client.get_secret("projects/123/secrets/db-pass/versions/latest")',
       'token = vault.getToken("Xk29fLq0ZpWm3Nb7Rt5Yv8Ce")',
@@ -1310,6 +1331,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'cli-password-short-flag': {
     positive: [
       {
+        text: "!sqlcmd -S tcp:acme-sql.database.windows.net,1433 -U report_user -P 'M34d0w_80' -d ERP",
+        secret: 'M34d0w_80'
+      },
+      {
         text: '!az login --service-principal -u e96bcbdf-d0a4-48ea-824c-37509aca0626 -p "MsJZ6aCVIVPPXxsRbKQgbhi3Bt-RKRzG" --tenant 95f90b55-c439-42ba-849b-296d65c79532',
         secret: 'MsJZ6aCVIVPPXxsRbKQgbhi3Bt-RKRzG'
       },
@@ -1329,6 +1354,18 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   },
   'generic-credential': {
     positive: [
+      {
+        text: "Out[39]: {'user': 'analyst', 'password': 'oEKM.V1b', 'sslmode': 'require'}",
+        secret: 'oEKM.V1b'
+      },
+      {
+        text: 'ctx = snowflake.connector.connect(user="KFP_RUNNER", password="glacier.Meadow31")',
+        secret: 'glacier.Meadow31'
+      },
+      {
+        text: 'password = "%!qvCFtM*!^O7Ugu#%MB"',
+        secret: '%!qvCFtM*!^O7Ugu#%MB'
+      },
       {
         text: 'DB = dict(\n    user="looker",\n    password=\n        "E2JF7cvEGj",\n)',
         secret: 'E2JF7cvEGj'
@@ -1384,6 +1421,9 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'cursor.execute(sql, {"password": "%(db_password)s"})',
+      '"token": "settings.API_TOKEN"',
+      'client = Minio("play.min.io", access_key="Q3AM3UQ867SPQQA43P2F", secret_key="zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG")',
       "s3.head_object(Bucket='feature-store', Key='exports/part-0000.parquet')",
       'posthog = Posthog(project_api_key="phc_xg18imaKn2wVF1EI3vWl0W1bMahRLstJ9sHGNf6JVMH")',
       'dedup_key = "7faff080a1b2c3d4e5f60718293a4b5c"',
@@ -1419,11 +1459,16 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'generic-credential-xml': {
     positive: [
       {
+        text: '<server>\n  <id>acme-nexus</id>\n  <password>6A6EoJ.hjY*0</password>\n</server>',
+        secret: '6A6EoJ.hjY*0'
+      },
+      {
         text: '<apiToken>\n    ZbcnZOjU0ADSknq0b41L57gMen6TI9ke\n</apiToken>',
         secret: 'ZbcnZOjU0ADSknq0b41L57gMen6TI9ke'
       }
     ],
     negative: [
+      '<password>${env.NEXUS_PASSWORD}</password>',
       '<apiToken>${API_TOKEN}</apiToken>',
       '<tokenUrl>https://login.acme.io/oauth/token</tokenUrl>'
     ]
