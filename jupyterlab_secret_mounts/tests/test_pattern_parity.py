@@ -70,6 +70,12 @@ EDGE_TEXTS = [
     "{'password': 'oEKM.V1b', 'pw': 'glacier.Meadow31', 'key': 'exports/part-0000.parquet'}\n"
     '{"token": "settings.API_TOKEN", "password": "%(db_password)s", "pwd": "%!qvCFtM*!^O7U"}\n'
     "<password>6A6EoJ.hjY*0</password> git+https://ghp_7bQ2mL9xK4vR8tN1cW6yH3jP5sD0fG2aZ9kE@github.com",
+    # Pairs over lines, later arguments, new rules, the 2.5 floor of generic names, OMITTED.
+    'auth=(\n  "AyOJFJu1s2W5T8PMp8yvi4fMH0yQh2q83tLnm",\n  "EpSCcKij-5m_K7Fbj7uRVDW2nGlY82lu40X")\n'
+    'ClientSecretCredential(tid, "0f8c7a52", "Kx8Q~vN2pL7mR4tW9yB3cF6hJ1kZ5sD0aG8eU2")\n'
+    "SECRET_KEY = 'django-insecure-(r_86c1jf^e*6j-3*(tb=i62s&aj-r0t(t=sv3$&txs_(tl'\n"
+    "jwt.sign({ uid: 42 }, 'qdR5^eWnMTfZQt4pTpZLjPvA0ErkG^Cu') password='dividend_69_'\n"
+    "!lftp -u feed,Dividend+bullish28 sftp://h ca-data: DATA+OMITTED",
 ]
 
 

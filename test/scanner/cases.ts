@@ -1032,6 +1032,19 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'headers = {"Authorization": f"Bearer {token}"}'
     ]
   },
+  'django-secret-key': {
+    positive: [
+      {
+        text: "SECRET_KEY = 'django-insecure-(r_86c1jf^e*6j-3*(tb=i62s&aj-r0t(t=sv3$&txs_(tlwl9'",
+        secret:
+          'django-insecure-(r_86c1jf^e*6j-3*(tb=i62s&aj-r0t(t=sv3$&txs_(tlwl9'
+      }
+    ],
+    negative: [
+      "SECRET_KEY = os.environ['DJANGO_SECRET_KEY']",
+      "SECRET_KEY = 'django-insecure-'  # set me"
+    ]
+  },
   'url-credentials': {
     positive: [
       {
@@ -1048,6 +1061,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      '%env CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME',
       'engine = create_engine("postgresql+psycopg2://scott:tiger@localhost/mydatabase")',
       'engine = create_engine("postgresql://user:password@localhost:5432/db")',
       'MONGO_URI=mongodb://admin:Zk81mq0xPa@db.example.com/prod',
@@ -1110,6 +1124,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'cli-credential-option': {
     positive: [
       {
+        text: '!netlify deploy --prod --auth Zq8vN2pL7mR4tW9yB3cF6hJ1kZ5sD0aG',
+        secret: 'Zq8vN2pL7mR4tW9yB3cF6hJ1kZ5sD0aG'
+      },
+      {
         text: '!python -m vllm.entrypoints.openai.api_server --port 8000 --api-key m_qefc9hlcrrAb6RadLbTKhRNvIG5rDA',
         secret: 'm_qefc9hlcrrAb6RadLbTKhRNvIG5rDA'
       },
@@ -1127,6 +1145,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   },
   'basic-auth-pair': {
     positive: [
+      {
+        text: 'r = requests.post(url,\n    auth=("AyOJFJu1s2W5T8PMp8yvi4fMH0yQh2q83tLnmk87M1j_Qnj-YSjcbApmuZlGw6XZfcL4uUHSH2Pcv4GK",\n          "EpSCcKij-5m_K7Fbj7uRVDW2nGlY82lu40XtG-6aP80PdBX1mRjD73UG"))',
+        secret: 'EpSCcKij-5m_K7Fbj7uRVDW2nGlY82lu40XtG-6aP80PdBX1mRjD73UG'
+      },
       {
         text: 'auth=trino.auth.BasicAuthentication("mlflow", "BadgerMaple1994")',
         secret: 'BadgerMaple1994'
@@ -1186,6 +1208,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   },
   'credential-call-argument': {
     positive: [
+      {
+        text: 'cred = ClientSecretCredential(tenant_id, "0f8c7a52-1b1e-4c3e-9a59-2f5b0c1d7e11", "Kx8Q~vN2pL7mR4tW9yB3cF6hJ1kZ5sD0aG8eU2")',
+        secret: 'Kx8Q~vN2pL7mR4tW9yB3cF6hJ1kZ5sD0aG8eU2'
+      },
       {
         text: 'client = SearchClient(endpoint, index, AzureKeyCredential("c2a1f9d3e4b54a6f8e9d0c1b2a3f4e5d"))',
         secret: 'c2a1f9d3e4b54a6f8e9d0c1b2a3f4e5d'
@@ -1331,6 +1357,14 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'cli-password-short-flag': {
     positive: [
       {
+        text: '!lftp -u quantfeed,Dividend+bullish28 sftp://files.indexprovider.net -e "mirror /outbound; bye"',
+        secret: 'Dividend+bullish28'
+      },
+      {
+        text: "!smbclient //fileserver.corp/share -U bkumar%4hRpBOmj4Na=2_b -c 'ls'",
+        secret: '4hRpBOmj4Na=2_b'
+      },
+      {
         text: "!sqlcmd -S tcp:acme-sql.database.windows.net,1433 -U report_user -P 'M34d0w_80' -d ERP",
         secret: 'M34d0w_80'
       },
@@ -1354,6 +1388,14 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   },
   'generic-credential': {
     positive: [
+      {
+        text: "%%bash\nexport SSHPASS='cedar_67_x'\nsshpass -e sftp vendor@drop.example.io",
+        secret: 'cedar_67_x'
+      },
+      {
+        text: "with pysftp.Connection('files.corp.net', username='nbcap', password='dividend_69_') as sftp:",
+        secret: 'dividend_69_'
+      },
       {
         text: "Out[39]: {'user': 'analyst', 'password': 'oEKM.V1b', 'sslmode': 'require'}",
         secret: 'oEKM.V1b'
@@ -1421,6 +1463,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      "datadogRum.init({ clientToken: 'pubcc3406209621778e3f0f6ea6312e6369', site: 'datadoghq.eu' })",
+      'c = pyEX.Client(api_token="pk_98ccd10c9ab3f08a48b4c05a4bb4d279")',
+      "headers = {'X-Shopify-Storefront-Access-Token': 'f7044fd4332bbd1f9206abcd7e1d570b'}",
+      '    certificate-authority-data: DATA+OMITTED',
+      'auth=("api", "key-3ax6xnjp29jd6fds4gc373sgvjxteol0")  # Mailgun docs',
       'cursor.execute(sql, {"password": "%(db_password)s"})',
       '"token": "settings.API_TOKEN"',
       'client = Minio("play.min.io", access_key="Q3AM3UQ867SPQQA43P2F", secret_key="zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG")',
@@ -1497,6 +1544,31 @@ export const RULE_CASES: Record<string, IRuleCases> = {
     negative: [
       'CLOJARS_ttpzfk9sk2tdefcdmujiwpr7ybqrlivrj8nrifmoi9ytqa46zu8r02266d1'
     ]
+  },
+  'jwt-signing-secret': {
+    positive: [
+      {
+        text: "const token = jwt.sign({ uid: 42, role: 'admin' }, 'qdR5^eWnMTfZQt4pTpZLjPvA0ErkG^Cu', { expiresIn: '2h' });",
+        secret: 'qdR5^eWnMTfZQt4pTpZLjPvA0ErkG^Cu'
+      },
+      {
+        text: 'token = jwt.encode(payload, "Zr8#pQ2vLx9!mK4wTb7", algorithm="HS256")',
+        secret: 'Zr8#pQ2vLx9!mK4wTb7'
+      }
+    ],
+    negative: [
+      'token = jwt.encode(payload, SECRET_KEY, algorithm="HS256")',
+      'jwt.decode(token, "secret", algorithms=["HS256"])'
+    ]
+  },
+  'netlify-token': {
+    positive: [
+      {
+        text: '!netlify deploy --dir=build --prod --auth nfp_5xgh5JZfwSRIHul3HhI0bujJUS8mYReLwdNC',
+        secret: 'nfp_5xgh5JZfwSRIHul3HhI0bujJUS8mYReLwdNC'
+      }
+    ],
+    negative: ['!netlify deploy --auth $NETLIFY_AUTH_TOKEN']
   },
   'vercel-token': {
     positive: [
