@@ -46,6 +46,14 @@ describe('rules.json', () => {
     expect(() => parseRuleSet(badGroup)).toThrow(
       /secretGroup must name one of/
     );
+    const badPassphrases = JSON.parse(JSON.stringify(ruleData));
+    badPassphrases.rules[2].passphrases = 'yes';
+    expect(() => parseRuleSet(badPassphrases)).toThrow(
+      /passphrases must be true or false/
+    );
+    const badNames = JSON.parse(JSON.stringify(ruleData));
+    badNames.rules[2].passphraseNames = ['(unclosed'];
+    expect(() => parseRuleSet(badNames)).toThrow(/passphraseNames/);
   });
 
   it('covers the credential families the issue names', () => {
