@@ -122,6 +122,13 @@ def _any_of(sources: list[str] | None, flags: str) -> Test | None:
     return lambda value: joined.search(value) is not None
 
 
+def _allowlist(rule: dict[str, Any], rule_set: dict[str, Any]) -> list[str]:
+    """The rule's allowlist with the entries of the shared lists it names."""
+    shared = rule_set.get("allowlists", {})
+    names = rule.get("sharedAllowlists", [])
+    return [source for name in names for source in shared[name]] + rule.get("allowlist", [])
+
+
 def utf16_units(text: str) -> str:
     """`text` with each astral character split into its two surrogates (JavaScript's view)."""
     if text.isascii() or not _ASTRAL_OR_SURROGATE.search(text):
@@ -149,7 +156,7 @@ class PatternScanner:
                 entropy=rule.get("entropy", 0),
                 word_start=_word_start(rule["pattern"]),
                 confidence=rule["confidence"],
-                allow=_any_of(rule.get("allowlist"), ""),
+                allow=_any_of(_allowlist(rule, rule_set), ""),
                 name_allow=_any_of(rule.get("nameAllowlist"), "i"),
                 passphrase_name=_any_of(rule.get("passphraseNames"), "i"),
                 passphrases=rule.get("passphrases", False),

@@ -27,7 +27,12 @@ function checkRegex(where: string, source: string, flags = ''): void {
   }
 }
 
-function checkRule(raw: unknown, index: number, seen: Set<string>): IRule {
+function checkRule(
+  raw: unknown,
+  index: number,
+  seen: Set<string>,
+  allowlists: Readonly<Record<string, string[]>>
+): IRule {
   if (typeof raw !== 'object' || raw === null) {
     fail(`rules[${index}]`, 'expected an object');
   }
@@ -98,7 +103,24 @@ function checkRule(raw: unknown, index: number, seen: Set<string>): IRule {
     }
     list.forEach(source => checkRegex(`${where} ${key}`, source));
   }
-  return rule as unknown as IRule;
+  const shared = rule.sharedAllowlists ?? [];
+  const known = (name: string) =>
+    Object.prototype.hasOwnProperty.call(allowlists, name);
+  if (!isStringArray(shared) || !shared.every(known)) {
+    fail(
+      where,
+      "sharedAllowlists must name lists of the rule set's allowlists"
+    );
+  }
+  if (shared.length === 0) {
+    return rule as unknown as IRule;
+  }
+  // Resolved here, so engines see one allowlist per rule.
+  const own = (rule.allowlist as string[] | undefined) ?? [];
+  return {
+    ...rule,
+    allowlist: [...shared.flatMap(name => allowlists[name]), ...own]
+  } as unknown as IRule;
 }
 
 /** Validates rule data (the shape of `rules.json`), throwing `RuleSetError`. */
@@ -133,11 +155,25 @@ export function parseRuleSet(data: unknown): IRuleSet {
       'placeholderKeywords must be non-empty lower-case strings'
     );
   }
+  const rawAllowlists = set.allowlists ?? {};
+  if (
+    typeof rawAllowlists !== 'object' ||
+    rawAllowlists === null ||
+    !Object.values(rawAllowlists).every(isStringArray)
+  ) {
+    fail('rule set', 'allowlists must map names to lists of strings');
+  }
+  const allowlists = rawAllowlists as Record<string, string[]>;
+  for (const [name, list] of Object.entries(allowlists)) {
+    list.forEach(source => checkRegex(`allowlists ${name}`, source));
+  }
   if (!Array.isArray(set.rules)) {
     fail('rule set', 'rules must be a list');
   }
   const seen = new Set<string>();
-  const rules = set.rules.map((rule, index) => checkRule(rule, index, seen));
+  const rules = set.rules.map((rule, index) =>
+    checkRule(rule, index, seen, allowlists)
+  );
   return {
     version: 1,
     suppressions: set.suppressions as string[],
@@ -145,6 +181,7 @@ export function parseRuleSet(data: unknown): IRuleSet {
     placeholderWords: set.placeholderWords as string[],
     placeholderKeywords,
     documentedExamples: set.documentedExamples as string[],
+    allowlists,
     rules
   };
 }

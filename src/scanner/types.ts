@@ -30,8 +30,13 @@ export interface IRule {
   secretGroup: number;
   /** Capture group holding the name the secret is assigned to, if any. */
   nameGroup?: number;
-  /** Secrets matching any of these (case-sensitive) are not findings. */
+  /**
+   * Secrets matching any of these (case-sensitive) are not findings. In a
+   * parsed rule set this also holds the entries of `sharedAllowlists`.
+   */
   allowlist?: string[];
+  /** Names of rule-set `allowlists` whose entries join `allowlist`. */
+  sharedAllowlists?: string[];
   /** Names matching any of these (case-insensitive) are not findings. */
   nameAllowlist?: string[];
   /**
@@ -67,6 +72,8 @@ export interface IRuleSet {
   placeholderKeywords?: string[];
   /** Published example credentials; a secret containing one is not a finding. */
   documentedExamples: string[];
+  /** Named allowlists that rules share by naming them in `sharedAllowlists`. */
+  allowlists?: Record<string, string[]>;
   rules: IRule[];
 }
 

@@ -51,9 +51,23 @@ describe('rules.json', () => {
     expect(() => parseRuleSet(badPassphrases)).toThrow(
       /passphrases must be true or false/
     );
+    const badShared = JSON.parse(JSON.stringify(ruleData));
+    badShared.rules[2].sharedAllowlists = ['no-such-list'];
+    expect(() => parseRuleSet(badShared)).toThrow(/sharedAllowlists must name/);
     const badNames = JSON.parse(JSON.stringify(ruleData));
     badNames.rules[2].passphraseNames = ['(unclosed'];
     expect(() => parseRuleSet(badNames)).toThrow(/passphraseNames/);
+  });
+
+  it('gives a rule the entries of the shared allowlists it names, then its own', () => {
+    const generic = RULES.find(rule => rule.id === 'generic-credential')!;
+    const raw = ruleData.rules.find(rule => rule.id === 'generic-credential')!;
+    expect(raw.sharedAllowlists).toEqual(['values']);
+    expect(generic.allowlist).toEqual([
+      ...ruleData.allowlists.values,
+      ...(raw.allowlist ?? [])
+    ]);
+    expect(generic.allowlist).toContain('^arn:aws[a-z-]*:');
   });
 
   it('covers the credential families the issue names', () => {
@@ -270,9 +284,9 @@ data = json.load(open(sys.argv[1]))
 cases = json.load(open(sys.argv[2]))
 flag_bits = {'i': re.IGNORECASE, 'm': re.MULTILINE, 's': re.DOTALL}
 errors, groups, secrets = [], {}, {}
-for source in data['placeholders']:
+for source in data['placeholders'] + [s for l in data.get('allowlists', {}).values() for s in l]:
     try: re.compile(source)
-    except re.error as e: errors.append('placeholder %r: %s' % (source, e))
+    except re.error as e: errors.append('placeholder or shared allowlist %r: %s' % (source, e))
 for rule in data['rules']:
     flags = 0
     for f in rule.get('flags', ''): flags |= flag_bits[f]
