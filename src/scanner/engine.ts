@@ -416,11 +416,7 @@ export class Scanner {
     );
   }
 
-  /**
-   * Entropy floor met, and not a sequence, a repetition or words (unless a
-   * passphrase: words with a digit or symbol where the rule's `passphrases`
-   * or `passphraseNames` say people choose the value, as passwords).
-   */
+  /** Entropy floor met, and not a sequence, a repetition or words (unless a passphrase). */
   private _looksRandom(
     secret: string,
     compiled: ICompiledRule,
@@ -433,12 +429,24 @@ export class Scanner {
     return (
       profile.entropy >= entropyFloor(compiled.entropy, span) &&
       !profile.sequential &&
-      (!profile.wordLike ||
-        (hasNonLetter(secret) &&
-          (compiled.passphrases ||
-            (name !== undefined &&
-              (compiled.passphraseName?.(name) ?? false))))) &&
+      (!profile.wordLike || this._isPassphrase(secret, compiled, name)) &&
       (profile.distinct > 16 + span / 10 + 1 || !isRepetitive(secret))
+    );
+  }
+
+  /**
+   * Words with a digit or symbol where people choose the value: the rule's
+   * `passphrases`, or a name matching its `passphraseNames`.
+   */
+  private _isPassphrase(
+    secret: string,
+    compiled: ICompiledRule,
+    name: string | undefined
+  ): boolean {
+    return (
+      hasNonLetter(secret) &&
+      (compiled.passphrases ||
+        (name !== undefined && (compiled.passphraseName?.(name) ?? false)))
     );
   }
 

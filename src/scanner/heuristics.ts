@@ -205,17 +205,17 @@ const VOWELS = Uint8Array.from({ length: 128 }, (_, c) =>
 
 /** Whether `value[start, end)` (letters) has a vowel and no five consonants in a row. */
 function isPronounceable(value: string, start: number, end: number): boolean {
-  let vowels = 0;
+  let hasVowel = false;
   let consonants = 0;
   for (let i = start; i < end; i++) {
     if (VOWELS[value.charCodeAt(i)] === 1) {
-      vowels++;
+      hasVowel = true;
       consonants = 0;
     } else if (++consonants === 5) {
       return false;
     }
   }
-  return vowels > 0;
+  return hasVowel;
 }
 
 function isLower(c: number): boolean {
