@@ -120,6 +120,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'azure-sas-token': {
     positive: [
       {
+        text: 'flow_url = "https://prod-12.westeurope.logic.azure.com:443/workflows/3f0b0d74b87c3b5ce2126e3ca3947c17/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=NJGhjaIFw40YUcYqvc4eDqFj1ZKnb8EXW_-srXpBKG7"',
+        secret: 'NJGhjaIFw40YUcYqvc4eDqFj1ZKnb8EXW_-srXpBKG7'
+      },
+      {
         text: 'spark.conf.set("fs.azure.sas.raw.mlblob01.blob.core.windows.net", "sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2026-12-31T00:00:00Z&sig=KEIQOkrtDXtBi10Q71hA1XcW9aTMX1C+CI3+dXRZv7q%3D")',
         secret: 'KEIQOkrtDXtBi10Q71hA1XcW9aTMX1C+CI3+dXRZv7q%3D'
       },
@@ -129,6 +133,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'flow_url = f"https://prod-12.westeurope.logic.azure.com/workflows/{wf}/triggers/manual/paths/invoke?sv=1.0&sig={sig}"',
       'url = "https://acme.blob.core.windows.net/raw/a.csv?sv=2022-11-02&ss=b&sig=<signature>"'
     ]
   },
@@ -1087,6 +1092,25 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       '!curl -H "Authorization: Bearer $TOKEN" https://api.acme.io'
     ]
   },
+  'session-cookie': {
+    positive: [
+      {
+        text: 'client = kfp.Client(host="http://localhost:8080/pipeline", cookies="authservice_session=sFtDyvikDrPe6wmMvQGY7nU4dINx2eZRwN-ptWPYxAwIZ0DqK7fCOokPyQnP8o4FG5B5EGnwAp-cz2jlPR9-RrxEmlKi-Mf549e3y3FEYVFPqTLkCVeHcKMTXsHH_hkz0nQQG9WJ05X72qibobT-Jox1")',
+        secret:
+          'sFtDyvikDrPe6wmMvQGY7nU4dINx2eZRwN-ptWPYxAwIZ0DqK7fCOokPyQnP8o4FG5B5EGnwAp-cz2jlPR9-RrxEmlKi-Mf549e3y3FEYVFPqTLkCVeHcKMTXsHH_hkz0nQQG9WJ05X72qibobT-Jox1'
+      },
+      {
+        text: '!curl -s -H "Cookie: _oauth2_proxy=7RWEVxropmO6W9_yNsOSUTbfUwzov1sjBNMFZlvLu5MhikfhyPsrTEIXdHJwqRIsBIrlyDrWNHa9ZPJ055h3ZY7Isg_qOwVx==|1764590400|Q3pZ9wpzcVRMk245Brxqq-KyzsOnFg4xarI6F3H_r-u=" https://kubeflow.example.org/pipeline/apis/v2beta1/runs',
+        secret:
+          '7RWEVxropmO6W9_yNsOSUTbfUwzov1sjBNMFZlvLu5MhikfhyPsrTEIXdHJwqRIsBIrlyDrWNHa9ZPJ055h3ZY7Isg_qOwVx==|1764590400|Q3pZ9wpzcVRMk245Brxqq-KyzsOnFg4xarI6F3H_r-u='
+      }
+    ],
+    negative: [
+      'client = kfp.Client(host=host, cookies=f"authservice_session={session_cookie}")',
+      'client = kfp.Client(host=host, cookies="authservice_session=" + os.environ["KF_SESSION"])',
+      'cookies = "authservice_session=<paste-the-cookie-from-your-browser>"'
+    ]
+  },
   'url-query-credential': {
     positive: [
       {
@@ -1146,6 +1170,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'basic-auth-pair': {
     positive: [
       {
+        text: 'tableau_auth = TSC.TableauAuth("svc_reporting", "Tundra58&", site_id="analytics")',
+        secret: 'Tundra58&'
+      },
+      {
         text: 'r = requests.post(url,\n    auth=("AyOJFJu1s2W5T8PMp8yvi4fMH0yQh2q83tLnmk87M1j_Qnj-YSjcbApmuZlGw6XZfcL4uUHSH2Pcv4GK",\n          "EpSCcKij-5m_K7Fbj7uRVDW2nGlY82lu40XtG-6aP80PdBX1mRjD73UG"))',
         secret: 'EpSCcKij-5m_K7Fbj7uRVDW2nGlY82lu40XtG-6aP80PdBX1mRjD73UG'
       },
@@ -1171,6 +1199,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'tableau_auth = TSC.TableauAuth("svc_reporting", os.environ["TABLEAU_PASSWORD"])',
       'ftp.login(user, passwd)',
       'r = requests.get(url, auth=("user", "password"))',
       'r = requests.get(url, auth=HTTPBasicAuth(user, os.environ["PASS"]))',
@@ -1389,6 +1418,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'generic-credential': {
     positive: [
       {
+        text: 'conn = snowflake.connector.connect(user="DSUSER", password="%Kq7!x2m%", account="xy12345")',
+        secret: '%Kq7!x2m%'
+      },
+      {
         text: "%%bash\nexport SSHPASS='cedar_67_x'\nsshpass -e sftp vendor@drop.example.io",
         secret: 'cedar_67_x'
       },
@@ -1463,6 +1496,8 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'conn = pyodbc.connect(server="db", password="%DB_PASSWORD%")',
+      'cfg.set("db", "password", "%(db_password)s")',
       "datadogRum.init({ clientToken: 'pubcc3406209621778e3f0f6ea6312e6369', site: 'datadoghq.eu' })",
       'c = pyEX.Client(api_token="pk_98ccd10c9ab3f08a48b4c05a4bb4d279")',
       "headers = {'X-Shopify-Storefront-Access-Token': 'f7044fd4332bbd1f9206abcd7e1d570b'}",
