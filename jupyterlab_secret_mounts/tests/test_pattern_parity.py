@@ -76,6 +76,12 @@ EDGE_TEXTS = [
     "SECRET_KEY = 'django-insecure-(r_86c1jf^e*6j-3*(tb=i62s&aj-r0t(t=sv3$&txs_(tl'\n"
     "jwt.sign({ uid: 42 }, 'qdR5^eWnMTfZQt4pTpZLjPvA0ErkG^Cu') password='dividend_69_'\n"
     "!lftp -u feed,Dividend+bullish28 sftp://h ca-data: DATA+OMITTED",
+    # Session cookies, Logic Apps SAS, *Auth(user, password), a % password, an anon JWT.
+    'kfp.Client(cookies="authservice_session=MTcx783ZlSN4yQXmsq1OmJQGDGu66zc6hPieW5YmZ_Uap")\n'
+    '"https://prod-1.westeurope.logic.azure.com/workflows/a/invoke?sp=%2Frun&sv=1.0&sig=Kq_7-xZ'
+    'p2Lm9vB4nR8tY1cW6hJ3sD0fG5aE2uI7oP9k" TSC.TableauAuth("svc", "Tundra58&") pwd="%Kq7!x2m%"\n'
+    'ANON = "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJvbGUiOiJhbm9uIn0'
+    '.Xk29fLq0ZpWm3Nb7Rt5Yv8C"',
 ]
 
 

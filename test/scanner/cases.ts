@@ -1027,12 +1027,18 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   jwt: {
     positive: [
       {
+        text: 'SUPABASE_SERVICE_KEY = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6Inppa2doZ2RqcHJ0aGVydXZxYWlhIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImlhdCI6MTczMzAwMDAwMCwiZXhwIjoyMDQ4NTc2MDAwfQ.fT3pG-h8msMlc-T1ah9sdbEl7oX8nrEHAluvtdgDW1-"',
+        secret:
+          'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6Inppa2doZ2RqcHJ0aGVydXZxYWlhIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImlhdCI6MTczMzAwMDAwMCwiZXhwIjoyMDQ4NTc2MDAwfQ.fT3pG-h8msMlc-T1ah9sdbEl7oX8nrEHAluvtdgDW1-'
+      },
+      {
         text: "Out[12]: {'access_token': 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtZXRsIiwiaXNzIjoiaHR0cHM6Ly9hdXRoLmFjbWUuaW8iLCJleHAiOjE3NjcyMjU2MDB9.kL-ln58qqu1KoT5lh0x8GBmIZ33Xkt3XRelWYMUoVbR', 'token_type': 'bearer'}",
         secret:
           'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtZXRsIiwiaXNzIjoiaHR0cHM6Ly9hdXRoLmFjbWUuaW8iLCJleHAiOjE3NjcyMjU2MDB9.kL-ln58qqu1KoT5lh0x8GBmIZ33Xkt3XRelWYMUoVbR'
       }
     ],
     negative: [
+      'SUPABASE_ANON_KEY = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6Inppa2doZ2RqcHJ0aGVydXZxYWlhIiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzMwMDAwMDAsImV4cCI6MjA0ODU3NjAwMH0._wyXxQPplH8ACyjkz4jmBQlm7knI4pShZFC8ZrXbeg_"  # public, row-level security applies',
       'token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"',
       'headers = {"Authorization": f"Bearer {token}"}'
     ]
