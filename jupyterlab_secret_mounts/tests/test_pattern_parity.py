@@ -82,6 +82,9 @@ EDGE_TEXTS = [
     'p2Lm9vB4nR8tY1cW6hJ3sD0fG5aE2uI7oP9k" TSC.TableauAuth("svc", "Tundra58&") pwd="%Kq7!x2m%"\n'
     'ANON = "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJvbGUiOiJhbm9uIn0'
     '.Xk29fLq0ZpWm3Nb7Rt5Yv8C"',
+    # A header after a literal \r\n (a bytes repr), a positional UserCredential password.
+    "send: b'GET / HTTP/1.1\\r\\nAuthorization: Basic c3ZjX2V0bDpUcjB1dDcyTWFyc2g=\\r\\n'\n"
+    'UserCredential("pm@contoso.onmicrosoft.com", "Quartz^1985") dnAuthorization: Basic Xk29fLq0Zp',
 ]
 
 

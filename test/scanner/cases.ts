@@ -1083,6 +1083,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'authorization-header': {
     positive: [
       {
+        text: "send: b'GET /api/v1/export HTTP/1.1\\r\\nHost: labkey.internal\\r\\nAuthorization: Basic c3ZjX2V0bDpUcjB1dDcyTWFyc2g=\\r\\n\\r\\n'",
+        secret: 'c3ZjX2V0bDpUcjB1dDcyTWFyc2g='
+      },
+      {
         text: '!curl -H "Authorization: Bearer MKnC0um59AAVrjMo9ke89pEgu8yVZskugH3nFaOL" https://api.acme.io/v1/runs',
         secret: 'MKnC0um59AAVrjMo9ke89pEgu8yVZskugH3nFaOL'
       },
@@ -1092,6 +1096,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'sendAuthorization: Basic c3ZjX2V0bDpUcjB1dDcyTWFyc2g=',
       'headers = {"Authorization": "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="}  # RFC 7617',
       'headers = {"Authorization": "Bearer " + os.environ["API_TOKEN"]}',
       'headers = {"Authorization": "Basic dXNlcjpwYXNzd29yZA=="}',
@@ -1176,6 +1181,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'basic-auth-pair': {
     positive: [
       {
+        text: 'ctx = ClientContext(site).with_credentials(UserCredential("pm.analytics@contoso.onmicrosoft.com", "Quartz^1985"))',
+        secret: 'Quartz^1985'
+      },
+      {
         text: 'tableau_auth = TSC.TableauAuth("svc_reporting", "Tundra58&", site_id="analytics")',
         secret: 'Tundra58&'
       },
@@ -1205,6 +1214,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'ctx = ClientContext(site).with_credentials(UserCredential(user, os.environ["SP_PASSWORD"]))',
       'tableau_auth = TSC.TableauAuth("svc_reporting", os.environ["TABLEAU_PASSWORD"])',
       'ftp.login(user, passwd)',
       'r = requests.get(url, auth=("user", "password"))',
