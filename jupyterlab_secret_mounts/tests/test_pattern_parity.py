@@ -85,6 +85,11 @@ EDGE_TEXTS = [
     # A header after a literal \r\n (a bytes repr), a positional UserCredential password.
     "send: b'GET / HTTP/1.1\\r\\nAuthorization: Basic c3ZjX2V0bDpUcjB1dDcyTWFyc2g=\\r\\n'\n"
     'UserCredential("pm@contoso.onmicrosoft.com", "Quartz^1985") dnAuthorization: Basic Xk29fLq0Zp',
+    # Setters, JWK private members, short hvs.CAES tokens, /bot tokens, ".." inside a password.
+    'cfg.setPassword("Saffron5739?Sqq"); {"kty": "EC", "crv": "P-256", "x": "3F9nEfLInrscGV",'
+    ' "d": "abzJAWwV-RcbkIo5D6zGgGTLOt9kPBZmrYjQ34wNaXM"} !vault login hvs.CAESIUnCgBfNmMe902g2-'
+    'ZdQXAfncOi_SMkVId5YdiTDxyr5ZSQZRAi1K3\n"POST /bot1991302822:AA0-gNGECR31QiB-qySWHQHK_bip3V1kx'
+    'G_/sendMessage" smtp://a%40b.io:WaAblFc.tG2~..GQPE@smtp.example.org',
 ]
 
 

@@ -33,6 +33,22 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtHJXo61bPMlezDpk6MBG\nCPGXAZFm8FWKaVC0ON9dErX9tGX+De9dWKoiGBeF6wrFTBUdA1Xk8Vm0Du9A7Xb4\n-----END PUBLIC KEY-----'
     ]
   },
+  'jwk-private-key': {
+    positive: [
+      {
+        text: 'signing_jwk = {\n  "kty": "EC",\n  "crv": "P-256",\n  "x": "_erNPeC53_WRPUEeVRvvXrg0AKGM4LlI70USOhA5HV7",\n  "y": "EBGKn-VgGXH8NIzkGYG9Jnl1f_1N0cR125aAodWkXUE",\n  "d": "9P59m5j0EN3PA4oJFa_m3PlZjqxH2RhWMkvh8I_yFS9"\n}',
+        secret: '9P59m5j0EN3PA4oJFa_m3PlZjqxH2RhWMkvh8I_yFS9'
+      },
+      {
+        text: 'key = jwk.JWK(**{"kty": "oct", "k": "HrqbQ4D7nLlW6nExCF7Fi9-o95GZ-oFaLgQOk3TSHZL"})',
+        secret: 'HrqbQ4D7nLlW6nExCF7Fi9-o95GZ-oFaLgQOk3TSHZL'
+      }
+    ],
+    negative: [
+      'public_jwk = {"kty": "EC", "crv": "P-256", "x": "_erNPeC53_WRPUEeVRvvXrg0AKGM4LlI70USOhA5HV7", "y": "EBGKn-VgGXH8NIzkGYG9Jnl1f_1N0cR125aAodWkXUE"}',
+      'jwk = {"kty": "oct", "k": "<base64url-key>"}'
+    ]
+  },
   'aws-access-key-id': {
     positive: [
       {
@@ -192,6 +208,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'gh_token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"  # GitHub REST API docs',
       'GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
       'token = "ghp_" + suffix'
     ]
@@ -317,6 +334,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   },
   'hashicorp-vault-token': {
     positive: [
+      {
+        text: '!vault login hvs.CAESDOIfRzrWSZ6zt9N2axzd41m2sWv_4EXbArC5UlfVjGQo0C-mrcTdWGAodjQxuMTu6sdDppOKf-Tc8HTTtz',
+        secret:
+          'hvs.CAESDOIfRzrWSZ6zt9N2axzd41m2sWv_4EXbArC5UlfVjGQo0C-mrcTdWGAodjQxuMTu6sdDppOKf-Tc8HTTtz'
+      },
       {
         text: 'client = hvac.Client(url="https://vault.acme.io:8200", token="hvs.xszRlcPxejDKKsHKu-XNkhrljnayfZxvdIwIsX8QNYeGkhrf5O8wn0SUrNXx4gk-KeGMYKLD7lyA_gCvCJRCBa53Hcx")',
         secret:
@@ -550,11 +572,16 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'telegram-bot-token': {
     positive: [
       {
+        text: 'DEBUG:urllib3.connectionpool:https://api.telegram.org:443 "POST /bot1074024304:AA_cI20bRz-_wMEDjhjO2rrg9bxcQfkJ9Uc/sendMessage HTTP/1.1" 200 312',
+        secret: '1074024304:AA_cI20bRz-_wMEDjhjO2rrg9bxcQfkJ9Uc'
+      },
+      {
         text: 'bot = telegram.Bot(token="4290834789:AAQ_5VWMTFEe9fEt6HZskUd6Vz9wmg1KcTP")',
         secret: '4290834789:AAQ_5VWMTFEe9fEt6HZskUd6Vz9wmg1KcTP'
       }
     ],
     negative: [
+      'robot1074024304:AA_cI20bRz-_wMEDjhjO2rrg9bxcQfkJ9Uc',
       'bot = telegram.Bot(token="110201543:AAHdqTcvCH1vGWJxfSe1ofSAs0K5PALDsaw")'
     ]
   },
@@ -1038,6 +1065,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      '# RFC 7519, section 3.1\ntok = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"',
       'SUPABASE_ANON_KEY = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6Inppa2doZ2RqcHJ0aGVydXZxYWlhIiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzMwMDAwMDAsImV4cCI6MjA0ODU3NjAwMH0._wyXxQPplH8ACyjkz4jmBQlm7knI4pShZFC8ZrXbeg_"  # public, row-level security applies',
       'token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"',
       'headers = {"Authorization": f"Bearer {token}"}'
@@ -1058,6 +1086,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   },
   'url-credentials': {
     positive: [
+      {
+        text: 'EMAIL_URL=smtp+tls://alerts%40acme.io:Qz8vqBPI..fU4Nwx@smtp.eu.mailgun.org:587',
+        secret: 'Qz8vqBPI..fU4Nwx'
+      },
       {
         text: 'client = MongoClient("mongodb://airflow:Juniper4Marble85%21@10.26.171.204:27017/events")',
         secret: 'Juniper4Marble85%21'
@@ -1096,6 +1128,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'headers = {"Authorization": "Bearer eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.<redacted>.<redacted>"}',
       'sendAuthorization: Basic c3ZjX2V0bDpUcjB1dDcyTWFyc2g=',
       'headers = {"Authorization": "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="}  # RFC 7617',
       'headers = {"Authorization": "Bearer " + os.environ["API_TOKEN"]}',
@@ -1249,6 +1282,23 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'localhost:5432:*:*:changeme',
       'docker run -p 5432:5432 postgres:16',
       'db.internal:5432:*:etl:*'
+    ]
+  },
+  'credential-setter': {
+    positive: [
+      {
+        text: 'HikariConfig cfg = new HikariConfig();\ncfg.setUsername("spark");\ncfg.setPassword("Saffron5739?Sqq");',
+        secret: 'Saffron5739?Sqq'
+      },
+      {
+        text: 'vault_client.set_secret("rWO02qQZNESOs9EK5uRX-BEC")',
+        secret: 'rWO02qQZNESOs9EK5uRX-BEC'
+      }
+    ],
+    negative: [
+      'cfg.setPassword(System.getenv("PG_PASSWORD"));',
+      'ds.setPassword("changeme");',
+      'cfg.setPasswordEncoder("bcrypt")'
     ]
   },
   'credential-call-argument': {
@@ -1512,6 +1562,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'ALGOLIA_APP_ID = "2WZC4LJD2H"\nALGOLIA_SEARCH_ONLY_KEY = "f65e15a157ab6844115b912bafeefe14"',
       'conn = pyodbc.connect(server="db", password="%DB_PASSWORD%")',
       'cfg.set("db", "password", "%(db_password)s")',
       "datadogRum.init({ clientToken: 'pubcc3406209621778e3f0f6ea6312e6369', site: 'datadoghq.eu' })",
