@@ -90,6 +90,9 @@ EDGE_TEXTS = [
     ' "d": "abzJAWwV-RcbkIo5D6zGgGTLOt9kPBZmrYjQ34wNaXM"} !vault login hvs.CAESIUnCgBfNmMe902g2-'
     'ZdQXAfncOi_SMkVId5YdiTDxyr5ZSQZRAi1K3\n"POST /bot1991302822:AA0-gNGECR31QiB-qySWHQHK_bip3V1kx'
     'G_/sendMessage" smtp://a%40b.io:WaAblFc.tG2~..GQPE@smtp.example.org',
+    # A Discord token (a user id in base64 first), a key:value pair without a space.
+    'DISCORD_TOKEN = "MzM1NjA2NDQyNTI1ODQxNzIyMQ.Td7Fgu.oV8FWnFbB0JxXujr4qqaaABvvLOzAxzXMcU1vs"\n'
+    'ibm-cloud-apikey:evqq3143mmuo6402bnwy7970CMQO7313 secret:db-password',
 ]
 
 

@@ -536,6 +536,24 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'client.run("<your-bot-token>")'
     ]
   },
+  'discord-token': {
+    positive: [
+      {
+        text: 'DISCORD_TOKEN = "MzM1NjA2NDQyNTI1ODQxNzIyMQ.Td7Fgu.oV8FWnFbB0JxXujr4qqaaABvvLOzAxzXMcU1vs"',
+        secret:
+          'MzM1NjA2NDQyNTI1ODQxNzIyMQ.Td7Fgu.oV8FWnFbB0JxXujr4qqaaABvvLOzAxzXMcU1vs'
+      },
+      {
+        text: '%%javascript\nclient.login("MzM1NjA2NDQyNTI1ODQxNzIyMQ.Td7Fgu.oV8FWnFbB0JxXujr4qqaaABvvLOzAxzXMcU1vs");',
+        secret:
+          'MzM1NjA2NDQyNTI1ODQxNzIyMQ.Td7Fgu.oV8FWnFbB0JxXujr4qqaaABvvLOzAxzXMcU1vs'
+      }
+    ],
+    negative: [
+      'DISCORD_TOKEN = "MTAxMjM0NTY3ODkwMTIzNDU2.XXXXXX.XXXXXXXXXXXXXXXXXXXXXXXXXXX"',
+      '// not a user id in base64: NjQ1aBcDeFgHiJkLmNoPqRsT.uRHQPq.Xb1Mk2nEhe-4iUcrGOuegj57zMC'
+    ]
+  },
   'discord-webhook-url': {
     positive: [
       {
@@ -1484,6 +1502,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'generic-credential': {
     positive: [
       {
+        text: 'ibm-cloud-apikey:zymMlopiWfqUyHRSIf8NFmAUNLnY',
+        secret: 'zymMlopiWfqUyHRSIf8NFmAUNLnY'
+      },
+      {
         text: 'conn = snowflake.connector.connect(user="DSUSER", password="%Kq7!x2m%", account="xy12345")',
         secret: '%Kq7!x2m%'
       },
@@ -1562,6 +1584,8 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'labels: {secret:db-password, token:refresh}',
+      'kubectl get secret:mlflow-artifact-store-credentials',
       'ALGOLIA_APP_ID = "2WZC4LJD2H"\nALGOLIA_SEARCH_ONLY_KEY = "f65e15a157ab6844115b912bafeefe14"',
       'conn = pyodbc.connect(server="db", password="%DB_PASSWORD%")',
       'cfg.set("db", "password", "%(db_password)s")',
