@@ -93,6 +93,14 @@ EDGE_TEXTS = [
     # A Discord token (a user id in base64 first), a key:value pair without a space.
     'DISCORD_TOKEN = "MzM1NjA2NDQyNTI1ODQxNzIyMQ.Td7Fgu.oV8FWnFbB0JxXujr4qqaaABvvLOzAxzXMcU1vs"\n'
     'ibm-cloud-apikey:evqq3143mmuo6402bnwy7970CMQO7313 secret:db-password',
+    # Wrapped values, #define, XML key/value, framework keys and four more vendor formats.
+    'hmac_secret = bytes.fromhex("732d93f31cf63e6ce84bb1b2b82ae4f8899143697f07fc1fedd71fa8")\n'
+    'var clientSecret = @"z2nMRocEqVdTy59bElEx";\n'
+    '#define KUCOIN_API_KEY "8f1a53bb58f52a656d787020"\n'
+    '<add key="ZendeskApiToken" value="qCngV0L7fFnyxGoDDWcG0Kr3oQAvARxsNsMAu2Ho" />\n'
+    "SECRET_KEY = '(FFqUS^AVfR7Bd&Ea_4r&2(r!lpAk3bm=TFDv5kcBVhO9qzA=F' Authorization: OAuth dnt9dcf"
+    "h5rrp197feny549l2llmv53\nsqa_c947d285940e0db34ce6006be0a85ba6aa35eb33 aio_AfMA3cJoArtJXS7kRNw"
+    'GFBiVaa9F e4b706cc-8ab4-4aa5-aac2-b5e7d45ec216:fx',
 ]
 
 

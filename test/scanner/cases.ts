@@ -470,6 +470,54 @@ export const RULE_CASES: Record<string, IRuleCases> = {
     ],
     negative: ['CODECOV_TOKEN: ${{ secrets.CODECOV_TOKEN }}']
   },
+  'sonarqube-token': {
+    positive: [
+      {
+        text: 'SONAR_LOGIN := sqp_270cda86026f5d2ebee4c69979b04d336d1244d9',
+        secret: 'sqp_270cda86026f5d2ebee4c69979b04d336d1244d9'
+      }
+    ],
+    negative: ['SONAR_TOKEN = "squ_12345678ABCDEFH1234567890ABCDEFH12345678"']
+  },
+  'adafruit-io-key': {
+    positive: [
+      {
+        text: 'variable "adafruit_io_key" {\n  default = "aio_3PPUbJo8FEKMTb9DPWHIP677RKnH"\n}',
+        secret: 'aio_3PPUbJo8FEKMTb9DPWHIP677RKnH'
+      }
+    ],
+    negative: [
+      'aio = Client("ada_user", os.environ["AIO_KEY"])  # aio_ keys live in the secret mount'
+    ]
+  },
+  'deepl-api-key': {
+    positive: [
+      {
+        text: 'translator = deepl.Translator("fe2920a5-5e6a-fa27-980a-f861e6f6c1b4:fx")',
+        secret: 'fe2920a5-5e6a-fa27-980a-f861e6f6c1b4:fx'
+      }
+    ],
+    negative: [
+      'run_id = "fe2920a5-5e6a-fa27-980a-f861e6f6c1b4"  # a UUID, no :fx suffix'
+    ]
+  },
+  'xml-key-value-credential': {
+    positive: [
+      {
+        text: '<add key="ZendeskApiToken" value="QIsOFfBSqSCtvSDkq26QAnMkmIs6HO3Oa1Jcc2U5" />',
+        secret: 'QIsOFfBSqSCtvSDkq26QAnMkmIs6HO3Oa1Jcc2U5'
+      },
+      {
+        text: '<property name="cloudflare.apiToken" value="emG3miXv30IEUq0UaM3fD0_bDDUqYUlWuR_uJVaW"/>',
+        secret: 'emG3miXv30IEUq0UaM3fD0_bDDUqYUlWuR_uJVaW'
+      }
+    ],
+    negative: [
+      '<add key="ClearTextPassword" value="33f!!lloppa" />',
+      '<add key="ClearTextPassword" value="%TestSourcePassword%" />',
+      '<add key="ApiKeyHeaderName" value="X-Api-Key-For-Upload" />'
+    ]
+  },
   'slack-token': {
     positive: [
       {
@@ -1069,6 +1117,22 @@ export const RULE_CASES: Record<string, IRuleCases> = {
     ],
     negative: ['docs = "https://api.softlayer.com/soap/v3.1/SoftLayer_Account"']
   },
+  'framework-secret-key': {
+    positive: [
+      {
+        text: "SECRET_KEY = 'lZKHl^2e=W)-!2o+_+niOmy6lp2ZK%pXsVGMmZ0JHq@BgXeS4A'",
+        secret: 'lZKHl^2e=W)-!2o+_+niOmy6lp2ZK%pXsVGMmZ0JHq@BgXeS4A'
+      },
+      {
+        text: 'app.config["SECRET_KEY"] = "LnVnkY8ifWtIx3QEfz746Q9S4SBfQwHosFSa1xC74C3zzoER"',
+        secret: 'LnVnkY8ifWtIx3QEfz746Q9S4SBfQwHosFSa1xC74C3zzoER'
+      }
+    ],
+    negative: [
+      "SECRET_KEY = os.environ['DJANGO_SECRET_KEY']",
+      'SECRET_KEY = "django-insecure-<generate-one>"'
+    ]
+  },
   jwt: {
     positive: [
       {
@@ -1132,6 +1196,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   },
   'authorization-header': {
     positive: [
+      {
+        text: 'Client-Id: 40kdkr2j36c2awgtbfokteuuiectju\nAuthorization: OAuth i1ru9wekcr0czplrzvnrhem4imh6sp',
+        secret: 'i1ru9wekcr0czplrzvnrhem4imh6sp'
+      },
       {
         text: "send: b'GET /api/v1/export HTTP/1.1\\r\\nHost: labkey.internal\\r\\nAuthorization: Basic c3ZjX2V0bDpUcjB1dDcyTWFyc2g=\\r\\n\\r\\n'",
         secret: 'c3ZjX2V0bDpUcjB1dDcyTWFyc2g='
@@ -1319,6 +1387,18 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'cfg.setPasswordEncoder("bcrypt")'
     ]
   },
+  'c-define-credential': {
+    positive: [
+      {
+        text: '#define KUCOIN_API_KEY "c33dcd46d58351987e17418c"',
+        secret: 'c33dcd46d58351987e17418c'
+      }
+    ],
+    negative: [
+      '#define API_KEY_LENGTH "32"',
+      '#define WIFI_PASSWORD "changeme"'
+    ]
+  },
   'credential-call-argument': {
     positive: [
       {
@@ -1502,6 +1582,15 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'generic-credential': {
     positive: [
       {
+        text: 'hmac_secret = bytes.fromhex("59165a3daa4028f504e5f5ab6a45ab1d5ebc22cf7e04710186517a85d1b23388")',
+        secret:
+          '59165a3daa4028f504e5f5ab6a45ab1d5ebc22cf7e04710186517a85d1b23388'
+      },
+      {
+        text: 'var finicityClientSecret = @"n6B48MOdtMDdJCZ68sYh";',
+        secret: 'n6B48MOdtMDdJCZ68sYh'
+      },
+      {
         text: 'ibm-cloud-apikey:zymMlopiWfqUyHRSIf8NFmAUNLnY',
         secret: 'zymMlopiWfqUyHRSIf8NFmAUNLnY'
       },
@@ -1584,6 +1673,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'api_key = SecretStr(os.environ["OPENAI_API_KEY"])',
       'labels: {secret:db-password, token:refresh}',
       'kubectl get secret:mlflow-artifact-store-credentials',
       'ALGOLIA_APP_ID = "2WZC4LJD2H"\nALGOLIA_SEARCH_ONLY_KEY = "f65e15a157ab6844115b912bafeefe14"',
