@@ -122,11 +122,11 @@ def _any_of(sources: list[str] | None, flags: str) -> Test | None:
     return lambda value: joined.search(value) is not None
 
 
-def _allowlist(rule: dict[str, Any], rule_set: dict[str, Any]) -> list[str]:
-    """The rule's allowlist with the entries of the shared lists it names."""
+def _allowlist(rule: dict[str, Any], rule_set: dict[str, Any], key: str = "allowlist") -> list[str]:
+    """A list of the rule (`allowlist` or `nameAllowlist`) with the shared lists it names first."""
     shared = rule_set.get("allowlists", {})
-    names = rule.get("sharedAllowlists", [])
-    return [source for name in names for source in shared[name]] + rule.get("allowlist", [])
+    names = rule.get("sharedNameAllowlists" if key == "nameAllowlist" else "sharedAllowlists", [])
+    return [source for name in names for source in shared[name]] + rule.get(key, [])
 
 
 def utf16_units(text: str) -> str:
@@ -157,7 +157,7 @@ class PatternScanner:
                 word_start=_word_start(rule["pattern"]),
                 confidence=rule["confidence"],
                 allow=_any_of(_allowlist(rule, rule_set), ""),
-                name_allow=_any_of(rule.get("nameAllowlist"), "i"),
+                name_allow=_any_of(_allowlist(rule, rule_set, "nameAllowlist"), "i"),
                 passphrase_name=_any_of(rule.get("passphraseNames"), "i"),
                 passphrases=rule.get("passphrases", False),
                 match_allow=_any_of(rule.get("matchAllowlist"), ""),

@@ -103,25 +103,28 @@ function checkRule(
     }
     list.forEach(source => checkRegex(`${where} ${key}`, source));
   }
-  const shared = rule.sharedAllowlists ?? [];
+  // Shared lists are resolved here: engines see one list of each kind per rule.
   const known = (name: string) =>
     Object.prototype.hasOwnProperty.call(allowlists, name);
-  if (!isStringArray(shared) || !shared.every(known)) {
-    fail(
-      where,
-      "sharedAllowlists must name lists of the rule set's allowlists"
-    );
+  const resolved: Record<string, unknown> = { ...rule };
+  for (const [sharedKey, key] of SHARED_LISTS) {
+    const shared = rule[sharedKey] ?? [];
+    if (!isStringArray(shared) || !shared.every(known)) {
+      fail(where, `${sharedKey} must name lists of the rule set's allowlists`);
+    }
+    if (shared.length > 0) {
+      const own = (rule[key] as string[] | undefined) ?? [];
+      resolved[key] = [...shared.flatMap(name => allowlists[name]), ...own];
+    }
   }
-  if (shared.length === 0) {
-    return rule as unknown as IRule;
-  }
-  // Resolved here, so engines see one allowlist per rule.
-  const own = (rule.allowlist as string[] | undefined) ?? [];
-  return {
-    ...rule,
-    allowlist: [...shared.flatMap(name => allowlists[name]), ...own]
-  } as unknown as IRule;
+  return resolved as unknown as IRule;
 }
+
+/** Rule fields naming shared `allowlists`, and the field their entries join. */
+const SHARED_LISTS = [
+  ['sharedAllowlists', 'allowlist'],
+  ['sharedNameAllowlists', 'nameAllowlist']
+] as const;
 
 /** Validates rule data (the shape of `rules.json`), throwing `RuleSetError`. */
 export function parseRuleSet(data: unknown): IRuleSet {

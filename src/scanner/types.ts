@@ -37,8 +37,13 @@ export interface IRule {
   allowlist?: string[];
   /** Names of rule-set `allowlists` whose entries join `allowlist`. */
   sharedAllowlists?: string[];
-  /** Names matching any of these (case-insensitive) are not findings. */
+  /**
+   * Names matching any of these (case-insensitive) are not findings. In a
+   * parsed rule set this also holds the entries of `sharedNameAllowlists`.
+   */
   nameAllowlist?: string[];
+  /** Names of rule-set `allowlists` whose entries join `nameAllowlist`. */
+  sharedNameAllowlists?: string[];
   /**
    * Names (case-insensitive) of values people choose, such as passwords: under
    * them a value of words with a digit or symbol ("MarbleEmber#2546") is still
@@ -72,7 +77,10 @@ export interface IRuleSet {
   placeholderKeywords?: string[];
   /** Published example credentials; a secret containing one is not a finding. */
   documentedExamples: string[];
-  /** Named allowlists that rules share by naming them in `sharedAllowlists`. */
+  /**
+   * Named allowlists that rules share, naming them in `sharedAllowlists` or
+   * `sharedNameAllowlists`.
+   */
   allowlists?: Record<string, string[]>;
   rules: IRule[];
 }

@@ -54,6 +54,11 @@ describe('rules.json', () => {
     const badShared = JSON.parse(JSON.stringify(ruleData));
     badShared.rules[2].sharedAllowlists = ['no-such-list'];
     expect(() => parseRuleSet(badShared)).toThrow(/sharedAllowlists must name/);
+    const badSharedNames = JSON.parse(JSON.stringify(ruleData));
+    badSharedNames.rules[2].sharedNameAllowlists = 'names';
+    expect(() => parseRuleSet(badSharedNames)).toThrow(
+      /sharedNameAllowlists must name/
+    );
     const badNames = JSON.parse(JSON.stringify(ruleData));
     badNames.rules[2].passphraseNames = ['(unclosed'];
     expect(() => parseRuleSet(badNames)).toThrow(/passphraseNames/);
@@ -68,6 +73,19 @@ describe('rules.json', () => {
       ...(raw.allowlist ?? [])
     ]);
     expect(generic.allowlist).toContain('^arn:aws[a-z-]*:');
+  });
+
+  it('gives the rules naming the shared name list the same name allowlist', () => {
+    const naming = ruleData.rules.filter(rule =>
+      rule.sharedNameAllowlists?.includes('names')
+    );
+    expect(naming.map(rule => rule.id)).toEqual(
+      expect.arrayContaining(['generic-credential', 'generic-credential-xml'])
+    );
+    for (const { id } of naming) {
+      const parsed = RULES.find(rule => rule.id === id)!;
+      expect(parsed.nameAllowlist).toEqual(ruleData.allowlists.names);
+    }
   });
 
   it('covers the credential families the issue names', () => {
