@@ -101,6 +101,10 @@ EDGE_TEXTS = [
     "SECRET_KEY = '(FFqUS^AVfR7Bd&Ea_4r&2(r!lpAk3bm=TFDv5kcBVhO9qzA=F' Authorization: OAuth dnt9dcf"
     "h5rrp197feny549l2llmv53\nsqa_c947d285940e0db34ce6006be0a85ba6aa35eb33 aio_AfMA3cJoArtJXS7kRNw"
     'GFBiVaa9F e4b706cc-8ab4-4aa5-aac2-b5e7d45ec216:fx',
+    # headers["Authorization"], Cloudant(user, key), .pgpass on any port, user == password.
+    'headers["Authorization"] = "Basic ZXRsX3N2Yzpmam9yZC0yNTgzKkVUVw=="\n'
+    'Cloudant("acme", "06d6ce6efeae3445be5780488d6b026630cfb865ab51c7a3")\n'
+    "localhost:5432:*:postgres:postgres\nrds.example.net:6432:*:etl_svc:Copper.9859^84aAD",
 ]
 
 

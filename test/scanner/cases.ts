@@ -1197,6 +1197,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'authorization-header': {
     positive: [
       {
+        text: 'session.headers["Authorization"] = "Basic c3ZjX2V0bDpoOEpwRk5GRXN4alhGWg=="',
+        secret: 'c3ZjX2V0bDpoOEpwRk5GRXN4alhGWg=='
+      },
+      {
         text: 'Client-Id: 40kdkr2j36c2awgtbfokteuuiectju\nAuthorization: OAuth i1ru9wekcr0czplrzvnrhem4imh6sp',
         secret: 'i1ru9wekcr0czplrzvnrhem4imh6sp'
       },
@@ -1300,6 +1304,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'basic-auth-pair': {
     positive: [
       {
+        text: 'client = Cloudant("acme-prod", "218d1fc3debd23b63e797522152bf6834c355cb8a6a032556da83cfbf74397e6", url="https://acme-prod.cloudant.com")',
+        secret:
+          '218d1fc3debd23b63e797522152bf6834c355cb8a6a032556da83cfbf74397e6'
+      },
+      {
         text: 'ctx = ClientContext(site).with_credentials(UserCredential("pm.analytics@contoso.onmicrosoft.com", "Quartz^1985"))',
         secret: 'Quartz^1985'
       },
@@ -1333,6 +1342,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      'client = Cloudant(user, os.environ["CLOUDANT_APIKEY"], url=url)',
       'ctx = ClientContext(site).with_credentials(UserCredential(user, os.environ["SP_PASSWORD"]))',
       'tableau_auth = TSC.TableauAuth("svc_reporting", os.environ["TABLEAU_PASSWORD"])',
       'ftp.login(user, passwd)',
@@ -1356,6 +1366,10 @@ export const RULE_CASES: Record<string, IRuleCases> = {
   'pgpass-password': {
     positive: [
       {
+        text: '%%writefile ~/.pgpass\nanalytics.rds.amazonaws.com:6432:*:etl_svc:Jj6quD.7993^eh3',
+        secret: 'Jj6quD.7993^eh3'
+      },
+      {
         text: '%%bash\necho "pg-analytics.internal:5432:dw:etl_svc:CeYqH*pIC9ubUaerkv" > ~/.pgpass',
         secret: 'CeYqH*pIC9ubUaerkv'
       },
@@ -1365,6 +1379,7 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       }
     ],
     negative: [
+      '%%writefile ~/.pgpass\nlocalhost:5432:*:postgres:postgres',
       'localhost:5432:*:*:changeme',
       'docker run -p 5432:5432 postgres:16',
       'db.internal:5432:*:etl:*'
