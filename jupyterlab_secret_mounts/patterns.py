@@ -122,10 +122,14 @@ def _any_of(sources: list[str] | None, flags: str) -> Test | None:
     return lambda value: joined.search(value) is not None
 
 
+#: The rule field naming shared `allowlists` for each list field (as `SHARED_LISTS` in rules.ts).
+_SHARED_LISTS = {"allowlist": "sharedAllowlists", "nameAllowlist": "sharedNameAllowlists"}
+
+
 def _allowlist(rule: dict[str, Any], rule_set: dict[str, Any], key: str = "allowlist") -> list[str]:
     """A list of the rule (`allowlist` or `nameAllowlist`) with the shared lists it names first."""
     shared = rule_set.get("allowlists", {})
-    names = rule.get("sharedNameAllowlists" if key == "nameAllowlist" else "sharedAllowlists", [])
+    names = rule.get(_SHARED_LISTS[key], [])
     return [source for name in names for source in shared[name]] + rule.get(key, [])
 
 
