@@ -8,7 +8,7 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from . import __version__
-from .config import SecretMounts
+from .config_reader import read_policy
 from .guard.service import create_guard
 from .handlers import (
     GUARD_SETTING,
@@ -27,8 +27,14 @@ NAMESPACE = "secret-mounts"
 
 
 def load(server_app: Any) -> None:
-    """Read the policy, build the parts, register the pre-save hook and the endpoints."""
-    policy = SecretMounts(parent=server_app)
+    """Read the policy, build the parts, register the pre-save hook and the endpoints.
+
+    Nothing an admin writes in `c.SecretMounts` can make this raise: a bad setting is refused
+    (logged here, shown in the panel) and the hook and routes are registered all the same.
+    """
+    policy = read_policy(server_app)
+    for line in policy.config_errors:
+        server_app.log.error("secret-mounts: configuration error: %s", line)
     service = SecretMountsService(policy)
     guard = create_guard(service, server_app.log)
     server_app.web_app.settings[SERVICE_SETTING] = service
