@@ -36,6 +36,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Redaction:
+    """One value replaced: where (cell and output index) and which mounted key."""
+
+    cell: int
+    output: int
+    mount: str
+    key: str
+
+
+@dataclass(frozen=True)
 class SaveReport:
     """The outcome of the check of one save."""
 
@@ -45,6 +55,10 @@ class SaveReport:
     message: str
     findings: tuple[Finding, ...]
     checked: float
+    #: False when the check could not complete (the findings are then not all there is).
+    complete: bool = True
+    #: Mounted values replaced by a marker in the saved outputs.
+    redacted: tuple[Redaction, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,8 +66,10 @@ class SaveReport:
             "policy": self.policy,
             "checked": self.checked,
             "blocked": self.blocked,
+            "complete": self.complete,
             "message": self.message,
             "findings": [finding.to_json() for finding in self.findings],
+            "redacted": [asdict(item) for item in self.redacted],
         }
 
 
@@ -75,6 +91,11 @@ class FindingsStore:
     def get(self, path: str) -> SaveReport | None:
         with self._lock:
             return self._reports.get(normalize_path(path))
+
+
+def folder_name(mount: str) -> str:
+    """How messages and markers name a mounted folder: its base name (`db-creds`)."""
+    return mount.rstrip("/").rsplit("/", 1)[-1] or mount
 
 
 def normalize_path(path: str) -> str:

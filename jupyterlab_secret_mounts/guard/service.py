@@ -30,11 +30,21 @@ def create_guard(service: SecretMountsService, log: logging.Logger) -> Guard:
     settings = service.settings
     values = LiveValueIndex(service, lambda: settings.min_match_length)
     try:
-        patterns = PatternScanner(load_rules())
+        rules = load_rules()
+        if not settings.allow_inline_suppression:
+            rules = {**rules, "suppressions": []}  # markers in a file suppress nothing
+        patterns = PatternScanner(rules)
     except (OSError, ValueError, KeyError, re.error) as error:
         # A broken install must not take the server down; exact-value checks still work.
         log.error("secret-mounts: credential patterns unavailable (%s)", error)
         patterns = PatternScanner(EMPTY_RULE_SET)
     findings = FindingsStore()
-    hook = SaveGuard(lambda: settings.save_policy, values.current, patterns, findings, log)
+    hook = SaveGuard(
+        lambda: settings.save_policy,
+        values.current,
+        patterns,
+        findings,
+        log,
+        redact_outputs=lambda: settings.redact_outputs,
+    )
     return Guard(values, patterns, findings, hook)

@@ -68,6 +68,8 @@ class ValueIndex:
             else None
         )
         self.indexed_keys = len({(m, k) for m, k, _ in self._owners})
+        #: Characters of the longest form: how much of a stream must overlap the next piece.
+        self.longest_form = max(map(len, self._forms), default=0)
 
     def find(self, text: str) -> list[ValueMatch]:
         """Non-overlapping leftmost-longest occurrences of any form, in text order."""
