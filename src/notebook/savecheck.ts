@@ -15,6 +15,8 @@ export interface ISaveReport {
   /** When the check ran (seconds since the epoch); null when the file was never checked. */
   checked: number | null;
   blocked: boolean;
+  /** False when the check could not complete (a save under `warn` then went through unchecked). */
+  complete?: boolean;
   /** One sentence naming the places, from the server. */
   message: string;
   findings: unknown[];
@@ -100,7 +102,8 @@ export function watchSaves(
       }
       return;
     }
-    if (report.blocked || report.findings.length === 0) {
+    const unchecked = report.complete === false;
+    if (report.blocked || (report.findings.length === 0 && !unchecked)) {
       lastShown = '';
       if (notificationId) {
         Notification.dismiss(notificationId);
