@@ -44,7 +44,8 @@ def read_policy(parent: Configurable) -> SecretMounts:
     """The policy from `parent.config`, with `config_errors` naming every refused setting."""
     # An empty config of its own: the constructor must not apply (and fail on) the raw values.
     policy = SecretMounts(parent=parent, config=Config())
-    section = parent.config[SECTION] if parent.config._has_section(SECTION) else Config()
+    found = parent.config.get(SECTION)  # dict.get: never creates the section
+    section = found if isinstance(found, dict) else Config()
     traits = policy.traits(config=True)
     errors: list[str] = []
     for name, raw in section.items():
@@ -54,6 +55,9 @@ def read_policy(parent: Configurable) -> SecretMounts:
             continue
         try:
             value, refused = _parse(trait, raw)
+            if name == "roots" and refused and not value:
+                # No root left would guard nothing: the default roots are the safer guess.
+                raise BadSetting(f"{', '.join(refused)}; no usable root")
             setattr(policy, name, value)
             outcome = "left out"
         except (BadSetting, TraitError, ValueError, TypeError) as error:
@@ -142,7 +146,7 @@ def _fall_back(policy: SecretMounts, name: str) -> str:
     return f"using {_shown(getattr(policy, name))}"
 
 
-def _unknown(policy: SecretMounts, name: str, section: Config, known: list[str]) -> str:
+def _unknown(policy: SecretMounts, name: str, section: dict[str, Any], known: list[str]) -> str:
     line = f"{SECTION}.{name}: unknown setting; ignored"
     close = difflib.get_close_matches(name, known, n=1)
     if not close:

@@ -41,10 +41,15 @@ GetModel = Callable[[str, bool], dict[str, Any]]
 def guard_contents_manager(contents_manager: Any, guard: SaveGuard) -> None:
     """Wrap `save`, `rename` and `restore_checkpoint` of this contents manager instance."""
     checks = _PathChecks(contents_manager, guard)
-    _wrap(contents_manager, "save", checks.before_save)
+    _wrap(contents_manager, "save", checks.before_save, applies=_is_chunk)
     _wrap(contents_manager, "rename", checks.before_rename)
     _wrap(contents_manager, "restore_checkpoint", checks.before_restore)
     guard.checks_chunks = True
+
+
+def _is_chunk(model: Any = None, *_: Any, **__: Any) -> bool:
+    """A piece of a chunked upload (other saves meet the pre-save hook inside `save`)."""
+    return isinstance(model, dict) and model.get("chunk") is not None
 
 
 class _PathChecks:
@@ -54,9 +59,8 @@ class _PathChecks:
         self._cm = contents_manager
         self._guard = guard
 
-    def before_save(self, get: GetModel, model: Any, path: str = "", *_: Any) -> Instead | None:
-        if isinstance(model, dict) and model.get("chunk") is not None:
-            self._guard.check_chunk(model, path)
+    def before_save(self, get: GetModel, model: dict[str, Any], path: str = "") -> Instead | None:
+        self._guard.check_chunk(model, path)
         return None
 
     def before_rename(self, get: GetModel, old_path: str, new_path: str) -> Instead | None:
@@ -107,8 +111,17 @@ def _pieces(os_path: str) -> Iterator[bytes]:
             yield piece
 
 
-def _wrap(contents_manager: Any, name: str, before: Callable[..., Instead | None]) -> None:
-    """Replace `contents_manager.<name>` with a call of `before` first (which may raise)."""
+def _wrap(
+    contents_manager: Any,
+    name: str,
+    before: Callable[..., Instead | None],
+    applies: Callable[..., bool] = lambda *_, **__: True,
+) -> None:
+    """Replace `contents_manager.<name>` with a call of `before` first (which may raise).
+
+    `before(get, *args)` runs in a worker thread for an async manager (it reads and scans),
+    and only for calls that `applies(*args)` to.
+    """
     original = getattr(contents_manager, name)
 
     def call_instead(instead: Instead) -> Any:
@@ -118,6 +131,8 @@ def _wrap(contents_manager: Any, name: str, before: Callable[..., Instead | None
     if inspect.iscoroutinefunction(original):
 
         async def guarded_async(*args: Any, **kwargs: Any) -> Any:
+            if not applies(*args, **kwargs):
+                return await original(*args, **kwargs)
             loop = asyncio.get_running_loop()
 
             def get(path: str, content: bool) -> dict[str, Any]:  # from the worker thread
@@ -133,6 +148,9 @@ def _wrap(contents_manager: Any, name: str, before: Callable[..., Instead | None
         return
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not applies(*args, **kwargs):
+            return original(*args, **kwargs)
+
         def get(path: str, content: bool) -> dict[str, Any]:
             return contents_manager.get(path, content=content)  # type: ignore[no-any-return]
 

@@ -35,6 +35,7 @@ def test_every_list_form_reads_as_a_list(argv: list[str], roots: list[str]) -> N
         ({"allow_inline_suppression": 3}, "allow_inline_suppression", False),
         ({"roots": "['/a'"}, "roots", None),  # an unclosed literal: the defaults stay
         ({"roots": 5}, "roots", None),
+        ({"roots": ["secrets"]}, "roots", None),  # nothing usable left: the defaults, not none
         ({"max_value_bytes": -1}, "max_value_bytes", None),
     ],
 )
