@@ -12,4 +12,13 @@ with default_settings():
         secrets = SecretsCollection()
         secrets.scan_file(path)
         for _, secret in secrets:
-            print(json.dumps({"path": path, "line": secret.line_number, "rule": secret.type, "value": secret.secret_value}))
+            print(
+                json.dumps(
+                    {
+                        "path": path,
+                        "line": secret.line_number,
+                        "rule": secret.type,
+                        "value": secret.secret_value,
+                    }
+                )
+            )

@@ -47,7 +47,9 @@ class Mirror:
         self.commit = self._git("rev-parse", "HEAD").strip()
 
     def _git(self, *args: str) -> str:
-        out = subprocess.run(["git", "--git-dir", str(self.git_dir), *args], capture_output=True, check=True).stdout
+        out = subprocess.run(
+            ["git", "--git-dir", str(self.git_dir), *args], capture_output=True, check=True
+        ).stdout
         return out.decode("utf-8", errors="replace")
 
     def files(self) -> list[str]:
@@ -64,7 +66,7 @@ class _Unknown(Exception):
     pass
 
 
-def _evaluate(node: ast.AST, env: dict[str, object]) -> object:
+def _evaluate(node: ast.AST, env: dict[str, object]) -> object:  # noqa: PLR0912
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Name):
@@ -101,7 +103,7 @@ def _evaluate(node: ast.AST, env: dict[str, object]) -> object:
     raise _Unknown(ast.dump(node)[:40])
 
 
-def detect_secrets_samples(mirror: Mirror) -> list[dict]:
+def detect_secrets_samples(mirror: Mirror) -> list[dict]:  # noqa: PLR0912
     samples = []
     for path in mirror.files():
         if not re.fullmatch(r"tests/plugins/\w+_test\.py", path):
@@ -119,7 +121,11 @@ def detect_secrets_samples(mirror: Mirror) -> list[dict]:
         pairs: list[object] = []
         for node in ast.walk(tree):
             # @pytest.mark.parametrize('line, should_flag', [...]) and module-level *_CASES lists
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "parametrize" and len(node.args) >= 2:
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") == "parametrize"
+                and len(node.args) >= 2
+            ):
                 try:
                     pairs.extend(_evaluate(node.args[1], env))  # type: ignore[arg-type]
                 except _Unknown:
@@ -136,7 +142,17 @@ def detect_secrets_samples(mirror: Mirror) -> list[dict]:
             label = 1 if expected else 0
             secret = expected if isinstance(expected, str) else None
             plugin = path.split("/")[-1][: -len("_test.py")]
-            samples.append(sample("ds", f"{plugin}", text, label, plugin, f"detect-secrets:{path}@{mirror.commit[:12]}", secret))
+            samples.append(
+                sample(
+                    "ds",
+                    f"{plugin}",
+                    text,
+                    label,
+                    plugin,
+                    f"detect-secrets:{path}@{mirror.commit[:12]}",
+                    secret,
+                )
+            )
     return samples
 
 
@@ -166,7 +182,11 @@ def gitleaks_samples(mirror: Mirror) -> list[dict]:
                 continue
             end = _closing_brace(source, match.end())
             for literal in GO_STRING.finditer(source, match.end(), end):
-                text = _go_unquote(literal.group(1)) if literal.group(1) is not None else literal.group(2)
+                text = (
+                    _go_unquote(literal.group(1))
+                    if literal.group(1) is not None
+                    else literal.group(2)
+                )
                 if len(text.strip()) < 8:
                     continue
                 samples.append(
@@ -183,8 +203,11 @@ def gitleaks_samples(mirror: Mirror) -> list[dict]:
 
 
 def _last_list_name(source: str, before: int) -> str:
-    """tps or fps when the nearest preceding field or variable is one (not Keywords, StopWords...)."""
-    names = re.findall(r"\b(tps|fps|Keywords|StopWords|Paths|Regexes|Regex|RuleID)\b", source[max(0, before - 400) : before])
+    """tps or fps when the nearest preceding field or variable is one (not Keywords, StopWords...)."""  # noqa: E501
+    names = re.findall(
+        r"\b(tps|fps|Keywords|StopWords|Paths|Regexes|Regex|RuleID)\b",
+        source[max(0, before - 400) : before],
+    )
     return names[-1] if names else ""
 
 
@@ -197,7 +220,7 @@ def _closing_brace(source: str, start: int) -> int:
                 i += 1
             elif ch == in_string:
                 in_string = ""
-        elif ch in "\"`":
+        elif ch in '"`':
             in_string = ch
         elif ch == "{":
             depth += 1
@@ -214,7 +237,10 @@ def secretlint_samples(mirror: Mirror) -> list[dict]:
     samples = []
     files = set(mirror.files())
     for path in sorted(files):
-        m = re.fullmatch(r"packages/@secretlint/(secretlint-rule-[\w-]+)/test/snapshots/([^/]+)/input\.[\w.]+", path)
+        m = re.fullmatch(
+            r"packages/@secretlint/(secretlint-rule-[\w-]+)/test/snapshots/([^/]+)/input\.[\w.]+",
+            path,
+        )
         if not m or "preset" in m.group(1):
             continue
         output = f"{path.rsplit('/', 1)[0]}/output.json"
@@ -228,7 +254,14 @@ def secretlint_samples(mirror: Mirror) -> list[dict]:
         if len(text) > 20000 or "\0" in text:
             continue
         samples.append(
-            sample("sl", f"{m.group(1)}/{m.group(2)}", text, 1 if messages else 0, m.group(1), f"secretlint:{path}@{mirror.commit[:12]}")
+            sample(
+                "sl",
+                f"{m.group(1)}/{m.group(2)}",
+                text,
+                1 if messages else 0,
+                m.group(1),
+                f"secretlint:{path}@{mirror.commit[:12]}",
+            )
         )
     return samples
 
@@ -236,10 +269,19 @@ def secretlint_samples(mirror: Mirror) -> list[dict]:
 _counts: dict[str, int] = {}
 
 
-def sample(prefix: str, name: str, text: str, label: int, kind: str, source: str, secret: str | None = None) -> dict:
+def sample(  # noqa: PLR0917
+    prefix: str, name: str, text: str, label: int, kind: str, source: str, secret: str | None = None
+) -> dict:
     key = f"{prefix}:{name}"
     _counts[key] = _counts.get(key, 0) + 1
-    record = {"id": f"{key}:{_counts[key]}", "text": text, "label": label, "type": kind, "source": source, "synthesized": False}
+    record = {
+        "id": f"{key}:{_counts[key]}",
+        "text": text,
+        "label": label,
+        "type": kind,
+        "source": source,
+        "synthesized": False,
+    }
     if secret:
         record["secret"] = secret
     return record
@@ -248,7 +290,9 @@ def sample(prefix: str, name: str, text: str, label: int, kind: str, source: str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / ".corpus" / "upstream-fixtures.jsonl")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / ".corpus" / "upstream-fixtures.jsonl"
+    )
     args = parser.parse_args()
 
     samples = (
@@ -274,7 +318,11 @@ def main() -> None:
     kept = []
     for s in samples:
         text = s["text"].strip()
-        if text in seen or text in dev_texts or any(secret in text for secret in _secrets_in(text, dev_secrets)):
+        if (
+            text in seen
+            or text in dev_texts
+            or any(secret in text for secret in _secrets_in(text, dev_secrets))
+        ):
             continue
         seen.add(text)
         s["upstream_label"] = s["label"]
@@ -286,7 +334,10 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("".join(json.dumps(s) + "\n" for s in kept))
     positives = sum(s["label"] for s in kept)
-    print(f"{len(kept)} samples ({positives} credentials, {len(kept) - positives} not) -> {args.out}", file=sys.stderr)
+    print(
+        f"{len(kept)} samples ({positives} credentials, {len(kept) - positives} not) -> {args.out}",
+        file=sys.stderr,
+    )
 
 
 def _secrets_in(text: str, secrets: set[str]) -> list[str]:
