@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_secret_mounts.patterns import PatternScanner, load_rules
+from jupyterlab_secret_mounts.scanner import PatternScanner, load_rules
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus" / "dev.jsonl"

@@ -1,6 +1,6 @@
 """Value heuristics of the credential scanner, ported from `src/scanner/heuristics.ts`.
 
-Strings here are in UTF-16 code units (see `patterns.utf16_units`), as in JavaScript, and each
+Strings here are in UTF-16 code units (see `utf16.utf16_units`), as in JavaScript, and each
 heuristic looks at the first `HEURISTIC_SPAN` units only, so results agree with the TypeScript
 engine to the bit (the entropy sums in the same order).
 """
