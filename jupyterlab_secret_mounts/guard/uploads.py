@@ -31,6 +31,8 @@ from .findings import Finding
 PATTERN_OVERLAP = 16 * 1024
 #: Uploads followed at once; the oldest is dropped first (its next chunk starts afresh).
 MAX_STREAMS = 64
+#: Findings kept per file: enough to name what was found, bounded whatever the file holds.
+MAX_FINDINGS = 1000
 
 _JSON_ESCAPE = re.compile(r'\\(["\\/bfnrt]|u[0-9a-fA-F]{4})')
 
@@ -80,7 +82,7 @@ class TextStream:
         cut = max(0, len(window) - keep)
         self._before_tail += Utf16Offsets(window)(cut) if cut else 0
         self._tail = window[cut:]
-        self.findings += added
+        self.findings += added[: MAX_FINDINGS - len(self.findings)]
         return added
 
     def _decode(self, data: bytes, final: bool) -> str:
