@@ -13,11 +13,15 @@ ROOT=$PWD
 PYTHON=${PYTHON:-python3}
 export PATH="$ROOT/.venv/bin:$PATH"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+say() { printf '\033[1m==> %s\033[0m (%d s)\n' "$*" "$SECONDS"; }
 fail() {
   printf 'check-packages: %s\n' "$*" >&2
   exit 1
 }
+# pip, without the warnings about this machine's index settings.
+quiet_pip() { "$@" 2> >(grep -v '^WARNING: Location' >&2); }
+# Output without colours (jupyter colours "enabled" and "OK").
+plain() { "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }
 # expect_in TEXT PATTERN WHAT: grep -E for PATTERN in TEXT, or fail saying WHAT.
 expect_in() {
   grep -Eq -- "$2" <<<"$1" || {
@@ -41,9 +45,9 @@ printf 'import os\nGITHUB_TOKEN = "%s"\n' "$TOKEN" >"$WORK/project/leak.py"
 printf 'import os\nGITHUB_TOKEN = os.environ["GITHUB_TOKEN"]\n' >"$WORK/project/clean.py"
 
 say "building the wheel and the npm tarballs"
-npm run --silent build:cli >/dev/null
+[ -f packages/cli/dist/cli.js ] || fail "no packages/cli/dist/cli.js: run scripts/setup.sh first"
 # The wheel hook reuses the frontend setup.sh built (skip-if-exists in pyproject.toml).
-pip wheel -q --no-deps --no-build-isolation -w "$WORK/dist" . >/dev/null
+quiet_pip pip wheel -q --no-deps --no-build-isolation -w "$WORK/dist" . >/dev/null
 WHEEL=$(ls "$WORK"/dist/jupyterlab_secret_mounts-*.whl)
 (cd packages/cli && npm pack --silent --pack-destination "$WORK/dist" >/dev/null)
 CLI_TGZ=$(ls "$WORK"/dist/jupyterlab-secret-mounts-cli-*.tgz)
@@ -51,15 +55,15 @@ VERSION=$(node -p 'require("./package.json").version')
 
 say "wheel: a fresh venv with only jupyterlab and the wheel"
 "$PYTHON" -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install -q --disable-pip-version-check "jupyterlab>=4.6,<5" "$WHEEL"
+quiet_pip "$WORK/venv/bin/pip" install -q --no-compile --disable-pip-version-check "jupyterlab>=4.6,<5" "$WHEEL"
 JUPYTER="$WORK/venv/bin/jupyter"
 # JUPYTER_* paths point only into the fresh venv: nothing from this checkout or the user's home.
 export JUPYTER_CONFIG_DIR="$WORK/jupyter-config" JUPYTER_DATA_DIR="$WORK/jupyter-data"
 export JUPYTER_RUNTIME_DIR="$WORK/jupyter-runtime" JUPYTER_PREFER_ENV_PATH=1
-labext=$("$JUPYTER" labextension list 2>&1)
+labext=$(plain "$JUPYTER" labextension list)
 expect_in "$labext" "jupyterlab-secret-mounts v$VERSION enabled +OK \(python, jupyterlab_secret_mounts\)" \
   "jupyter labextension list does not show jupyterlab-secret-mounts v$VERSION enabled and OK"
-serverext=$("$JUPYTER" server extension list 2>&1)
+serverext=$(plain "$JUPYTER" server extension list)
 expect_in "$serverext" "jupyterlab_secret_mounts +enabled" \
   "jupyter server extension list does not show jupyterlab_secret_mounts enabled"
 expect_in "$serverext" "jupyterlab_secret_mounts $VERSION +OK" \
@@ -117,7 +121,7 @@ cd "$ROOT"
 
 say "CLI: pre-commit, with the hook configuration of docs/cli.md"
 "$PYTHON" -m venv "$WORK/pre-commit"
-"$WORK/pre-commit/bin/pip" install -q --disable-pip-version-check pre-commit
+quiet_pip "$WORK/pre-commit/bin/pip" install -q --no-compile --disable-pip-version-check pre-commit
 cd "$WORK/project"
 git init -q . && git add leak.py clean.py
 # The docs' yaml block with `repo: local`, the published package replaced by the tarball.
@@ -136,6 +140,14 @@ set -e
 expect_in "$out" 'leak\.py:2:17: GitHub token' "the pre-commit hook did not report the token"
 PRE_COMMIT_HOME="$WORK/pre-commit-home" "$WORK/pre-commit/bin/pre-commit" run --files clean.py >/dev/null ||
   fail "the pre-commit hook failed on a clean file"
+# This repository's own hook (.pre-commit-hooks.yaml, as in the working tree) with the CLI on PATH.
+set +e
+out=$(PATH="$WORK/cli/node_modules/.bin:$PATH" PRE_COMMIT_HOME="$WORK/pre-commit-home" \
+  "$WORK/pre-commit/bin/pre-commit" try-repo "$ROOT" jupyterlab-secret-mounts-scan --files leak.py clean.py 2>&1)
+status=$?
+set -e
+[ "$status" = 1 ] || fail "this repository's hook with a token exited $status, not 1: $out"
+expect_in "$out" 'leak\.py:2:17: GitHub token' "this repository's hook did not report the token"
 cd "$ROOT"
 
 say "labextension: the npm tarball"
