@@ -12,6 +12,7 @@ import { revealValue } from './mounts/reveal';
 import { versionMismatchMessage } from './mounts/versioncheck';
 import { guardPlugin } from './notebook/plugin';
 import { secretMountsIcon } from './sidebar/icons';
+import { settingsFormPlugin } from './settings/plugin';
 import { PANEL_ID, SecretMountsPanel } from './sidebar/panel';
 import { snippetsPlugin } from './snippets/plugin';
 import { CommandIDs, ISecretMountsModel } from './tokens';
@@ -128,4 +129,10 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 // Other parts append their plugins here.
-export default [modelPlugin, panelPlugin, snippetsPlugin, guardPlugin];
+export default [
+  modelPlugin,
+  panelPlugin,
+  snippetsPlugin,
+  guardPlugin,
+  settingsFormPlugin
+];
