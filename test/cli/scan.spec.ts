@@ -1,5 +1,5 @@
 /**
- * `jupyterlab-secret-mounts scan` end to end: the bundled dist/cli.js run on
+ * `jupyterlab-secret-mounts scan` end to end: the bundled packages/cli/dist/cli.js run on
  * real notebooks (cells and outputs), text files and a folder, in every
  * output format; the SARIF validated against the SARIF 2.1.0 schema.
  */
