@@ -89,6 +89,13 @@ get /secret-mounts/version >/dev/null || { cat "$WORK/server.log" >&2; fail "the
 expect_in "$(get /secret-mounts/mounts)" '"db-creds"' "the server extension does not list the secrets root"
 expect_in "$(get /lab/api/settings/jupyterlab-secret-mounts:snippets)" '"Secret Mounts: snippets"' \
   "JupyterLab does not serve the extension's settings schema"
+# A save goes through the pre-save check, whose scanner reads the rules the wheel carries.
+"$PYTHON" -c 'import json, sys; print(json.dumps({"type": "file", "format": "text", "content": open(sys.argv[1]).read()}))' \
+  "$WORK/project/leak.py" |
+  curl -fsS -X PUT -H "Authorization: token $SERVER_TOKEN" -H 'Content-Type: application/json' \
+    --data-binary @- "http://127.0.0.1:$PORT/api/contents/saved.py" >/dev/null
+expect_in "$(get '/secret-mounts/findings?path=saved.py')" '"rule": ?"github-token"' \
+  "the pre-save check did not find the token in a saved file"
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=

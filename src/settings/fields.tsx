@@ -13,14 +13,17 @@ import {
   ValueKind
 } from '../snippets/templates';
 
+/** What these fields read of a JSON schema. */
+export interface ISchemaLike {
+  title?: string;
+  description?: string;
+  properties?: Record<string, boolean | ISchemaLike>;
+}
+
 /** What these fields use of the props the form (rjsf) gives a field. */
 export interface IFieldProps {
   formData?: unknown;
-  schema: {
-    title?: string;
-    description?: string;
-    properties?: Record<string, boolean | { title?: string }>;
-  };
+  schema: ISchemaLike;
   idSchema: { $id: string };
   onChange: (value: unknown) => void;
 }
@@ -31,12 +34,10 @@ function isRecord(value: unknown): value is Entries {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function titleOf(
-  properties: IFieldProps['schema']['properties'],
-  name: string
-): string {
-  const spec = properties?.[name];
-  return (typeof spec === 'object' && spec.title) || name;
+/** A property's schema, if it has one (`true` and `false` are schemas too). */
+function propertyOf(schema: ISchemaLike, name: string): ISchemaLike {
+  const spec = schema.properties?.[name];
+  return typeof spec === 'object' ? spec : {};
 }
 
 /** Rows that show every line, and never fewer than `min`. */
@@ -75,23 +76,23 @@ export function TemplatesField(
       {schema.description && (
         <div className="jp-FormGroup-description">{schema.description}</div>
       )}
-      {Object.entries(schema.properties ?? {}).map(([style, spec]) => {
+      {Object.keys(schema.properties ?? {}).map(style => {
         const templates = isRecord(value[style]) ? value[style] : {};
-        const kinds = typeof spec === 'object' ? spec : {};
+        const styleSchema = propertyOf(schema, style);
         return (
           <fieldset
             key={style}
             className="jp-SecretMounts-templateStyle"
             data-style={style}
           >
-            <legend>{titleOf(schema.properties, style)}</legend>
+            <legend>{styleSchema.title ?? style}</legend>
             {VALUE_KINDS.map(kind => {
               const id = `${idSchema.$id}_${style}_${kind}`;
               const text = templateText(templates[kind]) ?? '';
               return (
                 <div key={kind} className="jp-SecretMounts-template">
                   <label htmlFor={id}>
-                    {titleOf((kinds as IFieldProps['schema']).properties, kind)}
+                    {propertyOf(styleSchema, kind).title ?? kind}
                   </label>
                   <textarea
                     id={id}
