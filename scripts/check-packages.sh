@@ -75,9 +75,11 @@ PORT=${SECRET_MOUNTS_PACKAGE_PORT:-$("$PYTHON" -c 'import socket; s = socket.soc
 SERVER_TOKEN=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(16))')
 mkdir -p "$WORK/secrets/db-creds"
 printf 'x' >"$WORK/secrets/db-creds/password"
-(cd "$WORK/project" && "$JUPYTER" lab --no-browser --allow-root --port="$PORT" \
-  --ServerApp.token="$SERVER_TOKEN" --SecretMounts.roots="$WORK/secrets" \
-  >"$WORK/server.log" 2>&1) &
+# Started directly (no subshell), so SERVER_PID is the server's and cleanup stops it; on a busy
+# port it fails rather than moving to the next one.
+"$JUPYTER" lab --no-browser --allow-root --port="$PORT" --ServerApp.port_retries=0 \
+  --ServerApp.root_dir="$WORK/project" --ServerApp.token="$SERVER_TOKEN" \
+  --SecretMounts.roots="$WORK/secrets" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 get() { curl -fsS -H "Authorization: token $SERVER_TOKEN" "http://127.0.0.1:$PORT$1"; }
 for _ in $(seq 120); do
