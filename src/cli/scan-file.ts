@@ -10,7 +10,6 @@ import {
   NotebookParseError,
   Scanner,
   TextScan,
-  notebookTexts,
   type INotebookText
 } from '../scanner';
 import {
@@ -21,7 +20,7 @@ import {
   valueHmac
 } from './baseline';
 import { describeFileError, isBinary } from './files';
-import { notebookJson } from './notebook-bytes';
+import { notebookTextsOf } from './notebook-bytes';
 import { locateInNotebookFile } from './notebook-location';
 import {
   IReportedFinding,
@@ -95,36 +94,6 @@ function withoutBom(bytes: Buffer): Buffer {
   return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
     ? bytes.subarray(3)
     : bytes;
-}
-
-/** The texts of a notebook, and its full JSON text when that was needed. */
-function readNotebook(bytes: Buffer): {
-  texts: INotebookText[];
-  json?: string;
-} {
-  const slim = notebookJson(bytes);
-  let texts: INotebookText[];
-  try {
-    texts = notebookTexts(slim.json);
-  } catch (error) {
-    if (slim.skipped.size === 0) {
-      throw error;
-    }
-    // Let the full text say what is wrong with it.
-    const json = bytes.toString('utf8');
-    return { texts: notebookTexts(json), json };
-  }
-  // A left-out key inside scanned JSON output data: scan what it really holds.
-  const keys = [...slim.skipped].map(mime => `"${mime}": ""`);
-  const leftOutOfScannedText = texts.some(
-    place =>
-      place.part === 'output' && keys.some(key => place.text.includes(key))
-  );
-  if (leftOutOfScannedText) {
-    const json = bytes.toString('utf8');
-    return { texts: notebookTexts(json), json };
-  }
-  return { texts, json: slim.skipped.size === 0 ? slim.json : undefined };
 }
 
 function scanNotebook(
@@ -221,9 +190,7 @@ export function scanFile(file: string, prepared: IPreparedJob): IFileScan {
   let text: string | undefined;
   if (isNotebook) {
     try {
-      const notebook = readNotebook(bytes);
-      text = notebook.json;
-      found = scanNotebook(notebook.texts, scan);
+      found = scanNotebook(notebookTextsOf(bytes), scan);
     } catch (error) {
       if (!(error instanceof NotebookParseError)) {
         throw error;

@@ -1,11 +1,13 @@
 /**
- * Scans files on worker threads, one per core, and hands back each file's
- * result in the order the files were given, whatever order the threads
- * finish in: the report is the same for any number of threads.
+ * Scans files on all cores: on the main thread and on worker threads, and
+ * hands back each file's result in the order the files were given, whatever
+ * order the threads finish in: the report is the same for any number of
+ * threads.
  *
  * Each worker runs this same script (see `bin.ts`), prepares the job once
  * (compiling the rules), then scans the files it is sent with `scanFile`.
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import {
   Worker,
@@ -13,7 +15,13 @@ import {
   parentPort,
   workerData
 } from 'node:worker_threads';
-import { IFileScan, IScanJob, prepareJob, scanFile } from './scan-file';
+import {
+  IFileScan,
+  IPreparedJob,
+  IScanJob,
+  prepareJob,
+  scanFile
+} from './scan-file';
 
 /** Tells this module's workers from any other worker thread. */
 const ROLE = 'jupyterlab-secret-mounts scan';
@@ -37,7 +45,7 @@ interface IReply {
  * Files sent to a worker ahead of the one it is scanning, so that it never
  * waits for the main thread between two files.
  */
-const AHEAD = 2;
+const AHEAD = 3;
 
 /** Threads used when `--jobs` is not given: one per core. */
 export function defaultThreads(): number {
@@ -63,37 +71,74 @@ export function serveScanWorker(): boolean {
 }
 
 /**
- * Each file's scan, in the order of `files`. With `threads` above 1 (and
- * more than one file) the files are scanned by that many worker threads
- * running `script`; otherwise here, one after the other.
+ * Input below this many bytes is scanned on the main thread alone: starting
+ * a thread (loading the script, compiling the rules) costs about as much as
+ * scanning a few megabytes.
  */
-export async function* scanFiles(
+const BYTES_WORTH_A_THREAD = 4 * 1024 * 1024;
+
+/** Whether the files hold at least `bytes` bytes (stops counting there). */
+function holdAtLeast(files: readonly string[], bytes: number): boolean {
+  let total = 0;
+  for (const file of files) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      // Reported when the file is scanned.
+    }
+    if (total >= bytes) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Lets queued events (replies from the threads) run. */
+function turn(): Promise<void> {
+  return new Promise(resolve => setImmediate(resolve));
+}
+
+/**
+ * Each file's scan, in the order of `files`. The main thread scans too;
+ * with `threads` above 1 and enough input, `threads - 1` worker threads
+ * running `script` (see `serveScanWorker`) share the files with it.
+ */
+export function scanFiles(
   files: readonly string[],
-  job: IScanJob,
+  prepared: IPreparedJob,
   threads: number,
   script: string
+): { threads: number; results: AsyncGenerator<IFileScan> } {
+  const used =
+    Math.min(threads, files.length) > 1 &&
+    holdAtLeast(files, BYTES_WORTH_A_THREAD)
+      ? Math.min(threads, files.length)
+      : 1;
+  return {
+    threads: used,
+    results: scanOnThreads(files, prepared, used - 1, script)
+  };
+}
+
+async function* scanOnThreads(
+  files: readonly string[],
+  prepared: IPreparedJob,
+  workerCount: number,
+  script: string
 ): AsyncGenerator<IFileScan> {
-  const count = Math.min(threads, files.length);
-  if (count <= 1) {
-    const prepared = prepareJob(job);
-    for (const file of files) {
-      yield scanFile(file, prepared);
-    }
-    return;
-  }
   const done = new Map<number, IFileScan>();
-  let sent = 0;
+  let taken = 0; // files handed out so far, to a worker or to this thread
   let failure: Error | null = null;
   let wake = (): void => undefined;
   const send = (worker: Worker): void => {
-    if (sent < files.length) {
-      const request: IRequest = { index: sent, file: files[sent] };
+    if (taken < files.length) {
+      const request: IRequest = { index: taken, file: files[taken] };
       worker.postMessage(request);
-      sent++;
+      taken++;
     }
   };
-  const workerData: IWorkerData = { role: ROLE, job };
-  const workers = Array.from({ length: count }, () => {
+  const workerData: IWorkerData = { role: ROLE, job: prepared.job };
+  const workers = Array.from({ length: workerCount }, () => {
     const worker = new Worker(script, { workerData });
     worker.on('message', ({ index, result }: IReply) => {
       done.set(index, result);
@@ -120,7 +165,13 @@ export async function* scanFiles(
         if (failure) {
           throw failure;
         }
-        await new Promise<void>(resolve => (wake = resolve));
+        if (taken < files.length) {
+          const index = taken++;
+          done.set(index, scanFile(files[index], prepared));
+          await turn();
+        } else {
+          await new Promise<void>(resolve => (wake = resolve));
+        }
         result = done.get(next);
       }
       done.delete(next);

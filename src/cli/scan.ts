@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { InvalidAllowlistError, RULES, RULE_SET, Scanner } from '../scanner';
+import { InvalidAllowlistError, RULES } from '../scanner';
 import { FRONTEND_VERSION } from '../version';
 import {
   EXIT_CLEAN,
@@ -32,7 +32,7 @@ import {
   formatTextSummary
 } from './report';
 import { formatSarif } from './sarif';
-import { IScanJob } from './scan-file';
+import { IPreparedJob, IScanJob, prepareJob } from './scan-file';
 import { scanJsonl } from './scan-jsonl';
 import { defaultThreads, scanFiles } from './scan-pool';
 import { IPass, NO_PASS, faster } from './stats';
@@ -68,8 +68,9 @@ Options:
 Suppress a finding with a comment on its line: "pragma: allowlist secret",
 "gitleaks:allow", "secretlint-disable-line" or "secret-mounts:ignore".
 
-Exit status: 0 no findings (none outside the baseline, or a baseline was
-written), 1 findings, 2 usage error or unreadable input.
+Exit status: 0 no findings, 1 findings, 2 usage error or unreadable input.
+Findings in the --baseline do not count; --write-baseline exits 0 unless
+input is unreadable.
 `;
 
 const OPTIONS = {
@@ -162,14 +163,31 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
       `--disable: there is no rule "${unknownRule}"; see --list-rules.`
     );
   }
-  const options = {
+  if (
+    values.jsonl &&
+    (values.baseline !== undefined || values['write-baseline'] !== undefined)
+  ) {
+    throw new UsageError('--jsonl takes no baseline.');
+  }
+  const threads =
+    values.jobs === undefined ? defaultThreads() : jobs(values.jobs);
+  const baseline = await baselineOption(values.baseline);
+  const writeTo = values['write-baseline'];
+  const fingerprinting = await fingerprintingFor(baseline, writeTo);
+  // The text report goes out file by file, so that memory does not grow with
+  // the number of findings; the other formats need them all first.
+  const streaming = format === 'text' && values.output === undefined;
+  const job: IScanJob = {
     disabledRules: values.disable,
-    allowlist: values.allowlist
+    allowlist: values.allowlist,
+    renderText: streaming,
+    fingerprinting,
+    known: baseline?.entries.map(entryId),
+    collectEntries: writeTo !== undefined
   };
+  let prepared: IPreparedJob;
   try {
-    // Compiles the allowlist here (with no rules: quick), so that a bad
-    // pattern is a usage error, not a failure in a scan thread.
-    new Scanner({ ...RULE_SET, rules: [] }).prepare(options);
+    prepared = prepareJob(job);
   } catch (error) {
     if (error instanceof InvalidAllowlistError) {
       throw new UsageError(`--allowlist: ${error.message}`);
@@ -178,15 +196,8 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   }
 
   if (values.jsonl) {
-    if (
-      values.baseline !== undefined ||
-      values['write-baseline'] !== undefined
-    ) {
-      throw new UsageError('--jsonl takes no baseline.');
-    }
-    const scan = new Scanner().prepare(options);
     const stats = { records: 0, scanMs: 0, fastest: NO_PASS };
-    const status = await scanJsonl(positionals, scan, io, stats);
+    const status = await scanJsonl(positionals, prepared.scan, io, stats);
     if (values.stats) {
       const fastest = stats.fastest;
       io.stderr(
@@ -199,28 +210,12 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
     return status;
   }
 
-  const threads =
-    values.jobs === undefined ? defaultThreads() : jobs(values.jobs);
-  const baseline = await baselineOption(values.baseline);
-  const writeTo = values['write-baseline'];
-  const fingerprinting = await fingerprintingFor(baseline, writeTo);
-
   const report: IScanReport = { findings: [], errors: [], filesScanned: 0 };
   if (baseline) {
     report.baselined = 0;
   }
   const stats: IScanStats = { bytes: 0, scanMs: 0, fastest: NO_PASS };
   const started = performance.now();
-  // The text report goes out file by file, so that memory does not grow with
-  // the number of findings; the other formats need them all first.
-  const streaming = format === 'text' && values.output === undefined;
-  const job: IScanJob = {
-    ...options,
-    renderText: streaming,
-    fingerprinting,
-    known: baseline?.entries.map(entryId),
-    collectEntries: writeTo !== undefined
-  };
   const files: string[] = [];
   for await (const file of inputFiles(positionals, error =>
     report.errors.push(error)
@@ -230,7 +225,8 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   const entries: IBaselineEntry[] = [];
   let reported = 0;
   let filesWithFindings = 0;
-  for await (const result of scanFiles(files, job, threads, __filename)) {
+  const scanned = scanFiles(files, prepared, threads, __filename);
+  for await (const result of scanned.results) {
     report.errors.push(...result.errors);
     if (!result.scanned) {
       continue;
@@ -289,7 +285,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
       `stats: ${report.filesScanned} files, ${megabytes.toFixed(2)} MiB, scan ${stats.scanMs.toFixed(1)} ms ` +
         `(${(megabytes / (stats.scanMs / 1000)).toFixed(1)} MiB/s; fastest file ` +
         `${(fastest.amount / (1024 * 1024) / (fastest.ms / 1000)).toFixed(1)} MiB/s), total ${totalMs.toFixed(1)} ms, ` +
-        `${Math.min(threads, files.length)} thread${threads === 1 ? '' : 's'}, ` +
+        `${scanned.threads} thread${scanned.threads === 1 ? '' : 's'}, ` +
         `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB\n`
     );
   }
