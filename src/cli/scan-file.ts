@@ -83,10 +83,14 @@ export interface IFileScan {
   entries: IBaselineEntry[];
 }
 
-/** A finding with its secret, which never leaves this module. */
+/** A finding and the text it is in (not a copy); its secret never leaves this module. */
 interface IFound {
   finding: IScanFinding | (IScanFinding & Omit<INotebookText, 'text'>);
-  secret: string;
+  text: string;
+}
+
+function secretOf({ finding, text }: IFound): string {
+  return text.slice(finding.start, finding.end);
 }
 
 /** A UTF-8 byte order mark, dropped so that columns match what editors show. */
@@ -105,7 +109,7 @@ function scanNotebook(
     for (const finding of scan(text)) {
       found.push({
         finding: { ...finding, ...place },
-        secret: text.slice(finding.start, finding.end)
+        text
       });
     }
   }
@@ -113,10 +117,7 @@ function scanNotebook(
 }
 
 function scanPlain(text: string, scan: TextScan): IFound[] {
-  return scan(text).map(finding => ({
-    finding,
-    secret: text.slice(finding.start, finding.end)
-  }));
+  return scan(text).map(finding => ({ finding, text }));
 }
 
 /** Report objects, with positions in the file itself. */
@@ -132,10 +133,7 @@ function reported(
   const text = fileText();
   if (isNotebook) {
     // Found by looking for each secret in the JSON text, in order.
-    const located = locateInNotebookFile(
-      text,
-      found.map(({ secret }) => secret)
-    );
+    const located = locateInNotebookFile(text, found.map(secretOf));
     return found.map(({ finding }, i) => ({
       ...finding,
       path: file,
@@ -222,10 +220,10 @@ export function scanFile(file: string, prepared: IPreparedJob): IFileScan {
   if (job.fingerprinting && found.length > 0) {
     const { key, root } = job.fingerprinting;
     const where = baselinePath(file, root);
-    const entries = found.map(({ finding, secret }) => ({
-      ruleId: finding.ruleId,
+    const entries = found.map(one => ({
+      ruleId: one.finding.ruleId,
       path: where,
-      valueHmac: valueHmac(key, secret)
+      valueHmac: valueHmac(key, secretOf(one))
     }));
     fresh = found.filter((_, i) => !known.has(entryId(entries[i])));
     result.baselined = found.length - fresh.length;
