@@ -4,6 +4,9 @@ One Aho–Corasick automaton (``ahocorasick_rs``) over all forms of all values: 
 the text size whatever the number of values, and about 3x faster than a ``str.find`` per form
 already at a few dozen secrets (see ``bench/guard_server.py``). The values live only in this
 object, in server memory; results name the folder and key, never the value.
+
+The forms of one folder's values (`FolderForms`) are worked out once per version of the folder,
+so after a rotation only that folder is read again and the automaton is rebuilt from the rest.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
+from ..mounts.value_facts import MatchFloor, match_strength
 from .value_forms import Encoding, value_forms
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+Owner = tuple[str, str, Encoding]  # mount, key, encoding
 
 
 @dataclass(frozen=True)
@@ -39,23 +45,40 @@ class ValueMatch:
     encoding: Encoding
 
 
-class ValueIndex:
-    """Immutable index over a set of secret values; build a new one when the mounts change.
+@dataclass(frozen=True)
+class FolderForms:
+    """The searched forms of some values (one folder's), and the keys left out as too weak."""
 
-    Values shorter than ``min_length`` (characters of the stripped text, or bytes when binary) are
-    not indexed: short values such as ``admin`` or ``5432`` match ordinary text far too often.
-    When several keys share a form, the first by (mount, key) is named.
-    """
+    forms: dict[str, Owner]
+    too_guessable: tuple[tuple[str, str], ...] = ()
 
-    def __init__(self, values: Iterable[SecretValue], min_length: int) -> None:
-        owners: dict[str, tuple[str, str, Encoding]] = {}
-        self.skipped_short: list[tuple[str, str]] = []
+    @classmethod
+    def of(cls, values: Iterable[SecretValue], floor: MatchFloor) -> FolderForms:
+        """Values weaker than ``floor`` are never indexed: short or simple values (``admin``,
+        ``5432``) match ordinary text far too often, and a value an attacker can enumerate could
+        be recovered from where it matched. When several keys share a form, the first by
+        (mount, key) is named."""
+        forms: dict[str, Owner] = {}
+        weak: list[tuple[str, str]] = []
         for item in sorted(values, key=lambda v: (v.mount, v.key)):
-            if _indexed_length(item.value) < min_length:
-                self.skipped_short.append((item.mount, item.key))
+            if not floor.admits(match_strength(item.value)):
+                weak.append((item.mount, item.key))
                 continue
             for form, encoding in value_forms(item.value).items():
-                owners.setdefault(form, (item.mount, item.key, encoding))
+                forms.setdefault(form, (item.mount, item.key, encoding))
+        return cls(forms, tuple(weak))
+
+
+class ValueIndex:
+    """Immutable index over the forms of some folders; build a new one when the mounts change."""
+
+    def __init__(self, folders: Iterable[FolderForms] = ()) -> None:
+        owners: dict[str, Owner] = {}
+        self.too_guessable: list[tuple[str, str]] = []
+        for folder in folders:  # in discovery order: the first folder names a shared form
+            for form, owner in folder.forms.items():
+                owners.setdefault(form, owner)
+            self.too_guessable.extend(folder.too_guessable)
         self._forms = list(owners)
         self._owners = [owners[form] for form in self._forms]
         self._automaton: ahocorasick_rs.AhoCorasick | None = (
@@ -69,6 +92,11 @@ class ValueIndex:
         )
         self.indexed_keys = len({(m, k) for m, k, _ in self._owners})
 
+    @classmethod
+    def of(cls, values: Iterable[SecretValue], floor: MatchFloor) -> ValueIndex:
+        """An index over ``values`` alone (tests and benchmarks)."""
+        return cls([FolderForms.of(values, floor)])
+
     def find(self, text: str) -> list[ValueMatch]:
         """Non-overlapping leftmost-longest occurrences of any form, in text order."""
         if self._automaton is None or not text:
@@ -80,10 +108,3 @@ class ValueIndex:
             # no value contains one, and U+FFFD keeps every index where it was.
             found = self._automaton.find_matches_as_indexes(_LONE_SURROGATE.sub("\ufffd", text))
         return [ValueMatch(start, end, *self._owners[pattern]) for pattern, start, end in found]
-
-
-def _indexed_length(value: bytes) -> int:
-    try:
-        return len(value.decode("utf-8").strip())
-    except UnicodeDecodeError:
-        return len(value)

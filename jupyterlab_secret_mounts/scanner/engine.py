@@ -264,9 +264,7 @@ class PatternScanner:
         return has_non_letter(secret) and (
             rule.passphrases
             or (
-                name is not None
-                and rule.passphrase_name is not None
-                and rule.passphrase_name(name)
+                name is not None and rule.passphrase_name is not None and rule.passphrase_name(name)
             )
         )
 
