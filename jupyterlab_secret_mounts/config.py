@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from traitlets import Bool, Enum, Int, List, TraitError, Unicode, validate
+from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, validate
 from traitlets.config import Configurable
 
 from .mounts.value_facts import MatchFloor
@@ -79,6 +79,16 @@ class SecretMounts(Configurable):
         ["off", "warn", "block"],
         default_value="warn",
         help="What the pre-save check does when a notebook holds a credential.",
+    ).tag(config=True)
+
+    save_check_seconds = Float(
+        10.0,
+        min=0.001,
+        help=(
+            "Time budget of the pre-save check of one save. Exact mounted values are always looked "
+            "for in full; a credential-pattern scan still running then stops, and the save is "
+            "refused under `block` (under `warn` it is saved and reported as incompletely checked)."
+        ),
     ).tag(config=True)
 
     min_match_length = Int(

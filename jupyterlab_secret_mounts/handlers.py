@@ -21,6 +21,7 @@ from .guard.findings import normalize_path
 from .guard.leaks import BadCheckRequest, CheckTooLarge, characters, check_texts, parse_request
 from .guard.rate import RateLimited
 from .guard.service import Guard
+from .logsafe import loggable
 from .mounts.service import KeyNotFound, KeyUnreadable, SecretMountsService
 
 AUTH_RESOURCE = "secret-mounts"
@@ -241,15 +242,11 @@ class FindingsHandler(SecretMountsHandler):
                     "blocked": False,
                     "message": "",
                     "findings": [],
+                    "total": 0,
                 }
             )
             return
         self.write_json(report.to_json())
-
-
-def loggable(text: str, limit: int = 200) -> str:
-    """repr() keeps newlines and control characters from forging log lines; long input is cut."""
-    return repr(text[:limit] + ("..." if len(text) > limit else ""))
 
 
 def etag_matches(header: str | None, etag: str) -> bool:

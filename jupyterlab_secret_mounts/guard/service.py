@@ -38,6 +38,13 @@ def create_guard(service: SecretMountsService, log: logging.Logger) -> Guard:
         log.error("secret-mounts: credential patterns unavailable (%s)", error)
         patterns = PatternScanner(EMPTY_RULE_SET)
     findings = FindingsStore()
-    hook = SaveGuard(lambda: settings.save_policy, values.current, patterns, findings, log)
+    hook = SaveGuard(
+        lambda: settings.save_policy,
+        values.current,
+        patterns,
+        findings,
+        log,
+        budget=lambda: settings.save_check_seconds,
+    )
     budget = CheckBudget(lambda: settings.check_chars_per_minute)
     return Guard(values, patterns, findings, hook, budget)
