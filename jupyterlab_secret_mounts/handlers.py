@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from jupyter_core.utils import ensure_async
+from jupyter_server.auth import IdentityProvider
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
@@ -57,13 +58,16 @@ class SecretMountsHandler(APIHandler):
     def requester(self) -> str:
         """Who is asking, for audit lines and per-user budgets: the identity provider's username.
 
-        A call that carries the server's own token and no login cookie gets a fresh random
-        anonymous user from jupyter_server on every request; it is named by how it logged in.
+        jupyter_server's own provider names no one for a call that carries the server's shared
+        token without a login cookie: it makes up a random user for each such request. Those
+        calls are named by how they logged in instead.
         """
         provider = self.identity_provider
+        stock = type(provider).get_user is IdentityProvider.get_user
         token = getattr(provider, "token", "")
         if (
-            token
+            stock
+            and token
             and provider.get_token(self) == token
             and self.get_cookie(provider.get_cookie_name(self)) is None
         ):
@@ -212,11 +216,17 @@ class LeakCheckHandler(SecretMountsHandler):
         try:
             self.guard.check_budget.spend(self.requester, characters(texts))
         except RateLimited as limited:
+            # Written here: raising HTTPError would drop the Retry-After header.
+            self.set_status(429)
             self.set_header("Retry-After", str(limited.retry_after))
-            raise web.HTTPError(
-                429,
-                f"Too many leak checks from this user; try again in {limited.retry_after} s.",
-            ) from None
+            self.write_json(
+                {
+                    "message": "Too many leak checks from this user; "
+                    f"try again in {limited.retry_after} s.",
+                    "reason": "Too Many Requests",
+                }
+            )
+            return
 
         def check() -> dict[str, object]:
             return check_texts(self.guard.values.current(wait=CHECK_INDEX_WAIT), texts)
