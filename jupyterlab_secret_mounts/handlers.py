@@ -253,6 +253,7 @@ class FindingsHandler(SecretMountsHandler):
                     "message": "",
                     "findings": [],
                     "total": 0,
+                    "complete": True,
                 }
             )
             return

@@ -48,6 +48,7 @@ class SaveReport:
     findings: tuple[Finding, ...]  # at most MAX_STORED_FINDINGS
     checked: float
     total: int = 0  # findings before the cap
+    complete: bool = True  # False when the check ran out of time
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +59,7 @@ class SaveReport:
             "message": self.message,
             "findings": [finding.to_json() for finding in self.findings],
             "total": max(self.total, len(self.findings)),
+            "complete": self.complete,
         }
 
 

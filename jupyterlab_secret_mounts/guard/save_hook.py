@@ -149,7 +149,14 @@ class SaveGuard:
         blocked = policy == "block" and (bool(result.findings) or not result.complete)
         message = describe(result, blocked, budget)
         return SaveReport(
-            path, policy, blocked, message, tuple(result.findings), now(), result.total
+            path,
+            policy,
+            blocked,
+            message,
+            tuple(result.findings),
+            now(),
+            result.total,
+            result.complete,
         )
 
     def enforce(self, report: SaveReport) -> None:
