@@ -45,9 +45,11 @@ from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
 from jupyterlab_secret_mounts.guard.value_forms import value_forms
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
 from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
+from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor, match_strength
 from jupyterlab_secret_mounts.scanner import PatternScanner, load_rules
 
 MIN_LENGTH = 6
+MIN_BITS = 40.0
 LOG = logging.getLogger("guard-bench")
 WORDS = "import pandas numpy df plot value result print self return model data train loss".split()
 
@@ -112,9 +114,11 @@ def median_seconds(run: Callable[[], Any], repeat: int) -> float:
 
 
 def all_forms(values: list[SecretValue]) -> list[str]:
+    """What the index searches for, for the peers: the forms of every value above the floor."""
+    floor = MatchFloor(MIN_LENGTH, MIN_BITS)
     forms: set[str] = set()
     for value in values:
-        if len(value.value.strip()) >= MIN_LENGTH:
+        if floor.admits(match_strength(value.value)):
             forms.update(value_forms(value.value))
     return sorted(forms, key=len, reverse=True)
 
@@ -251,11 +255,11 @@ def report(name: str, texts: list[str], who: Contenders, repeat: int) -> None:
     def regex() -> int:
         return regex_alternation(alternation, texts)
 
-    def hook_scan() -> list[Any]:
+    def hook_scan() -> Any:
         return guard.scan(parts)
 
     matches = len(json.loads(post())["matches"])
-    findings = len(hook_scan())
+    findings = hook_scan().total
     t_http = median_seconds(post, repeat)
     t_ours = median_seconds(ours, repeat)
     t_naive = median_seconds(naive, repeat)
@@ -292,7 +296,7 @@ def main() -> None:
     try:
         root = workdir / "secrets"
         values = make_secrets(root, args.secrets)
-        index = ValueIndex(values, MIN_LENGTH)
+        index = ValueIndex.of(values, MatchFloor(MIN_LENGTH, MIN_BITS))
         forms = all_forms(values)
         alternation = re.compile("|".join(map(re.escape, forms)))
         patterns = PatternScanner(load_rules())

@@ -43,13 +43,16 @@ class LiveValueIndex:
         self._folders: dict[str, tuple[tuple[Any, ...], FolderForms]] = {}
         self._folders_floor: MatchFloor | None = None
         self._builder = ThreadPoolExecutor(1, thread_name_prefix="secret-mounts-index")
+        # Separate, so that a rotation never waits behind the full rebuild of the last one.
+        self._compactor = ThreadPoolExecutor(1, thread_name_prefix="secret-mounts-compact")
         self._pending: tuple[Stamp, Future[ValueIndex]] | None = None
 
     def current(self, wait: float | None = None) -> ValueIndex:
         """The index for the mounts as they are now (blocking: call it off the event loop).
 
         `wait` bounds how long to wait for a rebuild in seconds (None: until it is done);
-        past it, the index from before the change is returned and the rebuild goes on.
+        past it, the index from before the change is returned and the rebuild goes on. The
+        first index is always waited for.
         """
         found = self._service.discover()
         stamp: Stamp = (found.etag, self._floor())
@@ -60,17 +63,25 @@ class LiveValueIndex:
             if self._pending is None or self._pending[0] != stamp or self._pending[1].done():
                 self._pending = (stamp, self._builder.submit(self._rebuild, found, stamp))
             pending, previous = self._pending[1], self._index
+            if self._stamp is None:
+                wait = None  # no earlier index to answer from: the first one is worth waiting for
         try:
             return pending.result(timeout=wait)
         except FutureTimeout:
             return previous
 
     def _rebuild(self, found: Discovery, stamp: Stamp) -> ValueIndex:
-        """On the builder thread (one at a time): re-read the folders that changed only."""
+        """On the builder thread (one at a time): re-read the folders that changed only.
+
+        The new index patches the previous one with an automaton over those folders alone;
+        a full rebuild is queued behind it to fold the patches in, and nobody waits for that.
+        """
         floor = stamp[1]
-        if floor != self._folders_floor:
+        first = floor != self._folders_floor
+        if first:
             self._folders, self._folders_floor = {}, floor
         folders: dict[str, tuple[tuple[Any, ...], FolderForms]] = {}
+        changed: dict[str, FolderForms] = {}
         for mount in sorted(found.mounts, key=lambda m: m.path):
             if mount.error is not None:
                 continue
@@ -80,14 +91,32 @@ class LiveValueIndex:
                 folders[mount.path] = known
                 continue
             try:
-                folders[mount.path] = (mount_stamp, FolderForms.of(self._values(mount), floor))
+                forms = FolderForms.of(self._values(mount), floor)
             except KeyUnreadable:
                 continue  # replaced or unreadable since discovery; the next ETag change retries
-        index = ValueIndex(forms for _, forms in folders.values())
+            folders[mount.path] = (mount_stamp, forms)
+            changed[mount.path] = forms
+        removed = set(self._folders) - set(folders)
+        if first:
+            index = ValueIndex(forms for _, forms in folders.values())
+        else:
+            index = self._index.patched(changed, removed)
+            self._compactor.submit(self._compact, stamp)
         with self._lock:
             self._folders = folders
             self._index, self._stamp = index, stamp
         return index
+
+    def _compact(self, stamp: Stamp) -> None:
+        """One automaton over every folder again, unless the mounts changed meanwhile."""
+        with self._lock:
+            if stamp != self._stamp:
+                return
+            folders = self._folders
+        index = ValueIndex(forms for _, forms in folders.values())
+        with self._lock:
+            if stamp == self._stamp:
+                self._index = index
 
     def _values(self, mount: SecretMount) -> Iterator[SecretValue]:
         values = self._service.read_values(mount)

@@ -69,42 +69,81 @@ class FolderForms:
         return cls(forms, tuple(weak))
 
 
-class ValueIndex:
-    """Immutable index over the forms of some folders; build a new one when the mounts change."""
+class _Automaton:
+    """One Aho–Corasick automaton over some forms, naming each form's owner."""
 
-    def __init__(self, folders: Iterable[FolderForms] = ()) -> None:
-        owners: dict[str, Owner] = {}
-        self.too_guessable: list[tuple[str, str]] = []
-        for folder in folders:  # in discovery order: the first folder names a shared form
-            for form, owner in folder.forms.items():
-                owners.setdefault(form, owner)
-            self.too_guessable.extend(folder.too_guessable)
+    def __init__(self, owners: dict[str, Owner]) -> None:
         self._forms = list(owners)
-        self._owners = [owners[form] for form in self._forms]
-        self._automaton: ahocorasick_rs.AhoCorasick | None = (
-            ahocorasick_rs.AhoCorasick(
-                self._forms,
-                matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST,
-                store_patterns=False,
-            )
-            if self._forms
-            else None
+        self.owners = [owners[form] for form in self._forms]
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self._forms, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST, store_patterns=False
         )
-        self.indexed_keys = len({(m, k) for m, k, _ in self._owners})
-
-    @classmethod
-    def of(cls, values: Iterable[SecretValue], floor: MatchFloor) -> ValueIndex:
-        """An index over ``values`` alone (tests and benchmarks)."""
-        return cls([FolderForms.of(values, floor)])
 
     def find(self, text: str) -> list[ValueMatch]:
-        """Non-overlapping leftmost-longest occurrences of any form, in text order."""
-        if self._automaton is None or not text:
-            return []
         try:
             found = self._automaton.find_matches_as_indexes(text)
         except UnicodeEncodeError:
             # Lone surrogates (a JavaScript string cut inside a pair) cannot cross into Rust;
             # no value contains one, and U+FFFD keeps every index where it was.
             found = self._automaton.find_matches_as_indexes(_LONE_SURROGATE.sub("\ufffd", text))
-        return [ValueMatch(start, end, *self._owners[pattern]) for pattern, start, end in found]
+        return [ValueMatch(start, end, *self.owners[pattern]) for pattern, start, end in found]
+
+
+class ValueIndex:
+    """Immutable index over the forms of some folders; build a new one when the mounts change.
+
+    Usually one automaton. `patched` adds a small one for folders that changed (building the
+    automaton of a few thousand values takes a second; of one folder, milliseconds) and hides
+    what the older ones hold for those folders, until a full rebuild replaces them all.
+    """
+
+    def __init__(self, folders: Iterable[FolderForms] = ()) -> None:
+        owners: dict[str, Owner] = {}
+        self.too_guessable: list[tuple[str, str]] = []
+        for folder in folders:  # in the order given: the first folder names a shared form
+            for form, owner in folder.forms.items():
+                owners.setdefault(form, owner)
+            self.too_guessable.extend(folder.too_guessable)
+        #: Automata, each with the folders whose matches it must no longer report.
+        self._parts: list[tuple[_Automaton, frozenset[str]]] = (
+            [(_Automaton(owners), frozenset())] if owners else []
+        )
+
+    @classmethod
+    def of(cls, values: Iterable[SecretValue], floor: MatchFloor) -> ValueIndex:
+        """An index over ``values`` alone (tests and benchmarks)."""
+        return cls([FolderForms.of(values, floor)])
+
+    def patched(self, changed: dict[str, FolderForms], removed: Iterable[str] = ()) -> ValueIndex:
+        """This index with `changed` folders (by path) replaced and `removed` ones gone."""
+        replaced = frozenset(changed) | frozenset(removed)
+        patch = ValueIndex(changed[path] for path in sorted(changed))
+        index = ValueIndex()
+        index._parts = [(part, hidden | replaced) for part, hidden in self._parts] + patch._parts
+        index.too_guessable = [
+            weak for weak in self.too_guessable if weak[0] not in replaced
+        ] + patch.too_guessable
+        return index
+
+    @property
+    def indexed_keys(self) -> int:
+        return len({(m, k) for part, _ in self._parts for m, k, _ in part.owners})
+
+    def find(self, text: str) -> list[ValueMatch]:
+        """Non-overlapping leftmost-longest occurrences of any form, in text order."""
+        if not text:
+            return []
+        found = [
+            match
+            for part, hidden in self._parts
+            for match in part.find(text)
+            if match.mount not in hidden
+        ]
+        if len(self._parts) < 2:  # noqa: PLR2004 - one automaton already chose
+            return found
+        found.sort(key=lambda m: (m.start, m.start - m.end))
+        chosen: list[ValueMatch] = []
+        for match in found:
+            if not chosen or match.start >= chosen[-1].end:
+                chosen.append(match)
+        return chosen
