@@ -25,18 +25,17 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import string
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from benchserver import DEFAULT_PORT, Server
 
 from jupyterlab_secret_mounts import demo
 from jupyterlab_secret_mounts.guard.findings import FindingsStore
@@ -155,72 +154,6 @@ def detect_secrets_scan(texts: list[str]) -> int | None:
 # --- a real server ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    """`jupyter server` on a random port with the extension and `roots` set; stopped by pid."""
-
-    def __init__(self, roots: Path, workdir: Path) -> None:
-        self.port = free_port()
-        self.token = secrets.token_hex(16)
-        self.log = open(workdir / "server.log", "wb")  # noqa: SIM115
-        config = workdir / "jupyter_server_config.json"
-        config.write_text(
-            json.dumps(
-                {
-                    "ServerApp": {
-                        "jpserver_extensions": {"jupyterlab_secret_mounts": True},
-                        "root_dir": str(workdir),
-                        "port": self.port,
-                        "ip": "127.0.0.1",
-                        "open_browser": False,
-                        "allow_root": True,
-                    },
-                    "IdentityProvider": {"token": self.token},
-                    "SecretMounts": {
-                        "roots": [str(roots)],
-                        "discover_mountinfo": False,
-                        "show_service_account": False,
-                    },
-                }
-            )
-        )
-        command = [sys.executable, "-m", "jupyter_server", f"--config={config}"]
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                self.request("GET", "/secret-mounts/version")
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        tail = (workdir / "server.log").read_text(errors="replace")[-2000:]
-        raise RuntimeError(f"jupyter server did not start:\n{tail}")
-
-    def request(self, method: str, path: str, body: bytes | None = None) -> bytes:
-        request = urllib.request.Request(  # noqa: S310 - our own localhost server
-            f"http://127.0.0.1:{self.port}{path}",
-            data=body,
-            method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
-            return bytes(response.read())
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
-
-
 @dataclass
 class Contenders:
     server: Server
@@ -290,6 +223,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--secrets", type=int, default=40, help="extra random keys to mount")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="9030-9049 here")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="guard-bench-"))
@@ -306,7 +240,7 @@ def main() -> None:
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus\n")
 
         guard = SaveGuard(lambda: "warn", lambda: index, patterns, FindingsStore(), LOG)
-        server = Server(root, workdir)
+        server = Server(root, workdir, port=args.port)
         try:
             for name, texts in workloads(values).items():
                 who = Contenders(server, index, forms, alternation, guard)

@@ -21,15 +21,15 @@ import os
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+from benchserver import DEFAULT_PORT, Server
 
 # Credential-shaped code, dense in scanner keywords (the reviewer's 5 MB notebook was of this kind).
 DENSE_LINES = [
@@ -63,78 +63,6 @@ def dense_notebook(size: int) -> dict[str, Any]:
 def random_keys(count: int) -> dict[str, bytes]:
     """One Secret's keys: random 32-character values, all strong enough to be indexed."""
     return {f"key-{k:02d}": secrets.token_urlsafe(24).encode() for k in range(count)}
-
-
-class Server:
-    """`jupyter server` with the extension from `code`; stopped by its pid."""
-
-    def __init__(self, code: Path, roots: Path, workdir: Path, port: int) -> None:
-        self.port, self.token = port, secrets.token_hex(16)
-        config = workdir / "jupyter_server_config.json"
-        server = {
-            "jpserver_extensions": {"jupyterlab_secret_mounts": True},
-            "root_dir": str(workdir),
-            "port": port,
-            "port_retries": 0,
-            "ip": "127.0.0.1",
-            "open_browser": False,
-            "allow_root": True,
-        }
-        policy = {
-            "roots": [str(roots)],
-            "discover_mountinfo": False,
-            "show_service_account": False,
-            "save_policy": "warn",
-        }
-        config.write_text(
-            json.dumps(
-                {
-                    "ServerApp": server,
-                    "IdentityProvider": {"token": self.token},
-                    "SecretMounts": policy,
-                }
-            )
-        )
-        env = {**os.environ, "PYTHONPATH": str(code)}
-        self.log = (workdir / "server.log").open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_server", f"--config={config}"],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=workdir,
-        )
-        for _ in range(200):
-            try:
-                self.request("GET", "/api/status")
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError((workdir / "server.log").read_text(errors="replace")[-2000:])
-
-    def request(self, method: str, path: str, body: bytes | None = None) -> bytes:
-        request = urllib.request.Request(  # noqa: S310 - our own localhost server
-            f"http://127.0.0.1:{self.port}{path}",
-            data=body,
-            method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
-            return bytes(response.read())
-
-    def timed(self, method: str, path: str, body: bytes | None = None) -> float:
-        start = time.perf_counter()
-        self.request(method, path, body)
-        return time.perf_counter() - start
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
 
 
 def summary(seconds: list[float]) -> str:
@@ -204,7 +132,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     here = Path(__file__).resolve().parents[1]
     parser.add_argument("--code", type=Path, default=here, help="folder holding the package")
-    parser.add_argument("--port", type=int, default=9031)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="9030-9049 here")
     parser.add_argument("--size", type=int, default=5_000_000, help="notebook source bytes")
     parser.add_argument("--folders", type=int, default=200)
     parser.add_argument("--keys", type=int, default=20)
@@ -218,7 +146,9 @@ def main() -> None:
         for n in range(args.folders):
             write_atomic(str(root / f"app-{n:03d}"), random_keys(args.keys))
         print(f"code: {args.code}; python {sys.version.split()[0]}, {os.cpu_count()} cpus\n")
-        server = Server(args.code, root, workdir, args.port)
+        server = Server(
+            root, workdir, port=args.port, code=args.code, policy={"save_policy": "warn"}
+        )
         try:
             bench_save(server, args.size)
             bench_rotation(server, root, args.folders, args.keys, write_atomic)
