@@ -116,7 +116,7 @@ def _root_candidates(root: str, explicit: bool, warnings: list[str]) -> list[Can
         return []
     try:
         info = os.fstat(fd)
-        if is_world_writable(info):
+        if is_world_writable(fd, info):
             warnings.append(f"Configured root {root} is skipped: anyone can write there.")
             return []
         itself = Candidate(root, root, (info.st_dev, info.st_ino))

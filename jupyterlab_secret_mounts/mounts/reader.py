@@ -64,7 +64,7 @@ def read_folder(candidate: Candidate, options: ReadOptions, cache: FolderCache) 
         return FolderRead(mount)
     try:
         info = os.fstat(fd)
-        mount.error = _untrusted(info, candidate)
+        mount.error = _untrusted(fd, info, candidate)
         if mount.error is not None:
             return FolderRead(mount)
         if kubelet.has_data_link(fd):
@@ -81,15 +81,17 @@ def read_folder(candidate: Candidate, options: ReadOptions, cache: FolderCache) 
         os.close(fd)
 
 
-def is_world_writable(info: os.stat_result) -> bool:
-    return bool(info.st_mode & stat.S_IWOTH)
+def is_world_writable(fd: int, info: os.stat_result) -> bool:
+    """Anyone may add files to the opened folder. kubelet's secret volumes are mode 1777 but
+    mounted read-only, so nobody can."""
+    return bool(info.st_mode & stat.S_IWOTH) and not os.fstatvfs(fd).f_flag & os.ST_RDONLY
 
 
-def _untrusted(info: os.stat_result, candidate: Candidate) -> str | None:
+def _untrusted(fd: int, info: os.stat_result, candidate: Candidate) -> str | None:
     """Why the opened folder must not be read, if it must not."""
     if (info.st_dev, info.st_ino) != candidate.identity:
         return "folder was replaced while being read; refresh"
-    if is_world_writable(info):
+    if is_world_writable(fd, info):
         # Anyone could plant keys here; kubelet mounts secret volumes read-only.
         return "anyone can write to this folder; not read as a secret mount"
     return None

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +163,52 @@ class TestPlantedThroughTheServer:
 
     async def test_not_indexed(self, jp_fetch: Any, planted: bytes) -> None:
         assert await check(jp_fetch, {"cell": f"t = '{planted.decode()}'"}) == []
+
+
+LIST_IN_NAMESPACE = """
+import json, sys
+from jupyterlab_secret_mounts.config import SecretMounts
+from jupyterlab_secret_mounts.mounts import mountinfo
+from jupyterlab_secret_mounts.mounts.service import SecretMountsService
+settings = SecretMounts(roots=[], discover_mountinfo=True, show_service_account=False)
+mine = [e for e in mountinfo.read() if e.mount_point == sys.argv[1]]
+found = SecretMountsService(settings, read_mount_table=lambda: mine).discover()
+print(json.dumps([[m.path, [k.name for k in m.keys], m.error] for m in found.mounts]))
+"""
+
+
+def listed_on_real_tmpfs(tmp_path: Path, read_only: bool) -> list[Any]:
+    """Discovery in a private mount namespace, on a tmpfs laid out as kubelet lays out a Secret
+    volume: mode 1777 (kubelet's emptyDir-backed volumes are), files written, then remounted
+    read-only as kubelet mounts it into the container, or left writable like /dev/shm."""
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs root and unshare(1) for a private mount namespace")
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    remount = f"mount -o remount,ro {volume} && " if read_only else ""
+    script = (
+        f"mount -t tmpfs -o mode=1777 tmpfs {volume} && "
+        f"{sys.executable} -c 'from jupyterlab_secret_mounts.mounts.kubelet import write_atomic; "
+        f'write_atomic("{volume}", {{"token": b"tok-9fQ2xZ7LmA4pW1rK"}})\' && '
+        f"{remount}{sys.executable} -c '{LIST_IN_NAMESPACE}' {volume}"
+    )
+    done = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 and "mount" in done.stderr:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()[:200]}")
+    assert done.returncode == 0, done.stderr
+    return list(json.loads(done.stdout))
+
+
+def test_a_read_only_volume_of_mode_1777_is_a_secret_volume(tmp_path: Path) -> None:
+    assert listed_on_real_tmpfs(tmp_path, read_only=True) == [
+        [str(tmp_path / "volume"), ["token"], None]
+    ]
+
+
+def test_the_same_volume_writable_is_not(tmp_path: Path) -> None:
+    assert listed_on_real_tmpfs(tmp_path, read_only=False) == []
