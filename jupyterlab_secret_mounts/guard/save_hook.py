@@ -162,7 +162,7 @@ class SaveGuard:
     def enforce(self, report: SaveReport) -> None:
         """Keep the report for the frontend, log it, and refuse the save when it is blocked."""
         self._store.record(report)
-        if report.findings or report.blocked:  # places and key names only, like the message
+        if report.findings or report.blocked or not report.complete:  # names only, no value
             (self._log.warning if report.blocked else self._log.info)(
                 "secret-mounts: %s: %s", loggable(report.path), loggable(report.message, 2000)
             )
