@@ -10,6 +10,7 @@ from tornado import web
 from . import __version__
 from .config_reader import read_policy
 from .guard.contents_guard import guard_contents_manager
+from .guard.offloop import check_saves_off_loop
 from .guard.service import create_guard
 from .handlers import (
     GUARD_SETTING,
@@ -42,7 +43,9 @@ def load(server_app: Any) -> None:
     server_app.web_app.settings[GUARD_SETTING] = guard
     # Keeps an admin's own `ContentsManager.pre_save_hook`: jupyter_server runs that one first.
     server_app.contents_manager.register_pre_save_hook(guard.save_hook)
+    # Uploads in chunks, renames and checkpoint restores, which the hook does not see.
     guard_contents_manager(server_app.contents_manager, guard.save_hook)
+    check_saves_off_loop(server_app.contents_manager, guard.save_hook)
     add_routes(server_app.web_app)
     server_app.log.info(
         "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s",

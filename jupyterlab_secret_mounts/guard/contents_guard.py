@@ -26,7 +26,7 @@ from typing import Any
 
 from jupyter_server.services.contents.checkpoints import GenericCheckpointsMixin
 
-from .save_hook import Action, SaveGuard
+from .save_hook import Action, SaveGuard, is_chunk
 
 #: Larger files are checked in pieces read from disk (bounded memory).
 MAX_READ_BYTES = 32 * 1024 * 1024
@@ -49,7 +49,7 @@ def guard_contents_manager(contents_manager: Any, guard: SaveGuard) -> None:
 
 def _is_chunk(model: Any = None, *_: Any, **__: Any) -> bool:
     """A piece of a chunked upload (other saves meet the pre-save hook inside `save`)."""
-    return isinstance(model, dict) and model.get("chunk") is not None
+    return is_chunk(model)
 
 
 class _PathChecks:
@@ -87,7 +87,8 @@ class _PathChecks:
         with open(source, "rb") as file:
             content = base64.b64encode(file.read()).decode("ascii")
         model = {"type": "file", "format": "base64", "content": content}
-        if self._guard.check_model(model, path, "restore"):
+        report = self._guard.check_and_enforce(model, path, "restore")
+        if report is not None and report.redacted:
             return ("save", (model, path))  # outputs were redacted: write that, not the copy
         return None
 
@@ -98,7 +99,7 @@ class _PathChecks:
         if os_path is not None and (not isinstance(size, int) or size > MAX_READ_BYTES):
             self._guard.check_pieces(_pieces(os_path), as_path, action)
         else:
-            self._guard.check_model(get(path, True), as_path, action, redact=False)
+            self._guard.check_and_enforce(get(path, True), as_path, action, redact=False)
 
     def _os_path(self, path: str) -> str | None:
         to_os_path = getattr(self._cm, "_get_os_path", None)

@@ -15,6 +15,8 @@ from typing import Any
 
 #: Paths remembered; older entries are dropped first (a bounded memory footprint).
 MAX_PATHS = 512
+#: Findings kept per save; the report says how many there were in all.
+MAX_STORED_FINDINGS = 1000
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,10 @@ class SaveReport:
     policy: str
     blocked: bool
     message: str
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # at most MAX_STORED_FINDINGS
     checked: float
-    #: False when the check could not complete (the findings are then not all there is).
+    total: int = 0  # findings before the cap
+    #: False when the check could not complete (out of time, a folder unreadable mid-rotation).
     complete: bool = True
     #: Mounted values replaced by a marker in the saved outputs.
     redacted: tuple[Redaction, ...] = ()
@@ -66,9 +69,10 @@ class SaveReport:
             "policy": self.policy,
             "checked": self.checked,
             "blocked": self.blocked,
-            "complete": self.complete,
             "message": self.message,
             "findings": [finding.to_json() for finding in self.findings],
+            "total": max(self.total, len(self.findings)),
+            "complete": self.complete,
             "redacted": [asdict(item) for item in self.redacted],
         }
 

@@ -15,9 +15,13 @@ exact values of mounted secrets:
 With `redact_outputs` (whatever the policy), mounted values in outputs are first replaced by a
 marker (`redact`), so the saved file holds what the masked output showed.
 
-A check that cannot complete (a secret folder unreadable mid-rotation, a scanner bug) is never
-passed off as clean: under `block` the save is refused with HTTP 503 saying so; under `warn` it
-is saved and reported as unchecked.
+The check has a time budget (`SecretMounts.save_check_seconds`): exact values are always looked
+for in full (one linear pass), credential patterns until the budget runs out. A check that could
+not complete (out of time, a secret folder unreadable mid-rotation, a scanner bug) is never
+passed off as clean: under `block` the save is refused saying so; under `warn` it is saved and
+reported as incompletely checked. `offloop.check_saves_off_loop` runs the check in a worker
+thread before jupyter_server's save calls the hook, so that a large save does not stall every
+other request.
 """
 
 from __future__ import annotations
@@ -25,14 +29,19 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from tornado.web import HTTPError
 
+from ..logsafe import loggable
+from ..scanner import ScanTimeout
 from ..scanner.utf16 import Utf16Offsets
 from .findings import (
+    MAX_STORED_FINDINGS,
     Finding,
     FindingsStore,
     Redaction,
@@ -67,9 +76,25 @@ class PatternHit(Protocol):
 
 
 class PatternScanner(Protocol):
-    """The credential-pattern engine (scanner/engine.py): offsets in UTF-16 code units already."""
+    """The credential-pattern engine (scanner/engine.py): offsets in UTF-16 code units already;
+    raises `ScanTimeout` once `deadline` (a `time.monotonic()` value) passed."""
 
-    def scan(self, text: str) -> Sequence[PatternHit]: ...
+    def scan(self, text: str, deadline: float | None = None) -> Sequence[PatternHit]: ...
+
+
+@dataclass
+class ScanResult:
+    """The findings of one check, at most `MAX_STORED_FINDINGS` of them kept."""
+
+    findings: list[Finding] = field(default_factory=list)
+    total: int = 0
+    complete: bool = True
+
+    def add(self, found: Iterable[Finding]) -> None:
+        for finding in found:
+            self.total += 1
+            if len(self.findings) < MAX_STORED_FINDINGS:
+                self.findings.append(finding)
 
 
 @dataclass(frozen=True)
@@ -84,7 +109,7 @@ class _Place:
 
 
 class SaveGuard:
-    """Callable pre-save hook; `policy` is read at every save so config reloads apply."""
+    """Callable pre-save hook; `policy` and `budget` are read at every save so reloads apply."""
 
     def __init__(
         self,
@@ -94,6 +119,7 @@ class SaveGuard:
         store: FindingsStore,
         log: logging.Logger,
         *,
+        budget: Callable[[], float] = lambda: 10.0,
         redact_outputs: Callable[[], bool] = lambda: False,
     ) -> None:
         self._policy = policy
@@ -101,45 +127,104 @@ class SaveGuard:
         self._patterns = patterns
         self._store = store
         self._log = log
+        self._budget = budget
         self._redact_outputs = redact_outputs
+        #: Reports worked out off the event loop, by the id of the model they are for.
+        self._prechecked: dict[int, tuple[Any, SaveReport | None]] = {}
+        self._prechecked_lock = threading.Lock()
         self._uploads = Streams()
         #: Set by `contents_guard` once it checks every chunk of an upload itself.
         self.checks_chunks = False
         self.__name__ = "secret_mounts_pre_save_hook"  # jupyter_server logs hooks by name
 
     def __call__(self, model: Any, path: str = "", **_: Any) -> None:
-        if self.checks_chunks and isinstance(model, dict) and model.get("chunk") is not None:
+        if self.checks_chunks and is_chunk(model):
             return  # checked piece by piece by check_chunk
-        self.check_model(model, path)
+        with self._prechecked_lock:
+            held = self._prechecked.pop(id(model), None)
+        report = held[1] if held is not None and held[0] is model else self.check(model, path)
+        if report is not None:
+            self.enforce(report)
 
-    def check_model(
-        self, model: Any, path: str, action: Action = "save", *, redact: bool = True
-    ) -> bool:
-        """Check what `model` writes at `path`; raises `HTTPError` when it is refused.
+    def precheck(self, model: Any, path: str) -> None:
+        """Check now (in a worker thread) what the hook will enforce for this very model."""
+        if self.checks_chunks and is_chunk(model):
+            return
+        report = self.check(model, path)
+        with self._prechecked_lock:
+            self._prechecked[id(model)] = (model, report)
+
+    def forget(self, model: Any) -> None:
+        """Drop a precheck the hook did not use (the save failed before the hooks ran)."""
+        with self._prechecked_lock:
+            self._prechecked.pop(id(model), None)
+
+    def check(
+        self, model: Any, path: str = "", action: Action = "save", *, redact: bool = True
+    ) -> SaveReport | None:
+        """The report for writing `model` at `path`; None when nothing is checked.
 
         With `redact` (and the `redact_outputs` setting), mounted values in a notebook's outputs
-        are replaced in `model` first; returns whether `model` was changed.
+        are replaced in `model` itself first (the report lists them).
         """
         policy = self._policy()
         redacting = redact and self._redact_outputs()
         if policy == "off" and not redacting:
-            return False
+            return None
         content = read_model(model, path)
         if content is None:
-            return False
+            return None
         path = normalize_path(path)
+        budget = self._budget()
         redacted: list[Redaction] = []
         try:
             values = self._values()
             if redacting:
                 redacted = _redact(content, values)
-            findings = [] if policy == "off" else self.scan(content.texts(), values, content.binary)
+            if policy == "off" and not redacted:
+                return None
+            result = (
+                ScanResult()  # only redacted: nothing else is looked for
+                if policy == "off"
+                else self.scan(
+                    content.texts(), time.monotonic() + budget, values=values, binary=content.binary
+                )
+            )
         except Exception as error:  # noqa: BLE001 - reported, and refused under block
-            self._incomplete(path, policy, action, error)
-            return bool(redacted)
-        if policy != "off":
-            self._decide(path, policy, action, findings, redacted)
-        return bool(redacted)
+            return self._incomplete(path, policy, action, self._reason(error, path))
+        blocked = policy == "block" and (bool(result.findings) or not result.complete)
+        return SaveReport(
+            path,
+            policy,
+            blocked,
+            describe(result, blocked, budget, action, redacted),
+            tuple(result.findings),
+            now(),
+            result.total,
+            result.complete,
+            tuple(redacted),
+        )
+
+    def check_and_enforce(
+        self, model: Any, path: str, action: Action, *, redact: bool = True
+    ) -> SaveReport | None:
+        """`check`, then `enforce` (for the ways into a file that do not go through the hook)."""
+        report = self.check(model, path, action, redact=redact)
+        if report is not None:
+            self.enforce(report)
+        return report
+
+    def enforce(self, report: SaveReport) -> None:
+        """Keep the report for the frontend, log it, and refuse the save when it is blocked."""
+        self._store.record(report)
+        if report.findings or report.blocked or not report.complete:  # names only, no value
+            (self._log.warning if report.blocked else self._log.info)(
+                "secret-mounts: %s: %s", loggable(report.path), loggable(report.message, 2000)
+            )
+        if report.blocked:
+            # `%` dropped: tornado %-formats HTTP error messages.
+            message = report.message.replace("%", "")
+            raise HTTPError(403, message, reason="Refused by the secret-mounts policy")
 
     def check_chunk(self, model: dict[str, Any], path: str) -> None:
         """Check one chunk of an upload before it is appended (`uploads.TextStream`)."""
@@ -152,12 +237,7 @@ class SaveGuard:
         stream = (self._uploads.get(path) if chunk != 1 else None) or self._uploads.start(path)
         final = chunk == -1
         with stream.lock:
-            try:
-                values = self._values()
-                added = stream.feed(data, final, self._text_check(values), values.longest_form)
-            except Exception as error:  # noqa: BLE001 - reported, and refused under block
-                stream.incomplete = _reason(error, self._log, path)
-                added = []
+            added = self._feed(stream, path, data, final)
         if final or (policy == "block" and (added or stream.incomplete)):
             self._uploads.end(path)
             self._finish(path, policy, "upload", stream)
@@ -170,108 +250,138 @@ class SaveGuard:
         path = normalize_path(path)
         stream = TextStream(path)
         try:
-            values = self._values()
-            check = self._text_check(values)
             for piece in pieces:
-                stream.feed(piece, False, check, values.longest_form)
-            stream.feed(b"", True, check, values.longest_form)
-        except Exception as error:  # noqa: BLE001 - reported, and refused under block
-            stream.incomplete = _reason(error, self._log, path)
+                self._feed(stream, path, piece, False)
+        except OSError as error:
+            stream.incomplete = f"the file could not be read ({error.strerror or 'error'})"
+        self._feed(stream, path, b"", True)
         self._finish(path, policy, action, stream)
 
     def cannot_check(self, path: str, action: Action, reason: str) -> None:
         """A way into a file the guard cannot read: refused under `block`, reported under `warn`."""
-        policy = self._policy()
-        if policy != "off":
-            self._incomplete(normalize_path(path), policy, action, reason)
-
-    def _finish(self, path: str, policy: str, action: Action, stream: TextStream) -> None:
-        if stream.incomplete is not None:
-            self._incomplete(path, policy, action, stream.incomplete)
-        else:
-            self._decide(path, policy, action, stream.findings, [])
-
-    def _text_check(self, values: ValueIndex) -> Callable[[str, bool], list[Finding]]:
-        def check(text: str, binary: bool) -> list[Finding]:
-            return self.scan([NotebookText(TEXT_FILE, None, text)], values, binary)
-
-        return check
+        report = self._incomplete(normalize_path(path), self._policy(), action, reason)
+        if report is not None:
+            self.enforce(report)
 
     def scan(
-        self, texts: Iterable[NotebookText], values: ValueIndex | None = None, binary: bool = False
-    ) -> list[Finding]:
-        """Pattern and exact-value findings of every text, offsets in UTF-16 code units.
+        self,
+        texts: Iterable[NotebookText],
+        deadline: float | None = None,
+        *,
+        values: ValueIndex | None = None,
+        binary: bool = False,
+    ) -> ScanResult:
+        """Exact-value findings of every text, then pattern findings until `deadline`.
 
         In `binary` content (not UTF-8) only exact values are looked for.
         """
         index = self._values() if values is None else values
-        findings: list[Finding] = []
-        for part in texts:
-            utf16 = Utf16Offsets(part.text)
-            where = (None if part.cell == TEXT_FILE else part.cell, part.output, part.mime)
-            exact = [
-                Finding(
-                    utf16(match.start),
-                    utf16(match.end),
-                    *where,
-                    mount=match.mount,
-                    key=match.key,
-                    encoding=match.encoding,
+        parts = list(texts)
+        exact = [_exact_findings(index, part) for part in parts]
+        result = ScanResult()
+        for part, found in zip(parts, exact):
+            if result.complete and not binary:
+                try:
+                    hits = self._patterns.scan(part.text, deadline)
+                except ScanTimeout:
+                    result.complete = False
+                    hits = []
+                # An exact mounted value says more than a pattern over the same characters.
+                result.add(
+                    Finding(hit.start, hit.end, *_where(part), rule=hit.rule)
+                    for hit in hits
+                    if not any(hit.start < f.end and f.start < hit.end for f in found)
                 )
-                for match in index.find(part.text)
-            ]
-            # An exact mounted value says more than a pattern over the same characters.
-            if not binary:
-                findings += [
-                    Finding(hit.start, hit.end, *where, rule=hit.rule)
-                    for hit in self._patterns.scan(part.text)
-                    if not any(hit.start < f.end and f.start < hit.end for f in exact)
-                ]
-            findings += exact
-        return findings
+            result.add(found)
+        return result
 
-    def _decide(
-        self,
-        path: str,
-        policy: str,
-        action: Action,
-        findings: Sequence[Finding],
-        redacted: Sequence[Redaction],
-    ) -> None:
-        """Record the report of a complete check; raise 403 when `block` refuses it."""
-        blocked = policy == "block" and bool(findings)
-        message = _printable(describe(list(findings), blocked, action, redacted))
-        report = SaveReport(
-            path, policy, blocked, message, tuple(findings), now(), redacted=tuple(redacted)
-        )
-        self._store.record(report)
-        if findings:  # places and key names only, like the message
-            (self._log.warning if blocked else self._log.info)(
-                "secret-mounts: %s: %s", path, message
-            )
-        if blocked:
-            raise HTTPError(
-                403, message, reason=f"{_ACTION[action]} blocked by the secret-mounts policy"
-            )
+    def _feed(self, stream: TextStream, path: str, data: bytes, final: bool) -> list[Finding]:
+        """One more piece of `stream` checked; a failure makes the stream incomplete."""
+        if stream.incomplete is not None:
+            return []
+        budget = self._budget()
+        try:
+            values = self._values()
 
-    def _incomplete(self, path: str, policy: str, action: Action, error: Exception | str) -> None:
-        """A check that could not complete: refused (503) under `block`, reported under `warn`."""
-        reason = error if isinstance(error, str) else _reason(error, self._log, path)
+            def check(text: str, binary: bool) -> list[Finding]:
+                found = self.scan(
+                    [NotebookText(TEXT_FILE, None, text)],
+                    time.monotonic() + budget,
+                    values=values,
+                    binary=binary,
+                )
+                if not found.complete:
+                    raise ScanTimeout
+                return found.findings
+
+            return stream.feed(data, final, check, values.longest_form)
+        except Exception as error:  # noqa: BLE001 - reported, and refused under block
+            stream.incomplete = self._reason(error, path, budget)
+            return []
+
+    def _finish(self, path: str, policy: str, action: Action, stream: TextStream) -> None:
+        """Enforce the outcome of a streamed check."""
+        if stream.incomplete is not None:
+            report = self._incomplete(path, policy, action, stream.incomplete)
+        else:
+            result = ScanResult(list(stream.findings), stream.total)
+            blocked = policy == "block" and bool(result.findings)
+            message = describe(result, blocked, self._budget(), action)
+            findings = tuple(result.findings)
+            report = SaveReport(path, policy, blocked, message, findings, now(), result.total)
+        if report is not None:
+            self.enforce(report)
+
+    def _incomplete(self, path: str, policy: str, action: Action, reason: str) -> SaveReport | None:
+        """The report of a check that could not complete: blocked under `block`."""
         if policy == "off":
-            self._log.warning("secret-mounts: %s: outputs not redacted: %s", path, reason)
-            return
+            self._log.warning("secret-mounts: %s: outputs not redacted: %s", loggable(path), reason)
+            return None
         blocked = policy == "block"
-        message = _printable(
+        message = (
             f"{_ACTION[action]} refused: the secret-mounts check could not complete "
             f"({reason}). Nothing was written."
             if blocked
             else f"{_DONE[action]} without the secret-mounts check, "
             f"which could not complete ({reason})."
         )
-        self._store.record(SaveReport(path, policy, blocked, message, (), now(), complete=False))
-        self._log.warning("secret-mounts: %s: %s", path, message)
-        if blocked:
-            raise HTTPError(503, message, reason="Secret-mounts check unavailable")
+        return SaveReport(path, policy, blocked, message, (), now(), complete=False)
+
+    def _reason(self, error: Exception, path: str, budget: float | None = None) -> str:
+        """Why a check could not complete, in words that hold no value."""
+        if isinstance(error, ValuesUnavailable):
+            return str(error)
+        if isinstance(error, ScanTimeout):
+            return f"it could not finish within {budget or self._budget():g} s"
+        # Only the type: a scanner's message could quote the text it choked on.
+        self._log.error(
+            "secret-mounts: the check of %s failed (%s)", loggable(path), type(error).__name__
+        )
+        return "the check failed; see the server log"
+
+
+def is_chunk(model: Any) -> bool:
+    """A piece of a chunked upload (`chunk`: 1, 2, ..., -1 for the last)."""
+    return isinstance(model, dict) and model.get("chunk") is not None
+
+
+def _exact_findings(values: ValueIndex, part: NotebookText) -> list[Finding]:
+    utf16 = Utf16Offsets(part.text)
+    return [
+        Finding(
+            utf16(match.start),
+            utf16(match.end),
+            *_where(part),
+            mount=match.mount,
+            key=match.key,
+            encoding=match.encoding,
+        )
+        for match in values.find(part.text)
+    ]
+
+
+def _where(part: NotebookText) -> tuple[int | None, int | None, str | None]:
+    return (None if part.cell == TEXT_FILE else part.cell, part.output, part.mime)
 
 
 def _redact(content: ModelContent, values: ValueIndex) -> list[Redaction]:
@@ -296,46 +406,57 @@ def _chunk_bytes(model: dict[str, Any]) -> bytes | None:
         return None
 
 
-def _reason(error: Exception, log: logging.Logger, path: str) -> str:
-    """Why a check could not complete, in words that hold no value."""
-    if isinstance(error, ValuesUnavailable):
-        return str(error)
-    # Only the type: a scanner's message could quote the text it choked on.
-    log.error("secret-mounts: the check of %s failed (%s)", path, type(error).__name__)
-    return "the check failed; see the server log"
-
-
 def describe(
-    findings: list[Finding],
+    result: ScanResult,
     blocked: bool,
+    budget: float = 0.0,
     action: Action = "save",
     redacted: Sequence[Redaction] = (),
 ) -> str:
     """One human sentence naming each place and what was found there, never a value."""
+    findings = result.findings
     note = _redaction_note(redacted)
+    lead = f"{_ACTION[action]} blocked by the secret-mounts policy"
+    incomplete = (
+        ""
+        if result.complete
+        else (
+            f"The check could not finish within {budget:g} s (the file is large or full of "
+            "credential-like text), so it is incomplete. "
+        )
+    )
     if not findings:
-        return f"{_DONE[action]}; {note}" if note else "No credentials found."
+        if result.complete:
+            return f"{_DONE[action]}; {note}" if note else "No credentials found."
+        if blocked:
+            return (
+                f"{lead}: {incomplete}"
+                "Split the file, or ask the administrator to raise "
+                "c.SecretMounts.save_check_seconds."
+            )
+        return f"{_DONE[action]}. {incomplete}{_sentence(note)}".strip()
     by_place: dict[_Place, list[str]] = {}
     for finding in findings:
         place = _Place(finding.cell, finding.output)
         what = (
-            f"matches mounted secret {folder_name(finding.mount or '')}/{finding.key}"
+            f"matches mounted secret {folder_name(finding.mount)}/{finding.key}"
             if finding.mount
             else str(finding.rule)
         )
         labels = by_place.setdefault(place, [])
         if what not in labels:
             labels.append(what)
-    lead = (
-        f"{_ACTION[action]} blocked by the secret-mounts policy"
-        if blocked
-        else f"{_DONE[action]}, but found"
+    count = (
+        f" ({result.total} findings, the first {len(findings)} listed)"
+        if result.total > len(findings)
+        else ""
     )
     message = (
-        f"{lead}: credential-like values in {_places(by_place)}. "
+        f"{lead if blocked else f'{_DONE[action]}, but found'}: credential-like values in "
+        f"{_places(by_place)}{count}. {incomplete}"
         "Replace them with a secret reference (read the mounted file instead)."
     )
-    return f"{message} {note[0].upper()}{note[1:]}" if note and not blocked else message
+    return f"{message} {_sentence(note)}" if note and not blocked else message
 
 
 def _redaction_note(redacted: Sequence[Redaction]) -> str:
@@ -350,13 +471,12 @@ def _redaction_note(redacted: Sequence[Redaction]) -> str:
     return f"mounted values printed in outputs were replaced by a marker: {_places(by_place)}."
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _places(by_place: dict[_Place, list[str]]) -> str:
     named = [f"{place.describe()} ({', '.join(labels)})" for place, labels in by_place.items()]
     if len(named) > MAX_PLACES_NAMED:
         named = [*named[:MAX_PLACES_NAMED], f"and {len(named) - MAX_PLACES_NAMED} more"]
     return ", ".join(named)
-
-
-def _printable(message: str) -> str:
-    """`%` dropped: tornado %-formats HTTP error messages."""
-    return message.replace("%", "")

@@ -24,15 +24,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from ..scanner.utf16 import Utf16Offsets
-from .findings import Finding
+from .findings import MAX_STORED_FINDINGS, Finding
 
 #: Characters of the previous text kept for the next piece, at least (credential patterns:
 #: a PEM private key block is under 4 KiB).
 PATTERN_OVERLAP = 16 * 1024
 #: Uploads followed at once; the oldest is dropped first (its next chunk starts afresh).
 MAX_STREAMS = 64
-#: Findings kept per file: enough to name what was found, bounded whatever the file holds.
-MAX_FINDINGS = 1000
 
 _JSON_ESCAPE = re.compile(r'\\(["\\/bfnrt]|u[0-9a-fA-F]{4})')
 
@@ -52,7 +50,9 @@ class TextStream:
     def __init__(self, path: str) -> None:
         self.json = path.endswith((".ipynb", ".json"))
         self.binary = False
+        #: At most `MAX_STORED_FINDINGS` (memory stays bounded whatever the file holds).
         self.findings: list[Finding] = []
+        self.total = 0
         self.incomplete: str | None = None  # why part of it could not be checked
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._tail = ""  # the end of the text so far, checked again with the next piece
@@ -82,7 +82,8 @@ class TextStream:
         cut = max(0, len(window) - keep)
         self._before_tail += Utf16Offsets(window)(cut) if cut else 0
         self._tail = window[cut:]
-        self.findings += added[: MAX_FINDINGS - len(self.findings)]
+        self.total += len(added)
+        self.findings += added[: MAX_STORED_FINDINGS - len(self.findings)]
         return added
 
     def _decode(self, data: bytes, final: bool) -> str:

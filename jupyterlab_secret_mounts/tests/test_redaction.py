@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from jupyterlab_secret_mounts.guard.redact import marker, redact_notebook
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
+from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
 
 from .guard_helpers import error_of
 from .test_save_hook import code, findings, notebook, policy, save, stream
@@ -119,6 +120,22 @@ class TestBlock:
         assert_redacted(on_disk(jp_root_dir / "out.ipynb"), secrets_tree)
 
 
+class TestPolicyOff:
+    secret_mounts_policy = policy("off")
+
+    async def test_outputs_are_redacted_whatever_the_policy(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        password = secrets_tree.values["db-creds/password"].decode()
+        leaky = printed(secrets_tree)
+        leaky["cells"].append(code(f"pw = '{password}'"))
+        await save(jp_fetch, "out.ipynb", leaky)
+        saved = on_disk(jp_root_dir / "out.ipynb")
+        assert saved.count("[secret-mounts: redacted db-creds/password]") == 3
+        assert password in saved  # the source: nothing is checked under `off`
+        assert (await findings(jp_fetch, "out.ipynb"))["findings"] == []
+
+
 class TestOff:
     secret_mounts_policy = policy("warn", redact_outputs=False)
 
@@ -142,7 +159,7 @@ class TestBlockWithoutRedaction:
 
 def test_images_keep_their_bytes_and_lines_their_layout() -> None:
     value = b"s3cr3t-Value-0042"
-    index = ValueIndex([SecretValue("/secrets/app", "token", value)], 6)
+    index = ValueIndex.of([SecretValue("/secrets/app", "token", value)], MatchFloor(6, 40))
     png = base64.b64encode(b"\x89PNG" + value + b"\x00" * 8).decode()  # holds a base64 form
     nb = notebook(
         code(

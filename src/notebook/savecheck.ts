@@ -15,11 +15,16 @@ export interface ISaveReport {
   /** When the check ran (seconds since the epoch); null when the file was never checked. */
   checked: number | null;
   blocked: boolean;
-  /** False when the check could not complete (a save under `warn` then went through unchecked). */
-  complete?: boolean;
   /** One sentence naming the places, from the server. */
   message: string;
+  /** At most 1,000 findings are kept; `total` counts them all. */
   findings: unknown[];
+  total?: number;
+  /**
+   * False when the check could not complete (out of time, a secret folder
+   * unreadable): under `warn` the save then went through incompletely checked.
+   */
+  complete?: boolean;
 }
 
 /** Fetch the report of the last save of a file. */
@@ -102,8 +107,8 @@ export function watchSaves(
       }
       return;
     }
-    const unchecked = report.complete === false;
-    if (report.blocked || (report.findings.length === 0 && !unchecked)) {
+    const incomplete = report.complete === false;
+    if (report.blocked || (report.findings.length === 0 && !incomplete)) {
       lastShown = '';
       if (notificationId) {
         Notification.dismiss(notificationId);
