@@ -2,8 +2,8 @@
 
 Registered with `register_pre_save_hook` at extension load, so jupyter_server runs an admin's own
 `ContentsManager.pre_save_hook` first and this one after it (on the model that hook left).
-It checks notebooks (every cell source and text output) and text files for credential patterns
-and for the exact values of mounted secrets:
+It checks notebooks (every text of the notebook-text contract, `spec/README.md`) and text files
+for credential patterns and for the exact values of mounted secrets:
 
 - `off`: nothing is checked;
 - `warn`: the save goes through; the findings are kept for `GET /secret-mounts/findings?path=`;
@@ -23,9 +23,10 @@ from typing import Any, Protocol
 
 from tornado.web import HTTPError
 
+from ..scanner.json_text import json_text
+from ..scanner.notebook import NotebookParseError, NotebookText, Part, notebook_texts
 from ..scanner.utf16 import Utf16Offsets
 from .findings import Finding, FindingsStore, SaveReport, normalize_path, now
-from .notebook_texts import NotebookText, notebook_texts
 from .value_index import ValueIndex
 
 #: The `cell` of a text file's only text (reported as no cell at all).
@@ -53,12 +54,14 @@ class PatternScanner(Protocol):
 @dataclass(frozen=True)
 class _Place:
     cell: int | None
+    part: Part | None
     output: int | None
+    name: str | None
 
     def describe(self) -> str:
-        if self.cell is None:
+        if self.part is None:
             return "the file"
-        return NotebookText(self.cell, self.output, "").describe()
+        return NotebookText(self.cell, self.part, "", self.output, name=self.name).describe()
 
 
 class SaveGuard:
@@ -108,12 +111,12 @@ class SaveGuard:
         findings: list[Finding] = []
         for part in texts:
             utf16 = Utf16Offsets(part.text)
-            where = (None if part.cell == TEXT_FILE else part.cell, part.output, part.mime)
+            where = _where(part)
             exact = [
                 Finding(
                     utf16(match.start),
                     utf16(match.end),
-                    *where,
+                    **where,
                     mount=match.mount,
                     key=match.key,
                     encoding=match.encoding,
@@ -122,7 +125,7 @@ class SaveGuard:
             ]
             # An exact mounted value says more than a pattern over the same characters.
             findings += [
-                Finding(hit.start, hit.end, *where, rule=hit.rule)
+                Finding(hit.start, hit.end, **where, rule=hit.rule)
                 for hit in self._patterns.scan(part.text)
                 if not any(hit.start < f.end and f.start < hit.end for f in exact)
             ]
@@ -130,14 +133,35 @@ class SaveGuard:
         return findings
 
 
+def _where(part: NotebookText) -> dict[str, Any]:
+    """The place fields of a finding in this text (none for a whole file)."""
+    if part.cell == TEXT_FILE:
+        return {}
+    return {
+        "cell": part.cell,
+        "part": part.part,
+        "output": part.output,
+        "mime": part.mime,
+        "name": part.name,
+    }
+
+
+def _whole_file(text: str) -> list[NotebookText]:
+    return [NotebookText(TEXT_FILE, "source", text)] if text else []
+
+
 def _texts_of(model: dict[str, Any]) -> list[NotebookText] | None:
     """The texts to check, or None for what is not checked (binary uploads, no content)."""
     content = model.get("content")
-    if model.get("type") == "notebook" and isinstance(content, dict):
-        return list(notebook_texts(content))
+    if model.get("type") == "notebook" and content is not None:
+        try:
+            return notebook_texts(content)
+        except NotebookParseError:
+            # Not a notebook this check can read (nbformat 3, no cells): all of it, as one text.
+            return _whole_file(json_text(content))
     if model.get("type") == "file" and model.get("format") == "text" and isinstance(content, str):
         # Text files (.py, .env, .yaml...) spread credentials through git just as well.
-        return [NotebookText(TEXT_FILE, None, content)] if content else []
+        return _whole_file(content)
     return None
 
 
@@ -147,7 +171,7 @@ def describe(findings: list[Finding], blocked: bool) -> str:
         return "No credentials found."
     by_place: dict[_Place, list[str]] = {}
     for finding in findings:
-        place = _Place(finding.cell, finding.output)
+        place = _Place(finding.cell, finding.part, finding.output, finding.name)
         what = (
             f"matches mounted secret {_short_mount(finding.mount)}/{finding.key}"
             if finding.mount

@@ -171,6 +171,7 @@ class TestWarn:
         source = cells[4]["source"]
         assert {
             "cell": 4,
+            "part": "source",
             "start": source.index(password),
             "end": source.index(password) + len(password),
             "mount": str(secrets_tree.root / "db-creds"),
@@ -178,9 +179,10 @@ class TestWarn:
             "encoding": "raw",
         } in report["findings"]
         output = next(f for f in report["findings"] if f["cell"] == 2)
-        assert (output["output"], output["mime"], output["start"]) == (
+        assert (output["part"], output["output"], output["mime"], output["start"]) == (
+            "output",
             0,
-            "application/vnd.jupyter.stdout",
+            "stream",
             0,
         )
         assert password.encode() not in json.dumps(report).encode()

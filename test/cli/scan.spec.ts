@@ -110,7 +110,7 @@ describe('scan, text output', () => {
       `${NOTEBOOK}: cell 2 source, line 7, column 28: AWS secret access key [aws-secret-access-key, high] q8Xz********`,
       `${NOTEBOOK}: cell 3 output 1 (stream), line 1, column 13: OpenAI API key [openai-api-key, high] sk-p********`,
       `${NOTEBOOK}: cell 4 output 1 (text/plain), line 1, column 19: JSON Web Token [jwt, medium] eyJh********`,
-      `${NOTEBOOK}: cell 6 output 1 (error), line 3, column 72: Slack token [slack-token, high] xoxb********`,
+      `${NOTEBOOK}: cell 6 output 1 (error), line 3, column 61: Slack token [slack-token, high] xoxb********`,
       '6 findings in 2 files (5 files scanned).'
     ]);
   });
@@ -197,7 +197,7 @@ describe('scan, SARIF output', () => {
       (r: { ruleId: string }) => r.ruleId === 'slack-token'
     );
     expect(notebook.message.text).toBe(
-      'Slack token in cell 6 output 1 (error), line 3, column 72: xoxb********'
+      'Slack token in cell 6 output 1 (error), line 3, column 61: xoxb********'
     );
     expect(notebook.locations[0].physicalLocation.artifactLocation).toEqual({
       uri: 'notebooks/churn-report.ipynb',
