@@ -10,9 +10,9 @@ them), property order (JavaScript puts integer-like keys first, ascending) and l
 
 from __future__ import annotations
 
-import json
 import math
 import re
+from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes with
 from typing import Any
 
 _MAX_SAFE_INTEGER = 2**53
@@ -86,7 +86,7 @@ def _write_members(
 
 
 def _string(text: str) -> str:
-    quoted = json.dumps(text, ensure_ascii=False)
+    quoted: str = encode_basestring(text)
     if _LONE_SURROGATE.search(quoted):
         quoted = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
     return quoted
@@ -107,6 +107,9 @@ def _number(number: float) -> str:
         return "null"
     if number == 0:
         return "0"
+    text = repr(number)
+    if "e" not in text:  # 1e-4 <= |number| < 1e16: the same digits, without Python's ".0"
+        return text[:-2] if text.endswith(".0") else text
     sign = "-" if number < 0 else ""
     mantissa, _, exponent = repr(abs(number)).partition("e")
     whole, _, fraction = mantissa.partition(".")
