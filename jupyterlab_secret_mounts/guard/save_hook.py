@@ -35,6 +35,9 @@ TEXT_FILE = -1
 #: Places named in a refusal before "and N more".
 MAX_PLACES_NAMED = 8
 
+#: Characters of an attachment's name shown in a message.
+MAX_NAME = 40
+
 
 class PatternHit(Protocol):
     @property
@@ -61,7 +64,8 @@ class _Place:
     def describe(self) -> str:
         if self.part is None:
             return "the file"
-        return NotebookText(self.cell, self.part, "", self.output, name=self.name).describe()
+        name = None if self.name is None else _shown_name(self.name)
+        return NotebookText(self.cell, self.part, "", self.output, name=name).describe()
 
 
 class SaveGuard:
@@ -188,6 +192,12 @@ def describe(findings: list[Finding], blocked: bool) -> str:
         f"{lead}: credential-like values in {', '.join(named)}. "
         "Replace them with a secret reference (read the mounted file instead)."
     )
+
+
+def _shown_name(name: str) -> str:
+    """An attachment name fit for one log line and message: short, printable, without `%`."""
+    printable = "".join(c if c.isprintable() else "?" for c in name).replace("%", "")
+    return printable if len(printable) <= MAX_NAME else printable[: MAX_NAME - 1] + "…"
 
 
 def _short_mount(mount: str | None) -> str:
