@@ -58,7 +58,8 @@ export function position(
 
 /**
  * Where a notebook finding is, in words: "cell 3 output 1 (text/plain)",
- * "cell 2 attachment notes.txt (text/plain)", "notebook metadata".
+ * 'cell 2 attachment "notes.txt" (text/plain)', "notebook metadata" (a
+ * name quoted as JSON, so that it stays on one line).
  */
 export function notebookPlace(
   finding: INotebookFinding | IReportedFinding
@@ -77,7 +78,7 @@ export function notebookPlace(
     attachment:
       attachment === undefined
         ? 'attachments'
-        : `attachment ${attachment}${kind}`
+        : `attachment ${JSON.stringify(attachment)}${kind}`
   }[part];
   return cellIndex === undefined
     ? `notebook ${where}`

@@ -8,8 +8,8 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { ILeakMatch } from '../mounts/types';
-import { ICheckText, ILeakChecker } from './checker';
 import { outputTexts } from '../scanner';
+import { ICheckText, ILeakChecker } from './checker';
 import { remapRange } from './remap';
 import {
   FindingLocation,

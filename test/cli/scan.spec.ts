@@ -126,6 +126,27 @@ describe('scan, text output', () => {
   });
 });
 
+describe('scan, places beyond cells and outputs', () => {
+  it('names metadata and attachments (spec/notebooks/)', () => {
+    const spec = join(__dirname, '../../spec/notebooks');
+    const result = run(['scan', 'metadata.ipynb', 'attachments.ipynb'], {
+      cwd: spec
+    });
+    const places = result.stdout
+      .trim()
+      .split('\n')
+      .slice(0, -1)
+      .map(line => line.split(', line ')[0]);
+    expect(places).toEqual([
+      'metadata.ipynb: cell 1 output 1 metadata',
+      'metadata.ipynb: cell 1 metadata',
+      'metadata.ipynb: notebook metadata',
+      'attachments.ipynb: cell 1 attachment "AKIAH5RQCAJ2DEQ46EBS.png"',
+      'attachments.ipynb: cell 1 attachment "notes.txt" (text/plain)'
+    ]);
+  });
+});
+
 describe('scan, JSON output', () => {
   it('lists findings with their place in the notebook and in the file', () => {
     const result = run([
