@@ -1,12 +1,15 @@
 /**
  * The notebook-text contract (spec/README.md): for every fixture in
- * spec/notebooks/, the extractor gives exactly the expected texts, and the
+ * spec/notebooks/, each extractor (the one of src/scanner, and the CLI's
+ * reading of a file's bytes) gives exactly the expected texts, and the
  * scanner exactly the expected findings. The server's Python port reads the
  * same files (jupyterlab_secret_mounts/tests/test_notebook_contract.py).
  */
 import { existsSync, readdirSync } from 'fs';
 import { join } from 'path';
+import { notebookTextsOf } from '../../src/cli/notebook-bytes';
 import {
+  INotebookText,
   NotebookParseError,
   notebookTexts,
   scanNotebook
@@ -37,11 +40,16 @@ describe('spec/notebooks', () => {
     const raw = readFixture(name);
     const texts = expectedTexts(name);
 
+    const extractors: [string, () => INotebookText[]][] = [
+      ['notebookTexts', () => notebookTexts(raw)],
+      ['notebookTextsOf', () => notebookTextsOf(Buffer.from(raw))]
+    ];
+
     if (!Array.isArray(texts)) {
-      it('is refused with a message', () => {
+      it.each(extractors)('is refused by %s with a message', (_, extract) => {
         let thrown: unknown;
         try {
-          notebookTexts(raw);
+          extract();
         } catch (error) {
           thrown = error;
         }
@@ -53,9 +61,9 @@ describe('spec/notebooks', () => {
       return;
     }
 
-    it('gives the expected texts', () => {
+    it.each(extractors)('gives the expected texts (%s)', (_, extract) => {
       expect(
-        notebookTexts(raw).map(({ text, ...place }) => ({
+        extract().map(({ text, ...place }) => ({
           ...specPlace(place),
           text
         }))
