@@ -3,11 +3,20 @@
  * (where the cluster has them and the caller may read them) PodDefaults,
  * Workspaces and RBAC bindings.
  */
-import type { V1Pod } from '@kubernetes/client-node';
+import type {
+  V1ClusterRole,
+  V1ClusterRoleBinding,
+  V1Pod,
+  V1Role,
+  V1RoleBinding
+} from '@kubernetes/client-node';
 import { analyseAudit, type IAuditResult } from './audit';
 import { KubeError, httpStatusOf } from './errors';
 import {
-  listBindings,
+  CLUSTERROLEBINDINGS,
+  CLUSTERROLES,
+  ROLEBINDINGS,
+  ROLES,
   listCustomObjects,
   listNamespaces,
   listPods,
@@ -15,6 +24,7 @@ import {
   PODDEFAULTS,
   WORKSPACES,
   type ICustomObject,
+  type ICustomResource,
   type ISecretMetadata
 } from './list';
 import type { WorkspaceLabels } from './pod-secrets';
@@ -88,6 +98,83 @@ async function readScope(
   return { secrets, pods, podDefaults, workspaces };
 }
 
+/** One RBAC type in the audited scope, or undefined (and a note) when it cannot be read. */
+async function readRbacKind<T>(
+  session: IKubeSession,
+  resource: ICustomResource,
+  namespaces: 'all' | string[] | 'cluster',
+  skipped: string[],
+  what: string
+): Promise<T[] | undefined> {
+  return optional(
+    async () => {
+      if (namespaces === 'all' || namespaces === 'cluster') {
+        return listCustomObjects<T>(session, resource, undefined);
+      }
+      const items: T[] = [];
+      for (const namespace of namespaces) {
+        items.push(
+          ...(await listCustomObjects<T>(session, resource, namespace))
+        );
+      }
+      return items;
+    },
+    skipped,
+    what
+  );
+}
+
+/**
+ * Bindings and roles, each kind read on its own: a 403 on ClusterRoleBindings
+ * keeps the RoleBindings already read. Bindings count as unreadable only when
+ * neither kind could be read.
+ */
+async function readRbac(
+  session: IKubeSession,
+  scope: 'all' | string[],
+  skipped: string[]
+): Promise<{
+  bindings?: (V1RoleBinding | V1ClusterRoleBinding)[];
+  roles?: (V1Role | V1ClusterRole)[];
+}> {
+  const tokenCheck = '(the service-account token check counts';
+  const roleBindings = await readRbacKind<V1RoleBinding>(
+    session,
+    ROLEBINDINGS,
+    scope,
+    skipped,
+    `RoleBindings ${tokenCheck} only the bindings it could read)`
+  );
+  const clusterRoleBindings = await readRbacKind<V1ClusterRoleBinding>(
+    session,
+    CLUSTERROLEBINDINGS,
+    'cluster',
+    skipped,
+    `ClusterRoleBindings ${tokenCheck} only the bindings it could read)`
+  );
+  const roles = await readRbacKind<V1Role>(
+    session,
+    ROLES,
+    scope,
+    skipped,
+    `Roles ${tokenCheck} every binding as granting access)`
+  );
+  const clusterRoles = await readRbacKind<V1ClusterRole>(
+    session,
+    CLUSTERROLES,
+    'cluster',
+    skipped,
+    `ClusterRoles ${tokenCheck} every binding as granting access)`
+  );
+  if (!roleBindings && !clusterRoleBindings) {
+    return {};
+  }
+  return {
+    bindings: [...(roleBindings ?? []), ...(clusterRoleBindings ?? [])],
+    roles: roles && clusterRoles ? [...roles, ...clusterRoles] : undefined
+  };
+}
+
 /**
  * Audit one namespace, or all namespaces. For all namespaces, a caller who may
  * not list cluster-wide gets every namespace they may list instead.
@@ -153,15 +240,10 @@ export async function gatherAudit(
     }
   }
 
-  const bindings = await optional(
-    () => listBindings(session, scope === 'all' ? undefined : scope),
-    skipped,
-    'Role bindings (the service-account token check falls back to flagging the default service account)'
-  );
-
+  const rbac = await readRbac(session, scope, skipped);
   const result = analyseAudit({
     ...data,
-    bindings,
+    ...rbac,
     listedNamespaces: scope,
     allPods: options.allPods,
     workspaceLabels: options.workspaceLabels

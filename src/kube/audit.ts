@@ -3,8 +3,11 @@
  * and what is risky about it. Pure: the command gathers the inputs.
  */
 import type {
+  V1ClusterRole,
   V1ClusterRoleBinding,
   V1Pod,
+  V1PolicyRule,
+  V1Role,
   V1RoleBinding
 } from '@kubernetes/client-node';
 import type { ICustomObject, ISecretMetadata } from './list';
@@ -58,7 +61,7 @@ export const AUDIT_RULES: Record<RuleId, IRule> = {
     id: 'unneeded-service-account-token',
     level: 'warning',
     title: 'Workspace mounts an API token it does not need',
-    help: "A workspace runs user code, and a mounted service-account token lets that code call the Kubernetes API (and is itself a credential people paste). Heuristic: the pod mounts an API token, and no RoleBinding or ClusterRoleBinding grants its service account (directly or through the system:serviceaccounts groups) anything beyond the default discovery roles; when bindings cannot be read, a pod running as the namespace's `default` service account is reported. Set automountServiceAccountToken: false on the pod or service account."
+    help: "A workspace runs user code, and a mounted service-account token lets that code call the Kubernetes API (and is itself a credential people paste). Heuristic: the pod mounts an API token, and no RoleBinding or ClusterRoleBinding grants its service account (directly or through the system:serviceaccounts groups) a role with rules on API resources; the bindings every cluster starts with (labelled kubernetes.io/bootstrapping=rbac-defaults, such as system:service-account-issuer-discovery for all service accounts) grant only discovery and are not counted. When bindings cannot be read, a pod running as the namespace's `default` service account is reported. Set automountServiceAccountToken: false on the pod or service account."
   },
   'secret-values-in-annotation': {
     id: 'secret-values-in-annotation',
@@ -111,6 +114,8 @@ export interface IAuditInput {
   workspaces: ICustomObject[];
   /** Undefined when bindings could not be read. */
   bindings?: (V1RoleBinding | V1ClusterRoleBinding)[];
+  /** Roles and ClusterRoles, to judge what a binding grants; undefined when not readable. */
+  roles?: (V1Role | V1ClusterRole)[];
   /** Namespaces whose Secrets were listed (for the missing-Secret check). */
   listedNamespaces: 'all' | string[];
   /** Report env, subPath, mode findings for every pod, not only workspaces. */
@@ -129,22 +134,68 @@ export interface IAuditResult {
 const DISCOVERY_ROLES = new Set([
   'system:basic-user',
   'system:discovery',
-  'system:public-info-viewer'
+  'system:public-info-viewer',
+  'system:service-account-issuer-discovery'
 ]);
 
-/** Service accounts (`ns/name`) that some binding grants a non-default role. */
+/** kube-apiserver's own bindings, reconciled at every start; they grant discovery and system components only. */
+const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
+
+// Resources every user may "create" to ask what they may do: no access to anything.
+const SELF_REVIEWS = new Set([
+  'selfsubjectaccessreviews',
+  'selfsubjectrulesreviews',
+  'selfsubjectreviews'
+]);
+
+/** Whether a rule reaches API objects (not only discovery URLs or self-reviews). */
+function grantsAccess(rule: V1PolicyRule): boolean {
+  return (rule.resources ?? []).some(resource => !SELF_REVIEWS.has(resource));
+}
+
+/**
+ * Whether a binding gives its subjects any API access. Judged by the role's
+ * rules when roles were read; otherwise every role but the discovery ones counts.
+ */
+function bindingGrantsAccess(
+  binding: V1RoleBinding | V1ClusterRoleBinding,
+  roles: Map<string, V1Role | V1ClusterRole> | undefined
+): boolean {
+  if (binding.metadata?.labels?.[BOOTSTRAP_LABEL] === 'rbac-defaults') {
+    return false;
+  }
+  const ref = binding.roleRef;
+  if (!roles) {
+    return !DISCOVERY_ROLES.has(ref.name);
+  }
+  const namespace = ref.kind === 'Role' ? binding.metadata?.namespace : '';
+  const role = roles.get(`${namespace ?? ''}/${ref.name}`);
+  // A binding to a role that does not exist grants nothing (yet).
+  return !!role && (role.rules ?? []).some(grantsAccess);
+}
+
+/** Service accounts (`ns/name`) that some binding grants API access. */
 function boundServiceAccounts(
-  bindings: (V1RoleBinding | V1ClusterRoleBinding)[]
+  bindings: (V1RoleBinding | V1ClusterRoleBinding)[],
+  roleList: (V1Role | V1ClusterRole)[] | undefined
 ): {
   accounts: Set<string>;
   allAccounts: boolean;
   namespaces: Set<string>;
 } {
+  const roles = roleList
+    ? new Map(
+        roleList.map(role => [
+          `${role.metadata?.namespace ?? ''}/${role.metadata?.name ?? ''}`,
+          role
+        ])
+      )
+    : undefined;
   const accounts = new Set<string>();
   const namespaces = new Set<string>();
   let allAccounts = false;
   for (const binding of bindings) {
-    if (DISCOVERY_ROLES.has(binding.roleRef.name)) {
+    if (!bindingGrantsAccess(binding, roles)) {
       continue;
     }
     for (const subject of binding.subjects ?? []) {
@@ -324,7 +375,7 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
     input.listedNamespaces === 'all' ||
     input.listedNamespaces.includes(namespace);
   const bound = input.bindings
-    ? boundServiceAccounts(input.bindings)
+    ? boundServiceAccounts(input.bindings, input.roles)
     : undefined;
   let workspacePods = 0;
 
@@ -370,7 +421,7 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
           : token.serviceAccount === 'default';
         if (unneeded) {
           const why = bound
-            ? `service account ${token.serviceAccount} has no role bindings`
+            ? `no role binding grants service account ${token.serviceAccount} access to API resources`
             : `it runs as the namespace's default service account (role bindings could not be read)`;
           findings.push({
             rule: 'unneeded-service-account-token',

@@ -5,10 +5,8 @@
  */
 import {
   setHeaderOptions,
-  type V1ClusterRoleBinding,
   type V1ObjectMeta,
-  type V1Pod,
-  type V1RoleBinding
+  type V1Pod
 } from '@kubernetes/client-node';
 import {
   KubeError,
@@ -215,7 +213,7 @@ export async function listNamespaces(session: IKubeSession): Promise<string[]> {
     .filter(name => name !== '');
 }
 
-/** A custom resource as this project reads it (untyped beyond metadata). */
+/** An object as this project reads it (untyped beyond metadata). */
 export interface ICustomObject {
   apiVersion?: string;
   kind?: string;
@@ -228,12 +226,31 @@ export interface ICustomObject {
   spec?: unknown;
 }
 
-/** Coordinates of a custom resource type. */
+/**
+ * Coordinates of a resource type in a named API group: custom resources, and
+ * built-in groups (apps, batch, rbac...), which the same generic client reads.
+ */
 export interface ICustomResource {
   group: string;
   version: string;
   plural: string;
 }
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export const ROLEBINDINGS: ICustomResource = {
+  group: RBAC_GROUP,
+  version: 'v1',
+  plural: 'rolebindings'
+};
+export const CLUSTERROLEBINDINGS: ICustomResource = {
+  ...ROLEBINDINGS,
+  plural: 'clusterrolebindings'
+};
+export const ROLES: ICustomResource = { ...ROLEBINDINGS, plural: 'roles' };
+export const CLUSTERROLES: ICustomResource = {
+  ...ROLEBINDINGS,
+  plural: 'clusterroles'
+};
 
 export const PODDEFAULTS: ICustomResource = {
   group: 'kubeflow.org',
@@ -251,16 +268,20 @@ export const WORKSPACEKINDS: ICustomResource = {
   plural: 'workspacekinds'
 };
 
-interface IRawList {
-  items?: ICustomObject[];
+interface IRawList<T> {
+  items?: T[];
   metadata?: { continue?: string };
 }
 
-export async function listCustomObjects(
+/**
+ * List objects of a named API group in one namespace, or (namespace
+ * undefined) across all namespaces or for a cluster-scoped type.
+ */
+export async function listCustomObjects<T = ICustomObject>(
   session: IKubeSession,
   resource: ICustomResource,
   namespace: string | undefined
-): Promise<ICustomObject[]> {
+): Promise<T[]> {
   const action: IKubeAction = {
     verb: 'list',
     resource: resource.plural,
@@ -282,51 +303,7 @@ export async function listCustomObjects(
             limit: DEFAULT_PAGE_SIZE,
             _continue: token
           })
-    ) as IRawList;
+    ) as IRawList<T>;
     return { items: page.items ?? [], next: page.metadata?.continue };
   }, action);
-}
-
-/** Role bindings of the given namespaces (undefined: all) and all cluster role bindings. */
-export async function listBindings(
-  session: IKubeSession,
-  namespaces: string[] | undefined
-): Promise<(V1RoleBinding | V1ClusterRoleBinding)[]> {
-  const server = session.server;
-  const group = 'rbac.authorization.k8s.io';
-  const bindings: (V1RoleBinding | V1ClusterRoleBinding)[] = [];
-  for (const namespace of namespaces ?? [undefined]) {
-    bindings.push(
-      ...(await collectPages(
-        async token => {
-          const page =
-            namespace === undefined
-              ? await session.rbac.listRoleBindingForAllNamespaces({
-                  limit: DEFAULT_PAGE_SIZE,
-                  _continue: token
-                })
-              : await session.rbac.listNamespacedRoleBinding({
-                  namespace,
-                  limit: DEFAULT_PAGE_SIZE,
-                  _continue: token
-                });
-          return { items: page.items, next: page.metadata?._continue };
-        },
-        { verb: 'list', resource: 'rolebindings', group, namespace, server }
-      ))
-    );
-  }
-  bindings.push(
-    ...(await collectPages(
-      async token => {
-        const page = await session.rbac.listClusterRoleBinding({
-          limit: DEFAULT_PAGE_SIZE,
-          _continue: token
-        });
-        return { items: page.items, next: page.metadata?._continue };
-      },
-      { verb: 'list', resource: 'clusterrolebindings', group, server }
-    ))
-  );
-  return bindings;
 }

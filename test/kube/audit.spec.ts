@@ -148,20 +148,40 @@ beforeAll(async () => {
       { kind: 'ServiceAccount', name: 'default-editor', namespace: ns }
     ]
   });
+  api.add('clusterroles', {
+    metadata: { name: 'kubeflow-edit' },
+    rules: [{ apiGroups: [''], resources: ['pods', 'services'], verbs: ['*'] }]
+  });
+  // Made by an admin (not a bootstrap default), but grants discovery URLs only.
+  api.add('clusterroles', {
+    metadata: { name: 'oidc-reader' },
+    rules: [{ nonResourceURLs: ['/openid/v1/jwks'], verbs: ['get'] }]
+  });
   api.add('clusterrolebindings', {
-    metadata: { name: 'system:discovery' },
+    metadata: { name: 'oidc-reader-all' },
     roleRef: {
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'ClusterRole',
-      name: 'system:discovery'
+      name: 'oidc-reader'
     },
     subjects: [
       {
         apiGroup: 'rbac.authorization.k8s.io',
         kind: 'Group',
-        name: 'system:authenticated'
+        name: 'system:serviceaccounts'
       }
     ]
+  });
+  // team-c: a workspace running as "default", which a RoleBinding grants access.
+  api.add('pods', workspacePod('team-c', 'frank'));
+  api.add('rolebindings', {
+    metadata: { name: 'default-edit', namespace: 'team-c' },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'kubeflow-edit'
+    },
+    subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'team-c' }]
   });
   api.add('poddefaults', {
     metadata: { name: 'mount-pd-creds', namespace: ns },
@@ -329,10 +349,18 @@ describe('audit', () => {
     expect(ruleHits(report, 'world-readable-mode')).toEqual([
       'team-a/tls-cert@jupyter-carol'
     ]);
-    // bob runs as "default" with no binding; alice's default-editor is bound; carol mounts no token.
+    // bob runs as "default" with no binding; alice's default-editor is bound; carol mounts no
+    // token. The bootstrap issuer-discovery binding to every service account, and an admin's
+    // binding of a discovery-only role, grant no API access.
     expect(ruleHits(report, 'unneeded-service-account-token')).toEqual([
       'team-a/-@ws-bob-0'
     ]);
+    expect(
+      report.findings.find(f => f.rule === 'unneeded-service-account-token')!
+        .message
+    ).toContain(
+      'no role binding grants service account default access to API resources'
+    );
     expect(ruleHits(report, 'secret-values-in-annotation')).toEqual([
       'team-a/applied@-'
     ]);
@@ -378,7 +406,29 @@ describe('audit', () => {
       report.findings.find(f => f.rule === 'unneeded-service-account-token')!
         .message
     ).toContain('could not be read');
-    expect(report.skipped.join(' ')).toContain('Role bindings');
+    expect(report.skipped.join(' ')).toContain('RoleBindings');
+  });
+
+  it('keeps the RoleBindings it read when ClusterRoleBindings are forbidden', async () => {
+    cluster.api.addUser(
+      'no-cluster-rbac',
+      limitedUser('no-cluster-rbac', [
+        { resource: 'secrets', verbs: ['list'] },
+        { resource: 'pods', verbs: ['list'] },
+        { resource: 'rolebindings', verbs: ['list'] },
+        { resource: 'roles', verbs: ['list'] }
+      ])
+    );
+    const report = await auditJson([
+      '--kubeconfig',
+      cluster.kubeconfig('no-cluster-rbac'),
+      '-n',
+      'team-c'
+    ]);
+    // frank runs as "default", but a RoleBinding grants it access: not flagged.
+    expect(ruleHits(report, 'unneeded-service-account-token')).toEqual([]);
+    expect(report.skipped.join(' ')).toContain('ClusterRoleBindings');
+    expect(report.skipped.join(' ')).not.toMatch(/^RoleBindings/m);
   });
 
   it('follows continue tokens and gives the same result in small pages', async () => {

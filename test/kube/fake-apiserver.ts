@@ -38,7 +38,13 @@
 import { randomUUID } from 'node:crypto';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { applyPatch, type Operation } from 'fast-json-patch';
+import {
+  BOOTSTRAP_CLUSTER_ROLE_BINDINGS,
+  BOOTSTRAP_CLUSTER_ROLES,
+  BOOTSTRAP_NAMESPACES
+} from './bootstrap-rbac';
 import { testCertificate } from './test-tls';
 
 type Json = Record<string, unknown>;
@@ -96,6 +102,54 @@ export const RESOURCE_TYPES: IResourceType[] = [
     custom: false
   },
   {
+    group: '',
+    version: 'v1',
+    plural: 'serviceaccounts',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    custom: false
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'roles',
+    kind: 'Role',
+    namespaced: true,
+    custom: false
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'clusterroles',
+    kind: 'ClusterRole',
+    namespaced: false,
+    custom: false
+  },
+  ...(
+    [
+      ['apps', 'deployments', 'Deployment'],
+      ['apps', 'statefulsets', 'StatefulSet'],
+      ['batch', 'jobs', 'Job'],
+      ['batch', 'cronjobs', 'CronJob'],
+      ['networking.k8s.io', 'ingresses', 'Ingress']
+    ] as const
+  ).map(([group, plural, kind]) => ({
+    group,
+    version: 'v1',
+    plural,
+    kind,
+    namespaced: true,
+    custom: false
+  })),
+  {
+    group: 'kubeflow.org',
+    version: 'v1',
+    plural: 'notebooks',
+    kind: 'Notebook',
+    namespaced: true,
+    custom: true
+  },
+  {
     group: 'kubeflow.org',
     version: 'v1alpha1',
     plural: 'poddefaults',
@@ -150,10 +204,126 @@ export interface IRecordedRequest {
   body?: string;
 }
 
+/**
+ * A failure to answer instead of the next matching request: 429 with
+ * `Retry-After` (API Priority and Fairness), or a transient 5xx.
+ */
+export interface IFault {
+  code: 429 | 500 | 503 | 504;
+  /** Seconds, sent as `Retry-After` (429 always has one; default 1). */
+  retryAfter?: number;
+  /** Which requests it hits (default: any). */
+  match?: (request: { method: string; path: string }) => boolean;
+  /** How many requests it hits (default 1). */
+  times?: number;
+}
+
+const FAULT_STATUS: Record<IFault['code'], [string, string]> = {
+  429: ['TooManyRequests', 'Too many requests, please try again later.'],
+  500: [
+    'InternalError',
+    'Internal error occurred: etcdserver: request timed out'
+  ],
+  503: [
+    'ServiceUnavailable',
+    'the server is currently unable to handle the request'
+  ],
+  504: [
+    'Timeout',
+    'Timeout: request did not complete within requested timeout - context deadline exceeded'
+  ]
+};
+
+/** kube-apiserver compresses responses of at least this many bytes (APIResponseCompression). */
+const GZIP_THRESHOLD = 128 * 1024;
+
 /** Validates a custom resource; returns error causes (field + message) or []. */
 export type Validator = (object: Json) => { field: string; message: string }[];
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Keys each built-in Secret type must have (ValidateSecret in pkg/apis/core/validation). */
+const REQUIRED_SECRET_KEYS: Record<string, string[][]> = {
+  'kubernetes.io/tls': [['tls.crt'], ['tls.key']],
+  'kubernetes.io/dockerconfigjson': [['.dockerconfigjson']],
+  'kubernetes.io/dockercfg': [['.dockercfg']],
+  'kubernetes.io/ssh-auth': [['ssh-privatekey']],
+  // At least one of the two.
+  'kubernetes.io/basic-auth': [['username', 'password']]
+};
+
+type Cause = { field: string; message: string; reason: string };
+
+/** metadata.labels as ValidateLabels checks them (qualified-name keys, label values). */
+function labelCauses(labels: unknown): Cause[] {
+  const causes: Cause[] = [];
+  for (const [key, value] of Object.entries(
+    (labels as Record<string, unknown>) ?? {}
+  )) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = key.slice(slash + 1);
+    if (
+      !LABEL_NAME.test(name) ||
+      name.length > 63 ||
+      (prefix !== undefined &&
+        (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))
+    ) {
+      causes.push({
+        field: 'metadata.labels',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`
+      });
+    }
+    if (
+      typeof value !== 'string' ||
+      value.length > 63 ||
+      !LABEL_VALUE.test(value)
+    ) {
+      causes.push({
+        field: 'metadata.labels',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${String(value)}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`
+      });
+    }
+  }
+  return causes;
+}
+
+/** Keys the Secret's type requires and that are missing. */
+function secretTypeCauses(object: Json): Cause[] {
+  const data = (object.data as Record<string, string>) ?? {};
+  const type = String(object.type ?? 'Opaque');
+  const causes: Cause[] = [];
+  for (const anyOf of REQUIRED_SECRET_KEYS[type] ?? []) {
+    if (!anyOf.some(key => key in data)) {
+      causes.push(
+        ...anyOf.map(key => ({
+          field: `data[${key}]`,
+          reason: 'FieldValueRequired',
+          message: 'Required value'
+        }))
+      );
+    }
+  }
+  if (
+    type === 'kubernetes.io/service-account-token' &&
+    !((object.metadata as Json)?.annotations as Json | undefined)?.[
+      'kubernetes.io/service-account.name'
+    ]
+  ) {
+    causes.push({
+      field: 'metadata.annotations[kubernetes.io/service-account.name]',
+      reason: 'FieldValueRequired',
+      message: 'Required value'
+    });
+  }
+  return causes;
+}
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const MAX_SECRET_BYTES = 1024 * 1024;
 
@@ -291,7 +461,12 @@ export class FakeApiServer {
   readonly users = new Map<string, IFakeUser>();
   readonly requests: IRecordedRequest[] = [];
   /** Custom resources whose CRD is "installed"; others answer 404. */
-  readonly installed = new Set(['poddefaults', 'workspaces', 'workspacekinds']);
+  readonly installed = new Set([
+    'notebooks',
+    'poddefaults',
+    'workspaces',
+    'workspacekinds'
+  ]);
   readonly validators = new Map<string, Validator>();
   /** Keep response bodies in `requests` (tests that look for leaked values). */
   recordBodies = false;
@@ -299,6 +474,8 @@ export class FakeApiServer {
   delayMs = 0;
   /** Called after each response is written (tests use it to act between pages). */
   afterRequest?: (record: IRecordedRequest) => void;
+  /** Failures to serve instead of answers, in order (see `IFault`). */
+  readonly faults: IFault[] = [];
   private resourceVersion = 1000;
   private compactedBefore = 0;
   private closedSocketBytes = 0;
@@ -326,7 +503,53 @@ export class FakeApiServer {
       });
     });
     server.on('request', (request, response) => fake.handle(request, response));
+    fake.seedBootstrap();
     return fake;
+  }
+
+  /** What every cluster has before anyone touches it. */
+  private seedBootstrap(): void {
+    for (const name of BOOTSTRAP_NAMESPACES) {
+      this.ensureNamespace(name);
+    }
+    BOOTSTRAP_CLUSTER_ROLES.forEach(role => this.add('clusterroles', role));
+    BOOTSTRAP_CLUSTER_ROLE_BINDINGS.forEach(binding =>
+      this.add('clusterrolebindings', binding)
+    );
+  }
+
+  private ensureNamespace(namespace: string): void {
+    const namespaces = this.bucket('namespaces');
+    if (!namespaces.has(namespace)) {
+      namespaces.set(
+        namespace,
+        this.stamp(
+          {
+            metadata: { name: namespace },
+            spec: { finalizers: ['kubernetes'] },
+            status: { phase: 'Active' }
+          },
+          'kube-apiserver',
+          this.type('namespaces')
+        )
+      );
+    }
+  }
+
+  /** The next fault that applies to this request, used up by one. */
+  private takeFault(method: string, path: string): IFault | undefined {
+    const index = this.faults.findIndex(
+      fault => !fault.match || fault.match({ method, path })
+    );
+    if (index < 0) {
+      return undefined;
+    }
+    const fault = this.faults[index];
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) {
+      this.faults.splice(index, 1);
+    }
+    return fault;
   }
 
   async close(): Promise<void> {
@@ -430,22 +653,7 @@ export class FakeApiServer {
       : String(metadata.name);
     this.bucket(plural).set(key, stored);
     if (type.namespaced) {
-      const namespaces = this.bucket('namespaces');
-      const namespace = String(metadata.namespace);
-      if (!namespaces.has(namespace)) {
-        namespaces.set(
-          namespace,
-          this.stamp(
-            {
-              metadata: { name: namespace },
-              spec: { finalizers: ['kubernetes'] },
-              status: { phase: 'Active' }
-            },
-            'kube-apiserver',
-            this.type('namespaces')
-          )
-        );
-      }
+      this.ensureNamespace(String(metadata.namespace));
     }
     return stored;
   }
@@ -479,7 +687,20 @@ export class FakeApiServer {
     }
     let body: Json;
     let code = 200;
+    const headers: Record<string, string> = {};
     try {
+      const fault = this.takeFault(record.method, url.pathname);
+      if (fault) {
+        const [reason, message] = FAULT_STATUS[fault.code];
+        if (fault.code === 429 || fault.retryAfter !== undefined) {
+          const seconds = fault.retryAfter ?? 1;
+          headers['Retry-After'] = String(seconds);
+          throw status(fault.code, reason, message, {
+            retryAfterSeconds: seconds
+          });
+        }
+        throw status(fault.code, reason, message);
+      }
       const user = this.authenticate(
         String(request.headers.authorization ?? '')
       );
@@ -508,12 +729,21 @@ export class FakeApiServer {
       record.body = text;
     }
     this.requests.push(record);
+    let payload: Buffer = Buffer.from(text);
+    if (
+      payload.length >= GZIP_THRESHOLD &&
+      /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
+    ) {
+      payload = gzipSync(payload);
+      headers['Content-Encoding'] = 'gzip';
+    }
     response.writeHead(code, {
+      ...headers,
       'Content-Type': 'application/json',
-      'Content-Length': record.bytes,
+      'Content-Length': payload.length,
       'Audit-Id': randomUUID()
     });
-    response.end(text);
+    response.end(payload);
     this.afterRequest?.(record);
   }
 
@@ -825,8 +1055,9 @@ export class FakeApiServer {
   }
 
   private validate(type: IResourceType, object: Json, name: string): void {
-    const causes: { field: string; message: string; reason: string }[] = [];
+    const causes: Cause[] = labelCauses((object.metadata as Json)?.labels);
     if (type.plural === 'secrets') {
+      causes.push(...secretTypeCauses(object));
       const data = { ...((object.data as Record<string, string>) ?? {}) };
       let size = 0;
       for (const [key, value] of Object.entries(data)) {
@@ -930,6 +1161,18 @@ export class FakeApiServer {
         'the namespace of the provided object does not match the namespace sent on the request'
       );
     }
+    // NamespaceLifecycle admission, then validation, then storage.
+    if (namespace && !this.bucket('namespaces').has(namespace)) {
+      throw status(404, 'NotFound', `namespaces "${namespace}" not found`, {
+        name: namespace,
+        kind: 'namespaces'
+      });
+    }
+    object = { ...object, metadata: { ...metadata, namespace } };
+    if (type.plural === 'secrets' && object.type === undefined) {
+      object.type = 'Opaque';
+    }
+    this.validate(type, object, name);
     if (this.get(type.plural, namespace, name)) {
       throw status(
         409,
@@ -942,11 +1185,6 @@ export class FakeApiServer {
         }
       );
     }
-    object = { ...object, metadata: { ...metadata, namespace } };
-    if (type.plural === 'secrets' && object.type === undefined) {
-      object.type = 'Opaque';
-    }
-    this.validate(type, object, name);
     const stored = this.stamp(object, manager, type);
     this.bucket(type.plural).set(
       namespace ? `${namespace}/${name}` : name,
@@ -985,7 +1223,7 @@ export class FakeApiServer {
       if (next.type === undefined) {
         next.type = current.type;
       }
-      const causes: { reason: string; message: string; field: string }[] = [];
+      const causes: Cause[] = [];
       if (next.type !== current.type) {
         causes.push({
           reason: 'FieldValueInvalid',
