@@ -6,8 +6,8 @@ import fnmatch
 import hashlib
 import os
 import re
+import stat
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -22,7 +22,8 @@ from .scan import Candidate, ScanOptions, scan_mount
 # configMaps (on disk, not credentials) and never touches a network filesystem that could hang.
 _MOUNTINFO_FSTYPES = {"tmpfs", "ramfs"}
 
-# A bind mount whose source goes through `..2026_11_22_...` is a subPath into one version.
+# A bind mount whose root goes through `..2026_11_22_...` is a subPath into one version: kubelet
+# resolves the subPath inside the volume and bind-mounts that file or folder, never updated.
 _VERSION_COMPONENT = re.compile(r"(^|/)\.\.\d{4}_\d{2}_\d{2}_")
 
 
@@ -62,7 +63,9 @@ def discover(
     def is_excluded(path: str) -> bool:
         return any(fnmatch.fnmatchcase(path, pattern) for pattern in settings.excluded)
 
-    options = ScanOptions(settings.max_value_bytes, is_excluded, _pinned_checker(table))
+    options = ScanOptions(
+        settings.max_value_bytes, is_excluded, frozenset(_pinned_mount_points(table))
+    )
     queue = deque(_candidates(settings, table, service_account_dir, result.warnings))
     seen: set[tuple[int, int]] = set()
     while queue:
@@ -87,19 +90,29 @@ def _candidates(
     warnings: list[str],
 ) -> list[Candidate]:
     found: list[Candidate] = []
+    pinned = _pinned_mount_points(table)
     for root in settings.roots:
-        found.extend(_root_candidates(root, not settings.roots_are_default, warnings))
+        found.extend(_root_candidates(root, not settings.roots_are_default, warnings, pinned))
     if settings.discover_mountinfo:
         for entry in table:
-            if entry.fstype in _MOUNTINFO_FSTYPES:
+            if entry.fstype not in _MOUNTINFO_FSTYPES:
+                continue
+            if entry.mount_point in pinned:
+                found.extend(_pinned_candidate(entry.mount_point, "mountinfo"))
+            else:
                 found.extend(_kubelet_folder(entry.mount_point, "mountinfo"))
     if settings.show_service_account:
         found.extend(_kubelet_folder(service_account_dir, service_account_dir))
     return found
 
 
-def _root_candidates(root: str, explicit: bool, warnings: list[str]) -> list[Candidate]:
-    """Each subfolder of a root is a mount; so is a root holding `..data` or files of its own."""
+def _root_candidates(
+    root: str, explicit: bool, warnings: list[str], pinned: set[str]
+) -> list[Candidate]:
+    """Each subfolder of a root is a mount; so is a root holding `..data` or files of its own.
+
+    A subfolder or file that mountinfo shows as a subPath bind mount is a pinned mount of its own.
+    """
     try:
         fd = open_dir(root)
     except FileNotFoundError:
@@ -119,11 +132,14 @@ def _root_candidates(root: str, explicit: bool, warnings: list[str]) -> list[Can
             return [itself]
         subfolders: list[Candidate] = []
         holds_files = False
+        real_root = os.path.realpath(root)
         with os.scandir(fd) as listing:
             for entry in sorted(listing, key=lambda e: e.name):
                 if entry.name.startswith(".."):
                     continue
-                if entry.is_dir(follow_symlinks=False):
+                if os.path.join(real_root, entry.name) in pinned:
+                    subfolders.extend(_pinned_candidate(os.path.join(root, entry.name), root))
+                elif entry.is_dir(follow_symlinks=False):
                     child = entry.stat(follow_symlinks=False)
                     path = os.path.join(root, entry.name)
                     subfolders.append(Candidate(path, root, (child.st_dev, child.st_ino)))
@@ -153,20 +169,32 @@ def _kubelet_folder(path: str, root: str) -> list[Candidate]:
         os.close(fd)
 
 
+def _pinned_candidate(path: str, root: str) -> list[Candidate]:
+    """A subPath bind mount: a folder or a single file from inside one kubelet version."""
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return []
+    identity = (info.st_dev, info.st_ino)
+    if stat.S_ISDIR(info.st_mode):
+        return [Candidate(path, root, identity, pinned=True)]
+    if stat.S_ISREG(info.st_mode):
+        return [Candidate(path, root, identity, pinned=True, file=True)]
+    return []
+
+
+def _pinned_mount_points(table: list[mountinfo.MountEntry]) -> set[str]:
+    """Mount points of subPath bind mounts of kubelet volumes (tmpfs, root inside a version)."""
+    return {
+        entry.mount_point
+        for entry in table
+        if entry.fstype in _MOUNTINFO_FSTYPES and _VERSION_COMPONENT.search(entry.root)
+    }
+
+
 def _identity(path: str) -> tuple[int, int] | None:
     try:
         info = os.stat(path)
     except OSError:
         return None
     return (info.st_dev, info.st_ino)
-
-
-def _pinned_checker(table: list[mountinfo.MountEntry]) -> Callable[[str], bool]:
-    pinned = {
-        entry.mount_point for entry in table if _VERSION_COMPONENT.search(entry.root) is not None
-    }
-
-    def is_pinned(path: str) -> bool:
-        return bool(pinned) and os.path.realpath(path) in pinned
-
-    return is_pinned
