@@ -38,7 +38,7 @@ import {
   type ValuesForm
 } from '../kube/mount-plan';
 import { CAN_MOUNT, METADATA_ACCEPT } from '../kube/secret-write';
-import { openSession, type IKubeSession } from '../kube/session';
+import { FIELD_MANAGER, openSession, type IKubeSession } from '../kube/session';
 import {
   CLUSTER_OPTIONS,
   CLUSTER_USAGE,
@@ -182,7 +182,8 @@ async function mountWithPodDefault(
     await session.custom.createNamespacedCustomObject({
       ...PODDEFAULTS,
       namespace: spec.namespace,
-      body: podDefault
+      body: podDefault,
+      fieldManager: FIELD_MANAGER
     });
   } catch (error) {
     throw toKubeError(error, action);
@@ -279,7 +280,13 @@ async function mountInWorkspace(
   }
   try {
     await session.custom.patchNamespacedCustomObject(
-      { ...WORKSPACES, namespace: spec.namespace, name, body: patch },
+      {
+        ...WORKSPACES,
+        namespace: spec.namespace,
+        name,
+        body: patch,
+        fieldManager: FIELD_MANAGER
+      },
       setHeaderOptions('Content-Type', 'application/merge-patch+json')
     );
   } catch (error) {

@@ -473,6 +473,36 @@ describe('audit', () => {
     expect(report.summary.secrets).toBe(9);
   });
 
+  it('waits out a throttled page (429, Retry-After) and a transient 503, then finishes', async () => {
+    const secretsPath = '/api/v1/namespaces/team-a/secrets';
+    cluster.api.faults.push(
+      { code: 429, retryAfter: 1, match: r => r.path === secretsPath },
+      { code: 503, match: r => r.path === '/api/v1/namespaces/team-a/pods' }
+    );
+    const report = await auditJson([
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--chunk-size',
+      '4'
+    ]);
+    const statuses = (path: string) =>
+      cluster.api.requests.filter(r => r.path === path).map(r => r.status);
+    expect(statuses(secretsPath)).toEqual([429, 200, 200, 200]);
+    expect(statuses('/api/v1/namespaces/team-a/pods')).toEqual([503, 200]);
+    expect(report.summary.secrets).toBe(9);
+  });
+
+  it('gives up after a bounded number of tries, in one sentence', async () => {
+    cluster.api.faults.push({ code: 503, times: 100 });
+    const result = await audit(['--kubeconfig', cluster.kubeconfig()]);
+    cluster.api.faults.length = 0;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^error: The Kubernetes API at \S+ failed to list secrets \(503 server error\); try again later or ask a cluster administrator\.\n$/
+    );
+    expect(cluster.api.requests).toHaveLength(5);
+  });
+
   it('audits every namespace the caller may list with -A', async () => {
     const all = await auditJson(['--kubeconfig', cluster.kubeconfig(), '-A']);
     expect(all.scope).toBe('all');
@@ -605,5 +635,39 @@ describe('audit --format sarif', () => {
       json.findings.map(f => f.level)
     );
     expect(checkSarif({ ...sarif, version: '2.0' })).not.toEqual([]);
+  });
+});
+
+describe('audit of a large namespace', () => {
+  it('reads gzip-compressed pages (kube-apiserver compresses answers of 128 KiB or more)', async () => {
+    const big = await startFakeCluster();
+    try {
+      for (let i = 0; i < 800; i++) {
+        big.api.add(
+          'secrets',
+          secret('team-a', `token-${String(i).padStart(4, '0')}`, { t: 'x' })
+        );
+      }
+      const capture = captureIO();
+      const code = await auditCommand.run(
+        [
+          '--kubeconfig',
+          big.kubeconfig(),
+          '--format',
+          'json',
+          '--fail-on',
+          'never'
+        ],
+        capture.io
+      );
+      expect(capture.stderr()).toBe('');
+      expect(code).toBe(0);
+      const report = JSON.parse(capture.stdout()) as IAuditJson;
+      expect(report.summary.secrets).toBe(800);
+      const pages = big.api.requests.filter(r => r.path.endsWith('/secrets'));
+      expect(pages.some(page => page.gzip)).toBe(true);
+    } finally {
+      await big.close();
+    }
   });
 });

@@ -202,6 +202,8 @@ export interface IRecordedRequest {
   bytes: number;
   /** The response body, when `recordBodies` is on. */
   body?: string;
+  /** Whether the response was sent gzip-compressed. */
+  gzip?: boolean;
 }
 
 /**
@@ -416,7 +418,7 @@ function decodeContinue(text: string): IContinueToken {
 }
 
 /** Which representation an Accept header asks for. */
-type Representation = 'object' | 'metadata';
+type Representation = 'object' | 'metadata' | 'table';
 
 function negotiate(accept: string, list: boolean): Representation {
   if (!accept) {
@@ -446,6 +448,14 @@ function negotiate(accept: string, list: boolean): Representation {
       (params.v === 'v1' || params.v === 'v1beta1')
     ) {
       return 'metadata';
+    }
+    if (
+      !list &&
+      params.as === 'Table' &&
+      params.g === 'meta.k8s.io' &&
+      params.v === 'v1'
+    ) {
+      return 'table';
     }
   }
   throw status(
@@ -736,6 +746,7 @@ export class FakeApiServer {
     ) {
       payload = gzipSync(payload);
       headers['Content-Encoding'] = 'gzip';
+      record.gzip = true;
     }
     response.writeHead(code, {
       ...headers,
@@ -837,7 +848,15 @@ export class FakeApiServer {
   ): { code: number; body: Json } {
     const { type, namespace, name } = this.parsePath(path);
     const method = record.method;
-    const manager = userAgent.split('/')[0] || 'unknown';
+    // The real server names the writer after ?fieldManager=, else the user agent's program.
+    const manager = query.fieldManager || userAgent.split('/')[0] || 'unknown';
+    if (manager.length > 128) {
+      throw status(
+        422,
+        'Invalid',
+        `fieldManager: Too long: may not be more than 128 bytes`
+      );
+    }
     const verb: Verb =
       method === 'GET'
         ? name
@@ -896,12 +915,25 @@ export class FakeApiServer {
       case 'update':
         return {
           code: 200,
-          body: this.update(type, namespace, name!, this.parseBody(raw))
+          body: this.update(
+            type,
+            namespace,
+            name!,
+            this.parseBody(raw),
+            manager
+          )
         };
       case 'patch':
         return {
           code: 200,
-          body: this.patch(type, namespace, name!, raw, record.contentType)
+          body: this.patch(
+            type,
+            namespace,
+            name!,
+            raw,
+            record.contentType,
+            manager
+          )
         };
       default:
         this.existing(type, namespace, name!);
@@ -971,7 +1003,53 @@ export class FakeApiServer {
         metadata: object.metadata
       };
     }
+    if (representation === 'table') {
+      return this.table(type, object);
+    }
     return object;
+  }
+
+  /**
+   * `as=Table` with `includeObject=None`, as `kubectl get` reads it. Secrets
+   * get kubectl's columns (NAME, TYPE, DATA = number of keys, AGE); other
+   * types NAME and AGE.
+   */
+  private table(type: IResourceType, object: Json): Json {
+    const metadata = object.metadata as Json;
+    const column = (name: string, kind: string, description: string) => ({
+      name,
+      type: kind,
+      format: name === 'Name' ? 'name' : '',
+      description,
+      priority: 0
+    });
+    const secret = type.plural === 'secrets';
+    return {
+      kind: 'Table',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: { resourceVersion: metadata.resourceVersion },
+      columnDefinitions: [
+        column('Name', 'string', 'Name must be unique within a namespace.'),
+        ...(secret
+          ? [
+              column('Type', 'string', 'The type of the secret'),
+              column('Data', 'string', 'The number of entries in the data')
+            ]
+          : []),
+        column('Age', 'string', 'CreationTimestamp is a timestamp.')
+      ],
+      rows: [
+        {
+          cells: [
+            metadata.name,
+            ...(secret
+              ? [object.type, Object.keys((object.data as Json) ?? {}).length]
+              : []),
+            '1m'
+          ]
+        }
+      ]
+    };
   }
 
   private list(
@@ -1199,7 +1277,8 @@ export class FakeApiServer {
     namespace: string | undefined,
     name: string,
     current: Json,
-    next: Json
+    next: Json,
+    manager: string
   ): Json {
     const currentMeta = current.metadata as Json;
     const nextMeta = { ...((next.metadata as Json) ?? {}) };
@@ -1265,7 +1344,11 @@ export class FakeApiServer {
         namespace: currentMeta.namespace,
         uid: currentMeta.uid,
         creationTimestamp: currentMeta.creationTimestamp,
-        managedFields: currentMeta.managedFields,
+        managedFields: this.managedFieldsAfterUpdate(
+          currentMeta.managedFields,
+          manager,
+          type
+        ),
         ...(type.custom
           ? { generation: Number(currentMeta.generation ?? 1) + 1 }
           : {}),
@@ -1279,11 +1362,34 @@ export class FakeApiServer {
     return stored;
   }
 
+  /** managedFields after an Update by `manager`: its entry added or its time moved on. */
+  private managedFieldsAfterUpdate(
+    fields: unknown,
+    manager: string,
+    type: IResourceType
+  ): Json[] {
+    const entries = ((fields as Json[] | undefined) ?? []).filter(
+      entry => entry.manager !== manager
+    );
+    return [
+      ...entries,
+      {
+        manager,
+        operation: 'Update',
+        apiVersion: apiVersionOf(type),
+        time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        fieldsType: 'FieldsV1',
+        fieldsV1: {}
+      }
+    ];
+  }
+
   private update(
     type: IResourceType,
     namespace: string | undefined,
     name: string,
-    body: Json
+    body: Json,
+    manager: string
   ): Json {
     const current = this.existing(type, namespace, name);
     const bodyName = (body.metadata as Json | undefined)?.name;
@@ -1294,7 +1400,7 @@ export class FakeApiServer {
         'the name of the object does not match the name on the URL'
       );
     }
-    return this.replace(type, namespace, name, current, body);
+    return this.replace(type, namespace, name, current, body, manager);
   }
 
   private patch(
@@ -1302,7 +1408,8 @@ export class FakeApiServer {
     namespace: string | undefined,
     name: string,
     raw: Buffer,
-    contentType: string
+    contentType: string,
+    manager: string
   ): Json {
     const current = this.existing(type, namespace, name);
     const mediaType = contentType.split(';')[0].trim();
@@ -1360,6 +1467,6 @@ export class FakeApiServer {
         metadata: { ...patchedMeta, resourceVersion: undefined }
       };
     }
-    return this.replace(type, namespace, name, current, patched);
+    return this.replace(type, namespace, name, current, patched, manager);
   }
 }

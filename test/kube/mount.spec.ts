@@ -253,7 +253,7 @@ describe('mount --target poddefault', () => {
       ]);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
-        'error: The cluster does not serve poddefaults.kubeflow.org (404 Not Found); is the custom resource definition installed?\n'
+        'error: The cluster does not serve poddefaults.kubeflow.org (404 Not Found); is its custom resource definition installed?\n'
       );
     } finally {
       cluster.api.installed.add('poddefaults');
