@@ -20,6 +20,10 @@ import {
   listCustomObjects,
   listNamespaces,
   listPods,
+  listServiceAccounts,
+  INGRESSES,
+  NOTEBOOKS,
+  WORKLOADS,
   listSecretMetadata,
   PODDEFAULTS,
   WORKSPACES,
@@ -28,6 +32,13 @@ import {
   type ISecretMetadata
 } from './list';
 import type { WorkspaceLabels } from './pod-secrets';
+import {
+  ingressReferences,
+  serviceAccountReferences,
+  templateReferences,
+  type IKindedObject,
+  type IReference
+} from './secret-references';
 import type { IKubeSession } from './session';
 
 export interface IAuditOptions {
@@ -72,6 +83,48 @@ interface IScopeData {
   pods: V1Pod[];
   podDefaults: ICustomObject[];
   workspaces: ICustomObject[];
+  references: IReference[];
+}
+
+/**
+ * What else keeps a Secret in use: pod templates (workloads, also scaled to
+ * zero; Jobs, CronJobs; Notebooks, also stopped), ServiceAccounts, Ingresses.
+ * Each kind is optional: one the caller may not list is noted and skipped.
+ */
+async function readReferences(
+  session: IKubeSession,
+  namespace: string | undefined,
+  skipped: string[],
+  pageSize: number | undefined,
+  where: string
+): Promise<IReference[]> {
+  const templates: IKindedObject[] = [];
+  for (const { kind, resource } of [
+    ...WORKLOADS,
+    { kind: 'Notebook' as const, resource: NOTEBOOKS }
+  ]) {
+    const objects = await optional(
+      () => listCustomObjects(session, resource, namespace, pageSize),
+      skipped,
+      `${kind}s${where} (Secrets only they use may be reported unused)`
+    );
+    templates.push(...(objects ?? []).map(object => ({ kind, object })));
+  }
+  const accounts = await optional(
+    () => listServiceAccounts(session, namespace, pageSize),
+    skipped,
+    `ServiceAccounts${where} (image pull Secrets may be reported unused)`
+  );
+  const ingresses = await optional(
+    () => listCustomObjects(session, INGRESSES, namespace, pageSize),
+    skipped,
+    `Ingresses${where} (TLS Secrets may be reported unused)`
+  );
+  return [
+    ...templateReferences(templates),
+    ...serviceAccountReferences(accounts ?? []),
+    ...ingressReferences(ingresses ?? [])
+  ];
 }
 
 async function readScope(
@@ -85,17 +138,24 @@ async function readScope(
   const pods = await listPods(session, namespace, pageSize);
   const podDefaults =
     (await optional(
-      () => listCustomObjects(session, PODDEFAULTS, namespace),
+      () => listCustomObjects(session, PODDEFAULTS, namespace, pageSize),
       skipped,
       `PodDefaults${where}`
     )) ?? [];
   const workspaces =
     (await optional(
-      () => listCustomObjects(session, WORKSPACES, namespace),
+      () => listCustomObjects(session, WORKSPACES, namespace, pageSize),
       skipped,
       `Workspaces${where}`
     )) ?? [];
-  return { secrets, pods, podDefaults, workspaces };
+  const references = await readReferences(
+    session,
+    namespace,
+    skipped,
+    pageSize,
+    where
+  );
+  return { secrets, pods, podDefaults, workspaces, references };
 }
 
 /** One RBAC type in the audited scope, or undefined (and a note) when it cannot be read. */
@@ -188,7 +248,8 @@ export async function gatherAudit(
     secrets: [],
     pods: [],
     podDefaults: [],
-    workspaces: []
+    workspaces: [],
+    references: []
   };
   let scope: 'all' | string[];
   const merge = (part: IScopeData) => {
@@ -196,6 +257,7 @@ export async function gatherAudit(
     data.pods.push(...part.pods);
     data.podDefaults.push(...part.podDefaults);
     data.workspaces.push(...part.workspaces);
+    data.references.push(...part.references);
   };
 
   if (!session.allNamespaces) {

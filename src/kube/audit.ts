@@ -11,6 +11,7 @@ import type {
   V1RoleBinding
 } from '@kubernetes/client-node';
 import type { ICustomObject, ISecretMetadata } from './list';
+import type { IConfiguredUse, IReference } from './secret-references';
 import {
   secretUsesOfPod,
   serviceAccountTokenMount,
@@ -78,8 +79,8 @@ export const AUDIT_RULES: Record<RuleId, IRule> = {
   'secret-unused': {
     id: 'secret-unused',
     level: 'note',
-    title: 'Secret mounted nowhere',
-    help: 'No pod, PodDefault or Workspace in scope refers to this Secret. Secrets managed by Helm, cert-manager, service accounts or an owner object are not reported. Delete credentials nobody uses.'
+    title: 'Secret used nowhere',
+    help: 'Nothing in scope refers to this Secret: no pod, no pod template (Deployments, StatefulSets and DaemonSets, also scaled to zero; Jobs and CronJobs; Kubeflow Notebooks, also stopped), no PodDefault or Workspace, no ServiceAccount (image pull Secrets) and no Ingress (TLS). Secrets managed by Helm, cert-manager, service accounts or an owner object are not reported. Delete credentials nobody uses.'
   }
 };
 
@@ -93,14 +94,7 @@ export interface IFinding {
   container?: string;
 }
 
-/** A use through configuration rather than a running pod. */
-export interface IConfiguredUse {
-  kind: 'poddefault' | 'workspace';
-  /** PodDefault or Workspace name. */
-  object: string;
-  mountPath?: string;
-  envVar?: string;
-}
+export type { IConfiguredUse } from './secret-references';
 
 export interface IAuditedSecret extends ISecretMetadata {
   uses: ISecretUse[];
@@ -112,6 +106,8 @@ export interface IAuditInput {
   pods: V1Pod[];
   podDefaults: ICustomObject[];
   workspaces: ICustomObject[];
+  /** Uses by Notebooks, workload templates, ServiceAccounts and Ingresses. */
+  references?: IReference[];
   /** Undefined when bindings could not be read. */
   bindings?: (V1RoleBinding | V1ClusterRoleBinding)[];
   /** Roles and ClusterRoles, to judge what a binding grants; undefined when not readable. */
@@ -236,13 +232,17 @@ interface IWorkspaceSpec {
 
 function configuredUses(
   podDefaults: ICustomObject[],
-  workspaces: ICustomObject[]
+  workspaces: ICustomObject[],
+  references: IReference[]
 ): Map<string, IConfiguredUse[]> {
   const byKey = new Map<string, IConfiguredUse[]>();
   const add = (namespace: string, secretName: string, use: IConfiguredUse) => {
     const key = `${namespace}/${secretName}`;
     byKey.set(key, [...(byKey.get(key) ?? []), use]);
   };
+  for (const reference of references) {
+    add(reference.namespace, reference.secretName, reference.use);
+  }
   for (const object of podDefaults) {
     const namespace = object.metadata?.namespace ?? '';
     const name = object.metadata?.name ?? '';
@@ -435,7 +435,11 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
     }
   }
 
-  const configured = configuredUses(input.podDefaults, input.workspaces);
+  const configured = configuredUses(
+    input.podDefaults,
+    input.workspaces,
+    input.references ?? []
+  );
   for (const object of input.podDefaults) {
     const spec = (object.spec ?? {}) as IPodDefaultSpec;
     const namespace = object.metadata?.namespace ?? '';
@@ -482,7 +486,7 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
         level: AUDIT_RULES['secret-unused'].level,
         namespace: secret.namespace,
         secret: secret.name,
-        message: `Secret ${secret.namespace}/${secret.name} is mounted nowhere: no pod, PodDefault or Workspace in scope refers to it.`
+        message: `Secret ${secret.namespace}/${secret.name} is used nowhere: no pod, pod template, PodDefault, Workspace, Notebook, ServiceAccount or Ingress in scope refers to it.`
       });
     }
   }

@@ -6,7 +6,8 @@
 import {
   setHeaderOptions,
   type V1ObjectMeta,
-  type V1Pod
+  type V1Pod,
+  type V1ServiceAccount
 } from '@kubernetes/client-node';
 import {
   KubeError,
@@ -14,6 +15,7 @@ import {
   toKubeError,
   type IKubeAction
 } from './errors';
+import type { WorkloadKind } from './secret-references';
 import type { IKubeSession } from './session';
 
 export const METADATA_LIST_ACCEPT =
@@ -195,6 +197,33 @@ export async function listPods(
   }, action);
 }
 
+export async function listServiceAccounts(
+  session: IKubeSession,
+  namespace: string | undefined,
+  pageSize = DEFAULT_PAGE_SIZE
+): Promise<V1ServiceAccount[]> {
+  const action: IKubeAction = {
+    verb: 'list',
+    resource: 'serviceaccounts',
+    namespace,
+    server: session.server
+  };
+  return collectPages(async token => {
+    const page =
+      namespace === undefined
+        ? await session.core.listServiceAccountForAllNamespaces({
+            limit: pageSize,
+            _continue: token
+          })
+        : await session.core.listNamespacedServiceAccount({
+            namespace,
+            limit: pageSize,
+            _continue: token
+          });
+    return { items: page.items, next: page.metadata?._continue };
+  }, action);
+}
+
 export async function listNamespaces(session: IKubeSession): Promise<string[]> {
   const action: IKubeAction = {
     verb: 'list',
@@ -262,6 +291,28 @@ export const WORKSPACES: ICustomResource = {
   version: 'v1beta1',
   plural: 'workspaces'
 };
+/** Kubeflow 1.x notebooks: the pod template stays when the notebook is stopped. */
+export const NOTEBOOKS: ICustomResource = {
+  group: 'kubeflow.org',
+  version: 'v1',
+  plural: 'notebooks'
+};
+export const INGRESSES: ICustomResource = {
+  group: 'networking.k8s.io',
+  version: 'v1',
+  plural: 'ingresses'
+};
+/** Workload kinds with a pod template, and where to list them. */
+export const WORKLOADS: { kind: WorkloadKind; resource: ICustomResource }[] = [
+  ['Deployment', 'apps', 'deployments'],
+  ['StatefulSet', 'apps', 'statefulsets'],
+  ['DaemonSet', 'apps', 'daemonsets'],
+  ['Job', 'batch', 'jobs'],
+  ['CronJob', 'batch', 'cronjobs']
+].map(([kind, group, plural]) => ({
+  kind: kind as WorkloadKind,
+  resource: { group, version: 'v1', plural }
+}));
 export const WORKSPACEKINDS: ICustomResource = {
   group: 'kubeflow.org',
   version: 'v1beta1',
@@ -280,7 +331,8 @@ interface IRawList<T> {
 export async function listCustomObjects<T = ICustomObject>(
   session: IKubeSession,
   resource: ICustomResource,
-  namespace: string | undefined
+  namespace: string | undefined,
+  pageSize = DEFAULT_PAGE_SIZE
 ): Promise<T[]> {
   const action: IKubeAction = {
     verb: 'list',
@@ -294,13 +346,13 @@ export async function listCustomObjects<T = ICustomObject>(
       namespace === undefined
         ? await session.custom.listCustomObjectForAllNamespaces({
             ...resource,
-            limit: DEFAULT_PAGE_SIZE,
+            limit: pageSize,
             _continue: token
           })
         : await session.custom.listNamespacedCustomObject({
             ...resource,
             namespace,
-            limit: DEFAULT_PAGE_SIZE,
+            limit: pageSize,
             _continue: token
           })
     ) as IRawList<T>;

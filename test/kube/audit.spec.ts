@@ -172,6 +172,55 @@ beforeAll(async () => {
       }
     ]
   });
+  // Secrets no running pod uses, but something else does (item 10 of issue 18).
+  for (const name of [
+    'registry-creds',
+    'web-tls-cert',
+    'backup-creds',
+    'scaled-creds',
+    'nb-creds'
+  ]) {
+    api.add('secrets', secret(ns, name, { k: 'v' }));
+  }
+  api.add('serviceaccounts', {
+    metadata: { name: 'builder', namespace: ns },
+    imagePullSecrets: [{ name: 'registry-creds' }]
+  });
+  api.add('ingresses', {
+    metadata: { name: 'web', namespace: ns },
+    spec: { tls: [{ hosts: ['web.example.org'], secretName: 'web-tls-cert' }] }
+  });
+  const template = (secretName: string) => ({
+    spec: {
+      containers: [
+        {
+          name: 'main',
+          image: 'busybox',
+          volumeMounts: [{ name: 'creds', mountPath: '/creds' }]
+        }
+      ],
+      volumes: [secretVolume('creds', secretName)]
+    }
+  });
+  api.add('cronjobs', {
+    metadata: { name: 'backup', namespace: ns },
+    spec: {
+      schedule: '0 3 * * *',
+      jobTemplate: { spec: { template: template('backup-creds') } }
+    }
+  });
+  api.add('deployments', {
+    metadata: { name: 'idle', namespace: ns },
+    spec: { replicas: 0, template: template('scaled-creds') }
+  });
+  api.add('notebooks', {
+    metadata: {
+      name: 'erin',
+      namespace: ns,
+      annotations: { 'kubeflow-resource-stopped': '2026-11-30T10:00:00Z' }
+    },
+    spec: { template: template('nb-creds') }
+  });
   // team-c: a workspace running as "default", which a RoleBinding grants access.
   api.add('pods', workspacePod('team-c', 'frank'));
   api.add('rolebindings', {
@@ -289,7 +338,7 @@ describe('audit', () => {
       expect(received).not.toContain(value);
     }
     expect(report.summary).toEqual({
-      secrets: 9,
+      secrets: 14,
       pods: 4,
       workspacePods: 3,
       findings: expect.anything()
@@ -364,7 +413,9 @@ describe('audit', () => {
     expect(ruleHits(report, 'secret-values-in-annotation')).toEqual([
       'team-a/applied@-'
     ]);
-    // The Helm release Secret is managed, so it is not reported as unused.
+    // The Helm release Secret is managed, so it is not reported as unused; neither are the
+    // Secrets of a ServiceAccount, an Ingress, a CronJob, a Deployment scaled to zero and a
+    // stopped Notebook.
     expect(ruleHits(report, 'secret-unused')).toEqual([
       'team-a/applied@-',
       'team-a/old-token@-'
@@ -443,7 +494,7 @@ describe('audit', () => {
     const pages = cluster.api.requests.filter(
       r => r.path === '/api/v1/namespaces/team-a/secrets'
     );
-    expect(pages.map(r => r.query.limit)).toEqual(['2', '2', '2', '2', '2']);
+    expect(pages.map(r => r.query.limit)).toEqual(Array(7).fill('2'));
     expect(pages[0].query.continue).toBeUndefined();
     expect(
       pages.slice(1).every(r => typeof r.query.continue === 'string')
@@ -470,7 +521,7 @@ describe('audit', () => {
       .filter(r => r.path.endsWith('/secrets'))
       .map(r => r.status);
     expect(statuses).toContain(410);
-    expect(report.summary.secrets).toBe(9);
+    expect(report.summary.secrets).toBe(14);
   });
 
   it('waits out a throttled page (429, Retry-After) and a transient 503, then finishes', async () => {
@@ -487,9 +538,9 @@ describe('audit', () => {
     ]);
     const statuses = (path: string) =>
       cluster.api.requests.filter(r => r.path === path).map(r => r.status);
-    expect(statuses(secretsPath)).toEqual([429, 200, 200, 200]);
+    expect(statuses(secretsPath)).toEqual([429, 200, 200, 200, 200]);
     expect(statuses('/api/v1/namespaces/team-a/pods')).toEqual([503, 200]);
-    expect(report.summary.secrets).toBe(9);
+    expect(report.summary.secrets).toBe(14);
   });
 
   it('gives up after a bounded number of tries, in one sentence', async () => {

@@ -129,6 +129,7 @@ export const RESOURCE_TYPES: IResourceType[] = [
     [
       ['apps', 'deployments', 'Deployment'],
       ['apps', 'statefulsets', 'StatefulSet'],
+      ['apps', 'daemonsets', 'DaemonSet'],
       ['batch', 'jobs', 'Job'],
       ['batch', 'cronjobs', 'CronJob'],
       ['networking.k8s.io', 'ingresses', 'Ingress']
