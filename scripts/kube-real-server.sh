@@ -39,7 +39,7 @@ debian_mirror() {
   cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources \
     2>/dev/null |
     sed -nE 's/^deb(\s+\[[^]]*\])?\s+(\S+)\s.*/\2/p; s/^URIs:\s*(\S+).*/\1/p' |
-    grep -E '/debian/?$' | head -n 1
+    grep -E '/debian/?$' | head -n 1 || true
 }
 
 apt_sid() {
@@ -137,7 +137,7 @@ build() {
     echo "# Debian unstable packages used, built $(date -u +%FT%TZ) in $(($(date +%s) - started)) s"
     printf '%s\n' "$versions"
   } >"$dir/VERSIONS"
-  rm -rf "$work" "$APT_DIR/cache/archives"/*.deb
+  rm -rf "$work" "$APT_DIR/cache/archives"/*.deb "$CACHE/build-$key.log"
   touch "$dir/ready"
   echo "$dir"
 }
@@ -184,6 +184,15 @@ wait_for_port() {
   return 1
 }
 
+# What `run` started, for `stop` (globals: the EXIT trap runs after `run` returned).
+PIDS=()
+RUN_DIR=
+stop() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -z "$RUN_DIR" ] || rm -rf "$RUN_DIR"
+}
+
 run() {
   local dir
   dir=$(build)
@@ -194,14 +203,9 @@ run() {
     ports=$(free_ports)
   fi
   read -r etcd_port peer_port webhook_port api_port <<<"$ports"
-  local run_dir pids=()
+  local run_dir
   run_dir=$(mktemp -d "${TMPDIR:-/tmp}/kube-real-server.XXXXXX")
-  # shellcheck disable=SC2317
-  stop() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$run_dir"
-  }
+  RUN_DIR=$run_dir
   trap stop EXIT
   make_certificates "$run_dir"
   cat >"$run_dir/webhook.kubeconfig" <<EOF
@@ -222,10 +226,10 @@ EOF
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
     --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
     --initial-cluster "default=http://127.0.0.1:$peer_port" >"$run_dir/etcd.log" 2>&1 &
-  pids+=($!)
+  PIDS+=($!)
   node "$ROOT/test/kube-real/webhook.mjs" "$webhook_port" "$run_dir/server.crt" "$run_dir/server.key" \
     >"$run_dir/webhook.log" 2>&1 &
-  pids+=($!)
+  PIDS+=($!)
   wait_for_port "$etcd_port" || { cat "$run_dir/etcd.log" >&2; echo "$TIER: etcd did not start" >&2; exit 1; }
   # Authentication: client certificates (the webhook turns every token down). Authorization:
   # system:masters, else the webhook. The core API it reads for admission: the webhook too.
@@ -236,7 +240,7 @@ EOF
     --authentication-kubeconfig "$run_dir/webhook.kubeconfig" \
     --authorization-kubeconfig "$run_dir/webhook.kubeconfig" \
     --kubeconfig "$run_dir/webhook.kubeconfig" >"$run_dir/apiserver.log" 2>&1 &
-  pids+=($!)
+  PIDS+=($!)
   if ! node "$ROOT/test/kube-real/setup-cluster.mjs" "$run_dir" "https://127.0.0.1:$api_port"; then
     grep -v "^I" "$run_dir/apiserver.log" | tail -n 20 >&2
     echo "$TIER: the API server did not come up" >&2

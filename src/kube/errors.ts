@@ -106,7 +106,9 @@ function describeNotFound(
   ) {
     return `The namespace ${details.name} does not exist (404 Not Found); create it first or choose another with -n.`;
   }
-  const served = !status || !!details?.name || !!details?.kind;
+  // Every served resource answers 404 with a Status naming what is missing; a
+  // path nothing serves gets plain text (or a Status with empty details).
+  const served = !!details?.name || !!details?.kind;
   if (served && action.name) {
     return `${what(action)} was not found${where(action)} (404 Not Found).`;
   }

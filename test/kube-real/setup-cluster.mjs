@@ -58,7 +58,10 @@ async function until(what, check, seconds = 60) {
   throw new Error(`${what} did not happen within ${seconds} s`);
 }
 
-await until('/healthz', async () => (await request('GET', '/healthz')).text === 'ok');
+await until(
+  '/healthz',
+  async () => (await request('GET', '/healthz')).text === 'ok'
+);
 
 const crds = readdirSync(crdDir)
   .filter(name => name.endsWith('.yaml'))
@@ -68,10 +71,16 @@ for (const crd of crds) {
   // Admission answers 403 "not yet ready to handle request" until its informers have synced.
   let last;
   await until(`creating CRD ${crd.metadata.name}`, async () => {
-    last = await request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+    last = await request(
+      'POST',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      crd
+    );
     return last.status === 201;
   }).catch(error => {
-    throw new Error(`${error.message}: HTTP ${last?.status} ${last?.text.slice(0, 300)}`);
+    throw new Error(
+      `${error.message}: HTTP ${last?.status} ${last?.text.slice(0, 300)}`
+    );
   });
 }
 for (const crd of crds) {
@@ -86,12 +95,16 @@ for (const crd of crds) {
       ).text
     );
     return (got.status?.conditions ?? []).some(
-      condition => condition.type === 'Established' && condition.status === 'True'
+      condition =>
+        condition.type === 'Established' && condition.status === 'True'
     );
   });
   const version = versions.find(v => v.storage).name;
   await until(`${names.plural}.${group} served`, async () => {
-    const list = await request('GET', `/apis/${group}/${version}/${names.plural}?limit=1`);
+    const list = await request(
+      'GET',
+      `/apis/${group}/${version}/${names.plural}?limit=1`
+    );
     return list.status === 200;
   });
 }
@@ -119,7 +132,10 @@ for (const user of USERS) {
         }
       ],
       contexts: [
-        { name: 'real', context: { cluster: 'real', user, namespace: 'team-a' } }
+        {
+          name: 'real',
+          context: { cluster: 'real', user, namespace: 'team-a' }
+        }
       ],
       'current-context': 'real'
     })
@@ -130,6 +146,8 @@ writeFileSync(
   JSON.stringify({
     server,
     crds: crds.map(crd => crd.metadata.name),
-    users: Object.fromEntries(USERS.map(user => [user, file(`${user}.kubeconfig`)]))
+    users: Object.fromEntries(
+      USERS.map(user => [user, file(`${user}.kubeconfig`)])
+    )
   })
 );

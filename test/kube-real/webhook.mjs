@@ -36,7 +36,8 @@ function allowed(spec) {
       matches(rule.verbs, request.verb) &&
       matches(rule.apiGroups, request.group ?? '') &&
       matches(rule.resources, request.resource) &&
-      (rule.namespaces === undefined || rule.namespaces.includes(request.namespace))
+      (rule.namespaces === undefined ||
+        rule.namespaces.includes(request.namespace))
   );
 }
 
@@ -79,9 +80,16 @@ function serveCore(request, response) {
   const parts = url.pathname.split('/').filter(Boolean);
   const apiVersion = parts[0] === 'api' ? 'v1' : `${parts[1]}/${parts[2]}`;
   const plural = parts[parts.length - 1];
-  if (parts.slice(0, 3).join('/') === 'api/v1/namespaces' && parts.length === 4) {
+  if (
+    parts.slice(0, 3).join('/') === 'api/v1/namespaces' &&
+    parts.length === 4
+  ) {
     if (policy.namespaces.includes(parts[3])) {
-      send(200, { kind: 'Namespace', apiVersion: 'v1', ...namespace(parts[3]) });
+      send(200, {
+        kind: 'Namespace',
+        apiVersion: 'v1',
+        ...namespace(parts[3])
+      });
     } else {
       send(404, {
         kind: 'Status',
@@ -102,14 +110,26 @@ function serveCore(request, response) {
     response.writeHead(200, { 'Content-Type': 'application/json' });
     if (url.searchParams.get('sendInitialEvents') === 'true') {
       for (const item of items) {
-        response.write(`${JSON.stringify({ type: 'ADDED', object: { kind, apiVersion, ...item } })}\n`);
+        response.write(
+          `${JSON.stringify({ type: 'ADDED', object: { kind, apiVersion, ...item } })}\n`
+        );
       }
-      const end = { resourceVersion: '1', annotations: { 'k8s.io/initial-events-end': 'true' } };
-      response.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind, apiVersion, metadata: end } })}\n`);
+      const end = {
+        resourceVersion: '1',
+        annotations: { 'k8s.io/initial-events-end': 'true' }
+      };
+      response.write(
+        `${JSON.stringify({ type: 'BOOKMARK', object: { kind, apiVersion, metadata: end } })}\n`
+      );
     }
     return; // never ends: nothing changes
   }
-  send(200, { kind: `${kind}List`, apiVersion, metadata: { resourceVersion: '1' }, items });
+  send(200, {
+    kind: `${kind}List`,
+    apiVersion,
+    metadata: { resourceVersion: '1' },
+    items
+  });
 }
 
 const server = https.createServer(

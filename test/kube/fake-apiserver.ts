@@ -241,7 +241,9 @@ const FAULT_STATUS: Record<IFault['code'], [string, string]> = {
 const GZIP_THRESHOLD = 128 * 1024;
 
 /** Validates a custom resource; returns error causes (field + message) or []. */
-export type Validator = (object: Json) => { field: string; message: string }[];
+export type Validator = (
+  object: Json
+) => { field: string; message: string; reason?: string }[];
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -333,10 +335,21 @@ const MAX_SECRET_BYTES = 1024 * 1024;
 class HttpFailure extends Error {
   constructor(
     readonly code: number,
-    readonly status: Json
+    readonly status: Json,
+    /** Sent as text/plain instead of a Status (paths no API serves). */
+    readonly plain?: string
   ) {
     super(String(status.message));
   }
+}
+
+/**
+ * A path that no API group serves: the real server's mux answers plain text,
+ * not a Status (client-go then says "the server could not find the requested
+ * resource").
+ */
+function notServed(): HttpFailure {
+  return new HttpFailure(404, {}, '404 page not found\n');
 }
 
 function status(
@@ -698,6 +711,7 @@ export class FakeApiServer {
     }
     let body: Json;
     let code = 200;
+    let plain: string | undefined;
     const headers: Record<string, string> = {};
     try {
       const fault = this.takeFault(record.method, url.pathname);
@@ -729,11 +743,12 @@ export class FakeApiServer {
       }
       code = error.code;
       body = error.status;
+      plain = error.plain;
     }
     if (this.delayMs > 0) {
       await new Promise(resolve => setTimeout(resolve, this.delayMs));
     }
-    const text = JSON.stringify(body);
+    const text = plain ?? JSON.stringify(body);
     record.status = code;
     record.bytes = Buffer.byteLength(text);
     if (this.recordBodies) {
@@ -751,7 +766,7 @@ export class FakeApiServer {
     }
     response.writeHead(code, {
       ...headers,
-      'Content-Type': 'application/json',
+      'Content-Type': plain ? 'text/plain; charset=utf-8' : 'application/json',
       'Content-Length': payload.length,
       'Audit-Id': randomUUID()
     });
@@ -808,12 +823,7 @@ export class FakeApiServer {
       version = parts[2];
       rest = parts.slice(3);
     } else {
-      throw status(
-        404,
-        'NotFound',
-        'the server could not find the requested resource',
-        {}
-      );
+      throw notServed();
     }
     let namespace: string | undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3) {
@@ -829,12 +839,7 @@ export class FakeApiServer {
       (type.custom && !this.installed.has(type.plural)) ||
       (namespace && !type.namespaced)
     ) {
-      throw status(
-        404,
-        'NotFound',
-        'the server could not find the requested resource',
-        {}
-      );
+      throw notServed();
     }
     return { type, namespace, name: rest[1] };
   }
@@ -936,8 +941,8 @@ export class FakeApiServer {
             manager
           )
         };
-      default:
-        this.existing(type, namespace, name!);
+      default: {
+        const gone = this.existing(type, namespace, name!);
         this.bucket(type.plural).delete(
           namespace ? `${namespace}/${name}` : name!
         );
@@ -948,9 +953,15 @@ export class FakeApiServer {
             apiVersion: 'v1',
             metadata: {},
             status: 'Success',
-            details: { name, kind: type.plural }
+            details: {
+              name,
+              ...(type.group ? { group: type.group } : {}),
+              kind: type.plural,
+              uid: (gone.metadata as Json).uid
+            }
           }
         };
+      }
     }
   }
 
@@ -1090,6 +1101,10 @@ export class FakeApiServer {
     const page = limit > 0 ? keys.slice(0, limit) : keys;
     const more = limit > 0 && keys.length > limit;
     const metadata: Json = { resourceVersion: String(this.resourceVersion) };
+    if (type.custom && representation === 'object') {
+      // Custom resource lists are unstructured: the real server keeps an empty `continue`.
+      metadata.continue = '';
+    }
     if (more) {
       metadata.continue = encodeContinue(
         this.resourceVersion,
@@ -1174,7 +1189,7 @@ export class FakeApiServer {
       causes.push(
         ...validator(object).map(cause => ({
           ...cause,
-          reason: 'FieldValueInvalid'
+          reason: cause.reason ?? 'FieldValueInvalid'
         }))
       );
     }
@@ -1222,6 +1237,7 @@ export class FakeApiServer {
         'Invalid',
         `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
         {
+          ...(type.group ? { group: type.group } : {}),
           kind: type.kind,
           causes: [
             {
