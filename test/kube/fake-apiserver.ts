@@ -1,7 +1,9 @@
 /**
  * A local fake of the Kubernetes API server, for tests and benchmarks only.
  *
- * NO real API server runs in CI (none can run on these machines). This fake
+ * Core types (Secrets, Pods, ...) and RBAC objects cannot be served by a real
+ * server on these machines; custom resources can (test/kube-real, where
+ * contract.spec.ts checks this fake against the real server). This fake
  * serves, over HTTPS on a random loopback port, the JSON shapes that the real
  * kube-apiserver serves for the calls this project makes. Every shape below is
  * modelled on the Kubernetes API reference (https://kubernetes.io/docs/reference/kubernetes-api/)
