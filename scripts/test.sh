@@ -39,6 +39,8 @@ fi
 
 say "static checks"
 npx tsc --noEmit -p tsconfig.test.json
+# The scanner alone, with no DOM or Node types: it must run anywhere (src/scanner/tsconfig.json).
+npx tsc -p src/scanner
 npm run --silent lint
 ruff check jupyterlab_secret_mounts bench
 

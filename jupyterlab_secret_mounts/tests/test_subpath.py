@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from jupyterlab_secret_mounts import mountinfo
-from jupyterlab_secret_mounts.kubelet import write_atomic
-from jupyterlab_secret_mounts.live_index import LiveValueIndex
-from jupyterlab_secret_mounts.service import KeyUnreadable, SecretMountsService
+from jupyterlab_secret_mounts.guard.live_index import LiveValueIndex
+from jupyterlab_secret_mounts.mounts import mountinfo
+from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
+from jupyterlab_secret_mounts.mounts.service import KeyUnreadable, SecretMountsService
 
 from .test_discovery import mounts_by_name, service_for
 from .trees import canary
@@ -78,8 +78,8 @@ def _can_unshare() -> bool:
 _IN_NAMESPACE = textwrap.dedent(
     """
     import json, os, subprocess, sys
-    from jupyterlab_secret_mounts import mountinfo
-    from jupyterlab_secret_mounts.kubelet import write_atomic
+    from jupyterlab_secret_mounts.mounts import mountinfo
+    from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
     from jupyterlab_secret_mounts.tests.test_subpath import _subpath_probe
     from jupyterlab_secret_mounts.tests.test_discovery import service_for
 

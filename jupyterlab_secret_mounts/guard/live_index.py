@@ -12,8 +12,8 @@ import threading
 from collections.abc import Iterator
 from typing import Callable
 
-from .model import SecretMount
-from .service import KeyUnreadable, SecretMountsService
+from ..mounts.model import SecretMount
+from ..mounts.service import KeyUnreadable, SecretMountsService
 from .value_index import SecretValue, ValueIndex
 
 #: Keys that are public by Kubernetes' own layout: the service-account folder's `namespace` is an
