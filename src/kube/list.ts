@@ -170,58 +170,66 @@ export async function listSecretMetadata(
   }, action);
 }
 
-export async function listPods(
+/** One page request of a core (v1) list. */
+interface IPageParams {
+  limit: number;
+  _continue?: string;
+}
+type CoreList<T> = { items: T[]; metadata?: { _continue?: string } };
+
+/** A core list across all namespaces or in one, followed page by page. */
+function listCore<T>(
   session: IKubeSession,
+  resource: string,
   namespace: string | undefined,
-  pageSize = DEFAULT_PAGE_SIZE
-): Promise<V1Pod[]> {
+  pageSize: number,
+  inAll: (params: IPageParams) => Promise<CoreList<T>>,
+  inOne: (params: IPageParams & { namespace: string }) => Promise<CoreList<T>>
+): Promise<T[]> {
   const action: IKubeAction = {
     verb: 'list',
-    resource: 'pods',
+    resource,
     namespace,
     server: session.server
   };
   return collectPages(async token => {
+    const params = { limit: pageSize, _continue: token };
     const page =
       namespace === undefined
-        ? await session.core.listPodForAllNamespaces({
-            limit: pageSize,
-            _continue: token
-          })
-        : await session.core.listNamespacedPod({
-            namespace,
-            limit: pageSize,
-            _continue: token
-          });
+        ? await inAll(params)
+        : await inOne({ ...params, namespace });
     return { items: page.items, next: page.metadata?._continue };
   }, action);
 }
 
-export async function listServiceAccounts(
+export function listPods(
+  session: IKubeSession,
+  namespace: string | undefined,
+  pageSize = DEFAULT_PAGE_SIZE
+): Promise<V1Pod[]> {
+  return listCore(
+    session,
+    'pods',
+    namespace,
+    pageSize,
+    params => session.core.listPodForAllNamespaces(params),
+    params => session.core.listNamespacedPod(params)
+  );
+}
+
+export function listServiceAccounts(
   session: IKubeSession,
   namespace: string | undefined,
   pageSize = DEFAULT_PAGE_SIZE
 ): Promise<V1ServiceAccount[]> {
-  const action: IKubeAction = {
-    verb: 'list',
-    resource: 'serviceaccounts',
+  return listCore(
+    session,
+    'serviceaccounts',
     namespace,
-    server: session.server
-  };
-  return collectPages(async token => {
-    const page =
-      namespace === undefined
-        ? await session.core.listServiceAccountForAllNamespaces({
-            limit: pageSize,
-            _continue: token
-          })
-        : await session.core.listNamespacedServiceAccount({
-            namespace,
-            limit: pageSize,
-            _continue: token
-          });
-    return { items: page.items, next: page.metadata?._continue };
-  }, action);
+    pageSize,
+    params => session.core.listServiceAccountForAllNamespaces(params),
+    params => session.core.listNamespacedServiceAccount(params)
+  );
 }
 
 export async function listNamespaces(session: IKubeSession): Promise<string[]> {
