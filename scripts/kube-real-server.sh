@@ -22,6 +22,7 @@
 # When the tier cannot run here (no Debian registry, or sid is mid-transition and does not build),
 # it says so in one line on stderr and exits 3.
 set -euo pipefail
+shopt -s inherit_errexit # a failure inside $(...) stops the script too
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${SECRET_MOUNTS_KUBE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/jupyterlab-secret-mounts}
 APT_DIR=$CACHE/apt-sid
@@ -67,7 +68,10 @@ Acquire::Languages "none";
 Acquire::Check-Valid-Until "false";
 Debug::NoLocking "true";
 EOF
-  apt_sid apt-get update -qq >/dev/null 2>&1 || unavailable "cannot read Debian unstable's package lists from $mirror"
+  # apt-get update only warns when a source cannot be fetched: look for the lists themselves.
+  apt_sid apt-get update -qq >/dev/null 2>&1 || true
+  compgen -G "$APT_DIR/lists/*_sid_main_*Packages*" >/dev/null ||
+    unavailable "cannot read Debian unstable's package lists from $mirror"
 }
 
 # "package=version" for every package the build needs: the apiextensions-apiserver source and
