@@ -54,6 +54,9 @@ bash scripts/kube-real-server.sh run npx jest --ci test/kube-real || [ $? = 3 ]
 say "pytest"
 python -m pytest -q
 
+say "packages (the wheel and the npm tarballs, installed as users will)"
+bash scripts/check-packages.sh
+
 say "galata (browser)"
 (cd ui-tests && npx playwright test)
 
