@@ -24,7 +24,7 @@
 set -euo pipefail
 shopt -s inherit_errexit # a failure inside $(...) stops the script too
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${SECRET_MOUNTS_KUBE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/jupyterlab-secret-mounts}
+CACHE=${SECRET_MOUNTS_KUBE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/jupyterlab-secret-mounts}
 APT_DIR=$CACHE/apt-sid
 TIER="real-server tier"
 
