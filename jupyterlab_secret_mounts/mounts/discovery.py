@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import os
 import re
@@ -14,8 +13,9 @@ from functools import cached_property
 from ..config import SERVICE_ACCOUNT_DIR, SecretMounts
 from . import kubelet, mountinfo
 from .cache import FolderCache
+from .exclusions import Exclusions
 from .model import SecretMount
-from .reader import Candidate, ReadOptions, read_folder
+from .reader import Candidate, ReadOptions, is_world_writable, read_folder
 from .safe_fs import describe_error, open_dir
 
 # kubelet backs secret and projected volumes with tmpfs. Looking only at tmpfs mounts skips
@@ -60,11 +60,12 @@ def discover(
         set() if settings.show_service_account else {_identity(service_account_dir)}
     )
 
-    def is_excluded(path: str) -> bool:
-        return any(fnmatch.fnmatchcase(path, pattern) for pattern in settings.excluded)
-
+    exclusions = Exclusions(list(settings.excluded))
     options = ReadOptions(
-        settings.max_value_bytes, is_excluded, frozenset(_pinned_mount_points(table))
+        settings.max_value_bytes,
+        settings.match_floor,
+        exclusions,
+        frozenset(_pinned_mount_points(table)),
     )
     queue = deque(_candidates(settings, table, service_account_dir, result.warnings))
     seen: set[tuple[int, int]] = set()
@@ -72,7 +73,7 @@ def discover(
         candidate = queue.popleft()
         if candidate.identity in seen or candidate.identity in hidden:
             continue
-        if is_excluded(candidate.path):
+        if exclusions.hides_folder(candidate.path):
             continue
         seen.add(candidate.identity)
         folder = read_folder(candidate, options, cache)
@@ -99,7 +100,9 @@ def _candidates(
                 continue
             if entry.mount_point in pinned:
                 found.extend(_pinned_candidate(entry.mount_point, "mountinfo"))
-            else:
+            # kubelet mounts Secret and projected volumes read-only; a writable tmpfs such as
+            # /dev/shm is anyone's scratch space, not a secret volume.
+            elif entry.read_only:
                 found.extend(_kubelet_folder(entry.mount_point, "mountinfo"))
     if settings.show_service_account:
         found.extend(_kubelet_folder(service_account_dir, service_account_dir))
@@ -109,10 +112,7 @@ def _candidates(
 def _root_candidates(
     root: str, explicit: bool, warnings: list[str], pinned: set[str]
 ) -> list[Candidate]:
-    """Each subfolder of a root is a mount; so is a root holding `..data` or files of its own.
-
-    A subfolder or file that mountinfo shows as a subPath bind mount is a pinned mount of its own.
-    """
+    """Each subfolder of a root is a mount; so is a root holding `..data` or files of its own."""
     try:
         fd = open_dir(root)
     except FileNotFoundError:
@@ -127,31 +127,40 @@ def _root_candidates(
         return []
     try:
         info = os.fstat(fd)
+        if is_world_writable(fd, info):
+            warnings.append(f"Configured root {root} is skipped: anyone can write there.")
+            return []
         itself = Candidate(root, root, (info.st_dev, info.st_ino))
-        if kubelet.has_data_link(fd):
-            return [itself]
-        subfolders: list[Candidate] = []
-        holds_files = False
-        real_root = os.path.realpath(root)
-        with os.scandir(fd) as listing:
-            for entry in sorted(listing, key=lambda e: e.name):
-                if entry.name.startswith(".."):
-                    continue
-                if os.path.join(real_root, entry.name) in pinned:
-                    subfolders.extend(_pinned_candidate(os.path.join(root, entry.name), root))
-                elif entry.is_dir(follow_symlinks=False):
-                    child = entry.stat(follow_symlinks=False)
-                    path = os.path.join(root, entry.name)
-                    subfolders.append(Candidate(path, root, (child.st_dev, child.st_ino)))
-                else:
-                    holds_files = True
-        flat = [Candidate(root, root, itself.identity, flat=True)] if holds_files else []
-        return flat + subfolders
+        return [itself] if kubelet.has_data_link(fd) else _root_listing(fd, itself, pinned)
     except OSError as error:
         warnings.append(f"Configured root {root} is not readable: {describe_error(error)}.")
         return []
     finally:
         os.close(fd)
+
+
+def _root_listing(fd: int, root: Candidate, pinned: set[str]) -> list[Candidate]:
+    """The subfolders of a root, and the root itself (`flat`) when it holds files directly.
+
+    A subfolder or file that mountinfo shows as a subPath bind mount is a pinned mount of its own.
+    """
+    subfolders: list[Candidate] = []
+    holds_files = False
+    real_root = os.path.realpath(root.path)
+    with os.scandir(fd) as listing:
+        for entry in sorted(listing, key=lambda e: e.name):
+            if entry.name.startswith(".."):
+                continue
+            if os.path.join(real_root, entry.name) in pinned:
+                subfolders.extend(_pinned_candidate(os.path.join(root.path, entry.name), root.path))
+            elif entry.is_dir(follow_symlinks=False):
+                child = entry.stat(follow_symlinks=False)
+                path = os.path.join(root.path, entry.name)
+                subfolders.append(Candidate(path, root.path, (child.st_dev, child.st_ino)))
+            else:
+                holds_files = True
+    flat = [Candidate(root.path, root.path, root.identity, flat=True)] if holds_files else []
+    return flat + subfolders
 
 
 def _kubelet_folder(path: str, root: str) -> list[Candidate]:

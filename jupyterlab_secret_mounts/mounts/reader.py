@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from . import kubelet, value_facts
 from .cache import FolderCache
+from .exclusions import Exclusions
 from .model import SecretKey, SecretMount
 from .safe_fs import WalkItem, describe_error, open_dir, read_beneath, walk
 
@@ -36,7 +36,9 @@ class Candidate:
 @dataclass
 class ReadOptions:
     max_value_bytes: int
-    is_excluded: Callable[[str], bool] = lambda path: False
+    #: Values weaker than this are marked `too_guessable` (never indexed for leak checks).
+    floor: value_facts.MatchFloor = value_facts.MatchFloor(1, 0.0)
+    exclusions: Exclusions = field(default_factory=lambda: Exclusions([]))
     #: Real paths of subPath mount points, each listed as a mount of its own, never as a key.
     pinned_mount_points: frozenset[str] = frozenset()
 
@@ -75,8 +77,8 @@ def _scan_folder(
         return FolderRead(mount)
     try:
         info = os.fstat(fd)
-        if (info.st_dev, info.st_ino) != candidate.identity:
-            mount.error = "folder was replaced while being read; refresh"
+        mount.error = _untrusted(fd, info, candidate)
+        if mount.error is not None:
             return FolderRead(mount)
         if kubelet.has_data_link(fd) and not candidate.pinned:
             return FolderRead(_read_kubelet_volume(fd, mount, options, cache))
@@ -92,6 +94,22 @@ def _scan_folder(
         os.close(fd)
 
 
+def is_world_writable(fd: int, info: os.stat_result) -> bool:
+    """Anyone may add files to the opened folder. kubelet's secret volumes are mode 1777 but
+    mounted read-only, so nobody can."""
+    return bool(info.st_mode & stat.S_IWOTH) and not os.fstatvfs(fd).f_flag & os.ST_RDONLY
+
+
+def _untrusted(fd: int, info: os.stat_result, candidate: Candidate) -> str | None:
+    """Why the opened folder must not be read, if it must not."""
+    if (info.st_dev, info.st_ino) != candidate.identity:
+        return "folder was replaced while being read; refresh"
+    if is_world_writable(fd, info):
+        # Anyone could plant keys here; kubelet mounts secret volumes read-only.
+        return "anyone can write to this folder; not read as a secret mount"
+    return None
+
+
 def _read_kubelet_volume(
     fd: int, mount: SecretMount, options: ReadOptions, cache: FolderCache
 ) -> SecretMount:
@@ -104,7 +122,7 @@ def _read_kubelet_volume(
         stamp = _version_stamp(fd, mount)
     except OSError:
         stamp = None  # the full read below reports what is wrong
-    cached = cache.volumes.get(stamp) if stamp else None
+    cached = cache.volumes.get((stamp, options.floor)) if stamp else None
     if cached is not None:
         mount.version, keys = cached
     else:
@@ -125,7 +143,7 @@ def _read_kubelet_volume(
             mount.error = f"folder not readable: {describe_error(error)}"
             return mount
         if stamp and stamp.target == mount.version:
-            cache.volumes.put(stamp, (mount.version, keys))
+            cache.volumes.put((stamp, options.floor), (mount.version, keys))
     # Entries beside kubelet's are looked at every time (one listing, no reads).
     mount.keys = [*keys, *_unmanaged_entries(fd, mount.path, keys)]
     _limit_and_filter(mount, options)
@@ -305,6 +323,7 @@ def _describe(
             return key
         cache.facts.put(cache_key, facts)
     key.binary, key.json, key.fingerprint = facts.binary, facts.json, facts.fingerprint
+    key.too_guessable = not options.floor.admits(facts.strength)
     return key
 
 
@@ -312,4 +331,13 @@ def _limit_and_filter(mount: SecretMount, options: ReadOptions) -> None:
     if len(mount.keys) > MAX_KEYS:
         del mount.keys[MAX_KEYS:]
         mount.error = f"more than {MAX_KEYS} files; only the first {MAX_KEYS} are listed"
-    mount.keys = [key for key in mount.keys if not options.is_excluded(key.path)]
+    if not options.exclusions:
+        return
+    real_mount = os.path.realpath(mount.path)
+    mount.keys = [
+        key
+        for key in mount.keys
+        if not options.exclusions.hides_key(
+            key.path, real_mount, key.name, os.path.join(*key.read_parts or (key.name,))
+        )
+    ]

@@ -24,6 +24,7 @@ from jupyterlab_secret_mounts.guard.live_index import LiveValueIndex
 from jupyterlab_secret_mounts.mounts import mountinfo
 from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
 from jupyterlab_secret_mounts.mounts.service import KeyUnreadable, SecretMountsService
+from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
 
 from .test_discovery import mounts_by_name, service_for
 from .trees import canary
@@ -32,7 +33,7 @@ from .trees import canary
 def _subpath_probe(service: SecretMountsService, leaked: dict[str, str]) -> dict[str, Any]:
     """What a user sees of the mounts, and which mount/key each leaked text matches."""
     found = service.discover()
-    index = LiveValueIndex(service, lambda: 4).current()
+    index = LiveValueIndex(service, lambda: MatchFloor(4, 0.0)).current()
     return {
         "mounts": [mount.to_json() for mount in found.mounts],
         "leaks": {
