@@ -4,7 +4,8 @@ The frontend masks a printed mounted value on screen; with `SecretMounts.redact_
 pre-save hook writes the same thing to disk, so the saved file holds what the user saw. Every
 form the value index knows (raw, base64, URL-encoded) is replaced, in every string of every
 output (stream text, tracebacks, rich data, output metadata) except the payloads of binary MIME
-types (images, PDF), which are base64 of bytes and not text anyone printed.
+types (images, PDF: not text by the notebook-text contract's `is_text_mime`), which are base64
+of bytes and not text anyone printed.
 
 The marker names the folder and key the value came from, never the value:
 `[secret-mounts: redacted db-creds/password]`. Folder and key names are not secret under this
@@ -20,15 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..scanner.notebook import is_text_mime
 from .findings import Redaction, folder_name
 from .value_index import ValueMatch
 
 #: Finds the mounted values in a text (`ValueIndex.find`).
 FindValues = Callable[[str], Sequence[ValueMatch]]
-
-#: Rich output types stored as base64 of bytes: never text, never redacted.
-_BINARY_PREFIXES = ("image/", "audio/", "video/", "application/pdf", "application/octet-stream")
-_TEXT_EXCEPTIONS = ("image/svg+xml",)
 
 
 def marker(mount: str, key: str) -> str:
@@ -98,12 +96,8 @@ def _redact_value(
             found += matches
     elif isinstance(value, dict):
         for key, item in value.items():
-            if top and _is_binary(key):
-                continue
+            if top and not is_text_mime(key):
+                continue  # a payload (image, PDF): base64 of bytes, not text anyone printed
             value[key], matches = _redact_value(item, find)
             found += matches
     return value, found
-
-
-def _is_binary(mime: str) -> bool:
-    return mime.startswith(_BINARY_PREFIXES) and mime not in _TEXT_EXCEPTIONS

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .notebook_texts import NotebookText, notebook_texts
+from ..scanner.json_text import json_text
+from ..scanner.notebook import NotebookParseError, NotebookText, notebook_texts
 
 #: The `cell` of a text file's only text (reported as no cell at all).
 TEXT_FILE = -1
@@ -29,7 +30,7 @@ class ModelContent:
 
     text: str = ""
     #: The notebook JSON when the model holds one (its outputs can be redacted in place).
-    notebook: dict[str, Any] | None = None
+    notebook: Any = None
     #: Not UTF-8 (`text` is read leniently): look for exact values only.
     binary: bool = False
     #: Puts an edited `notebook` back into the model (re-encodes file models).
@@ -37,9 +38,14 @@ class ModelContent:
 
     def texts(self) -> list[NotebookText]:
         """What to check, as it is now (after any redaction)."""
+        text = self.text
         if self.notebook is not None:
-            return list(notebook_texts(self.notebook))
-        return [NotebookText(TEXT_FILE, None, self.text)] if self.text else []
+            try:
+                return notebook_texts(self.notebook)
+            except NotebookParseError:
+                # Not a notebook this check can read (nbformat 3, no cells): all of it, as one text.
+                text = json_text(self.notebook)
+        return [NotebookText(TEXT_FILE, "source", text)] if text else []
 
 
 def read_model(model: Any, path: str) -> ModelContent | None:
@@ -47,7 +53,7 @@ def read_model(model: Any, path: str) -> ModelContent | None:
     if not isinstance(model, dict):
         return None
     content = model.get("content")
-    if model.get("type") == "notebook" and isinstance(content, dict):
+    if model.get("type") == "notebook" and content is not None:
         return ModelContent(notebook=content)
     if model.get("type") != "file" or not isinstance(content, str):
         return None

@@ -3,9 +3,9 @@
 Registered with `register_pre_save_hook` at extension load, so jupyter_server runs an admin's own
 `ContentsManager.pre_save_hook` first and this one after it (on the model that hook left).
 `contents_guard` sends the saves the hook does not see here too (each chunk of an upload,
-renames, checkpoint restores). It checks notebooks (every cell source and text output) and text
-files, in whatever format they arrive (`save_content`), for credential patterns and for the
-exact values of mounted secrets:
+renames, checkpoint restores). It checks notebooks (every text of the notebook-text contract,
+`spec/README.md`) and text files, in whatever format they arrive (`save_content`), for credential
+patterns and for the exact values of mounted secrets:
 
 - `off`: nothing is checked;
 - `warn`: the save goes through; the findings are kept for `GET /secret-mounts/findings?path=`;
@@ -39,6 +39,7 @@ from tornado.web import HTTPError
 
 from ..logsafe import loggable
 from ..scanner import ScanTimeout
+from ..scanner.notebook import NotebookText, Part
 from ..scanner.utf16 import Utf16Offsets
 from .findings import (
     MAX_STORED_FINDINGS,
@@ -51,7 +52,6 @@ from .findings import (
     now,
 )
 from .live_index import ValuesUnavailable
-from .notebook_texts import NotebookText
 from .redact import redact_notebook
 from .save_content import TEXT_FILE, ModelContent, read_model
 from .uploads import Streams, TextStream
@@ -59,6 +59,9 @@ from .value_index import ValueIndex
 
 #: Places named in a refusal before "and N more".
 MAX_PLACES_NAMED = 8
+
+#: Characters of an attachment's name shown in a message.
+MAX_NAME = 40
 
 #: The ways into a file, as messages name them.
 Action = Literal["save", "upload", "rename", "restore"]
@@ -100,12 +103,15 @@ class ScanResult:
 @dataclass(frozen=True)
 class _Place:
     cell: int | None
+    part: Part | None
     output: int | None
+    name: str | None
 
     def describe(self) -> str:
-        if self.cell is None:
+        if self.part is None:
             return "the file"
-        return NotebookText(self.cell, self.output, "").describe()
+        name = None if self.name is None else _shown_name(self.name)
+        return NotebookText(self.cell, self.part, "", self.output, name=name).describe()
 
 
 class SaveGuard:
@@ -288,7 +294,7 @@ class SaveGuard:
                     hits = []
                 # An exact mounted value says more than a pattern over the same characters.
                 result.add(
-                    Finding(hit.start, hit.end, *_where(part), rule=hit.rule)
+                    Finding(hit.start, hit.end, **_where(part), rule=hit.rule)
                     for hit in hits
                     if not any(hit.start < f.end and f.start < hit.end for f in found)
                 )
@@ -305,7 +311,7 @@ class SaveGuard:
 
             def check(text: str, binary: bool) -> list[Finding]:
                 found = self.scan(
-                    [NotebookText(TEXT_FILE, None, text)],
+                    [NotebookText(TEXT_FILE, "source", text)],
                     time.monotonic() + budget,
                     values=values,
                     binary=binary,
@@ -371,7 +377,7 @@ def _exact_findings(values: ValueIndex, part: NotebookText) -> list[Finding]:
         Finding(
             utf16(match.start),
             utf16(match.end),
-            *_where(part),
+            **_where(part),
             mount=match.mount,
             key=match.key,
             encoding=match.encoding,
@@ -380,8 +386,17 @@ def _exact_findings(values: ValueIndex, part: NotebookText) -> list[Finding]:
     ]
 
 
-def _where(part: NotebookText) -> tuple[int | None, int | None, str | None]:
-    return (None if part.cell == TEXT_FILE else part.cell, part.output, part.mime)
+def _where(part: NotebookText) -> dict[str, Any]:
+    """The place fields of a finding in this text (none for a whole file)."""
+    if part.cell == TEXT_FILE:
+        return {}
+    return {
+        "cell": part.cell,
+        "part": part.part,
+        "output": part.output,
+        "mime": part.mime,
+        "name": part.name,
+    }
 
 
 def _redact(content: ModelContent, values: ValueIndex) -> list[Redaction]:
@@ -437,7 +452,7 @@ def describe(
         return f"{_DONE[action]}. {incomplete}{_sentence(note)}".strip()
     by_place: dict[_Place, list[str]] = {}
     for finding in findings:
-        place = _Place(finding.cell, finding.output)
+        place = _Place(finding.cell, finding.part, finding.output, finding.name)
         what = (
             f"matches mounted secret {folder_name(finding.mount)}/{finding.key}"
             if finding.mount
@@ -464,11 +479,17 @@ def _redaction_note(redacted: Sequence[Redaction]) -> str:
         return ""
     by_place: dict[_Place, list[str]] = {}
     for item in redacted:
-        labels = by_place.setdefault(_Place(item.cell, item.output), [])
+        labels = by_place.setdefault(_Place(item.cell, "output", item.output, None), [])
         label = f"{folder_name(item.mount)}/{item.key}"
         if label not in labels:
             labels.append(label)
     return f"mounted values printed in outputs were replaced by a marker: {_places(by_place)}."
+
+
+def _shown_name(name: str) -> str:
+    """An attachment name fit for one line of a message: short, printable, without `%`."""
+    printable = "".join(c if c.isprintable() else "?" for c in name).replace("%", "")
+    return printable if len(printable) <= MAX_NAME else printable[: MAX_NAME - 1] + "…"
 
 
 def _sentence(text: str) -> str:

@@ -63,6 +63,11 @@ class SecretMount:
     writable_by_anyone: bool = False
     #: The Kubernetes Secret behind the folder, from this pod's spec (provenance.py), when known.
     source: dict[str, Any] | None = None
+    #: A subPath bind mount from inside one timestamped version (mountinfo): no `..data`, never
+    #: updated. Read as a plain folder (or file).
+    pinned: bool = False
+    #: The mount point is one file (a subPath of one key, e.g. `~/.aws/credentials`), not a folder.
+    file: bool = False
 
     def key(self, name: str) -> SecretKey | None:
         return next((k for k in self.keys if k.name == name), None)
@@ -82,6 +87,8 @@ class SecretMount:
             out["error"] = self.error
         if self.source is not None:
             out["source"] = dict(self.source)
+        if self.file:
+            out["file"] = True
         return out
 
     def stamp(self) -> tuple[Any, ...]:
@@ -91,6 +98,7 @@ class SecretMount:
             self.root,
             self.kind,
             self.rotates,
+            self.file,
             self.version,
             self.error,
             tuple((k.name, k.mode, k.error, k.too_guessable, k.stamp) for k in self.keys),

@@ -9,6 +9,7 @@ could not complete must be refused, saying so.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,10 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tornado.web import HTTPError
 
+from jupyterlab_secret_mounts.guard.findings import FindingsStore
+from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
+from jupyterlab_secret_mounts.guard.value_index import ValueIndex
 from jupyterlab_secret_mounts.handlers import SERVICE_SETTING
 from jupyterlab_secret_mounts.mounts.kubelet import DATA_LINK, DATA_TMP_LINK
 from jupyterlab_secret_mounts.mounts.service import SecretMountsService
+from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
 
 from .guard_helpers import error_of
 from .test_save_hook import leaky_notebook, save
@@ -125,3 +131,24 @@ async def test_the_error_clears_once_the_folder_reads_again(
     password = secrets_tree.values["db-creds/password"].decode()
     matches = json.loads((await _check(jp_fetch, password)).body)["matches"]
     assert [m["key"] for m in matches] == ["password"]
+
+
+@pytest.mark.parametrize("policy", ["block", "warn"])
+def test_a_scanner_failure_is_no_clean_check(policy: str) -> None:
+    class Broken:
+        def scan(self, text: str, deadline: float | None = None) -> list[Any]:
+            raise RuntimeError(f"choked on {text}")  # a message that quotes the text
+
+    store = FindingsStore()
+    index = ValueIndex.of([], MatchFloor(6, 40))
+    hook = SaveGuard(lambda: policy, lambda: index, Broken(), store, logging.getLogger())
+    model = {"type": "file", "format": "text", "content": "pw = 'hunter2hunter2'"}
+    if policy == "block":
+        with pytest.raises(HTTPError) as refused:
+            hook(model, "x.py")
+        assert refused.value.status_code == 403
+    else:
+        hook(model, "x.py")
+    report = store.get("x.py")
+    assert report is not None and report.complete is False
+    assert "could not complete" in report.message and "hunter2" not in report.message
