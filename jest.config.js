@@ -36,8 +36,16 @@ module.exports = {
   automock: false,
   // Injected by webpack.config.js in real builds.
   globals: { __SECRET_MOUNTS_VERSION__: require('./package.json').version },
-  collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/**/.ipynb_checkpoints/*'],
+  collectCoverageFrom: [
+    'src/**/*.{ts,tsx}',
+    '!src/**/*.d.ts',
+    '!src/**/.ipynb_checkpoints/*'
+  ],
   coverageReporters: ['lcov', 'text'],
   testRegex: 'test/.*\\.spec\\.tsx?$',
+  setupFiles: [
+    ...baseConfig.setupFiles,
+    '<rootDir>/test/setup/third-party-warnings.ts'
+  ],
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };
