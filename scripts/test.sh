@@ -1,54 +1,56 @@
 #!/usr/bin/env bash
-# Runs every test: jest (frontend and CLI), pytest (server extension, security suite) and Galata
-# (real browser against real `jupyter lab` servers). Installs what it needs first, including
-# Debian's Chromium when run as root.
-set -euo pipefail
+# Runs every test suite: static checks, jest (frontend and CLI), pytest (server extension, security
+# suite), Galata (real Chromium against real `jupyter lab` servers) and the demo tier
+# (scripts/demo.sh as shipped, driven in Chromium). Installs what it needs first, including Debian's
+# Chromium when run as root.
+#
+# Every suite runs even when an earlier one fails; a table at the end sums them up, and the exit
+# status is non-zero when any suite failed. Reports and server logs: test-results/ and
+# ui-tests/.jupyter-test-root/. Ports: SECRET_MOUNTS_UI_PORT (Galata, default 8890 and 8891),
+# SECRET_MOUNTS_DEMO_PORT (demo, default 8892).
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-bash scripts/setup.sh
+bash scripts/setup.sh --browser-tests || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
 
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ]; then
-    say "installing Debian's chromium"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium' first." >&2
-    exit 1
-  fi
-fi
-if ! command -v openssl >/dev/null; then
-  # The Kubernetes tests (test/kube, test_provenance.py) make a throw-away TLS certificate with it.
-  if [ "$(id -u)" = 0 ]; then
-    say "installing openssl"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
-  else
-    echo "The Kubernetes tests need the openssl command: run 'sudo apt-get install openssl' first." >&2
-    exit 1
-  fi
-fi
-if [ ! -f ui-tests/node_modules/.package-lock.json ] ||
-  [ ui-tests/package-lock.json -nt ui-tests/node_modules/.package-lock.json ]; then
-  say "npm install in ui-tests"
-  (cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund)
-fi
+REPORTS=$PWD/test-results
+rm -rf "$REPORTS"
+mkdir -p "$REPORTS"
 
-say "static checks"
-npx tsc --noEmit -p tsconfig.test.json
-npm run --silent lint
-ruff check jupyterlab_secret_mounts bench
+# run_suite NAME COMMAND...: runs one suite, noting its exit status and how long it took.
+run_suite() {
+  local name=$1 start=$SECONDS status
+  shift
+  say "$name"
+  "$@"
+  status=$?
+  printf '%s\t%s\t%s\n' "$name" "$status" "$((SECONDS - start))" >>"$REPORTS/suites.tsv"
+}
 
-say "jest"
-npx jest --ci
+# Each check's outcome on one line of static.txt ("passed NAME" or "failed NAME").
+static_checks() {
+  local status=0
+  check() {
+    local name=$1 outcome=passed
+    shift
+    "$@" || outcome=failed status=1
+    echo "$outcome $name" >>"$REPORTS/static.txt"
+  }
+  check tsc npx tsc --noEmit -p tsconfig.test.json
+  check prettier npm run --silent lint
+  check ruff ruff check jupyterlab_secret_mounts bench
+  return $status
+}
 
-say "pytest"
-python -m pytest -q
+run_suite "static checks" static_checks
+run_suite jest npx jest --ci --json --outputFile="$REPORTS/jest.json"
+run_suite pytest python -m pytest -q --junitxml="$REPORTS/pytest.xml"
+run_suite galata env SECRET_MOUNTS_UI_JSON_REPORT="$REPORTS/galata.json" \
+  bash -c 'cd ui-tests && npx playwright test'
+run_suite demo env SECRET_MOUNTS_UI_JSON_REPORT="$REPORTS/demo.json" \
+  bash -c 'cd ui-tests && npx playwright test -c demo.config.js'
 
-say "galata (browser)"
-(cd ui-tests && npx playwright test)
-
-say "all test suites passed"
+node scripts/test-summary.mjs "$REPORTS"

@@ -10,21 +10,28 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 const basePort = Number(process.env.SECRET_MOUNTS_UI_PORT || 8890);
 const profiles = { default: basePort, strict: basePort + 1 };
 
+/** A server's whole output goes to a file beside its profile folder, not into the test report. */
 function server(profile, port) {
+  const log = `.jupyter-test-root/${profile}.log`;
   return {
-    command: `jupyter lab --config jupyter_server_test_config.py --ServerApp.port=${port}`,
+    command: `mkdir -p .jupyter-test-root && exec jupyter lab --config jupyter_server_test_config.py --ServerApp.port=${port} >${log} 2>&1`,
     env: { ...process.env, SECRET_MOUNTS_UI_PROFILE: profile },
     url: `http://localhost:${port}/lab`,
     timeout: 120 * 1000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe'
+    reuseExistingServer: false
   };
 }
 
+const jsonReport = process.env.SECRET_MOUNTS_UI_JSON_REPORT;
+
 module.exports = {
   ...baseConfig,
-  reporter: [['list'], ['html', { open: 'never' }]],
+  testDir: 'tests',
+  reporter: [
+    ['list'],
+    ['html', { open: 'never' }],
+    ...(jsonReport ? [['json', { outputFile: jsonReport }]] : [])
+  ],
   retries: process.env.CI ? 1 : 0,
   workers: 1,
   globalTeardown: require.resolve('./canary-teardown.ts'),
@@ -32,19 +39,8 @@ module.exports = {
     ...baseConfig.use,
     trace: 'retain-on-failure',
     video: 'off',
-    launchOptions: {
-      // Playwright cannot download its own browser here: use Debian's.
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    }
+    // Playwright cannot download its own browser here: Debian's (see chromium.js).
+    launchOptions: require('./chromium')
   },
   projects: [
     {

@@ -10,7 +10,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { expect, profileRoot, readSecret, secretsRoot, test } from './fixtures';
+import { expect, profileRoot, readSecret, screenshotPath, secretsRoot, test } from './fixtures';
 
 const REPO = path.join(__dirname, '..', '..');
 const MASK = '[REDACTED]';
@@ -76,7 +76,7 @@ test.describe('Notebook guard', () => {
 
     const box = await cell.boundingBox();
     await page.screenshot({
-      path: path.join(REPO, 'docs', 'images', 'guard-warning.png'),
+      path: screenshotPath('guard-warning.png'),
       clip: { x: box!.x, y: box!.y, width: 820, height: box!.height + 10 }
     });
 
@@ -206,7 +206,7 @@ test.describe('Notebook guard', () => {
     await expect(rows.nth(0)).toContainText('GitHub token');
     await expect(rows.nth(1).locator('.jp-SecretMounts-guardJump')).toHaveText('Cell 5, output 1');
     await dialog.locator('.jp-Dialog-content').screenshot({
-      path: path.join(REPO, 'docs', 'images', 'findings.png')
+      path: screenshotPath('findings.png')
     });
 
     // Keyboard: the first row's button takes focus with Tab and Enter jumps.

@@ -11,12 +11,11 @@ import * as path from 'path';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
-import { expect, readSecret, test } from './fixtures';
+import { expect, readSecret, screenshotPath, test } from './fixtures';
 
 const DEMO_NOTEBOOK = path.join(__dirname, '..', '..', 'demo', 'demo.ipynb');
 /** The demo notebook's empty code cell, below the introduction. */
 const EMPTY_CELL = 1;
-const SCREENSHOT = path.join(__dirname, '..', '..', 'docs', 'images', 'picker.png');
 
 /** Open a fresh copy of the demo notebook in the test's own folder (removed afterwards). */
 async function openDemo(page: IJupyterLabPageFixture, tmpPath: string): Promise<void> {
@@ -86,7 +85,7 @@ test.describe('Insert secret reference', () => {
     // Keyboard: move down, then filter (the first match is selected again).
     await page.keyboard.press('ArrowDown');
     await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true');
-    await picker.locator('.jp-Dialog-content').screenshot({ path: SCREENSHOT });
+    await picker.locator('.jp-Dialog-content').screenshot({ path: screenshotPath('picker.png') });
 
     await filter.fill('db-creds pass');
     await expect(options).toHaveCount(1);
