@@ -27,11 +27,11 @@ command -v node >/dev/null || die "Node.js 20.19 or newer is required, and no 'n
 node -e 'const [major, minor] = process.versions.node.split(".").map(Number);
 process.exit(major > 20 || (major === 20 && minor >= 19) ? 0 : 1)' ||
   die "Node.js 20.19 or newer is required, found $(node --version)."
-PYTHON=${PYTHON:-python3}
-[ -x .venv/bin/python ] && PYTHON=.venv/bin/python
+PYTHON=${PYTHON:-python3} where=""
+if [ -x .venv/bin/python ]; then PYTHON=.venv/bin/python where=" in .venv (delete it to start again)"; fi
 command -v "$PYTHON" >/dev/null || die "Python 3.10 or newer is required, and no '$PYTHON' command is on PATH."
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' ||
-  die "Python 3.10 or newer is required, found $("$PYTHON" --version 2>&1) ($PYTHON; with an old .venv, delete it)."
+  die "Python 3.10 or newer is required, found $("$PYTHON" --version 2>&1)$where."
 
 # --- Stamps ------------------------------------------------------------------------------------
 # One hash of some strings and the contents of some files (folders: every file below them).
