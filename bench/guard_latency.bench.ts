@@ -21,7 +21,7 @@ import * as path from 'path';
 import { ICheckText, ILeakChecker } from '../src/notebook/checker';
 import { NotebookGuardModel } from '../src/notebook/guardmodel';
 import { outputTexts } from '../src/notebook/outputtext';
-import { createPatternScan } from '../src/notebook/patterns';
+import { createPatternScan } from '../src/notebook/patternscan';
 import { scanNotebook } from '../src/scanner';
 import { ILeakMatch } from '../src/mounts/types';
 

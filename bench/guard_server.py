@@ -39,13 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from jupyterlab_secret_mounts import demo
-from jupyterlab_secret_mounts.findings import FindingsStore
-from jupyterlab_secret_mounts.kubelet import write_atomic
-from jupyterlab_secret_mounts.notebook_texts import NotebookText
-from jupyterlab_secret_mounts.patterns import PatternScanner, load_rules
-from jupyterlab_secret_mounts.save_hook import SaveGuard
-from jupyterlab_secret_mounts.value_forms import value_forms
-from jupyterlab_secret_mounts.value_index import SecretValue, ValueIndex
+from jupyterlab_secret_mounts.guard.findings import FindingsStore
+from jupyterlab_secret_mounts.guard.notebook_texts import NotebookText
+from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
+from jupyterlab_secret_mounts.guard.value_forms import value_forms
+from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
+from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
+from jupyterlab_secret_mounts.scanner import PatternScanner, load_rules
 
 MIN_LENGTH = 6
 LOG = logging.getLogger("guard-bench")

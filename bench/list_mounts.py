@@ -29,7 +29,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from jupyterlab_secret_mounts.kubelet import write_atomic  # noqa: E402
+from jupyterlab_secret_mounts.mounts.kubelet import write_atomic  # noqa: E402
 
 
 def build_tree(root: Path, folders: int, keys: int) -> None:

@@ -3,6 +3,8 @@
 //   node bench/secretlint-runner.mjs --jsonl FILE...  evaluator contract: {"id","text"} lines in,
 //                                                     {"id","findings"} lines out
 //   node bench/secretlint-runner.mjs FILE...          scan files; prints {"bytes","scanMs","findings","maxRssMiB"}
+//   node bench/secretlint-runner.mjs --findings FILE... one {"path","line","rule","start","end"} line per
+//                                                     finding (offsets into the file's text; no value)
 // Given an input more than once, the later passes run warm; the stats name the fastest pass
 // (as `jupyterlab-secret-mounts scan --stats` does). Uses @secretlint/core's lintSource, the
 // library behind the secretlint CLI.
@@ -45,6 +47,13 @@ if (args[0] === '--jsonl' && args.length > 1) {
     `stats: ${records} records, scan ${scanMs.toFixed(1)} ms (${(records / (scanMs / 1000)).toFixed(0)} records/s; ` +
       `fastest input ${(1000 / fastest).toFixed(0)} records/s)\n`
   );
+} else if (args[0] === '--findings') {
+  for (const file of args.slice(1)) {
+    for (const m of await lint(readFileSync(file, 'utf8'), file)) {
+      const [start, end] = m.range;
+      process.stdout.write(`${JSON.stringify({ path: file, line: m.loc.start.line, rule: m.ruleId, start, end })}\n`);
+    }
+  }
 } else if (args.length > 0 && !args[0].startsWith('-')) {
   let best = null;
   for (const file of args) {

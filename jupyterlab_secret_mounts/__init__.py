@@ -36,23 +36,6 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 def _load_jupyter_server_extension(server_app: Any) -> None:
     """Read the admin policy and register the `/secret-mounts/*` endpoints."""
     # Imported here so that reading the labextension paths does not load jupyter_server.
-    from .config import SecretMounts  # noqa: PLC0415
-    from .handlers import SERVICE_SETTING, setup_handlers  # noqa: PLC0415
-    from .service import SecretMountsService  # noqa: PLC0415
+    from .extension import load  # noqa: PLC0415
 
-    policy = SecretMounts(parent=server_app)
-    server_app.web_app.settings[SERVICE_SETTING] = SecretMountsService(policy)
-    # Further server parts (the leak-check endpoint, the ContentsManager pre-save hook) take
-    # the same service from web_app.settings[SERVICE_SETTING] and are wired up here.
-    from . import guard_handlers  # noqa: F401, PLC0415 (adds /check and /findings to HANDLERS)
-    from .guard import setup_guard  # noqa: PLC0415
-
-    setup_guard(server_app, server_app.web_app.settings[SERVICE_SETTING])
-    setup_handlers(server_app.web_app)
-    server_app.log.info(
-        "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s",
-        __version__,
-        ", ".join(policy.roots) or "(none)",
-        "allowed" if policy.allow_reveal else "off",
-        policy.save_policy,
-    )
+    load(server_app)

@@ -18,7 +18,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 
-from .kubelet import DATA_LINK, write_atomic
+from .mounts.kubelet import DATA_LINK, write_atomic
 
 Payload = dict[str, bytes]
 

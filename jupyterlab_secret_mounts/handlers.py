@@ -1,4 +1,8 @@
-"""REST endpoints under `<base_url>/secret-mounts/` (shapes: src/mounts/types.ts)."""
+"""REST endpoints under `<base_url>/secret-mounts/` (shapes: src/mounts/types.ts).
+
+The server adapter of the mounts and guard parts: each handler parses a request, calls the
+part and writes JSON. `extension.py` registers them.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +13,32 @@ from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
-from jupyter_server.utils import url_path_join
 from tornado import web
 
 from . import __version__
-from .service import KeyNotFound, KeyUnreadable, SecretMountsService
+from .guard.findings import normalize_path
+from .guard.leaks import BadCheckRequest, CheckTooLarge, check_texts, parse_request
+from .guard.service import Guard
+from .mounts.service import KeyNotFound, KeyUnreadable, SecretMountsService
 
-NAMESPACE = "secret-mounts"
 AUTH_RESOURCE = "secret-mounts"
-#: Key of the shared `SecretMountsService` in the Tornado application settings.
+#: Keys of the shared `SecretMountsService` and `Guard` in the Tornado application settings.
 SERVICE_SETTING = "secret_mounts"
+GUARD_SETTING = "secret_mounts_guard"
 
 
 class SecretMountsHandler(APIHandler):
-    """Base of every endpoint here: one authorization resource, one shared service."""
+    """Base of every endpoint here: one authorization resource, the shared service and guard."""
 
     auth_resource = AUTH_RESOURCE
 
     @property
     def service(self) -> SecretMountsService:
         return self.settings[SERVICE_SETTING]  # type: ignore[no-any-return]
+
+    @property
+    def guard(self) -> Guard:
+        return self.settings[GUARD_SETTING]  # type: ignore[no-any-return]
 
     def write_json(self, data: Any) -> None:
         self.set_header("Content-Type", "application/json")
@@ -131,6 +141,48 @@ class RevealHandler(SecretMountsHandler):
         )
 
 
+class LeakCheckHandler(SecretMountsHandler):
+    @web.authenticated
+    @authorized  # POST maps to the "write" action: read-only users cannot probe for values
+    async def post(self) -> None:
+        """`ILeakCheckRequest` -> `ILeakCheckResponse` (ranges and folder/key, never a value)."""
+        try:
+            texts = parse_request(self.request.body)
+        except CheckTooLarge as error:
+            raise web.HTTPError(413, str(error)) from None
+        except BadCheckRequest as error:
+            raise web.HTTPError(400, str(error)) from None
+
+        def check() -> dict[str, object]:
+            return check_texts(self.guard.values.current(), texts)
+
+        self.write_json(await asyncio.to_thread(check))
+
+
+class FindingsHandler(SecretMountsHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """`ISaveFindings` of the last save of `?path=` (what the pre-save check found there)."""
+        path = self.get_query_argument("path", None)
+        if path is None:
+            raise web.HTTPError(400, "Add ?path=<file path relative to the server root>.")
+        report = self.guard.findings.get(path)
+        if report is None:
+            self.write_json(
+                {
+                    "path": normalize_path(path),
+                    "policy": self.service.settings.save_policy,
+                    "checked": None,
+                    "blocked": False,
+                    "message": "",
+                    "findings": [],
+                }
+            )
+            return
+        self.write_json(report.to_json())
+
+
 def _loggable(text: str, limit: int = 200) -> str:
     """repr() keeps newlines and control characters from forging log lines; long input is cut."""
     return repr(text[:limit] + ("..." if len(text) > limit else ""))
@@ -148,19 +200,3 @@ def etag_matches(header: str | None, etag: str) -> bool:
         if tag == etag:
             return True
     return False
-
-
-#: Endpoints as (name under /secret-mounts/, handler). Other server parts append to this
-#: list before the extension loads (e.g. `("check", LeakCheckHandler)`).
-HANDLERS: list[tuple[str, type[SecretMountsHandler]]] = [
-    ("version", VersionHandler),
-    ("policy", PolicyHandler),
-    ("mounts", MountsHandler),
-    ("reveal", RevealHandler),
-]
-
-
-def setup_handlers(web_app: web.Application) -> None:
-    base_url = web_app.settings["base_url"]
-    routes = [(url_path_join(base_url, NAMESPACE, name), handler) for name, handler in HANDLERS]
-    web_app.add_handlers(".*$", routes)

@@ -40,6 +40,8 @@ static_checks() {
     echo "$outcome $name" >>"$REPORTS/static.txt"
   }
   check tsc npx tsc --noEmit -p tsconfig.test.json
+  # The scanner alone, with no DOM or Node types: it must run anywhere (src/scanner/tsconfig.json).
+  check "tsc (scanner)" npx tsc -p src/scanner
   check prettier npm run --silent lint
   check ruff ruff check jupyterlab_secret_mounts bench
   return $status

@@ -10,7 +10,7 @@ import pytest
 import jupyterlab_secret_mounts
 from jupyterlab_secret_mounts import demo
 from jupyterlab_secret_mounts.config import SecretMounts
-from jupyterlab_secret_mounts.service import SecretMountsService
+from jupyterlab_secret_mounts.mounts.service import SecretMountsService
 
 
 def listing(root: Path) -> dict[str, dict[str, dict[str, object]]]:

@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from jupyterlab_secret_mounts import safe_fs, scan, values
 from jupyterlab_secret_mounts.config import SecretMounts
-from jupyterlab_secret_mounts.discovery import Discovery
-from jupyterlab_secret_mounts.kubelet import write_atomic
-from jupyterlab_secret_mounts.model import SecretKey, SecretMount
-from jupyterlab_secret_mounts.mountinfo import MountEntry
-from jupyterlab_secret_mounts.service import SecretMountsService
+from jupyterlab_secret_mounts.mounts import reader, safe_fs, value_facts
+from jupyterlab_secret_mounts.mounts.discovery import Discovery
+from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
+from jupyterlab_secret_mounts.mounts.model import SecretKey, SecretMount
+from jupyterlab_secret_mounts.mounts.mountinfo import MountEntry
+from jupyterlab_secret_mounts.mounts.service import SecretMountsService
 
 from .trees import SecretsTree, canary
 
@@ -110,12 +110,12 @@ def test_fingerprints_are_keyed_and_follow_rotation(secrets_tree: SecretsTree) -
     service = service_for([secrets_tree.root])
     value = secrets_tree.values["db-creds/password"]
     before = keys_by_name(mounts_by_name(service.discover())["db-creds"])["password"]
-    assert before.fingerprint == values.fingerprint(value)
+    assert before.fingerprint == value_facts.fingerprint(value)
     # not a plain hash anyone could brute-force offline
     assert before.fingerprint not in hashlib.sha256(value).hexdigest()
     write_atomic(str(secrets_tree.root / "db-creds"), {"username": b"u", "password": b"new"})
     after = keys_by_name(mounts_by_name(service.discover())["db-creds"])["password"]
-    assert after.fingerprint == values.fingerprint(b"new") != before.fingerprint
+    assert after.fingerprint == value_facts.fingerprint(b"new") != before.fingerprint
 
 
 def test_plain_folder_follows_only_links_inside(
@@ -125,7 +125,7 @@ def test_plain_folder_follows_only_links_inside(
     assert (plain.kind, plain.rotates) == ("folder", False)
     keys = keys_by_name(plain)
     api_key = secrets_tree.values["plain/api-key"]
-    assert keys["api-key"].fingerprint == values.fingerprint(api_key)
+    assert keys["api-key"].fingerprint == value_facts.fingerprint(api_key)
     assert keys["alias"].fingerprint == keys["api-key"].fingerprint  # link inside: followed
     for name in ("escape", "escape-absolute"):
         assert keys[name].error == "symbolic link to outside the folder; not followed"
@@ -143,7 +143,7 @@ def test_no_value_in_the_listing(found: Discovery, secrets_tree: SecretsTree) ->
     listing = json.dumps(found.to_json()).encode()
     for value in secrets_tree.all_canaries:
         assert value not in listing
-    outside = values.fingerprint(secrets_tree.outside_values[0])
+    outside = value_facts.fingerprint(secrets_tree.outside_values[0])
     assert outside.encode() not in listing  # not even read to fingerprint it
 
 
@@ -414,7 +414,7 @@ def test_etag_changes_only_with_content(secrets_tree: SecretsTree) -> None:
 
 
 def test_too_many_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scan, "MAX_KEYS", 5)
+    monkeypatch.setattr(reader, "MAX_KEYS", 5)
     folder = tmp_path / "root" / "many"
     folder.mkdir(parents=True)
     for index in range(9):
@@ -443,7 +443,7 @@ def test_unchanged_volumes_are_not_walked_again(
         walked.append(1)
         return real_walk(*args, **kwargs)
 
-    monkeypatch.setattr(scan, "walk", counting_walk)
+    monkeypatch.setattr(reader, "walk", counting_walk)
     again = service.discover()
     assert len(walked) == 1  # only the plain folder; the four kubelet volumes came from cache
     assert again.etag == first.etag

@@ -11,7 +11,7 @@ import pytest
 from tornado.httpclient import HTTPResponse
 
 from jupyterlab_secret_mounts import __version__
-from jupyterlab_secret_mounts.kubelet import write_atomic
+from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
 
 from .trees import SecretsTree
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_secret_mounts import kubelet
-from jupyterlab_secret_mounts.safe_fs import open_dir, read_beneath
+from jupyterlab_secret_mounts.mounts import kubelet
+from jupyterlab_secret_mounts.mounts.safe_fs import open_dir, read_beneath
 
 VERSION_NAME = re.compile(r"^\.\.\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}\.\d+$")
 

@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
-from jupyterlab_secret_mounts import leaks
-from jupyterlab_secret_mounts.kubelet import write_atomic
+from jupyterlab_secret_mounts.guard import leaks
+from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
 
 from .guard_helpers import check, error_of, js_index
 from .trees import SecretsTree

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jupyterlab_secret_mounts import mountinfo
+from jupyterlab_secret_mounts.mounts import mountinfo
 
 SAMPLE = (
     # a whole tmpfs secret volume, with optional fields before the separator

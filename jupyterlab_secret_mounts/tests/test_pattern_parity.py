@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_secret_mounts.patterns import PatternScanner, load_rules
+from jupyterlab_secret_mounts.scanner import PatternScanner, load_rules
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus" / "dev.jsonl"
@@ -50,6 +50,13 @@ EDGE_TEXTS = [
     'password="MarbleEmber#2546" pwd="Thistle-Marble-Nimbus-86" password="CorrectHorseBattery"',
     'SESSION_TOKEN = "AgencyIdentificationCode2024" SERVICE_TOKEN = "Tsprvu5Ifijo"',
     'cfg = Dict("password" => "Pebble70+Rdyj")',
+    # Camel-case identifiers (minified JavaScript), a signed URL's public credential parameter
+    # and tokens in the NLP sense are not credentials.
+    'c(e,[{key:"componentDidMount",value:function(){}}]);return this._calculateSpringForce',
+    "u?X-Goog-Credential=ke-prod-1%40pc-knowledge-prod.iam.gserviceaccount.com%2F20250220%2Fauto"
+    "%2Fstorage%2Fgoog4_request&X-Goog-Date=20250220T183837Z",
+    "{'sequence': 'Le camembert est délicieux :)', 'token_str': 'délicieux'}",
+    'neo4j_password = "nZasSfGzac_mgTApAqrZd_Yqty9I4HOXKyj8qeNKdYg"',
     # Short values: the entropy floor is log2(8) - 0.5 = 2.5 at 8 characters, met exactly by
     # the first (3 - 4/8) and missed by the second (3 - 6/8).
     'pwd = "Xq7wKq7p" pwd = "Xq7wXq7p" PGPASSWORD=strongp@ss psql',

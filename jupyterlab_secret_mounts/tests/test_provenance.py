@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from traitlets.config import Config
 
-from jupyterlab_secret_mounts import provenance
-from jupyterlab_secret_mounts.provenance import (
+from jupyterlab_secret_mounts.mounts import provenance
+from jupyterlab_secret_mounts.mounts.provenance import (
     API_URL_OVERRIDE,
     PodProvenance,
     ProvenanceUnavailable,
@@ -150,7 +150,7 @@ def test_failures_are_reported_only_to_the_debug_log(
     else:
         (service_account / "token").unlink()
     provenance = PodProvenance(lambda: fetch_own_pod(env, str(service_account)))
-    with caplog.at_level(logging.DEBUG, logger="jupyterlab_secret_mounts.provenance"):
+    with caplog.at_level(logging.DEBUG, logger="jupyterlab_secret_mounts.mounts.provenance"):
         provenance.start()
         provenance.wait(10)
         assert provenance.snapshot() == {}

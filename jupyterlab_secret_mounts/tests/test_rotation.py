@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from jupyterlab_secret_mounts import values
-from jupyterlab_secret_mounts.kubelet import write_atomic
+from jupyterlab_secret_mounts.mounts import value_facts
+from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
 
 from .trees import SecretsTree
 
@@ -79,7 +79,7 @@ class Readers:
         self.fetch, self.folder, self.writer = jp_fetch, folder, writer
         self.seen: dict[str, set[int]] = {"list": set(), "reveal": set(), "check": set()}
         self.by_fingerprint = {
-            name: {values.fingerprint(version_files(v)[name]): v for v in range(SWAPS + 1)}
+            name: {value_facts.fingerprint(version_files(v)[name]): v for v in range(SWAPS + 1)}
             for name in ("username", "password")
         }
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from traitlets.config import Config
 
-from jupyterlab_secret_mounts.findings import FindingsStore
-from jupyterlab_secret_mounts.save_hook import SaveGuard
-from jupyterlab_secret_mounts.value_index import SecretValue, ValueIndex
+from jupyterlab_secret_mounts.guard.findings import FindingsStore
+from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
+from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
 
 from .guard_helpers import error_of
 from .trees import SecretsTree

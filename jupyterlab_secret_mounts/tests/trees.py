@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jupyterlab_secret_mounts.kubelet import write_atomic
+from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
 
 
 def canary(label: str) -> bytes:

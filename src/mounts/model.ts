@@ -10,7 +10,7 @@ import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { requestAPI, requestConditional } from '../api';
-import { IKeyRef, ISecretMountsModel, MountsStatus } from '../tokens';
+import { IKeyRef, ISecretMountsModel, MountsStatus } from './tokens';
 import { describeError, InvalidResponseError } from './errors';
 import {
   IMountsResponse,

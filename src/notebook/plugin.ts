@@ -23,21 +23,22 @@ import {
   TranslationBundle
 } from '@jupyterlab/translation';
 
+import { CommandIDs } from '../commands';
+import { ISecretMountsModel } from '../mounts/tokens';
 import { renderSnippet, stylesFor } from '../snippets/templates';
 import { Language } from '../snippets/languages';
-import { CommandIDs, ISecretMountsModel } from '../tokens';
 import { LeakChecker } from './checker';
 import { FindingsList } from './findingslist';
+import { goToFinding } from './gotofinding';
 import { INotebookFinding, NotebookGuardModel } from './guardmodel';
 import { guardIcon } from './icons';
 import { GuardIndicator } from './indicator';
 import { guardLintExtension } from './lint';
 import { installOutputMasking } from './maskrenderer';
-import { createPatternScan } from './patterns';
+import { createPatternScan } from './patternscan';
 import { IQuickFixServices, quickFixesFor } from './quickfixes';
 import { GuardRegistry } from './registry';
-import { revealFinding } from './reveal';
-import { watchSaves } from './saveux';
+import { watchSaves } from './savecheck';
 import { readGuardSettings } from './settings';
 import { DEFAULT_GUARD_SETTINGS, IGuardSettings } from './types';
 
@@ -183,7 +184,7 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
       await dialog.launch();
       body.dispose();
       if (target) {
-        await revealFinding(panel, target);
+        await goToFinding(panel, target);
       }
     };
 

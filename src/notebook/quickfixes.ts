@@ -5,7 +5,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { detectLanguage, Language } from '../snippets/languages';
 import { IQuickFix } from './lint';
 import { IRange } from './mask';
-import { ignoreOnLine, ITextEdit, replaceWithReference } from './quickfix';
+import { ignoreOnLine, ITextEdit, replaceWithReference } from './rewrites';
 import { GuardRegistry } from './registry';
 import { remapRange } from './remap';
 import { IGuardFinding } from './types';

@@ -14,7 +14,7 @@ import {
   leadingWordChars,
   precedingChars,
   secretPlace
-} from './pattern';
+} from './regexshape';
 import { redact } from './redact';
 import { RULE_SET } from './rules';
 import { IRule, IRuleSet, IScanFinding, IScanOptions } from './types';

@@ -158,10 +158,11 @@ export function isRepetitive(value: string): boolean {
 }
 
 /**
- * Whether a value reads as Capitalized words ("AgencyIdentificationCode"),
- * as code identifiers and prose do and random credentials do not. A word is
- * an upper-case letter and 3+ lower-case ones that could be pronounced: with
- * a vowel (a, e, i, o, u) and no five consonants in a row, so the "Tsprvu"
+ * Whether a value reads as words in camel or Pascal case ("AgencyIdentificationCode",
+ * "componentDidMount"), as code identifiers and prose do and random credentials do not. A word
+ * is an upper-case letter and 3+ lower-case ones, or 4+ lower-case letters that start the value
+ * (or follow a non-letter) and run into an upper-case letter (a camel-case head). Either could
+ * be pronounced: with a vowel (a, e, i, o, u) and no five consonants in a row, so the "Tsprvu"
  * and "Rdyj" of random values do not count.
  */
 export function isWordLike(value: string): boolean {
@@ -170,12 +171,17 @@ export function isWordLike(value: string): boolean {
   let i = 0;
   while (i < length) {
     const c = value.charCodeAt(i);
-    if (c >= 65 && c <= 90) {
+    const upper = c >= 65 && c <= 90;
+    if (
+      upper ||
+      (isLower(c) && (i === 0 || !isLetter(value.charCodeAt(i - 1))))
+    ) {
       let j = i + 1;
       while (j < length && isLower(value.charCodeAt(j))) {
         j++;
       }
-      if (j - i >= 4 && isPronounceable(value, i, j)) {
+      const endsWord = upper || (j < length && isUpper(value.charCodeAt(j)));
+      if (j - i >= 4 && endsWord && isPronounceable(value, i, j)) {
         covered += j - i;
       }
       i = j;
@@ -216,6 +222,14 @@ function isPronounceable(value: string, start: number, end: number): boolean {
     }
   }
   return hasVowel;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+function isLetter(c: number): boolean {
+  return isLower(c) || isUpper(c);
 }
 
 function isLower(c: number): boolean {
@@ -373,21 +387,32 @@ export function valueProfile(value: string): IValueProfile {
     step = s;
     previousRank = r;
   }
-  // Pass 2: Capitalized runs, the words of `isWordLike` before the vowel
-  // test. A lower-case letter continues one (word > 0), anything else ends
-  // it, adding its length when 4 or more; an upper-case letter starts the
-  // next. Written with masks (-1 true, 0 false).
+  // Pass 2: the words of `isWordLike` before the vowel test: Capitalized runs
+  // and camel-case heads of 4+ letters (codes >> 6: 1 upper, 2 lower, 0 other).
   let wordCovered = 0;
   if (20 * lower >= 9 * length) {
-    let word = 0;
-    for (let i = 0; i < length; i++) {
+    let i = 0;
+    while (i < length) {
       const letter = codes[i] >> 6;
-      const continues = (letter >> 1) & (-word >>> 31);
-      const longWord = word & -((3 - word) >>> 31);
-      wordCovered += longWord & (continues - 1);
-      word = ((word + 1) & -continues) | (letter & 1 & (continues - 1));
+      if (
+        letter === 1 ||
+        (letter === 2 && (i === 0 || codes[i - 1] >> 6 === 0))
+      ) {
+        let j = i + 1;
+        while (j < length && codes[j] >> 6 === 2) {
+          j++;
+        }
+        if (
+          j - i >= 4 &&
+          (letter === 1 || (j < length && codes[j] >> 6 === 1))
+        ) {
+          wordCovered += j - i;
+        }
+        i = j;
+      } else {
+        i++;
+      }
     }
-    wordCovered += word >= 4 ? word : 0;
   }
   // Pass 3: alphabet runs, doubled letters collapsed.
   let units = 0;

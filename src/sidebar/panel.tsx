@@ -9,9 +9,10 @@ import { CommandRegistry } from '@lumino/commands';
 import { Panel, Widget } from '@lumino/widgets';
 import React from 'react';
 
+import { CommandIDs } from '../commands';
 import { revealValue } from '../mounts/reveal';
+import { ISecretMountsModel } from '../mounts/tokens';
 import { IRevealResponse, ISecretKey, ISecretMount } from '../mounts/types';
-import { CommandIDs, ISecretMountsModel } from '../tokens';
 import { IKeyActions } from './components/actions';
 import { MountsBrowser } from './components/MountsBrowser';
 import { secretMountsIcon } from './icons';

@@ -2,7 +2,7 @@
  * The folder/key pairs offered by the picker. Pure: no DOM.
  */
 import type { ISecretMount } from '../mounts/types';
-import type { IKeyRef } from '../tokens';
+import type { IKeyRef } from '../mounts/tokens';
 
 /** Every readable key of every readable folder, in the server's order. */
 export function keyRefs(mounts: readonly ISecretMount[]): IKeyRef[] {

@@ -6,7 +6,7 @@ import { Dialog, ReactWidget } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import type { IKeyRef } from '../tokens';
+import type { IKeyRef } from '../mounts/tokens';
 import { filterKeyRefs, refLabel } from './filter';
 import { SnippetStyle } from './templates';
 

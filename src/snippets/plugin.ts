@@ -18,7 +18,8 @@ import {
 } from '@jupyterlab/translation';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { CommandIDs, IKeyRef, ISecretMountsModel } from '../tokens';
+import { CommandIDs } from '../commands';
+import { IKeyRef, ISecretMountsModel } from '../mounts/tokens';
 import { keyRefs, refLabel } from './filter';
 import { activeTarget, IInsertTarget, ITrackers } from './insert';
 import { detectLanguage, Language } from './languages';

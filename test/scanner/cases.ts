@@ -1731,7 +1731,16 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       // Slash-joined lower-case words name a secret in a store (ExternalSecret).
       '    - secretKey: password\n      remoteRef: {key: ml/warehouse, property: password}',
       'SESSION_TOKEN = "AgencyIdentificationCode2024"',
-      'password = "CorrectHorseBatteryStaple"'
+      'password = "CorrectHorseBatteryStaple"',
+      // Camel-case identifiers in minified JavaScript (an HTML output's script).
+      'c(e,[{key:"componentDidMount",value:function(){this.draw()}},{key:"_calculateSpringForce",value:function(t){}}])',
+      'return"function"==typeof a.componentWillUnmount&&(e.flags|=4)',
+      // A signed URL's credential parameter names the signer and scope: public.
+      'https://storage.googleapis.com/b/o.pdf?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=ke-prod-1%40pc-knowledge-prod.iam.gserviceaccount.com%2F20250220%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date=20250220T183837Z',
+      'https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20250220%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250220T000000Z',
+      // Tokens in the NLP sense: a fill-mask output and a token-classification model.
+      "{'sequence': 'Le camembert est délicieux :)', 'score': 0.49, 'token': 7200, 'token_str': 'délicieux'}",
+      'token_classifier = "dslim/bert-base-NER-uncased"'
     ]
   },
   'generic-credential-xml': {

@@ -67,6 +67,17 @@ describe('isWordLike', () => {
     );
   });
 
+  it('flags camel-case identifiers, their lower-case head included', () => {
+    expect(isWordLike('componentDidMount')).toBe(true);
+    expect(isWordLike('_calculateSpringForce')).toBe(true);
+    expect(isWordLike('levenshteinDistance')).toBe(true);
+    // A lower-case run is a word only when it runs into a capital.
+    expect(isWordLike('thisisnotcamel')).toBe(false);
+    expect(isWordLike('nZasSfGzac_mgTApAqrZd_Yqty9I4HOXKyj8qeNKdYg')).toBe(
+      false
+    );
+  });
+
   it('passes random mixed-case values', () => {
     expect(isWordLike('kWnqTdNZnRbWwJwkmApVURSJNnuDfqfAZJ')).toBe(false);
     expect(isWordLike('mySecret2024')).toBe(false);
@@ -168,7 +179,10 @@ describe('valueProfile', () => {
       'AbcdAbcdAbcd12345678',
       'AbcdAbcdAbc123456789',
       'abcdQ9xZ2kP7mR4tW8vB',
-      'aAbBcCdD19zK7qW3'
+      'aAbBcCdD19zK7qW3',
+      'componentDidMount',
+      'abcdEfgh9xyzwQrst',
+      'q9abcdEfgh'
     ];
     for (const value of values) {
       const profile = valueProfile(value);

@@ -3,10 +3,10 @@ import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 import { fireEvent, waitFor } from '@testing-library/react';
 
+import { CommandIDs } from '../../src/commands';
 import { SecretMountsModel } from '../../src/mounts/model';
 import { MASK } from '../../src/sidebar/format';
 import { PANEL_ID, SecretMountsPanel } from '../../src/sidebar/panel';
-import { CommandIDs } from '../../src/tokens';
 import { FakeServer, makeMount } from '../mounts/fakeserver';
 
 // The panel renders through Lumino's message loop (ReactWidget), not inside React's act():

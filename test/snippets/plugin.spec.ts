@@ -15,14 +15,14 @@ import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import type { ISecretMount } from '../../src/mounts/types';
-import { snippetsPlugin } from '../../src/snippets/plugin';
+import { CommandIDs } from '../../src/commands';
 import {
-  CommandIDs,
   IKeyRef,
   ISecretMountsModel,
   MountsStatus
-} from '../../src/tokens';
+} from '../../src/mounts/tokens';
+import type { ISecretMount } from '../../src/mounts/types';
+import { snippetsPlugin } from '../../src/snippets/plugin';
 import { makeKey, makeMount } from '../mounts/fakeserver';
 
 class FakeModel implements ISecretMountsModel {

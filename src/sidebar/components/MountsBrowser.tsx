@@ -3,7 +3,7 @@ import { filterIcon } from '@jupyterlab/ui-components';
 import React, { useId, useState } from 'react';
 
 import { ISecretMount, IServerPolicy } from '../../mounts/types';
-import { MountsStatus } from '../../tokens';
+import { MountsStatus } from '../../mounts/tokens';
 import { filterMounts } from '../format';
 import { IKeyActions } from './actions';
 import { EmptyState } from './EmptyState';

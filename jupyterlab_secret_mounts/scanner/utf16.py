@@ -1,8 +1,9 @@
-"""Convert Python ``str`` indices (code points) to JavaScript string indices (UTF-16 code units).
+"""Python strings as JavaScript sees them: UTF-16 code units instead of code points.
 
 The browser addresses text by UTF-16 code units, Python by code points: every character outside
 the Basic Multilingual Plane (emoji, many CJK extensions) is one Python index but two JavaScript
-indices. Ranges sent to the frontend must be in JavaScript units or highlights drift.
+indices. Ranges sent to the frontend must be in JavaScript units or highlights drift, and the
+scanner port matches on code units so that its offsets, lengths and entropy agree with the browser.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from bisect import bisect_left
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_OR_SURROGATE = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
 
 
 class Utf16Offsets:
@@ -25,3 +27,15 @@ class Utf16Offsets:
         if not self._astral:
             return index
         return index + bisect_left(self._astral, index)
+
+
+def utf16_units(text: str) -> str:
+    """`text` with each astral character split into its two surrogates (JavaScript's view)."""
+    if text.isascii() or not _ASTRAL_OR_SURROGATE.search(text):
+        return text
+    # UTF-16-LE code units widened to UTF-32-LE code points, one to one (slicing runs in C).
+    narrow = text.encode("utf-16-le", "surrogatepass")
+    wide = bytearray(2 * len(narrow))
+    wide[0::4] = narrow[0::2]
+    wide[1::4] = narrow[1::2]
+    return wide.decode("utf-32-le", "surrogatepass")

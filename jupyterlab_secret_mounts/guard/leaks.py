@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .utf16 import Utf16Offsets
+from ..scanner.utf16 import Utf16Offsets
 from .value_index import ValueIndex
 
 #: Largest request body accepted: a 5 MB notebook's texts fit several times over.

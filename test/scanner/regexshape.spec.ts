@@ -1,5 +1,5 @@
 /**
- * What the engine reads off a pattern to do less work (src/scanner/pattern.ts):
+ * What the engine reads off a pattern to do less work (src/scanner/regexshape.ts):
  * each reading on small patterns, and each checked against every rule's
  * matches on its own cases, since a wrong reading would hide findings.
  * pragma: allowlist secret
@@ -10,7 +10,7 @@ import {
   leadingChars,
   precedingChars,
   secretPlace
-} from '../../src/scanner/pattern';
+} from '../../src/scanner/regexshape';
 import { RULE_CASES } from './cases';
 
 type Indexed = RegExpMatchArray & { indices: ([number, number] | undefined)[] };

@@ -16,15 +16,16 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import ahocorasick_rs
 
-from .pattern_heuristics import (
+from .heuristics import (
     decode_base64_text,
     entropy_floor,
     has_non_letter,
@@ -33,11 +34,12 @@ from .pattern_heuristics import (
     is_word_like,
     shannon_entropy,
 )
+from .utf16 import utf16_units
 
 #: In the wheel: copied from src/scanner/rules.json at build time (pyproject force-include).
 PACKAGED_RULES = "rules.json"
 #: In a source checkout: the one file the TypeScript engine imports too.
-SOURCE_RULES = Path(__file__).resolve().parent.parent / "src" / "scanner" / "rules.json"
+SOURCE_RULES = Path(__file__).resolve().parents[2] / "src" / "scanner" / "rules.json"
 
 #: No rules at all (what the guard falls back to when rules.json is missing).
 EMPTY_RULE_SET: dict[str, Any] = {
@@ -51,7 +53,6 @@ EMPTY_RULE_SET: dict[str, Any] = {
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}
 _NON_LATIN1 = re.compile("[^\x00-\xff]")
 _LEADING_LOOKBEHIND = re.compile(r"\(\?<!\[((?:\\.|[^\]\\])+)\]\)")
-_ASTRAL_OR_SURROGATE = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
 _BACKREFERENCE = re.compile(r"\\[1-9]")
 
 Test = Callable[[str], bool]
@@ -131,18 +132,6 @@ def _allowlist(rule: dict[str, Any], rule_set: dict[str, Any], key: str = "allow
     shared = rule_set.get("allowlists", {})
     names = rule.get(_SHARED_LISTS[key], [])
     return [source for name in names for source in shared[name]] + rule.get(key, [])
-
-
-def utf16_units(text: str) -> str:
-    """`text` with each astral character split into its two surrogates (JavaScript's view)."""
-    if text.isascii() or not _ASTRAL_OR_SURROGATE.search(text):
-        return text
-    # UTF-16-LE code units widened to UTF-32-LE code points, one to one (slicing runs in C).
-    narrow = text.encode("utf-16-le", "surrogatepass")
-    wide = bytearray(2 * len(narrow))
-    wide[0::4] = narrow[0::2]
-    wide[1::4] = narrow[1::2]
-    return wide.decode("utf-32-le", "surrogatepass")
 
 
 class PatternScanner:

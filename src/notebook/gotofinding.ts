@@ -8,7 +8,7 @@ import { INotebookFinding } from './guardmodel';
  * windowed, so the cell may not be rendered yet), then select the range in the
  * editor, or scroll to the output.
  */
-export async function revealFinding(
+export async function goToFinding(
   panel: NotebookPanel,
   finding: INotebookFinding
 ): Promise<void> {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from ..config import SERVICE_ACCOUNT_DIR, SecretMounts
 from . import kubelet, mountinfo
-from .cache import ScanCache
-from .config import SERVICE_ACCOUNT_DIR, SecretMounts
+from .cache import FolderCache
 from .discovery import Discovery, discover
 from .model import SecretKey, SecretMount
 from .provenance import PodProvenance, source_for
@@ -35,7 +35,7 @@ class SecretMountsService:
         self.settings = settings
         self._read_mount_table = read_mount_table
         self._service_account_dir = service_account_dir
-        self._cache = ScanCache()
+        self._cache = FolderCache()
         self._provenance = provenance if provenance is not None else PodProvenance()
 
     def discover(self) -> Discovery:

@@ -27,7 +27,7 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypedDict
 
-from .config import SERVICE_ACCOUNT_DIR
+from ..config import SERVICE_ACCOUNT_DIR
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from . import kubelet, values
-from .cache import ScanCache
+from . import kubelet, value_facts
+from .cache import FolderCache
 from .model import SecretKey, SecretMount
 from .safe_fs import WalkItem, describe_error, open_dir, read_beneath, walk
 
@@ -30,7 +30,7 @@ class Candidate:
 
 
 @dataclass
-class ScanOptions:
+class ReadOptions:
     max_value_bytes: int
     is_excluded: Callable[[str], bool] = lambda path: False
     #: Whether mountinfo shows the folder as a subPath bind mount pinned to one version.
@@ -38,13 +38,13 @@ class ScanOptions:
 
 
 @dataclass
-class ScanResult:
+class FolderRead:
     mount: SecretMount | None
     #: kubelet volumes found inside a plain folder (e.g. /var/run/secrets/kubernetes.io/...).
     nested: list[Candidate] = field(default_factory=list)
 
 
-def scan_mount(candidate: Candidate, options: ScanOptions, cache: ScanCache) -> ScanResult:
+def read_folder(candidate: Candidate, options: ReadOptions, cache: FolderCache) -> FolderRead:
     """Describe the folder; problems become `error` fields, never exceptions."""
     name = os.path.basename(candidate.path.rstrip("/")) or candidate.path
     mount = SecretMount(
@@ -58,28 +58,28 @@ def scan_mount(candidate: Candidate, options: ScanOptions, cache: ScanCache) -> 
         fd = open_dir(candidate.path)
     except OSError as error:
         mount.error = f"folder not readable: {describe_error(error)}"
-        return ScanResult(mount)
+        return FolderRead(mount)
     try:
         info = os.fstat(fd)
         if (info.st_dev, info.st_ino) != candidate.identity:
             mount.error = "folder was replaced while being read; refresh"
-            return ScanResult(mount)
+            return FolderRead(mount)
         if kubelet.has_data_link(fd):
-            return ScanResult(_read_kubelet_volume(fd, mount, options, cache))
+            return FolderRead(_read_kubelet_volume(fd, mount, options, cache))
         nested = _read_plain_folder(fd, mount, candidate, options, cache)
         mount.updated = max([info.st_mtime, *(k.mtime for k in mount.keys)])
         if not mount.keys and nested:
-            return ScanResult(None, nested)  # only groups other mounts (like kubernetes.io/)
-        return ScanResult(mount, nested)
+            return FolderRead(None, nested)  # only groups other mounts (like kubernetes.io/)
+        return FolderRead(mount, nested)
     except OSError as error:
         mount.error = f"folder not readable: {describe_error(error)}"
-        return ScanResult(mount)
+        return FolderRead(mount)
     finally:
         os.close(fd)
 
 
 def _read_kubelet_volume(
-    fd: int, mount: SecretMount, options: ScanOptions, cache: ScanCache
+    fd: int, mount: SecretMount, options: ReadOptions, cache: FolderCache
 ) -> SecretMount:
     mount.kind = "kubernetes"
     # An atomic-writer folder is only visible when the whole volume is mounted (a subPath
@@ -174,8 +174,8 @@ def _read_plain_folder(
     fd: int,
     mount: SecretMount,
     candidate: Candidate,
-    options: ScanOptions,
-    cache: ScanCache,
+    options: ReadOptions,
+    cache: FolderCache,
 ) -> list[Candidate]:
     nested: list[Candidate] = []
     real_path = os.path.realpath(candidate.path)
@@ -230,8 +230,8 @@ def _describe(
     item: WalkItem,
     *,
     scope: str,
-    options: ScanOptions,
-    cache: ScanCache,
+    options: ReadOptions,
+    cache: FolderCache,
 ) -> SecretKey:
     read_parts = item.target_parts if isinstance(item, _LinkedItem) else item.parts
     path = os.path.join(mount.path, *item.parts)
@@ -258,7 +258,7 @@ def _describe(
     facts = cache.facts.get(cache_key)
     if facts is None:
         try:
-            facts = values.facts(read_beneath(dir_fd, read_parts, options.max_value_bytes))
+            facts = value_facts.facts(read_beneath(dir_fd, read_parts, options.max_value_bytes))
         except OSError as error:
             key.error = describe_error(error)
             return key
@@ -267,7 +267,7 @@ def _describe(
     return key
 
 
-def _limit_and_filter(mount: SecretMount, options: ScanOptions) -> None:
+def _limit_and_filter(mount: SecretMount, options: ReadOptions) -> None:
     if len(mount.keys) > MAX_KEYS:
         del mount.keys[MAX_KEYS:]
         mount.error = f"more than {MAX_KEYS} files; only the first {MAX_KEYS} are listed"

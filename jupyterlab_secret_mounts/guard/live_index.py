@@ -9,11 +9,10 @@ new values of one Secret. Values stay in this process's memory and nowhere else.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from typing import Callable
+from collections.abc import Callable, Iterator
 
-from .model import SecretMount
-from .service import KeyUnreadable, SecretMountsService
+from ..mounts.model import SecretMount
+from ..mounts.service import KeyUnreadable, SecretMountsService
 from .value_index import SecretValue, ValueIndex
 
 #: Keys that are public by Kubernetes' own layout: the service-account folder's `namespace` is an

@@ -23,9 +23,9 @@ from typing import Any, Protocol
 
 from tornado.web import HTTPError
 
+from ..scanner.utf16 import Utf16Offsets
 from .findings import Finding, FindingsStore, SaveReport, normalize_path, now
 from .notebook_texts import NotebookText, notebook_texts
-from .utf16 import Utf16Offsets
 from .value_index import ValueIndex
 
 #: The `cell` of a text file's only text (reported as no cell at all).
@@ -45,7 +45,7 @@ class PatternHit(Protocol):
 
 
 class PatternScanner(Protocol):
-    """The credential-pattern engine (patterns.py): offsets in UTF-16 code units already."""
+    """The credential-pattern engine (scanner/engine.py): offsets in UTF-16 code units already."""
 
     def scan(self, text: str) -> Sequence[PatternHit]: ...
 

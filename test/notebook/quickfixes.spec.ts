@@ -9,7 +9,7 @@ import {
   literalAround,
   readExpression,
   replaceWithReference
-} from '../../src/notebook/quickfix';
+} from '../../src/notebook/rewrites';
 import {
   quickFixesFor,
   rewriteLanguageAt

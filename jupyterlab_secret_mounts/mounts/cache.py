@@ -1,4 +1,4 @@
-"""What earlier scans learnt, so that polling every second re-reads nothing that did not change."""
+"""What earlier folder reads learnt, so that polling every second re-reads nothing unchanged."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from .model import SecretKey
-from .values import ValueFacts
+from .value_facts import ValueFacts
 
 V = TypeVar("V")
 
 
 class BoundedCache(Generic[V]):
-    """A dict that starts over when full: it refills on the next scan (simpler than LRU)."""
+    """A dict that starts over when full: it refills on the next read (simpler than LRU)."""
 
     def __init__(self, limit: int) -> None:
         self._limit = limit
@@ -29,8 +29,8 @@ class BoundedCache(Generic[V]):
 
 
 @dataclass
-class ScanCache:
-    """What earlier scans learnt, so that polling re-reads nothing that did not change.
+class FolderCache:
+    """What earlier reads learnt, so that polling re-reads nothing that did not change.
 
     A kubelet version folder is never modified once `..data` points to it (kubelet writes a
     new one instead), and its name is never reused: facts keyed by version name can never

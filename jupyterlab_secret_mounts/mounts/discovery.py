@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..config import SERVICE_ACCOUNT_DIR, SecretMounts
 from . import kubelet, mountinfo
-from .cache import ScanCache
-from .config import SERVICE_ACCOUNT_DIR, SecretMounts
+from .cache import FolderCache
 from .model import SecretMount
+from .reader import Candidate, ReadOptions, read_folder
 from .safe_fs import describe_error, open_dir
-from .scan import Candidate, ScanOptions, scan_mount
 
 # kubelet backs secret and projected volumes with tmpfs. Looking only at tmpfs mounts skips
 # configMaps (on disk, not credentials) and never touches a network filesystem that could hang.
@@ -48,7 +48,7 @@ class Discovery:
 
 def discover(
     settings: SecretMounts,
-    cache: ScanCache,
+    cache: FolderCache,
     mount_table: list[mountinfo.MountEntry] | None = None,
     service_account_dir: str = SERVICE_ACCOUNT_DIR,
 ) -> Discovery:
@@ -62,7 +62,7 @@ def discover(
     def is_excluded(path: str) -> bool:
         return any(fnmatch.fnmatchcase(path, pattern) for pattern in settings.excluded)
 
-    options = ScanOptions(settings.max_value_bytes, is_excluded, _pinned_checker(table))
+    options = ReadOptions(settings.max_value_bytes, is_excluded, _pinned_checker(table))
     queue = deque(_candidates(settings, table, service_account_dir, result.warnings))
     seen: set[tuple[int, int]] = set()
     while queue:
@@ -72,11 +72,11 @@ def discover(
         if is_excluded(candidate.path):
             continue
         seen.add(candidate.identity)
-        scanned = scan_mount(candidate, options, cache)
-        if scanned.mount is not None:
-            result.mounts.append(scanned.mount)
+        folder = read_folder(candidate, options, cache)
+        if folder.mount is not None:
+            result.mounts.append(folder.mount)
         # Nested volumes next, so one also listed in mountinfo keeps the root it was found under.
-        queue.extendleft(reversed(scanned.nested))
+        queue.extendleft(reversed(folder.nested))
     return result
 
 

@@ -1,19 +1,7 @@
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
-import { ISecretKey, ISecretMount, IServerPolicy } from './mounts/types';
-
-/** Command ids shared between plugins (the panel triggers insertion through a command). */
-export namespace CommandIDs {
-  /** Open the picker and insert a file-read snippet ("Insert secret reference"). */
-  export const insertReference = 'secret-mounts:insert-reference';
-  /** Insert the snippet for one key; args: `{ path: string }` (the key's absolute path). */
-  export const insertKey = 'secret-mounts:insert-key';
-  /** Open and focus the sidebar panel. */
-  export const openPanel = 'secret-mounts:open-panel';
-  /** Reload the list of mounts from the server. */
-  export const refresh = 'secret-mounts:refresh';
-}
+import { ISecretKey, ISecretMount, IServerPolicy } from './types';
 
 /** Loading state of the mounts model. */
 export type MountsStatus = 'loading' | 'ready' | 'error';

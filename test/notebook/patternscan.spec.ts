@@ -1,4 +1,4 @@
-import { createPatternScan } from '../../src/notebook/patterns';
+import { createPatternScan } from '../../src/notebook/patternscan';
 
 const TOKEN = 'ghp_k7Qz2LmW9xRt4VbN8cYp3JhD6sFg1Ae5Ui0O';
 const CODE = `GITHUB_TOKEN = "${TOKEN}"`;

@@ -1,6 +1,6 @@
 """Value heuristics of the credential scanner, ported from `src/scanner/heuristics.ts`.
 
-Strings here are in UTF-16 code units (see `patterns.utf16_units`), as in JavaScript, and each
+Strings here are in UTF-16 code units (see `utf16.utf16_units`), as in JavaScript, and each
 heuristic looks at the first `HEURISTIC_SPAN` units only, so results agree with the TypeScript
 engine to the bit (the entropy sums in the same order).
 """
@@ -17,7 +17,7 @@ HEURISTIC_SPAN = 128
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}\Z")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-_CAPITALIZED = re.compile(r"[A-Z][a-z]{3,}")
+_CAPITALIZED = re.compile(r"[A-Z][a-z]{3,}|(?<![A-Za-z])[a-z]{4,}(?=[A-Z])")
 _VOWEL = re.compile(r"[aeiouAEIOU]")
 _FIVE_CONSONANTS = re.compile(r"[^aeiouAEIOU]{5}")
 _NON_LETTER = re.compile(r"[^A-Za-z]")
@@ -102,16 +102,18 @@ def is_repetitive(value: str) -> bool:
         return False
     for unit in range(1, min(16, length // 3) + 1):
         budget = math.floor(0.1 * (length - unit))
-        differing = sum(1 for a, b in zip(head, head[unit:]) if a != b)
+        differing = sum(1 for a, b in zip(head, head[unit:], strict=False) if a != b)
         if differing <= budget:
             return True
     return False
 
 
 def is_word_like(value: str) -> bool:
-    """Capitalized words ("AgencyIdentificationCode") cover 60%, as in identifiers and prose.
+    """Camel- or Pascal-case words ("AgencyIdentificationCode", "componentDidMount") cover 60%.
 
-    A word could be pronounced: it has a vowel and no five consonants in a row.
+    A word is Capitalized, or 4+ lower-case letters starting the value (or after a non-letter)
+    that run into an upper-case letter. It could be pronounced: it has a vowel and no five
+    consonants in a row.
     """
     head = value[:HEURISTIC_SPAN]
     covered = sum(len(word) for word in _CAPITALIZED.findall(head) if _is_pronounceable(word))

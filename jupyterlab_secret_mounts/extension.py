@@ -1,0 +1,61 @@
+"""Loads the server extension: the admin's policy, the mounts service, the guard and every route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from . import __version__
+from .config import SecretMounts
+from .guard.service import create_guard
+from .handlers import (
+    GUARD_SETTING,
+    SERVICE_SETTING,
+    FindingsHandler,
+    LeakCheckHandler,
+    MountsHandler,
+    PolicyHandler,
+    RevealHandler,
+    VersionHandler,
+)
+from .mounts.service import SecretMountsService
+
+#: Every endpoint lives under `<base_url>/secret-mounts/`.
+NAMESPACE = "secret-mounts"
+
+
+def load(server_app: Any) -> None:
+    """Read the policy, build the parts, register the pre-save hook and the endpoints."""
+    policy = SecretMounts(parent=server_app)
+    service = SecretMountsService(policy)
+    guard = create_guard(service, server_app.log)
+    server_app.web_app.settings[SERVICE_SETTING] = service
+    server_app.web_app.settings[GUARD_SETTING] = guard
+    # Keeps an admin's own `ContentsManager.pre_save_hook`: jupyter_server runs that one first.
+    server_app.contents_manager.register_pre_save_hook(guard.save_hook)
+    add_routes(server_app.web_app)
+    server_app.log.info(
+        "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s",
+        __version__,
+        ", ".join(policy.roots) or "(none)",
+        "allowed" if policy.allow_reveal else "off",
+        policy.save_policy,
+    )
+
+
+def add_routes(web_app: web.Application) -> None:
+    """Every endpoint of the extension, in one place."""
+    endpoints = [
+        ("version", VersionHandler),
+        ("policy", PolicyHandler),
+        ("mounts", MountsHandler),
+        ("reveal", RevealHandler),
+        ("check", LeakCheckHandler),
+        ("findings", FindingsHandler),
+    ]
+    base_url = web_app.settings["base_url"]
+    web_app.add_handlers(
+        ".*$", [(url_path_join(base_url, NAMESPACE, name), handler) for name, handler in endpoints]
+    )

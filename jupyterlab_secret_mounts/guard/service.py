@@ -1,0 +1,40 @@
+"""The notebook guard of one server: value index, pattern scanner, findings, pre-save hook.
+
+Built once at extension load (`extension.py` registers the hook and the endpoints); the
+endpoints and the hook share it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from ..mounts.service import SecretMountsService
+from ..scanner import EMPTY_RULE_SET, PatternScanner, load_rules
+from .findings import FindingsStore
+from .live_index import LiveValueIndex
+from .save_hook import SaveGuard
+
+
+@dataclass
+class Guard:
+    values: LiveValueIndex
+    patterns: PatternScanner
+    findings: FindingsStore
+    save_hook: SaveGuard
+
+
+def create_guard(service: SecretMountsService, log: logging.Logger) -> Guard:
+    """The guard for the mounts `service` finds, under the policy it holds."""
+    settings = service.settings
+    values = LiveValueIndex(service, lambda: settings.min_match_length)
+    try:
+        patterns = PatternScanner(load_rules())
+    except (OSError, ValueError, KeyError, re.error) as error:
+        # A broken install must not take the server down; exact-value checks still work.
+        log.error("secret-mounts: credential patterns unavailable (%s)", error)
+        patterns = PatternScanner(EMPTY_RULE_SET)
+    findings = FindingsStore()
+    hook = SaveGuard(lambda: settings.save_policy, values.current, patterns, findings, log)
+    return Guard(values, patterns, findings, hook)
