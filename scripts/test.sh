@@ -42,6 +42,7 @@ static_checks() {
   check tsc npx tsc --noEmit -p tsconfig.test.json
   # The scanner alone, with no DOM or Node types: it must run anywhere (src/scanner/tsconfig.json).
   check "tsc (scanner)" npx tsc -p src/scanner
+  check "tsc (ui-tests)" npx tsc --noEmit -p ui-tests/tsconfig.json
   check prettier npm run --silent lint
   check ruff ruff check jupyterlab_secret_mounts bench
   return $status

@@ -9,11 +9,10 @@
  * and saved notebooks.
  */
 import { expect, Page, test as base } from '@playwright/test';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { ILeakWatch, leakWatchFixture } from '../tests/fixtures';
+import { ILeakWatch, leakWatchFixture, runFromPalette, snippetDigest } from '../tests/fixtures';
 import { DEMO_DIR, DEMO_LOG } from './demo-server';
 
 const SECRETS = path.join(DEMO_DIR, 'secrets');
@@ -45,13 +44,6 @@ function pastedToken(): string {
   };
   const sources = notebook.cells.map(c => [c.source].flat().join('')).join('\n');
   return sources.match(/ghp_[A-Za-z0-9]{36}/)![0];
-}
-
-/** Length and SHA-256 a snippet's variable should have: the file minus one final newline. */
-function expectedDigest(folder: string, key: string): string {
-  const raw = fs.readFileSync(path.join(SECRETS, folder, key), 'utf8');
-  const value = raw.endsWith('\n') ? raw.slice(0, -1) : raw;
-  return `${value.length} ${crypto.createHash('sha256').update(value, 'utf8').digest('hex')}`;
 }
 
 test('the server extension loaded with the demo settings', () => {
@@ -89,13 +81,7 @@ test('Insert secret reference inserts code that reads the value in the kernel', 
   // The empty cell below the introduction, as the notebook says.
   await cell(page, 1).locator('.cm-content').click();
 
-  await page.keyboard.press('Control+Shift+C');
-  const palette = page.locator('#modal-command-palette');
-  await palette.locator('input').fill('Insert secret reference');
-  await palette
-    .locator('.lm-CommandPalette-item', { hasText: 'Insert secret reference' })
-    .first()
-    .click();
+  await runFromPalette(page, 'Insert secret reference');
   const picker = page.locator('.jp-SecretMounts-pickerDialog');
   await picker.locator('.jp-SecretMounts-pickerFilter').fill('db-creds pass');
   await expect(picker.locator('[role="option"]')).toHaveCount(1);
@@ -121,7 +107,7 @@ test('Insert secret reference inserts code that reads the value in the kernel', 
   );
   await page.keyboard.press('Shift+Enter');
   await expect(cell(page, 2).locator('.jp-OutputArea-output')).toHaveText(
-    expectedDigest('db-creds', 'password'),
+    snippetDigest(fs.readFileSync(path.join(SECRETS, 'db-creds', 'password'))),
     { timeout: 90000 }
   );
 });

@@ -8,6 +8,7 @@
  */
 import { expect, test as base } from '@jupyterlab/galata';
 import type { Page, TestInfo } from '@playwright/test';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -21,6 +22,24 @@ export function screenshotPath(name: string): string {
   return process.env.UPDATE_SCREENSHOTS === '1'
     ? path.join(__dirname, '..', '..', 'docs', 'images', name)
     : base.info().outputPath(name);
+}
+
+/** Run a command from the command palette as a user does: open it, type the label, click. */
+export async function runFromPalette(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+C');
+  const palette = page.locator('#modal-command-palette');
+  await palette.locator('input').fill(label);
+  await palette.locator('.lm-CommandPalette-item', { hasText: label }).first().click();
+}
+
+/**
+ * "LENGTH SHA256" of the value a file-read snippet gets from a key's file (the file minus one
+ * final newline): what the tests' check cells print instead of the value.
+ */
+export function snippetDigest(file: Buffer): string {
+  const raw = file.toString('utf8');
+  const value = raw.endsWith('\n') ? raw.slice(0, -1) : raw;
+  return `${value.length} ${crypto.createHash('sha256').update(value, 'utf8').digest('hex')}`;
 }
 
 /** Folder of the profile's test server (see jupyter_server_test_config.py). */

@@ -5,7 +5,7 @@
  * are closed without saving (autosave is off in these tests).
  */
 import { galata } from '@jupyterlab/galata';
-import type { Page } from '@playwright/test';
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -38,13 +38,13 @@ function apiToken(profile: string): { path: string; value: string } {
 }
 
 /** Type at the end of a cell's editor, as a user does. */
-async function typeInCell(page: Page, index: number, text: string): Promise<void> {
+async function typeInCell(page: IJupyterLabPageFixture, index: number, text: string): Promise<void> {
   await page.notebook.enterCellEditingMode(index);
   await page.keyboard.press('Control+End');
   await page.keyboard.type(text);
 }
 
-async function cellLocator(page: Page, index: number) {
+async function cellLocator(page: IJupyterLabPageFixture, index: number) {
   const cell = await page.notebook.getCellLocator(index);
   expect(cell).not.toBeNull();
   return cell!;
