@@ -36,11 +36,7 @@ module.exports = {
   automock: false,
   // Injected by webpack.config.js in real builds.
   globals: { __SECRET_MOUNTS_VERSION__: require('./package.json').version },
-  collectCoverageFrom: [
-    'src/**/*.{ts,tsx}',
-    '!src/**/*.d.ts',
-    '!src/**/.ipynb_checkpoints/*'
-  ],
+  collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/**/.ipynb_checkpoints/*'],
   coverageReporters: ['lcov', 'text'],
   testRegex: 'test/.*\\.spec\\.tsx?$',
   setupFiles: [

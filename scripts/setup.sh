@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need, into this checkout only: a Python venv (.venv) with the
-# extension installed in development mode, npm packages, and the built frontend. With
-# --browser-tests, also what the browser tests need (ui-tests' npm packages, Debian's Chromium).
+# extension installed in development mode, npm packages, and the built frontend. With --tests, also
+# what scripts/test.sh needs (ui-tests' npm packages, Debian's Chromium and openssl).
 #
 # Each step runs only when its inputs changed since it last succeeded: a stamp file beside the
 # step's result holds a hash of the inputs. So a second run takes a second or two.
@@ -110,7 +110,7 @@ if ! up_to_date .venv/.setup-install "$install_hash" jupyterlab_secret_mounts/_v
   echo "$install_hash" >.venv/.setup-install
 fi
 
-# --- Browser tests ---------------------------------------------------------------------------
+# --- Test suites -----------------------------------------------------------------------------
 # install_debian COMMAND PACKAGE WHY: make sure COMMAND exists, installing PACKAGE when root.
 install_debian() {
   [ -x "$1" ] || command -v "$1" >/dev/null && return
@@ -119,7 +119,7 @@ install_debian() {
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
 }
-if [ "${1:-}" = --browser-tests ]; then
+if [ "${1:-}" = --tests ]; then
   npm_ci ui-tests
   install_debian /usr/bin/chromium chromium "The browser tests"
   # The Kubernetes tests (test/kube, test_provenance.py) make a throw-away TLS certificate with it.

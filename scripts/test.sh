@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-bash scripts/setup.sh --browser-tests || exit 1
+bash scripts/setup.sh --tests || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
 
 REPORTS=$PWD/test-results

@@ -11,7 +11,8 @@ const jsonReport = process.env.SECRET_MOUNTS_UI_JSON_REPORT;
 module.exports = {
   testDir: 'demo',
   outputDir: 'test-results/demo',
-  timeout: 120 * 1000,
+  // As generous as the Galata tier's (playwright.config.js): a busy machine is only slower.
+  timeout: 4 * 60 * 1000,
   expect: { timeout: 30 * 1000 },
   retries: process.env.CI ? 1 : 0,
   workers: 1,

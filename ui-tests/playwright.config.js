@@ -27,6 +27,10 @@ const jsonReport = process.env.SECRET_MOUNTS_UI_JSON_REPORT;
 module.exports = {
   ...baseConfig,
   testDir: 'tests',
+  // A busy machine (CI runners, a shared host) makes each step slower, never different: time
+  // limits generous enough for a loaded 2-core machine; a real failure fails an assertion anyway.
+  timeout: 4 * 60 * 1000,
+  expect: { timeout: 20 * 1000 },
   reporter: [
     ['list'],
     ['html', { open: 'never' }],
