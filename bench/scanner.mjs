@@ -19,16 +19,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DENSE_FILE, denseText, devCorpus } from './dense-file.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'packages', 'cli', 'dist', 'cli.js');
 const SECRETLINT = join(ROOT, 'bench', 'secretlint-runner.mjs');
 const VENV = join(ROOT, 'bench', '.venv');
 const MIB = 1024 * 1024;
 
 function parseArgs(argv) {
-  const args = { corpus: join(ROOT, '..', 'shared', 'corpus', 'dev.jsonl'), runs: 3, detectSecrets: true, perSample: 60 };
+  const args = { corpus: devCorpus(), runs: 3, detectSecrets: true, perSample: 60 };
   for (let i = 2; i < argv.length; i++) {
     const next = () => argv[++i];
     if (argv[i] === '--corpus') args.corpus = resolve(next());
@@ -69,7 +70,7 @@ function timed(command, args, options = {}) {
 
 function ensureCli() {
   if (!existsSync(CLI)) {
-    console.log('building dist/cli.js (npm run build:cli)...');
+    console.log('building packages/cli/dist/cli.js (npm run build:cli)...');
     execFileSync('npm', ['run', 'build:cli'], { cwd: ROOT, stdio: 'inherit' });
   }
 }
@@ -146,18 +147,6 @@ function engineSpeed(command, argsFor, input, runs) {
   const coldMs = Math.min(...Array.from({ length: runs }, () => Number(/scan ([0-9.]+) ms/.exec(stats([input]))?.[1])));
   const warm = Number(/fastest input ([0-9.]+) records\/s/.exec(stats(Array(WARM_PASSES).fill(input)))?.[1]);
   return { coldMs, warmPerSecond: warm };
-}
-
-/** One text file of corpus samples (all of them, in order, repeated), at least `bytes` long. */
-function corpusFile(samples, bytes) {
-  const parts = [];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const text = samples[i % samples.length].text;
-    parts.push(text);
-    size += Buffer.byteLength(text) + 2;
-  }
-  return parts.join('\n\n') + '\n';
 }
 
 function best(runs) {
@@ -239,8 +228,8 @@ function main() {
     say(`  ours in one run vs secretlint CLI per sample: ${fmt(n / ours.wall / (subset.length / slPer), 0)}x`);
 
     // 3. Throughput and memory on a 5 MiB file.
-    const big = join(RESULTS, 'corpus-5mib.txt');
-    writeFileSync(big, corpusFile(samples, 5 * MIB));
+    const big = DENSE_FILE;
+    writeFileSync(big, denseText(samples, 5 * MIB));
     const bytes = readFileSync(big).length;
     say('');
     say(`## 3. One ${fmt(bytes / MIB, 2)} MiB text file of corpus samples (${big})`);

@@ -85,8 +85,8 @@ fi
 # --- Frontend --------------------------------------------------------------------------------
 npm_ci .
 build_hash=$(inputs_hash src style schema package.json package-lock.json tsconfig.json \
-  webpack.config.js webpack.cli.config.js)
-if ! up_to_date node_modules/.setup-build "$build_hash" lib/index.js dist/cli.js \
+  webpack.config.js webpack.cli.config.js packages/cli/package.json)
+if ! up_to_date node_modules/.setup-build "$build_hash" lib/index.js packages/cli/dist/cli.js \
   jupyterlab_secret_mounts/labextension/package.json; then
   say "building the extension (TypeScript, labextension, CLI)"
   npm run --silent build

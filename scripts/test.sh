@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test suite: static checks, jest (frontend and CLI), pytest (server extension, security
-# suite), Galata (real Chromium against real `jupyter lab` servers) and the demo tier
-# (scripts/demo.sh as shipped, driven in Chromium). Installs what it needs first, including Debian's
-# Chromium when run as root.
+# suite), the packages installed as users will (scripts/check-packages.sh), Galata (real Chromium
+# against real `jupyter lab` servers) and the demo tier (scripts/demo.sh as shipped, driven in
+# Chromium). Installs what it needs first, including Debian's Chromium when run as root.
 #
 # Every suite runs even when an earlier one fails; a table at the end sums them up, and the exit
 # status is non-zero when any suite failed. Reports and server logs: test-results/ and
-# ui-tests/.jupyter-test-root/. Ports: SECRET_MOUNTS_UI_PORT (Galata, default 8890 and 8891),
-# SECRET_MOUNTS_DEMO_PORT (demo, default 8892).
+# ui-tests/.jupyter-test-root/. Ports: SECRET_MOUNTS_UI_PORT (Galata, default 8890 to 8892),
+# SECRET_MOUNTS_DEMO_PORT (demo, default 8893).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,6 +51,7 @@ static_checks() {
 run_suite "static checks" static_checks
 run_suite jest npx jest --ci --json --outputFile="$REPORTS/jest.json"
 run_suite pytest python -m pytest -q --junitxml="$REPORTS/pytest.xml"
+run_suite packages bash scripts/check-packages.sh
 run_suite galata env SECRET_MOUNTS_UI_JSON_REPORT="$REPORTS/galata.json" \
   bash -c 'cd ui-tests && npx playwright test'
 run_suite demo env SECRET_MOUNTS_UI_JSON_REPORT="$REPORTS/demo.json" \

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { filesUnder, filesWithLeaks, profileRoot } from './tests/fixtures';
 
 export default async function canaryTeardown(): Promise<void> {
-  const problems = ['default', 'strict'].flatMap(profile => {
+  const problems = ['default', 'strict', 'noexec'].flatMap(profile => {
     const root = profileRoot(profile);
     const checked = [path.join(root, 'server.log'), ...filesUnder(path.join(root, 'notebooks'))];
     return filesWithLeaks(path.join(root, 'secrets'), checked, root).map(

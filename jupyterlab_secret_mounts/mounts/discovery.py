@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import os
 import re
@@ -14,8 +13,9 @@ from functools import cached_property
 from ..config import SERVICE_ACCOUNT_DIR, SecretMounts
 from . import kubelet, mountinfo
 from .cache import FolderCache
+from .exclusions import Exclusions
 from .model import SecretMount
-from .reader import Candidate, ReadOptions, read_folder
+from .reader import Candidate, ReadOptions, is_world_writable, read_folder
 from .safe_fs import describe_error, open_dir
 
 # kubelet backs secret and projected volumes with tmpfs. Looking only at tmpfs mounts skips
@@ -59,17 +59,17 @@ def discover(
         set() if settings.show_service_account else {_identity(service_account_dir)}
     )
 
-    def is_excluded(path: str) -> bool:
-        return any(fnmatch.fnmatchcase(path, pattern) for pattern in settings.excluded)
-
-    options = ReadOptions(settings.max_value_bytes, is_excluded, _pinned_checker(table))
+    exclusions = Exclusions(list(settings.excluded))
+    options = ReadOptions(
+        settings.max_value_bytes, settings.match_floor, exclusions, _pinned_checker(table)
+    )
     queue = deque(_candidates(settings, table, service_account_dir, result.warnings))
     seen: set[tuple[int, int]] = set()
     while queue:
         candidate = queue.popleft()
         if candidate.identity in seen or candidate.identity in hidden:
             continue
-        if is_excluded(candidate.path):
+        if exclusions.hides_folder(candidate.path):
             continue
         seen.add(candidate.identity)
         folder = read_folder(candidate, options, cache)
@@ -91,7 +91,9 @@ def _candidates(
         found.extend(_root_candidates(root, not settings.roots_are_default, warnings))
     if settings.discover_mountinfo:
         for entry in table:
-            if entry.fstype in _MOUNTINFO_FSTYPES:
+            # kubelet mounts Secret and projected volumes read-only; a writable tmpfs such as
+            # /dev/shm is anyone's scratch space, not a secret volume.
+            if entry.fstype in _MOUNTINFO_FSTYPES and entry.read_only:
                 found.extend(_kubelet_folder(entry.mount_point, "mountinfo"))
     if settings.show_service_account:
         found.extend(_kubelet_folder(service_account_dir, service_account_dir))
@@ -114,28 +116,34 @@ def _root_candidates(root: str, explicit: bool, warnings: list[str]) -> list[Can
         return []
     try:
         info = os.fstat(fd)
+        if is_world_writable(fd, info):
+            warnings.append(f"Configured root {root} is skipped: anyone can write there.")
+            return []
         itself = Candidate(root, root, (info.st_dev, info.st_ino))
-        if kubelet.has_data_link(fd):
-            return [itself]
-        subfolders: list[Candidate] = []
-        holds_files = False
-        with os.scandir(fd) as listing:
-            for entry in sorted(listing, key=lambda e: e.name):
-                if entry.name.startswith(".."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    child = entry.stat(follow_symlinks=False)
-                    path = os.path.join(root, entry.name)
-                    subfolders.append(Candidate(path, root, (child.st_dev, child.st_ino)))
-                else:
-                    holds_files = True
-        flat = [Candidate(root, root, itself.identity, flat=True)] if holds_files else []
-        return flat + subfolders
+        return [itself] if kubelet.has_data_link(fd) else _root_listing(fd, itself)
     except OSError as error:
         warnings.append(f"Configured root {root} is not readable: {describe_error(error)}.")
         return []
     finally:
         os.close(fd)
+
+
+def _root_listing(fd: int, root: Candidate) -> list[Candidate]:
+    """The subfolders of a root, and the root itself (`flat`) when it holds files directly."""
+    subfolders: list[Candidate] = []
+    holds_files = False
+    with os.scandir(fd) as listing:
+        for entry in sorted(listing, key=lambda e: e.name):
+            if entry.name.startswith(".."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                child = entry.stat(follow_symlinks=False)
+                path = os.path.join(root.path, entry.name)
+                subfolders.append(Candidate(path, root.path, (child.st_dev, child.st_ino)))
+            else:
+                holds_files = True
+    flat = [Candidate(root.path, root.path, root.identity, flat=True)] if holds_files else []
+    return flat + subfolders
 
 
 def _kubelet_folder(path: str, root: str) -> list[Candidate]:

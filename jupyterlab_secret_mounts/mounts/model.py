@@ -19,6 +19,8 @@ class SecretKey:
     json: bool = False
     fingerprint: str = ""
     error: str | None = None
+    #: Read, but too short or too guessable for exact-match leak checks (value_facts.MatchFloor).
+    too_guessable: bool = False
     #: Where the value is read from, below the version folder (kubelet) or the mount folder.
     read_parts: tuple[str, ...] = ()
     #: Cheap change detector for the ETag (inode, size, times); not served.
@@ -38,6 +40,8 @@ class SecretKey:
         }
         if self.error is not None:
             out["error"] = self.error
+        if self.too_guessable:
+            out["tooGuessable"] = True
         return out
 
 
@@ -87,6 +91,6 @@ class SecretMount:
             self.rotates,
             self.version,
             self.error,
-            tuple((k.name, k.mode, k.error, k.stamp) for k in self.keys),
+            tuple((k.name, k.mode, k.error, k.too_guessable, k.stamp) for k in self.keys),
             repr(self.source),  # provenance arrives after the first listing
         )

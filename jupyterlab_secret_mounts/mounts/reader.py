@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from . import kubelet, value_facts
 from .cache import FolderCache
+from .exclusions import Exclusions
 from .model import SecretKey, SecretMount
 from .safe_fs import WalkItem, describe_error, open_dir, read_beneath, walk
 
@@ -32,7 +33,9 @@ class Candidate:
 @dataclass
 class ReadOptions:
     max_value_bytes: int
-    is_excluded: Callable[[str], bool] = lambda path: False
+    #: Values weaker than this are marked `too_guessable` (never indexed for leak checks).
+    floor: value_facts.MatchFloor = value_facts.MatchFloor(1, 0.0)
+    exclusions: Exclusions = field(default_factory=lambda: Exclusions([]))
     #: Whether mountinfo shows the folder as a subPath bind mount pinned to one version.
     is_pinned: Callable[[str], bool] = lambda path: False
 
@@ -61,8 +64,8 @@ def read_folder(candidate: Candidate, options: ReadOptions, cache: FolderCache) 
         return FolderRead(mount)
     try:
         info = os.fstat(fd)
-        if (info.st_dev, info.st_ino) != candidate.identity:
-            mount.error = "folder was replaced while being read; refresh"
+        mount.error = _untrusted(fd, info, candidate)
+        if mount.error is not None:
             return FolderRead(mount)
         if kubelet.has_data_link(fd):
             return FolderRead(_read_kubelet_volume(fd, mount, options, cache))
@@ -78,6 +81,22 @@ def read_folder(candidate: Candidate, options: ReadOptions, cache: FolderCache) 
         os.close(fd)
 
 
+def is_world_writable(fd: int, info: os.stat_result) -> bool:
+    """Anyone may add files to the opened folder. kubelet's secret volumes are mode 1777 but
+    mounted read-only, so nobody can."""
+    return bool(info.st_mode & stat.S_IWOTH) and not os.fstatvfs(fd).f_flag & os.ST_RDONLY
+
+
+def _untrusted(fd: int, info: os.stat_result, candidate: Candidate) -> str | None:
+    """Why the opened folder must not be read, if it must not."""
+    if (info.st_dev, info.st_ino) != candidate.identity:
+        return "folder was replaced while being read; refresh"
+    if is_world_writable(fd, info):
+        # Anyone could plant keys here; kubelet mounts secret volumes read-only.
+        return "anyone can write to this folder; not read as a secret mount"
+    return None
+
+
 def _read_kubelet_volume(
     fd: int, mount: SecretMount, options: ReadOptions, cache: FolderCache
 ) -> SecretMount:
@@ -91,7 +110,7 @@ def _read_kubelet_volume(
         stamp = _version_stamp(fd, mount)
     except OSError:
         stamp = None  # the full read below reports what is wrong
-    cached = cache.volumes.get(stamp) if stamp else None
+    cached = cache.volumes.get((stamp, options.floor)) if stamp else None
     if cached is not None:
         mount.version, keys = cached
     else:
@@ -112,7 +131,7 @@ def _read_kubelet_volume(
             mount.error = f"folder not readable: {describe_error(error)}"
             return mount
         if stamp and stamp.target == mount.version:
-            cache.volumes.put(stamp, (mount.version, keys))
+            cache.volumes.put((stamp, options.floor), (mount.version, keys))
     # Entries beside kubelet's are looked at every time (one listing, no reads).
     mount.keys = [*keys, *_unmanaged_entries(fd, mount.path, keys)]
     _limit_and_filter(mount, options)
@@ -264,6 +283,7 @@ def _describe(
             return key
         cache.facts.put(cache_key, facts)
     key.binary, key.json, key.fingerprint = facts.binary, facts.json, facts.fingerprint
+    key.too_guessable = not options.floor.admits(facts.strength)
     return key
 
 
@@ -271,4 +291,13 @@ def _limit_and_filter(mount: SecretMount, options: ReadOptions) -> None:
     if len(mount.keys) > MAX_KEYS:
         del mount.keys[MAX_KEYS:]
         mount.error = f"more than {MAX_KEYS} files; only the first {MAX_KEYS} are listed"
-    mount.keys = [key for key in mount.keys if not options.is_excluded(key.path)]
+    if not options.exclusions:
+        return
+    real_mount = os.path.realpath(mount.path)
+    mount.keys = [
+        key
+        for key in mount.keys
+        if not options.exclusions.hides_key(
+            key.path, real_mount, key.name, os.path.join(*key.read_parts or (key.name,))
+        )
+    ]

@@ -341,7 +341,7 @@ def test_service_account_folder(tmp_path: Path) -> None:
         (str(sa), "serviceaccount", "kubernetes")  # kubernetes.io/ only groups it: not listed
     ]
     # Also a tmpfs mount point in mountinfo: still reported under the configured root.
-    table = [MountEntry("/", str(sa), "tmpfs", "tmpfs")]
+    table = [MountEntry("/", str(sa), "tmpfs", "tmpfs", read_only=True)]
     both = discover(
         [root],
         table=table,
@@ -381,9 +381,9 @@ def test_mountinfo_discovery_and_pinned_subpath(tmp_path: Path) -> None:
     not_a_volume = tmp_path / "disk"
     not_a_volume.mkdir()
     table = [
-        MountEntry("/", str(volume), "tmpfs", "tmpfs"),
-        MountEntry("/", str(not_a_volume), "tmpfs", "tmpfs"),
-        MountEntry("/", str(tmp_path), "ext4", "/dev/sda1"),
+        MountEntry("/", str(volume), "tmpfs", "tmpfs", read_only=True),
+        MountEntry("/", str(not_a_volume), "tmpfs", "tmpfs", read_only=True),
+        MountEntry("/", str(tmp_path), "ext4", "/dev/sda1", read_only=True),
     ]
     (mount,) = discover([], table=table, discover_mountinfo=True).mounts
     assert (mount.path, mount.root, mount.rotates) == (str(volume), "mountinfo", True)

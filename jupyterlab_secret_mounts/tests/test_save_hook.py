@@ -13,6 +13,7 @@ from traitlets.config import Config
 from jupyterlab_secret_mounts.guard.findings import FindingsStore
 from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
+from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
 
 from .guard_helpers import error_of
 from .trees import SecretsTree
@@ -236,7 +237,7 @@ class TestChainedAdminHook:
 
 def test_hook_ignores_malformed_content_and_unknown_models() -> None:
     store = FindingsStore()
-    index = ValueIndex([SecretValue("/s/x", "k", b"value-123456")], 6)
+    index = ValueIndex.of([SecretValue("/s/x", "k", b"value-123456")], MatchFloor(6, 40))
 
     class NoPatterns:
         def scan(self, text: str) -> list[Any]:

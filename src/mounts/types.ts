@@ -23,6 +23,11 @@ export interface ISecretKey {
   fingerprint: string;
   /** Set when the key could not be read (broken symlink, permission denied, too large). */
   error?: string;
+  /**
+   * True when the value is too short or too simple for exact-match leak checks: the server
+   * never looks for it (it could be guessed through the check), so pasting it is not flagged.
+   */
+  tooGuessable?: boolean;
 }
 
 /** How a folder was mounted. */
