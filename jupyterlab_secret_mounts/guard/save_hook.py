@@ -285,7 +285,7 @@ class SaveGuard:
         parts = list(texts)
         exact = [_exact_findings(index, part) for part in parts]
         result = ScanResult()
-        for part, found in zip(parts, exact):
+        for part, found in zip(parts, exact, strict=True):
             if result.complete and not binary:
                 try:
                     hits = self._patterns.scan(part.text, deadline)
