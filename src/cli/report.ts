@@ -2,11 +2,7 @@
  * What `scan` reports for a finding, and the text and JSON renderings.
  * No rendering ever holds a secret value: only the redacted preview.
  */
-import type {
-  INotebookFinding,
-  INotebookPlace,
-  IScanFinding
-} from '../scanner';
+import type { INotebookPlace, IScanFinding } from '../scanner';
 
 /** A finding with the file it was found in. */
 export interface IReportedFinding
@@ -63,9 +59,7 @@ export function position(
  * 'cell 2 attachment "notes.txt" (text/plain)', "notebook metadata" (a
  * name quoted as JSON, so that it stays on one line).
  */
-export function notebookPlace(
-  finding: INotebookFinding | IReportedFinding
-): string {
+export function notebookPlace(finding: Partial<INotebookPlace>): string {
   const { part, cellIndex, outputIndex, mimeType, attachment } = finding;
   if (part === undefined) {
     return '';
@@ -93,22 +87,22 @@ function plural(count: number, word: string): string {
 
 /** One line per finding, `path:line:column: ...`, values redacted. */
 export function formatTextLines(findings: readonly IReportedFinding[]): string {
-  return findings
-    .map(f => {
-      const place = notebookPlace(f);
-      return place
-        ? textLine(`${f.path}: ${place}, line ${f.line}, column ${f.column}`, f)
-        : plainTextLine(f.path, f);
-    })
-    .join('');
+  return findings.map(f => textLine(f.path, f, f)).join('');
 }
 
-/** The text report's line for a finding in a plain file (scan.ts streams these). */
-export function plainTextLine(path: string, f: IScanFinding): string {
-  return textLine(`${path}:${f.line}:${f.column}`, f);
-}
-
-function textLine(where: string, f: IScanFinding): string {
+/**
+ * The text report's line for a finding: `path:line:column: ...` in a plain
+ * file, `path: cell 3 output 1 (text/plain), line 2, column 5: ...` in a notebook.
+ */
+export function textLine(
+  path: string,
+  f: IScanFinding,
+  place?: Partial<INotebookPlace>
+): string {
+  const inNotebook = place ? notebookPlace(place) : '';
+  const where = inNotebook
+    ? `${path}: ${inNotebook}, line ${f.line}, column ${f.column}`
+    : `${path}:${f.line}:${f.column}`;
   return `${where}: ${f.message} [${f.ruleId}, ${f.confidence}] ${f.preview}\n`;
 }
 

@@ -10,6 +10,7 @@ import {
   NotebookParseError,
   Scanner,
   TextScan,
+  type INotebookPlace,
   type INotebookText
 } from '../scanner';
 import {
@@ -21,14 +22,8 @@ import {
 } from './baseline';
 import { describeFileError, isBinary } from './files';
 import { notebookTextsOf } from './notebook-bytes';
-import { locateInNotebookFile } from './notebook-location';
-import {
-  IReportedFinding,
-  IScanError,
-  formatTextLines,
-  plainTextLine,
-  position
-} from './report';
+import { IFilePosition, locateInNotebookFile } from './notebook-location';
+import { IReportedFinding, IScanError, position, textLine } from './report';
 
 /** What every file of one scan is scanned with. */
 export interface IScanJob {
@@ -83,10 +78,14 @@ export interface IFileScan {
   entries: IBaselineEntry[];
 }
 
-/** A finding and the text it is in (not a copy); its secret never leaves this module. */
+/**
+ * A finding, the text it is in (not a copy) and, in a notebook, that text's
+ * place; its secret never leaves this module.
+ */
 interface IFound {
-  finding: IScanFinding | (IScanFinding & Omit<INotebookText, 'text'>);
+  finding: IScanFinding;
   text: string;
+  place?: INotebookPlace;
 }
 
 function secretOf({ finding, text }: IFound): string {
@@ -105,12 +104,9 @@ function scanNotebook(
   scan: TextScan
 ): IFound[] {
   const found: IFound[] = [];
-  for (const { text, ...place } of texts) {
-    for (const finding of scan(text)) {
-      found.push({
-        finding: { ...finding, ...place },
-        text
-      });
+  for (const place of texts) {
+    for (const finding of scan(place.text)) {
+      found.push({ finding, text: place.text, place });
     }
   }
   return found;
@@ -118,6 +114,39 @@ function scanNotebook(
 
 function scanPlain(text: string, scan: TextScan): IFound[] {
   return scan(text).map(finding => ({ finding, text }));
+}
+
+/**
+ * A finding as reported, in one object shape whatever its place (absent
+ * fields are undefined, which JSON leaves out): a spread copy would take
+ * several times the memory, and a dense file has a finding every 200 bytes.
+ */
+function reportedFinding(
+  path: string,
+  { finding, place }: IFound,
+  at?: IFilePosition
+): IReportedFinding {
+  return {
+    ruleId: finding.ruleId,
+    message: finding.message,
+    start: finding.start,
+    end: finding.end,
+    line: finding.line,
+    column: finding.column,
+    confidence: finding.confidence,
+    preview: finding.preview,
+    cellIndex: place?.cellIndex,
+    cellId: place?.cellId,
+    part: place?.part,
+    outputIndex: place?.outputIndex,
+    attachment: place?.attachment,
+    mimeType: place?.mimeType,
+    path,
+    fileLine: at?.fileLine,
+    fileColumn: at?.fileColumn,
+    fileEndLine: at?.fileEndLine,
+    fileEndColumn: at?.fileEndColumn
+  };
 }
 
 /** Report objects, with positions in the file itself. */
@@ -134,27 +163,46 @@ function reported(
   if (isNotebook) {
     // Found by looking for each secret in the JSON text, in order.
     const located = locateInNotebookFile(text, found.map(secretOf));
-    return found.map(({ finding }, i) => ({
-      ...finding,
-      path: file,
-      ...located[i]
-    }));
+    return found.map((one, i) => reportedFinding(file, one, located[i]));
   }
-  return found.map(({ finding }) => {
+  return found.map(one => {
+    const { finding } = one;
     const end = position(text, finding.end, {
       offset: finding.start,
       line: finding.line,
       column: finding.column
     });
-    return {
-      ...finding,
-      path: file,
+    return reportedFinding(file, one, {
       fileLine: finding.line,
       fileColumn: finding.column,
       fileEndLine: end.line,
       fileEndColumn: end.column
-    };
+    });
   });
+}
+
+/** Lines joined a bounded batch at a time (see `joinedLines`). */
+const LINES_PER_BATCH = 1024;
+
+/**
+ * The lines of `items`, as one string. A line made by a template is a tree
+ * of string pieces several times its size until it is joined: joining them
+ * in batches keeps a dense file's report from holding them all at once.
+ */
+function joinedLines<T>(
+  items: readonly T[],
+  line: (item: T) => string
+): string {
+  const batches: string[] = [];
+  for (let from = 0; from < items.length; from += LINES_PER_BATCH) {
+    batches.push(
+      items
+        .slice(from, from + LINES_PER_BATCH)
+        .map(line)
+        .join('')
+    );
+  }
+  return batches.join('');
 }
 
 const NOTHING: Omit<IFileScan, 'scanned' | 'errors'> = {
@@ -234,15 +282,11 @@ export function scanFile(file: string, prepared: IPreparedJob): IFileScan {
   result.reported = fresh.length;
   if (!job.renderText) {
     result.findings = reported(file, fresh, fileText, isNotebook);
-  } else if (isNotebook) {
-    // Places within cells: no need to find them in the file.
-    result.text = formatTextLines(
-      fresh.map(({ finding }) => ({ ...finding, path: file }))
-    );
   } else {
-    result.text = fresh
-      .map(({ finding }) => plainTextLine(file, finding))
-      .join('');
+    // Places within cells: no need to find them in the file.
+    result.text = joinedLines(fresh, ({ finding, place }) =>
+      textLine(file, finding, place)
+    );
   }
   return result;
 }
