@@ -6,6 +6,7 @@ import {
   isRepetitive,
   valueProfile
 } from './heuristics';
+import { charCodeAt } from './char-code';
 import { IKeywordHits, KeywordIndex } from './keywords';
 import {
   isAnchored,
@@ -290,14 +291,14 @@ export class Scanner {
         continue;
       }
       if (firstChars !== null) {
-        const c = text.charCodeAt(position);
+        const c = charCodeAt.call(text, position);
         if (c >= 128 || firstChars[c] === 0) {
           continue;
         }
       }
       if (beforeChars !== null) {
         // Outside ASCII the table does not say: let the expression decide.
-        const c = position > 0 ? text.charCodeAt(position - 1) : 0;
+        const c = position > 0 ? charCodeAt.call(text, position - 1) : 0;
         if (c < 128 && beforeChars[c] === 0) {
           continue;
         }
@@ -596,7 +597,7 @@ function anchors(
   if (keywordFirst) {
     for (let k = 0; k < starts.length; k++) {
       const start = starts[k];
-      const c = start > 0 ? text.charCodeAt(start - 1) : 128;
+      const c = start > 0 ? charCodeAt.call(text, start - 1) : 128;
       if (
         (c >= 128 || wordChars[c] === 0) &&
         (count === 0 || start !== result[count - 1])
@@ -616,7 +617,7 @@ function anchors(
         anchor = previousAnchor; // same run as the previous keyword
         break;
       }
-      const c = text.charCodeAt(anchor - 1);
+      const c = charCodeAt.call(text, anchor - 1);
       if (c >= 128 || wordChars[c] === 0) {
         break;
       }

@@ -4,6 +4,7 @@
  * then only try to match around those places, so a text costs one pass plus
  * the places that can hold a credential, however many rules there are.
  */
+import { charCodeAt } from './char-code';
 
 /** Where the keywords of each list occur in one text. */
 export interface IKeywordHits {
@@ -164,7 +165,7 @@ export class KeywordIndex {
         this._found = found;
       }
       for (let i = from; i < to; i++) {
-        row = delta[row + column[text.charCodeAt(i)]];
+        row = delta[row + column[charCodeAt.call(text, i)]];
         if (row >= firstLoudRow) {
           found[count++] = row;
           found[count++] = i;
