@@ -5,7 +5,9 @@
  * threads.
  *
  * Each worker runs this same script (see `bin.ts`), prepares the job once
- * (compiling the rules), then scans the files it is sent with `scanFile`.
+ * (compiling the rules), then takes files until none is left. Every thread
+ * takes the next file from one shared counter: a worker never waits for the
+ * main thread, busy scanning a file of its own, to hand it work.
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -29,11 +31,9 @@ const ROLE = 'jupyterlab-secret-mounts scan';
 interface IWorkerData {
   role: typeof ROLE;
   job: IScanJob;
-}
-
-interface IRequest {
-  index: number;
-  file: string;
+  files: readonly string[];
+  /** The shared counter: how many of `files` have been taken. */
+  taken: Int32Array;
 }
 
 interface IReply {
@@ -41,20 +41,20 @@ interface IReply {
   result: IFileScan;
 }
 
-/**
- * Files sent to a worker ahead of the one it is scanning, so that it never
- * waits for the main thread between two files.
- */
-const AHEAD = 3;
-
 /** Threads used when `--jobs` is not given: one per core. */
 export function defaultThreads(): number {
   return availableParallelism();
 }
 
+/** The index of the next file to scan, or -1 when every file is taken. */
+function takeNext(files: readonly string[], taken: Int32Array): number {
+  const next = Atomics.add(taken, 0, 1);
+  return next < files.length ? next : -1;
+}
+
 /**
- * Serves scan requests when this thread is a worker started by `scanFiles`;
- * returns false (and does nothing) anywhere else.
+ * Scans files from the shared list when this thread is a worker started by
+ * `scanFiles`, then exits; returns false (and does nothing) anywhere else.
  */
 export function serveScanWorker(): boolean {
   const data = workerData as IWorkerData | undefined;
@@ -63,10 +63,18 @@ export function serveScanWorker(): boolean {
     return false;
   }
   const prepared = prepareJob(data.job);
-  port.on('message', ({ index, file }: IRequest) => {
-    const reply: IReply = { index, result: scanFile(file, prepared) };
+  const { files, taken } = data;
+  for (
+    let index = takeNext(files, taken);
+    index >= 0;
+    index = takeNext(files, taken)
+  ) {
+    const reply: IReply = {
+      index,
+      result: scanFile(files[index], prepared)
+    };
     port.postMessage(reply);
-  });
+  }
   return true;
 }
 
@@ -127,22 +135,19 @@ async function* scanOnThreads(
   script: string
 ): AsyncGenerator<IFileScan> {
   const done = new Map<number, IFileScan>();
-  let taken = 0; // files handed out so far, to a worker or to this thread
+  const taken = new Int32Array(new SharedArrayBuffer(4));
   let failure: Error | null = null;
   let wake = (): void => undefined;
-  const send = (worker: Worker): void => {
-    if (taken < files.length) {
-      const request: IRequest = { index: taken, file: files[taken] };
-      worker.postMessage(request);
-      taken++;
-    }
+  const workerData: IWorkerData = {
+    role: ROLE,
+    job: prepared.job,
+    files,
+    taken
   };
-  const workerData: IWorkerData = { role: ROLE, job: prepared.job };
   const workers = Array.from({ length: workerCount }, () => {
     const worker = new Worker(script, { workerData });
     worker.on('message', ({ index, result }: IReply) => {
       done.set(index, result);
-      send(worker);
       wake();
     });
     worker.on('error', error => {
@@ -150,14 +155,14 @@ async function* scanOnThreads(
       wake();
     });
     worker.on('exit', code => {
-      failure ??= new Error(`a scan thread stopped (exit code ${code})`);
+      if (code !== 0) {
+        failure ??= new Error(`a scan thread stopped (exit code ${code})`);
+      }
       wake();
     });
-    for (let i = 0; i < AHEAD; i++) {
-      send(worker);
-    }
     return worker;
   });
+  let ownTurn = true; // whether this thread still takes files
   try {
     for (let next = 0; next < files.length; next++) {
       let result = done.get(next);
@@ -165,11 +170,12 @@ async function* scanOnThreads(
         if (failure) {
           throw failure;
         }
-        if (taken < files.length) {
-          const index = taken++;
+        const index = ownTurn ? takeNext(files, taken) : -1;
+        if (index >= 0) {
           done.set(index, scanFile(files[index], prepared));
           await turn();
         } else {
+          ownTurn = false;
           await new Promise<void>(resolve => (wake = resolve));
         }
         result = done.get(next);
@@ -178,6 +184,8 @@ async function* scanOnThreads(
       yield result;
     }
   } finally {
+    // Stop the workers' loop if the report was abandoned, then the workers.
+    Atomics.store(taken, 0, files.length);
     for (const worker of workers) {
       worker.removeAllListeners('exit');
     }
