@@ -112,16 +112,25 @@ export class KeywordIndex {
     renumbered.forEach((state, index) => (number[state] = index));
     this._width = width;
     this._firstLoudRow = quiet.length * width;
+    // Breadth first, a state goes where its failure state goes (a row
+    // already filled), except along its own edges.
+    const goto = new Int32Array(states * width);
+    for (const state of [0, ...order]) {
+      const row = state * width;
+      if (state !== 0) {
+        const failRow = fail[state] * width;
+        goto.copyWithin(row, failRow, failRow + width);
+      }
+      for (const [c, next] of children[state]) {
+        goto[row + column[c]] = next;
+      }
+    }
     this._delta = new Int32Array(states * width);
     for (let state = 0; state < states; state++) {
-      for (let k = 0; k < letters.length; k++) {
-        const c = letters[k];
-        let s = state;
-        while (s !== 0 && !children[s].has(c)) {
-          s = fail[s];
-        }
-        const next = children[s].get(c) ?? 0;
-        this._delta[number[state] * width + k + 1] = number[next] * width;
+      const row = state * width;
+      const newRow = number[state] * width;
+      for (let k = 1; k < width; k++) {
+        this._delta[newRow + k] = number[goto[row + k]] * width;
       }
     }
     // Outputs of the loud states, by their new number.
