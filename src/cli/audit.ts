@@ -7,16 +7,18 @@ import { gatherAudit } from '../kube/audit-gather';
 import { openSession } from '../kube/session';
 import { formatAudit, type AuditFormat } from './audit-output';
 import {
-  CLUSTER_OPTIONS,
-  CLUSTER_USAGE,
   EXIT_FINDINGS,
   EXIT_OK,
   UsageError,
+  type ICommand,
+  type ICommandIO
+} from './command';
+import {
+  CLUSTER_OPTIONS,
+  CLUSTER_USAGE,
   clusterOptions,
   guard,
-  parseCommandLine,
-  type ICommandIO,
-  type IKubeCommand
+  parseCommandLine
 } from './kube-command';
 
 const OPTIONS = {
@@ -110,8 +112,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   });
 }
 
-export const auditCommand: IKubeCommand = {
-  name: 'audit',
+export const auditCommand: ICommand = {
   summary:
     'list Secrets by metadata only, where workspaces mount them, and risky uses',
   usage: USAGE,

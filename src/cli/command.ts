@@ -1,10 +1,11 @@
 /**
- * The shape of a CLI subcommand. `main.ts` dispatches to a table of these;
- * the Kubernetes commands (`kube-command.ts`) have the same shape.
+ * What every CLI command shares: its exit codes, where it reads and writes,
+ * its shape and the error for bad usage. `main.ts` dispatches to a table of
+ * commands; the Kubernetes ones add their cluster flags (`kube-command.ts`).
  */
 
-/** Exit codes shared by every command. */
-export const EXIT_CLEAN = 0;
+/** Success: nothing found, or the work is done. */
+export const EXIT_OK = 0;
 /** The command found something (credentials, risky uses). */
 export const EXIT_FINDINGS = 1;
 /** Bad usage, or something could not be read or written. */
@@ -24,6 +25,12 @@ export interface ICommand {
   /** Runs with the arguments after the subcommand name; resolves to the exit code. */
   run: (argv: string[], io: ICommandIO) => Promise<number>;
 }
+
+/**
+ * A command line that cannot be run. Its message is shown as it is, so it
+ * names options but never quotes their values.
+ */
+export class UsageError extends Error {}
 
 /** The process's own streams. */
 export function processIO(): ICommandIO {

@@ -20,16 +20,13 @@ import {
   secretManifest
 } from '../kube/secret-write';
 import { openSession } from '../kube/session';
+import { EXIT_OK, UsageError, type ICommand, type ICommandIO } from './command';
 import {
   CLUSTER_OPTIONS,
   CLUSTER_USAGE,
-  EXIT_OK,
-  UsageError,
   clusterOptions,
   guard,
-  parseCommandLine,
-  type ICommandIO,
-  type IKubeCommand
+  parseCommandLine
 } from './kube-command';
 
 const OPTIONS = {
@@ -184,8 +181,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   });
 }
 
-export const createCommand: IKubeCommand = {
-  name: 'create',
+export const createCommand: ICommand = {
   summary:
     'create or update a Secret from files or stdin, labelled for the workspace UI',
   usage: USAGE,

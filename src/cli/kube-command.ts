@@ -1,43 +1,12 @@
 /**
- * What the Kubernetes commands (audit, mount, create) share: their I/O,
+ * What the Kubernetes commands (audit, mount, create) add to `command.ts`:
  * flag parsing that never echoes an argument's value, the cluster flags,
  * and turning any error into one sentence and an exit code.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KubeError } from '../kube/errors';
 import type { IKubeOptions } from '../kube/session';
-
-/** Exit codes of the Kubernetes commands. */
-export const EXIT_OK = 0;
-/** `audit` found something at or above `--fail-on`. */
-export const EXIT_FINDINGS = 1;
-/** Bad usage, or the cluster could not be read or written. */
-export const EXIT_ERROR = 2;
-
-/** Where a command reads and writes; tests pass their own. */
-export interface ICommandIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
-}
-
-export function processIO(): ICommandIO {
-  return {
-    stdout: text => void process.stdout.write(text),
-    stderr: text => void process.stderr.write(text),
-    stdin: process.stdin
-  };
-}
-
-/** A command: its name, one-line summary, help text and entry point. */
-export interface IKubeCommand {
-  name: string;
-  summary: string;
-  usage: string;
-  run: (argv: string[], io: ICommandIO) => Promise<number>;
-}
-
-export class UsageError extends Error {}
+import { EXIT_ERROR, UsageError, type ICommandIO } from './command';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -4,7 +4,7 @@
  */
 import { FRONTEND_VERSION } from '../version';
 import {
-  EXIT_CLEAN,
+  EXIT_OK,
   EXIT_ERROR,
   ICommand,
   ICommandIO,
@@ -74,11 +74,11 @@ export async function main(
     name === 'help'
   ) {
     (name === undefined ? io.stderr : io.stdout)(help());
-    return name === undefined ? EXIT_ERROR : EXIT_CLEAN;
+    return name === undefined ? EXIT_ERROR : EXIT_OK;
   }
   if (name === '--version' || name === '-V') {
     io.stdout(`${FRONTEND_VERSION}\n`);
-    return EXIT_CLEAN;
+    return EXIT_OK;
   }
   const command = Object.prototype.hasOwnProperty.call(COMMANDS, name)
     ? COMMANDS[name]

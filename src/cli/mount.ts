@@ -40,16 +40,13 @@ import {
 } from '../kube/mount-plan';
 import { CAN_MOUNT, METADATA_ACCEPT } from '../kube/secret-write';
 import { FIELD_MANAGER, openSession, type IKubeSession } from '../kube/session';
+import { EXIT_OK, UsageError, type ICommand, type ICommandIO } from './command';
 import {
   CLUSTER_OPTIONS,
   CLUSTER_USAGE,
-  EXIT_OK,
-  UsageError,
   clusterOptions,
   guard,
-  parseCommandLine,
-  type ICommandIO,
-  type IKubeCommand
+  parseCommandLine
 } from './kube-command';
 
 const OPTIONS = {
@@ -503,8 +500,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   });
 }
 
-export const mountCommand: IKubeCommand = {
-  name: 'mount',
+export const mountCommand: ICommand = {
   summary:
     'make a Secret appear as a folder in workspaces (PodDefault, Workspace patch, z2jh values)',
   usage: USAGE,

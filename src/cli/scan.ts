@@ -8,11 +8,12 @@ import { parseArgs } from 'node:util';
 import { InvalidAllowlistError, RULES } from '../scanner';
 import { FRONTEND_VERSION } from '../version';
 import {
-  EXIT_CLEAN,
+  EXIT_OK,
   EXIT_ERROR,
   EXIT_FINDINGS,
   ICommand,
-  ICommandIO
+  ICommandIO,
+  UsageError
 } from './command';
 import {
   BaselineError,
@@ -90,8 +91,6 @@ const OPTIONS = {
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-class UsageError extends Error {}
-
 function parse(argv: string[]): ReturnType<
   typeof parseArgs<{
     args: string[];
@@ -151,7 +150,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   const { values, positionals } = parse(argv);
   if (values.help) {
     io.stdout(USAGE);
-    return EXIT_CLEAN;
+    return EXIT_OK;
   }
   if (values['list-rules']) {
     io.stdout(
@@ -160,7 +159,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
           `${rule.id.padEnd(36)} ${rule.confidence.padEnd(7)} ${rule.description}\n`
       ).join('')
     );
-    return EXIT_CLEAN;
+    return EXIT_OK;
   }
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) {
@@ -308,9 +307,9 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
     return EXIT_ERROR;
   }
   if (writeTo !== undefined) {
-    return EXIT_CLEAN; // the findings are accepted now
+    return EXIT_OK; // the findings are accepted now
   }
-  return reported > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+  return reported > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** `--jobs N`: a whole number of threads from 1. */
