@@ -4,6 +4,9 @@
  * commands; the Kubernetes ones add their cluster flags (`kube-command.ts`).
  */
 
+/** The program's name, as users type it. */
+export const PROGRAM = 'jupyterlab-secret-mounts';
+
 /** Success: nothing found, or the work is done. */
 export const EXIT_OK = 0;
 /** The command found something (credentials, risky uses). */

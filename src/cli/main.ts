@@ -8,11 +8,10 @@ import {
   EXIT_ERROR,
   ICommand,
   ICommandIO,
+  PROGRAM,
   processIO
 } from './command';
 import { scanCommand } from './scan';
-
-export const PROGRAM = 'jupyterlab-secret-mounts';
 
 /**
  * A command of the table: its one-line summary (the command's own, repeated

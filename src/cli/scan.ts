@@ -6,7 +6,6 @@
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidAllowlistError, RULES } from '../scanner';
-import { FRONTEND_VERSION } from '../version';
 import {
   EXIT_OK,
   EXIT_ERROR,
@@ -270,7 +269,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
     format === 'json'
       ? formatJson(report)
       : format === 'sarif'
-        ? formatSarif(report, RULES, FRONTEND_VERSION, process.cwd())
+        ? formatSarif(report, RULES, process.cwd())
         : streaming
           ? formatTextSummary({
               findings: reported,
