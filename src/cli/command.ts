@@ -3,6 +3,7 @@
  * its shape and the error for bad usage. `main.ts` dispatches to a table of
  * commands; the Kubernetes ones add their cluster flags (`kube-command.ts`).
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** The program's name, as users type it. */
 export const PROGRAM = 'jupyterlab-secret-mounts';
@@ -42,4 +43,31 @@ export function processIO(): ICommandIO {
     stderr: text => void process.stderr.write(text),
     stdin: process.stdin
   };
+}
+
+/** The options a command accepts, as `parseArgs` takes them. */
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * The first option in `argv` that `options` does not have, as typed but
+ * without its value (`--name` of `--name=VALUE`, `-x` of `-xVALUE`): an error
+ * may name it, since a value may have been typed where it does not belong.
+ */
+export function unknownOption(
+  argv: string[],
+  options: Options
+): string | undefined {
+  const { tokens } = parseArgs({
+    args: argv,
+    options,
+    allowPositionals: true,
+    strict: false,
+    tokens: true
+  });
+  const token = tokens.find(
+    token =>
+      token.kind === 'option' &&
+      !Object.prototype.hasOwnProperty.call(options, token.name)
+  );
+  return token?.kind === 'option' ? token.rawName : undefined;
 }

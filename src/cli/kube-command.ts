@@ -3,12 +3,16 @@
  * flag parsing that never echoes an argument's value, the cluster flags,
  * and turning any error into one sentence and an exit code.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { KubeError } from '../kube/errors';
 import type { IKubeOptions } from '../kube/session';
-import { EXIT_ERROR, UsageError, type ICommandIO } from './command';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
+import {
+  EXIT_ERROR,
+  UsageError,
+  unknownOption,
+  type ICommandIO,
+  type Options
+} from './command';
 
 export const CLUSTER_OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -24,11 +28,6 @@ export const CLUSTER_USAGE = `Cluster options:
   -n, --namespace NAME     namespace (default: the context's, else "default")
   --request-timeout SECS   give up on a request after this long (default 30)
   -h, --help               show this help`;
-
-/** The option's name only, never what follows `=`. */
-function optionName(argument: string): string {
-  return argument.split('=', 1)[0];
-}
 
 /**
  * `parseArgs` with messages that name the offending option but never quote
@@ -56,29 +55,14 @@ export function parseCommandLine<T extends Options>(
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const known = new Set(
-      Object.entries(options).flatMap(([long, spec]) => [
-        `--${long}`,
-        ...(spec.short ? [`-${spec.short}`] : [])
-      ])
-    );
-    const unknown = argv.find(
-      argument =>
-        argument.startsWith('-') &&
-        argument !== '-' &&
-        argument !== '--' &&
-        !known.has(optionName(argument)) &&
-        !/^-[A-Za-z]{2,}$/.test(argument)
-    );
-    if (unknown !== undefined && optionName(unknown) === '--from-literal') {
+    const unknown = unknownOption(argv, options);
+    if (unknown === '--from-literal') {
       throw new UsageError(
         '--from-literal is not supported: a value on the command line ends up in shell history and process listings. Use --from-file KEY=PATH or --from-stdin KEY.'
       );
     }
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
-      throw new UsageError(
-        `Unknown option ${optionName(unknown)}; see --help.`
-      );
+      throw new UsageError(`Unknown option ${unknown}; see --help.`);
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       throw new UsageError(

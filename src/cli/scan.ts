@@ -12,7 +12,8 @@ import {
   EXIT_FINDINGS,
   ICommand,
   ICommandIO,
-  UsageError
+  UsageError,
+  unknownOption
 } from './command';
 import {
   BaselineError,
@@ -104,25 +105,10 @@ function parse(argv: string[]): ReturnType<
     const code = (error as { code?: string }).code;
     throw new UsageError(
       code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-        ? `unknown option ${unknownOption(argv)}; see --help.`
+        ? `unknown option ${unknownOption(argv, OPTIONS) ?? ''}; see --help.`
         : 'an option is missing its value, or a flag was given one; see --help.'
     );
   }
-}
-
-/** The first option not in OPTIONS, as typed but without an `=value` (`-x` of `-xVALUE`). */
-function unknownOption(argv: string[]): string {
-  const { tokens } = parseArgs({
-    args: argv,
-    options: OPTIONS,
-    allowPositionals: true,
-    strict: false,
-    tokens: true
-  });
-  const token = tokens.find(
-    token => token.kind === 'option' && !(token.name in OPTIONS)
-  );
-  return token?.kind === 'option' ? token.rawName : '';
 }
 
 /** What --stats reports. */

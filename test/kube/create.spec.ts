@@ -418,7 +418,11 @@ describe('create', () => {
       '--value=hunter2-option'
     ]);
     expect(unknown.stderr).toBe('error: Unknown option --value; see --help.\n');
-    for (const result of [literal, mistaken, unknown]) {
+    // A short option with the value run on: only the option is named.
+    const short = await runCommand(createCommand, ['x', '-phunter2-short']);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toBe('error: Unknown option -p; see --help.\n');
+    for (const result of [literal, mistaken, unknown, short]) {
       expect(result.stdout + result.stderr).not.toMatch(/hunter2/);
     }
   });
