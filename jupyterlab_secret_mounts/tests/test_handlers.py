@@ -13,6 +13,7 @@ from tornado.httpclient import HTTPResponse
 from jupyterlab_secret_mounts import __version__
 from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
 
+from .guard_helpers import policy
 from .trees import SecretsTree
 
 KEY_FIELDS = {"name", "path", "size", "mode", "mtime", "binary", "json", "fingerprint"}
@@ -125,15 +126,7 @@ async def test_reveal_is_refused_by_default(
 
 
 class TestRevealAllowed:
-    @pytest.fixture
-    def secret_mounts_policy(self, secrets_tree: SecretsTree) -> dict[str, Any]:
-        return {
-            "roots": [str(secrets_tree.root)],
-            "discover_mountinfo": False,
-            "show_service_account": False,
-            "allow_reveal": True,
-            "reveal_seconds": 7,
-        }
+    secret_mounts_policy = policy(allow_reveal=True, reveal_seconds=7)
 
     async def test_reveals_one_value_and_audits_it(
         self, jp_fetch: Any, secrets_tree: SecretsTree, caplog: pytest.LogCaptureFixture
