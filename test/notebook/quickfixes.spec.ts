@@ -1,7 +1,6 @@
 import * as nbformat from '@jupyterlab/nbformat';
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { NotebookGuardModel } from '../../src/notebook/guardmodel';
 import {
   applyEdit,
   IGNORE_MARKER,
@@ -14,15 +13,7 @@ import {
   quickFixesFor,
   rewriteLanguageAt
 } from '../../src/notebook/quickfixes';
-import { GuardRegistry } from '../../src/notebook/registry';
-import {
-  codeCell,
-  FakeChecker,
-  fakeScanner,
-  markdownCell,
-  MOUNTED_VALUE,
-  notebookWith
-} from './helpers';
+import { codeCell, fakeGuard, markdownCell, MOUNTED_VALUE } from './helpers';
 
 const VALUE = MOUNTED_VALUE;
 const PATH = '/secrets/api/token';
@@ -158,13 +149,7 @@ describe('quickFixesFor', () => {
   afterEach(() => jest.useRealTimers());
 
   async function setUp(cells: nbformat.ICell[], suppressionAllowed = true) {
-    const model = notebookWith(cells);
-    const registry = new GuardRegistry();
-    const guard = new NotebookGuardModel({
-      model,
-      scan: fakeScanner().scan,
-      checker: new FakeChecker()
-    });
+    const { model, registry, guard } = fakeGuard(cells);
     registry.add(guard);
     await jest.advanceTimersByTimeAsync(300);
     const copied: string[] = [];
