@@ -22,10 +22,8 @@ export interface ICommandIO {
   stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
 }
 
-/** One subcommand: a one-line summary, its help text and its entry point. */
+/** One subcommand (its summary is in `main.ts`'s table, its help its own). */
 export interface ICommand {
-  summary: string;
-  usage: string;
   /** Runs with the arguments after the subcommand name; resolves to the exit code. */
   run: (argv: string[], io: ICommandIO) => Promise<number>;
 }

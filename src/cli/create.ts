@@ -20,13 +20,13 @@ import {
   secretManifest
 } from '../kube/secret-write';
 import { openSession } from '../kube/session';
-import { EXIT_OK, UsageError, type ICommand, type ICommandIO } from './command';
+import { EXIT_OK, UsageError, type ICommandIO } from './command';
 import {
   CLUSTER_OPTIONS,
   CLUSTER_USAGE,
   clusterOptions,
-  guard,
-  parseCommandLine
+  kubeCommand,
+  type Parsed
 } from './kube-command';
 
 const OPTIONS = {
@@ -117,73 +117,64 @@ async function readHiddenLine(io: ICommandIO, key: string): Promise<Buffer> {
   }
 }
 
-async function run(argv: string[], io: ICommandIO): Promise<number> {
-  return guard(io, async () => {
-    const { values, positionals } = parseCommandLine(argv, OPTIONS);
-    if (values.help) {
-      io.stdout(USAGE);
-      return EXIT_OK;
-    }
-    if (positionals.length !== 1) {
-      throw new UsageError(
-        'create takes one Secret name and reads values with --from-file or --from-stdin; see --help.'
-      );
-    }
-    const name = positionals[0];
-    assertSecretName(name);
-    const sources: SecretSource[] = (values['from-file'] ?? []).map(
-      parseFileSource
+async function run(
+  { values, positionals }: Parsed<typeof OPTIONS>,
+  io: ICommandIO
+): Promise<number> {
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      'create takes one Secret name and reads values with --from-file or --from-stdin; see --help.'
     );
-    if (values['from-stdin'] !== undefined) {
-      sources.push(parseStdinSource(values['from-stdin']));
-    }
-    const labels = parseLabels(values.label);
-    const type = values.type ?? 'Opaque';
+  }
+  const name = positionals[0];
+  assertSecretName(name);
+  const sources: SecretSource[] = (values['from-file'] ?? []).map(
+    parseFileSource
+  );
+  if (values['from-stdin'] !== undefined) {
+    sources.push(parseStdinSource(values['from-stdin']));
+  }
+  const labels = parseLabels(values.label);
+  const type = values.type ?? 'Opaque';
 
-    const stdinKey = values['from-stdin'];
-    const stdin: ByteSource =
-      stdinKey !== undefined && io.stdin.isTTY && io.stdin === process.stdin
-        ? (async function* () {
-            yield await readHiddenLine(io, stdinKey);
-          })()
-        : io.stdin;
-    const data = await readSecretData(sources, stdin, message =>
-      io.stderr(`note: ${message}\n`)
-    );
-    const keys = [...data.entries()]
-      .map(([key, value]) => `${key} (${value.length} bytes)`)
-      .join(', ');
+  const stdinKey = values['from-stdin'];
+  const stdin: ByteSource =
+    stdinKey !== undefined && io.stdin.isTTY && io.stdin === process.stdin
+      ? (async function* () {
+          yield await readHiddenLine(io, stdinKey);
+        })()
+      : io.stdin;
+  const data = await readSecretData(sources, stdin, message =>
+    io.stderr(`note: ${message}\n`)
+  );
+  const keys = [...data.entries()]
+    .map(([key, value]) => `${key} (${value.length} bytes)`)
+    .join(', ');
 
-    if (values['dry-run']) {
-      const namespace = values.namespace ?? '(the context namespace)';
-      io.stdout(
-        `Would create or update Secret ${name} of type ${type} in ${namespace} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}.\n`
-      );
-      return EXIT_OK;
-    }
-    const session = openSession(clusterOptions(values));
-    const manifest = secretManifest({
-      name,
-      namespace: session.namespace,
-      type,
-      data,
-      labels
-    });
-    const outcome = await createOrUpdateSecret(
-      session,
-      manifest,
-      values.overwrite ?? false
-    );
+  if (values['dry-run']) {
+    const namespace = values.namespace ?? '(the context namespace)';
     io.stdout(
-      `${outcome === 'created' ? 'Created' : 'Updated'} Secret ${session.namespace}/${name} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}. Labelled ${CAN_MOUNT}=true and ${CAN_UPDATE}=true.\n`
+      `Would create or update Secret ${name} of type ${type} in ${namespace} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}.\n`
     );
     return EXIT_OK;
+  }
+  const session = openSession(clusterOptions(values));
+  const manifest = secretManifest({
+    name,
+    namespace: session.namespace,
+    type,
+    data,
+    labels
   });
+  const outcome = await createOrUpdateSecret(
+    session,
+    manifest,
+    values.overwrite ?? false
+  );
+  io.stdout(
+    `${outcome === 'created' ? 'Created' : 'Updated'} Secret ${session.namespace}/${name} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}. Labelled ${CAN_MOUNT}=true and ${CAN_UPDATE}=true.\n`
+  );
+  return EXIT_OK;
 }
 
-export const createCommand: ICommand = {
-  summary:
-    'create or update a Secret from files or stdin, labelled for the workspace UI',
-  usage: USAGE,
-  run
-};
+export const createCommand = kubeCommand(OPTIONS, USAGE, run);

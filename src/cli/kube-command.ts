@@ -1,15 +1,17 @@
 /**
  * What the Kubernetes commands (audit, mount, create) add to `command.ts`:
  * flag parsing that never echoes an argument's value, the cluster flags,
- * and turning any error into one sentence and an exit code.
+ * --help, and turning any error into one sentence and an exit code.
  */
 import { parseArgs } from 'node:util';
 import { KubeError } from '../kube/errors';
 import type { IKubeOptions } from '../kube/session';
 import {
   EXIT_ERROR,
+  EXIT_OK,
   UsageError,
   unknownOption,
+  type ICommand,
   type ICommandIO,
   type Options
 } from './command';
@@ -29,11 +31,8 @@ export const CLUSTER_USAGE = `Cluster options:
   --request-timeout SECS   give up on a request after this long (default 30)
   -h, --help               show this help`;
 
-/**
- * `parseArgs` with messages that name the offending option but never quote
- * an argument: a value may have been typed where it does not belong.
- */
-type Parsed<T extends Options> = ReturnType<
+/** A command line as `parseArgs` reads it with `options`. */
+export type Parsed<T extends Options> = ReturnType<
   typeof parseArgs<{
     args: string[];
     options: T;
@@ -42,7 +41,11 @@ type Parsed<T extends Options> = ReturnType<
   }>
 >;
 
-export function parseCommandLine<T extends Options>(
+/**
+ * `parseArgs` with messages that name the offending option but never quote
+ * an argument: a value may have been typed where it does not belong.
+ */
+function parseCommandLine<T extends Options>(
   argv: string[],
   options: T
 ): Parsed<T> {
@@ -104,7 +107,7 @@ export function clusterOptions(values: {
  * Run a command body; report any failure as one line on stderr (no stack
  * trace) and return the exit code.
  */
-export async function guard(
+async function guard(
   io: ICommandIO,
   body: () => Promise<number>
 ): Promise<number> {
@@ -122,4 +125,28 @@ export async function guard(
     }
     return EXIT_ERROR;
   }
+}
+
+/**
+ * A Kubernetes command: `body` runs on the command line parsed with
+ * `options` (the cluster flags among them); --help prints `usage`; any
+ * failure is one sentence on stderr and exit code 2.
+ */
+export function kubeCommand<T extends Options & typeof CLUSTER_OPTIONS>(
+  options: T,
+  usage: string,
+  body: (commandLine: Parsed<T>, io: ICommandIO) => Promise<number>
+): ICommand {
+  return {
+    run: (argv, io) =>
+      guard(io, async () => {
+        const commandLine = parseCommandLine(argv, options);
+        // `in`: the flag is there, but a generic `values` type does not show it.
+        if ('help' in commandLine.values && commandLine.values.help) {
+          io.stdout(usage);
+          return EXIT_OK;
+        }
+        return body(commandLine, io);
+      })
+  };
 }

@@ -14,10 +14,9 @@ import {
 import { scanCommand } from './scan';
 
 /**
- * A command of the table: its one-line summary (the command's own, repeated
- * so that help needs no loading) and how to get it. Commands are loaded on
- * first use, so that `scan` (run by pre-commit on every commit) does not load
- * the Kubernetes client.
+ * A command of the table: its one-line summary and how to get it. Commands
+ * are loaded on first use, so that `scan` (run by pre-commit on every commit)
+ * does not load the Kubernetes client.
  */
 export interface ICommandEntry {
   summary: string;
@@ -25,7 +24,10 @@ export interface ICommandEntry {
 }
 
 export const COMMANDS: Record<string, ICommandEntry> = {
-  scan: { summary: scanCommand.summary, load: async () => scanCommand },
+  scan: {
+    summary: 'find credentials in notebooks, text files and folders',
+    load: async () => scanCommand
+  },
   audit: {
     summary:
       'list Secrets by metadata only, where workspaces mount them, and risky uses',

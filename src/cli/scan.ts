@@ -365,8 +365,6 @@ async function fingerprintingFor(
 }
 
 export const scanCommand: ICommand = {
-  summary: 'find credentials in notebooks, text files and folders',
-  usage: USAGE,
   run: async (argv, io) => {
     try {
       return await run(argv, io);
