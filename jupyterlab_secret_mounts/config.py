@@ -123,6 +123,15 @@ class SecretMounts(Configurable):
         help="Larger files are listed with metadata only and never read.",
     ).tag(config=True)
 
+    allow_git_credentials = Bool(
+        True,
+        help=(
+            "Let users set up git to read a mounted key as its password for a host "
+            "(Use for git): a credential helper reads the file whenever git asks, so the token "
+            "is never copied into a notebook, git's config or ~/.git-credentials."
+        ),
+    ).tag(config=True)
+
     @validate("roots")
     def _absolute_roots(self, proposal: Any) -> list[str]:
         roots: list[str] = []
@@ -154,4 +163,5 @@ class SecretMounts(Configurable):
             "revealSeconds": self.reveal_seconds,
             "savePolicy": self.save_policy,
             "minMatchLength": self.min_match_length,
+            "allowGitCredentials": self.allow_git_credentials,
         }

@@ -9,12 +9,15 @@ from tornado import web
 
 from . import __version__
 from .config import SecretMounts
+from .git.service import GitCredentials
 from .guard.offloop import check_saves_off_loop
 from .guard.service import create_guard
 from .handlers import (
+    GIT_SETTING,
     GUARD_SETTING,
     SERVICE_SETTING,
     FindingsHandler,
+    GitCredentialsHandler,
     LeakCheckHandler,
     MountsHandler,
     PolicyHandler,
@@ -34,6 +37,7 @@ def load(server_app: Any) -> None:
     guard = create_guard(service, server_app.log)
     server_app.web_app.settings[SERVICE_SETTING] = service
     server_app.web_app.settings[GUARD_SETTING] = guard
+    server_app.web_app.settings[GIT_SETTING] = start_git_credentials(service, server_app.log)
     # Keeps an admin's own `ContentsManager.pre_save_hook`: jupyter_server runs that one first.
     server_app.contents_manager.register_pre_save_hook(guard.save_hook)
     check_saves_off_loop(server_app.contents_manager, guard.save_hook)
@@ -47,6 +51,21 @@ def load(server_app: Any) -> None:
     )
 
 
+def start_git_credentials(service: SecretMountsService, log: Any) -> GitCredentials:
+    """Use for git; the helper gets the policy this server runs with (now, not when set up)."""
+    git = GitCredentials(service)
+    try:
+        git.start()
+    except OSError as error:
+        log.warning(
+            "jupyterlab-secret-mounts: cannot write %s (%s); git credential helpers set up "
+            "earlier keep the policy they had",
+            git.policy_path,
+            error.strerror,
+        )
+    return git
+
+
 def add_routes(web_app: web.Application) -> None:
     """Every endpoint of the extension, in one place."""
     endpoints = [
@@ -56,6 +75,7 @@ def add_routes(web_app: web.Application) -> None:
         ("reveal", RevealHandler),
         ("check", LeakCheckHandler),
         ("findings", FindingsHandler),
+        ("git", GitCredentialsHandler),
     ]
     base_url = web_app.settings["base_url"]
     web_app.add_handlers(
