@@ -15,6 +15,7 @@ import os
 import secrets
 import subprocess
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,26 +31,6 @@ USERNAME = "x-access-token"
 
 def new_token() -> str:
     return f"ghp_{secrets.token_hex(18)}"
-
-
-@pytest.fixture
-def token() -> str:
-    return new_token()
-
-
-@pytest.fixture
-def git_server(tmp_path: Path, token: str) -> Iterator[GitHTTPServer]:
-    root = tmp_path / "git-server"
-    root.mkdir()
-    server = GitHTTPServer(root, USERNAME, token)
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def token_mount(secrets_tree: SecretsTree, token: str) -> Path:
-    # Written as `echo` would: the helper strips the newline.
-    return secrets_tree.add_kubelet("git-creds", {"token": f"{token}\n".encode()})
 
 
 @contextlib.asynccontextmanager
@@ -118,41 +99,45 @@ def environ_of(pid: int) -> bytes:
     return Path(f"/proc/{pid}/environ").read_bytes()
 
 
+@dataclass
+class Scene:
+    jp_fetch: Any
+    git_server: GitHTTPServer
+    token_mount: Path
+    secrets_root: Path
+    tmp_path: Path
+    token: str
+
+
+@pytest.fixture
+def scene(jp_fetch: Any, secrets_tree: SecretsTree, tmp_path: Path) -> Iterator[Scene]:
+    """A git server taking one token, and a kubelet-layout secret holding it."""
+    token = new_token()
+    root = tmp_path / "git-server"
+    root.mkdir()
+    server = GitHTTPServer(root, USERNAME, token)
+    # Written as `echo` would: the helper strips the newline.
+    mount = secrets_tree.add_kubelet("git-creds", {"token": f"{token}\n".encode()})
+    yield Scene(jp_fetch, server, mount, secrets_tree.root, tmp_path, token)
+    server.close()
+
+
 async def test_clone_push_and_rotation_through_the_helper(
-    jp_fetch: Any,
-    jp_serverapp: Any,
-    jp_logging_stream: Any,
-    git_server: GitHTTPServer,
-    token_mount: Path,
-    secrets_tree: SecretsTree,
-    tmp_path: Path,
-    token: str,
+    scene: Scene, jp_serverapp: Any, jp_logging_stream: Any
 ) -> None:
     async with started_kernel(jp_serverapp) as (kernel, pid):
-        await clone_push_rotate(
-            jp_fetch,
-            kernel,
-            pid,
-            jp_logging_stream,
-            git_server,
-            token_mount,
-            secrets_tree,
-            tmp_path,
-            token,
-        )
+        await clone_push_rotate(scene, kernel, pid)
+    for value in scene_tokens(scene):
+        assert value not in jp_logging_stream.getvalue()
 
 
-async def clone_push_rotate(
-    jp_fetch: Any,
-    kernel: Any,
-    pid: int,
-    jp_logging_stream: Any,
-    git_server: GitHTTPServer,
-    token_mount: Path,
-    secrets_tree: SecretsTree,
-    tmp_path: Path,
-    token: str,
-) -> None:
+def scene_tokens(scene: Scene) -> list[str]:
+    return [attempt[1] for attempt in scene.git_server.attempts]
+
+
+async def clone_push_rotate(scene: Scene, kernel: Any, pid: int) -> None:
+    jp_fetch, git_server, token_mount = scene.jp_fetch, scene.git_server, scene.token_mount
+    tmp_path, token = scene.tmp_path, scene.token
     home = Path(os.environ["HOME"])
     # A user who once told git to store credentials: Use for git must keep the token out of it.
     subprocess.run(["git", "config", "--global", "credential.helper", "store"], check=True)
@@ -235,10 +220,9 @@ async def clone_push_rotate(
     # Where the token must not be.
     for value in (token, rotated):
         needle = value.encode()
-        assert files_holding(tmp_path, needle, skip=secrets_tree.root) == []
+        assert files_holding(tmp_path, needle, skip=scene.secrets_root) == []
         assert needle not in environ_of(pid)
         assert needle not in environ_of(os.getpid())
-        assert value not in jp_logging_stream.getvalue()
     assert not (home / ".git-credentials").exists()
     config = subprocess.run(
         ["git", "config", "--global", "--list"], capture_output=True, text=True, check=True

@@ -25,6 +25,7 @@ POLICY_FIELDS = {
     "revealSeconds",
     "savePolicy",
     "minMatchLength",
+    "allowGitCredentials",
 }
 
 
@@ -63,6 +64,7 @@ async def test_policy_is_the_admin_config(jp_fetch: Any, secrets_tree: SecretsTr
         "revealSeconds": 10,
         "savePolicy": "warn",
         "minMatchLength": 6,
+        "allowGitCredentials": True,
     }
 
 
