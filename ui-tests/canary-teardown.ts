@@ -23,12 +23,14 @@ function filesUnder(dir: string): string[] {
 
 export default async function canaryTeardown(): Promise<void> {
   const problems: string[] = [];
-  for (const profile of ['default', 'strict', 'noexec']) {
+  for (const profile of ['default', 'strict', 'noexec', 'git']) {
     const root = profileRoot(profile);
     const canaries = canaryValues(path.join(root, 'secrets'));
     const checked = [
       path.join(root, 'server.log'),
-      ...filesUnder(path.join(root, 'notebooks'))
+      ...filesUnder(path.join(root, 'notebooks')),
+      // The git profile's HOME: git's config, and no ~/.git-credentials.
+      ...filesUnder(path.join(root, 'home'))
     ];
     for (const file of checked.filter(f => fs.existsSync(f))) {
       const leaked = leakedCanaries(fs.readFileSync(file, 'utf8'), canaries);

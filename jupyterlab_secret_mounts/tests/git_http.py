@@ -35,7 +35,11 @@ class GitHTTPServer:
 
     root: Path
     username: str
-    password: str
+    #: The one password accepted; with `password_file`, whatever that file holds now.
+    password: str = ""
+    password_file: Path | None = None
+    #: 0: the system picks a free port, so parallel runs never collide.
+    port: int = 0
     attempts: list[tuple[str, str, bool]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -52,8 +56,7 @@ class GitHTTPServer:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 pass  # the request lines carry no secret, but keep test output quiet
 
-        # Port 0: the system picks a free one, so parallel runs never collide.
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -84,7 +87,12 @@ class GitHTTPServer:
             except ValueError:
                 decoded = ""
             user, _, password = decoded.partition(":")
-        accepted = (user, password) == (self.username, self.password)
+        expected = (
+            self.password_file.read_text("utf-8").strip()
+            if self.password_file is not None
+            else self.password
+        )
+        accepted = bool(expected) and (user, password) == (self.username, expected)
         if header:
             self.attempts.append((user, password, accepted))
         return accepted

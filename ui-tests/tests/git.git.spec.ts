@@ -1,0 +1,136 @@
+/**
+ * Use for git in the browser, with jupyterlab-git installed (profile `git`): a git server on
+ * 127.0.0.1 takes only the token mounted at secrets/git-creds/token. The panel action sets git up;
+ * a clone from a real kernel and a push from jupyterlab-git's own UI then work with no credential
+ * prompt; the quick fix takes a pasted token out of a git URL. The token must end up in no file of
+ * the server's HOME or notebooks (checked after the run by canary-teardown.ts).
+ */
+import { galata } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { expect, profileRoot, readSecret, secretsRoot, test } from './fixtures';
+
+const GIT_PORT = Number(process.env.SECRET_MOUNTS_UI_PORT || 8890) + 4;
+const GIT_HOST = `http://127.0.0.1:${GIT_PORT}`;
+const REPO_URL = `${GIT_HOST}/project.git`;
+const BARE = path.join(profileRoot('git'), 'git-server', 'project.git');
+
+test.use({
+  mockSettings: {
+    ...galata.DEFAULT_SETTINGS,
+    '@jupyterlab/docmanager-extension:plugin': { autosave: false }
+  }
+});
+
+function serverLog(): string[] {
+  return execFileSync('git', ['--git-dir', BARE, 'log', '--format=%s'], {
+    encoding: 'utf8'
+  })
+    .trim()
+    .split('\n');
+}
+
+async function openPanel(page: Page) {
+  await page.locator('.jp-SideBar.jp-mod-left [data-id="jp-secret-mounts-panel"]').click();
+  const panel = page.locator('#jp-secret-mounts-panel');
+  await expect(panel.locator('.jp-SecretMounts-browser')).toHaveAttribute('data-status', 'ready');
+  return panel;
+}
+
+/** Run a cell of `!` lines and return what it printed. */
+async function runShell(page: Page, index: number, source: string): Promise<string> {
+  await page.notebook.setCell(index, 'code', source);
+  await page.notebook.runCell(index);
+  const cell = await page.notebook.getCellLocator(index);
+  return ((await cell!.locator('.jp-OutputArea-output').allTextContents()) ?? []).join('\n');
+}
+
+test.describe.serial('Use for git', () => {
+  test('the panel action sets git up; a kernel clones, jupyterlab-git pushes, no prompt', async ({
+    page,
+    tmpPath
+  }) => {
+    const panel = await openPanel(page);
+    const key = panel.locator('.jp-SecretMounts-key[data-key="token"]', {
+      has: page.locator('[title$="git-creds/token"]')
+    });
+    await key.locator('[data-action="use-for-git"]').click();
+
+    const dialog = page.locator('.jp-SecretMounts-gitDialog');
+    await expect(dialog.locator('[data-role="git-key"]')).toHaveValue(
+      path.join(secretsRoot('git'), 'git-creds', 'token')
+    );
+    await dialog.locator('[data-role="git-other-host"]').fill(GIT_HOST);
+    await expect(dialog.locator('input[value="x-access-token"]')).toBeChecked();
+    await dialog.getByRole('button', { name: 'Use for git' }).click();
+
+    const used = panel.locator(`.jp-SecretMounts-gitCredential[data-url="${GIT_HOST}"]`);
+    await expect(used).toHaveAttribute('data-status', 'ok');
+    await expect(used).toContainText('git-creds/token');
+    await expect(used).toContainText('x-access-token');
+
+    // A real kernel clones over http with basic auth, through the helper.
+    await page.notebook.createNew('git.ipynb');
+    const printed = await runShell(
+      page,
+      0,
+      [
+        `!git clone ${REPO_URL} project && echo CLONED`,
+        '!cd project && echo "from the notebook" >> README.md && git commit -qam "from galata" && echo COMMITTED'
+      ].join('\n')
+    );
+    expect(printed).toContain('CLONED');
+    expect(printed).toContain('COMMITTED');
+    await page.notebook.close(true);
+
+    // jupyterlab-git's own push, from its panel, in the clone.
+    await page.filebrowser.openDirectory(`${tmpPath}/project`);
+    await page.locator('.jp-SideBar.jp-mod-left [data-id="jp-git-sessions"]').click();
+    const gitPanel = page.locator('#jp-git-sessions');
+    await expect(gitPanel).toBeVisible();
+    await gitPanel.getByRole('button', { name: /Push committed changes/ }).click();
+    await expect(page.locator('.jp-Notification-Toast-success, .Toastify__toast--success')).toContainText(
+      /Successfully pushed/i,
+      { timeout: 60_000 }
+    );
+    // No credential dialog was shown.
+    await expect(page.locator('.jp-Dialog', { hasText: /credentials/i })).toHaveCount(0);
+    expect(serverLog()[0]).toBe('from galata');
+  });
+
+  test('the quick fix takes a mounted token out of a git URL', async ({ page }) => {
+    const token = readSecret('git', 'git-creds', 'token').toString('utf8').trim();
+    await page.notebook.createNew('pasted.ipynb');
+    await page.notebook.enterCellEditingMode(0);
+    await page.keyboard.type(
+      `!git remote set-url origin http://x-access-token:${token}@127.0.0.1:${GIT_PORT}/project.git`
+    );
+    const cell = (await page.notebook.getCellLocator(0))!;
+    const mark = cell.locator('.jp-SecretMounts-guardMark').first();
+    await expect(mark).toBeVisible();
+    await mark.hover();
+    await page
+      .locator('.cm-tooltip-lint')
+      .getByRole('button', { name: 'Use a mounted secret for git' })
+      .first()
+      .click();
+
+    const dialog = page.locator('.jp-SecretMounts-gitDialog');
+    await expect(dialog.locator('[data-role="git-other-host"]')).toHaveValue(GIT_HOST);
+    await expect(dialog.locator('input[value="x-access-token"]')).toBeChecked();
+    await dialog.getByRole('button', { name: 'Use for git' }).click();
+
+    await expect
+      .poll(() => page.notebook.getCellTextInput(0))
+      .toBe(`!git remote set-url origin http://127.0.0.1:${GIT_PORT}/project.git`);
+    await page.notebook.close(true);
+
+    // git's config names the helper, never the token; no credentials file was written.
+    const home = path.join(profileRoot('git'), 'home');
+    expect(fs.readFileSync(path.join(home, '.gitconfig'), 'utf8')).not.toContain(token);
+    expect(fs.existsSync(path.join(home, '.git-credentials'))).toBe(false);
+  });
+});
