@@ -58,6 +58,8 @@ say "packages (the wheel and the npm tarballs, installed as users will)"
 bash scripts/check-packages.sh
 
 say "galata (browser)"
+# jupyterlab-git for the git profile's test only (the ui-git extra; it is no dependency).
+pip install -q "jupyterlab-git>=0.55,<0.56"
 (cd ui-tests && npx playwright test)
 
 say "all test suites passed"

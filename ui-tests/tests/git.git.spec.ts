@@ -87,6 +87,7 @@ test.describe.serial('Use for git', () => {
     await page.notebook.close(true);
 
     // jupyterlab-git's own push, from its panel, in the clone.
+    await page.sidebar.openTab('filebrowser');
     await page.filebrowser.openDirectory(`${tmpPath}/project`);
     await page.locator('.jp-SideBar.jp-mod-left [data-id="jp-git-sessions"]').click();
     const gitPanel = page.locator('#jp-git-sessions');
