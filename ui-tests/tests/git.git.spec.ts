@@ -6,7 +6,7 @@
  * the server's HOME or notebooks (checked after the run by canary-teardown.ts).
  */
 import { galata } from '@jupyterlab/galata';
-import type { Page } from '@playwright/test';
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -33,7 +33,7 @@ function serverLog(): string[] {
     .split('\n');
 }
 
-async function openPanel(page: Page) {
+async function openPanel(page: IJupyterLabPageFixture) {
   await page.locator('.jp-SideBar.jp-mod-left [data-id="jp-secret-mounts-panel"]').click();
   const panel = page.locator('#jp-secret-mounts-panel');
   await expect(panel.locator('.jp-SecretMounts-browser')).toHaveAttribute('data-status', 'ready');
@@ -41,7 +41,7 @@ async function openPanel(page: Page) {
 }
 
 /** Run a cell of `!` lines and return what it printed. */
-async function runShell(page: Page, index: number, source: string): Promise<string> {
+async function runShell(page: IJupyterLabPageFixture, index: number, source: string): Promise<string> {
   await page.notebook.setCell(index, 'code', source);
   await page.notebook.runCell(index);
   const cell = await page.notebook.getCellLocator(index);

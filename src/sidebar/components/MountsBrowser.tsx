@@ -9,7 +9,7 @@ import { IKeyActions } from './actions';
 import { EmptyState } from './EmptyState';
 import { FolderItem } from './FolderItem';
 import { GitSection, IGitSectionProps } from './GitSection';
-import { PolicySection } from './PolicySection';
+import { ConfigErrors, PolicySection } from './PolicySection';
 
 export interface IMountsBrowserProps {
   status: MountsStatus;
@@ -88,6 +88,10 @@ export function MountsBrowser(props: IMountsBrowserProps): JSX.Element {
             {trans.__('Retry')}
           </button>
         </div>
+      )}
+
+      {policy && policy.configErrors.length > 0 && (
+        <ConfigErrors errors={policy.configErrors} trans={trans} />
       )}
 
       {props.warnings.length > 0 && (
