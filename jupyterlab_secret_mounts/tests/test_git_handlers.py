@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,6 +15,7 @@ from tornado.httpclient import HTTPResponse
 from traitlets.config import Config
 
 from jupyterlab_secret_mounts.git import command
+from jupyterlab_secret_mounts.handlers import GIT_SETTING
 
 from .test_security_oracle import KernelsOnlyAuthorizer
 from .trees import SecretsTree
@@ -179,6 +181,50 @@ class TestTurnedOff:
         assert json.loads((await call(jp_fetch)).body)["allowed"] is False
         policy = json.loads((await jp_fetch("secret-mounts", "policy")).body)
         assert policy["allowGitCredentials"] is False
+
+
+class TestUnreadableExclusions:
+    """An `excluded` the server refuses: it cannot tell what the admin meant to hide, so git
+    gets no value, whether set up now or before (the helper reads the policy file)."""
+
+    @pytest.fixture
+    def secret_mounts_policy(self, secrets_tree: SecretsTree) -> dict[str, Any]:
+        return {
+            "roots": [str(secrets_tree.root)],
+            "discover_mountinfo": False,
+            "show_service_account": False,
+            "excluded": ["gitlab*"],  # relative: matches no absolute path, so refused
+        }
+
+    async def test_git_credentials_are_off(
+        self, jp_fetch: Any, jp_serverapp: Any, token_folder: Path
+    ) -> None:
+        policy = json.loads((await jp_fetch("secret-mounts", "policy")).body)
+        assert policy["allowGitCredentials"] is False
+        assert any(
+            line.startswith("SecretMounts.excluded:") and "git credentials are off" in line
+            for line in policy["configErrors"]
+        )
+        response = await call(jp_fetch, "POST", body=body(token_folder))
+        assert response.code == 403
+
+        # A helper line from before this start: git runs it, it refuses with the reason.
+        policy_path = jp_serverapp.web_app.settings[GIT_SETTING].policy_path
+        args = command.HelperArgs(
+            "https://gitlab.com", str(token_folder), "token", "oauth2", str(policy_path)
+        )
+        git_config("credential.https://gitlab.com.helper", command.render(args))
+        asked = subprocess.run(
+            ["git", "credential", "fill"],
+            input="protocol=https\nhost=gitlab.com\n\n",
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        )
+        assert asked.returncode != 0 and "password=" not in asked.stdout
+        assert "turned git credentials off" in asked.stderr
+        assert TOKEN.decode() not in asked.stdout + asked.stderr
 
 
 class TestWithoutKernelExecute:
