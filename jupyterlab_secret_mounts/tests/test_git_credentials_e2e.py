@@ -139,6 +139,8 @@ async def clone_push_rotate(scene: Scene, kernel: Any, pid: int) -> None:
     jp_fetch, git_server, token_mount = scene.jp_fetch, scene.git_server, scene.token_mount
     tmp_path, token = scene.tmp_path, scene.token
     home = Path(os.environ["HOME"])
+    # pytest-jupyter's HOME, data and root folders are all below tmp_path: one search covers them.
+    assert tmp_path in home.parents
     # A user who once told git to store credentials: Use for git must keep the token out of it.
     subprocess.run(["git", "config", "--global", "credential.helper", "store"], check=True)
     seed = tmp_path / "seed"
