@@ -165,13 +165,8 @@ async def test_changes_are_audit_logged_without_the_value(
 
 class TestTurnedOff:
     @pytest.fixture
-    def secret_mounts_policy(self, secrets_tree: SecretsTree) -> dict[str, Any]:
-        return {
-            "roots": [str(secrets_tree.root)],
-            "discover_mountinfo": False,
-            "show_service_account": False,
-            "allow_git_credentials": False,
-        }
+    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
+        return {**secret_mounts_policy, "allow_git_credentials": False}
 
     async def test_setting_up_is_refused_and_the_policy_says_so(
         self, jp_fetch: Any, token_folder: Path
@@ -188,13 +183,9 @@ class TestUnreadableExclusions:
     gets no value, whether set up now or before (the helper reads the policy file)."""
 
     @pytest.fixture
-    def secret_mounts_policy(self, secrets_tree: SecretsTree) -> dict[str, Any]:
-        return {
-            "roots": [str(secrets_tree.root)],
-            "discover_mountinfo": False,
-            "show_service_account": False,
-            "excluded": ["gitlab*"],  # relative: matches no absolute path, so refused
-        }
+    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
+        # Relative: it matches no absolute path, so the server refuses it.
+        return {**secret_mounts_policy, "excluded": ["gitlab*"]}
 
     async def test_git_credentials_are_off(
         self, jp_fetch: Any, jp_serverapp: Any, token_folder: Path

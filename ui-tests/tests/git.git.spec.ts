@@ -74,6 +74,24 @@ async function runShell(
   ).join('\n');
 }
 
+/** Type a line into the first cell and choose the guard's quick fix for git on its finding. */
+async function typeAndUseForGit(
+  page: IJupyterLabPageFixture,
+  line: string
+): Promise<void> {
+  await page.notebook.enterCellEditingMode(0);
+  await page.keyboard.type(line);
+  const cell = (await page.notebook.getCellLocator(0))!;
+  const mark = cell.locator('.jp-SecretMounts-guardMark').first();
+  await expect(mark).toBeVisible();
+  await mark.hover();
+  await page
+    .locator('.cm-tooltip-lint')
+    .getByRole('button', { name: 'Use a mounted secret for git' })
+    .first()
+    .click();
+}
+
 test.describe.serial('Use for git', () => {
   test('the panel action sets git up; a kernel clones, jupyterlab-git pushes, no prompt', async ({
     page,
@@ -151,19 +169,10 @@ test.describe.serial('Use for git', () => {
       .toString('utf8')
       .trim();
     await page.notebook.createNew('pasted.ipynb');
-    await page.notebook.enterCellEditingMode(0);
-    await page.keyboard.type(
+    await typeAndUseForGit(
+      page,
       `!git remote set-url origin http://x-access-token:${token}@127.0.0.1:${GIT_PORT}/project.git`
     );
-    const cell = (await page.notebook.getCellLocator(0))!;
-    const mark = cell.locator('.jp-SecretMounts-guardMark').first();
-    await expect(mark).toBeVisible();
-    await mark.hover();
-    await page
-      .locator('.cm-tooltip-lint')
-      .getByRole('button', { name: 'Use a mounted secret for git' })
-      .first()
-      .click();
 
     const dialog = page.locator('.jp-SecretMounts-gitDialog');
     await expect(dialog.locator('[data-role="git-other-host"]')).toHaveValue(
@@ -224,17 +233,7 @@ test.describe.serial('Use for git', () => {
       ).join('');
     const source = `!git clone https://x-access-token:${madeUp}@github.com/org/repo.git`;
     await page.notebook.createNew('unmounted.ipynb');
-    await page.notebook.enterCellEditingMode(0);
-    await page.keyboard.type(source);
-    const cell = (await page.notebook.getCellLocator(0))!;
-    const mark = cell.locator('.jp-SecretMounts-guardMark').first();
-    await expect(mark).toBeVisible();
-    await mark.hover();
-    await page
-      .locator('.cm-tooltip-lint')
-      .getByRole('button', { name: 'Use a mounted secret for git' })
-      .first()
-      .click();
+    await typeAndUseForGit(page, source);
 
     // The server's exact-match check finds no mounted key: no Use for git dialog, an explanation
     // (with no Move to a Kubernetes Secret button: this server offers no such flow).
