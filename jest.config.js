@@ -51,8 +51,6 @@ module.exports = {
     ...(baseConfig.testPathIgnorePatterns ?? ['/node_modules/']),
     ...(process.env.SECRET_MOUNTS_REAL_APISERVER ? [] : ['/test/kube-real/'])
   ],
-  // The Python venv holds labextensions (jupyterlab-git's twice): not modules of this project.
-  modulePathIgnorePatterns: ['<rootDir>/.venv/'],
   setupFiles: [...baseConfig.setupFiles, '<rootDir>/test/setup/third-party-warnings.ts'],
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };
