@@ -9,13 +9,16 @@ from tornado import web
 
 from . import __version__
 from .config_reader import read_policy
+from .git.service import GitCredentials
 from .guard.contents_guard import guard_contents_manager
 from .guard.offloop import check_saves_off_loop
 from .guard.service import create_guard
 from .handlers import (
+    GIT_SETTING,
     GUARD_SETTING,
     SERVICE_SETTING,
     FindingsHandler,
+    GitCredentialsHandler,
     LeakCheckHandler,
     MountsHandler,
     PolicyHandler,
@@ -41,6 +44,7 @@ def load(server_app: Any) -> None:
     guard = create_guard(service, server_app.log)
     server_app.web_app.settings[SERVICE_SETTING] = service
     server_app.web_app.settings[GUARD_SETTING] = guard
+    server_app.web_app.settings[GIT_SETTING] = start_git_credentials(service, server_app.log)
     # Keeps an admin's own `ContentsManager.pre_save_hook`: jupyter_server runs that one first.
     server_app.contents_manager.register_pre_save_hook(guard.save_hook)
     # Uploads in chunks, renames and checkpoint restores, which the hook does not see.
@@ -56,6 +60,21 @@ def load(server_app: Any) -> None:
     )
 
 
+def start_git_credentials(service: SecretMountsService, log: Any) -> GitCredentials:
+    """Use for git; the helper gets the policy this server runs with (now, not when set up)."""
+    git = GitCredentials(service)
+    try:
+        git.start()
+    except OSError as error:
+        log.warning(
+            "jupyterlab-secret-mounts: cannot write %s (%s); git credential helpers set up "
+            "earlier keep the policy they had",
+            git.policy_path,
+            error.strerror,
+        )
+    return git
+
+
 def add_routes(web_app: web.Application) -> None:
     """Every endpoint of the extension, in one place."""
     endpoints = [
@@ -65,6 +84,7 @@ def add_routes(web_app: web.Application) -> None:
         ("reveal", RevealHandler),
         ("check", LeakCheckHandler),
         ("findings", FindingsHandler),
+        ("git", GitCredentialsHandler),
     ]
     base_url = web_app.settings["base_url"]
     web_app.add_handlers(

@@ -8,9 +8,14 @@ import * as path from 'path';
 import { filesUnder, filesWithLeaks, profileRoot } from './tests/fixtures';
 
 export default async function canaryTeardown(): Promise<void> {
-  const problems = ['default', 'strict', 'noexec'].flatMap(profile => {
+  const problems = ['default', 'strict', 'noexec', 'git'].flatMap(profile => {
     const root = profileRoot(profile);
-    const checked = [path.join(root, 'server.log'), ...filesUnder(path.join(root, 'notebooks'))];
+    const checked = [
+      path.join(root, 'server.log'),
+      ...filesUnder(path.join(root, 'notebooks')),
+      // The git profile's HOME: git's config, and no ~/.git-credentials.
+      ...filesUnder(path.join(root, 'home'))
+    ];
     return filesWithLeaks(path.join(root, 'secrets'), checked, root).map(
       problem => `${problem} (${profile})`
     );

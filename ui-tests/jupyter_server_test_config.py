@@ -37,6 +37,40 @@ if PROFILE == "strict":
     c.SecretMounts.save_policy = "block"  # noqa: F821
     c.SecretMounts.allow_reveal = True  # noqa: F821
     c.SecretMounts.reveal_seconds = 3  # noqa: F821
+if PROFILE == "git":
+    # Use for git with jupyterlab-git: a git server on 127.0.0.1 taking only the mounted token.
+    import os
+    import secrets as _secrets
+
+    from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
+    from jupyterlab_secret_mounts.tests.git_http import GitHTTPServer
+
+    HOME = ROOT / "home"
+    HOME.mkdir()
+    write_atomic(str(SECRETS / "git-creds"), {"token": f"ghp_{_secrets.token_hex(18)}\n".encode()})
+    subprocess.run(["git", "config", "--global", "user.name", "Galata"], check=True)
+    subprocess.run(["git", "config", "--global", "user.email", "galata@example.org"], check=True)
+    (ROOT / "git-server").mkdir()
+    GIT_SERVER = GitHTTPServer(
+        ROOT / "git-server",
+        "x-access-token",
+        password_file=SECRETS / "git-creds" / "token",
+        port=int(os.environ["SECRET_MOUNTS_GIT_PORT"]),
+    )
+    GIT_SERVER.create_repo("project", ROOT / "seed")
+else:
+    # jupyterlab-git is installed for the git profile only; elsewhere it stays out of the way.
+    c.ServerApp.jpserver_extensions.update({"jupyterlab_git": False})  # noqa: F821
+
+    def _without_jupyterlab_git(handler, page_config):  # noqa: ANN001, ANN202, ARG001
+        disabled = page_config.setdefault("disabledExtensions", [])
+        if isinstance(disabled, dict):
+            disabled["@jupyterlab/git"] = True
+        else:
+            disabled.append("@jupyterlab/git")
+        return page_config
+
+    c.ServerApp.tornado_settings = {"page_config_hook": _without_jupyterlab_git}  # noqa: F821
 if PROFILE == "noexec":
     # A collaborator who may edit and save but not run code: checking text for mounted values
     # (which could recover them) needs `execute` on kernels, as reading the files does.

@@ -5,22 +5,39 @@
  * - `default`: what a fresh install does (save policy `warn`, reveal off);
  * - `strict`: save policy `block`, reveal allowed. Specs named `*.strict.spec.ts` run here.
  * - `noexec`: users may not run code (`execute` on `kernels` denied). `*.noexec.spec.ts`.
+ * - `git`: jupyterlab-git enabled (the `ui-git` extra), its own HOME, and a git server on
+ *   127.0.0.1 (port base + 4) taking the mounted token. `*.git.spec.ts`.
  */
+const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const basePort = Number(process.env.SECRET_MOUNTS_UI_PORT || 8890);
 const profiles = {
   default: basePort,
   strict: basePort + 1,
-  noexec: basePort + 2
+  noexec: basePort + 2,
+  git: basePort + 3
 };
+const gitServerPort = basePort + 4;
+
+/** The git profile's server runs with a HOME of its own: git's config is written there. */
+function profileEnv(profile) {
+  if (profile !== 'git') {
+    return {};
+  }
+  return {
+    HOME: path.join(__dirname, '.jupyter-test-root', 'git', 'home'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    SECRET_MOUNTS_GIT_PORT: String(gitServerPort)
+  };
+}
 
 /** A server's whole output goes to a file beside its profile folder, not into the test report. */
 function server(profile, port) {
   const log = `.jupyter-test-root/${profile}.log`;
   return {
     command: `mkdir -p .jupyter-test-root && exec jupyter lab --config jupyter_server_test_config.py --ServerApp.port=${port} >${log} 2>&1`,
-    env: { ...process.env, SECRET_MOUNTS_UI_PROFILE: profile },
+    env: { ...process.env, ...profileEnv(profile), SECRET_MOUNTS_UI_PROFILE: profile },
     url: `http://localhost:${port}/lab`,
     timeout: 120 * 1000,
     reuseExistingServer: false
@@ -54,7 +71,7 @@ module.exports = {
   projects: [
     {
       name: 'default',
-      testIgnore: /\.(strict|noexec)\.spec\.ts$/,
+      testIgnore: /\.(strict|noexec|git)\.spec\.ts$/,
       use: { baseURL: `http://localhost:${profiles.default}` }
     },
     {
@@ -66,7 +83,19 @@ module.exports = {
       name: 'noexec',
       testMatch: /\.noexec\.spec\.ts$/,
       use: { baseURL: `http://localhost:${profiles.noexec}` }
+    },
+    {
+      name: 'git',
+      testMatch: /\.git\.spec\.ts$/,
+      use: { baseURL: `http://localhost:${profiles.git}` }
     }
   ],
-  webServer: Object.entries(profiles).map(([profile, port]) => server(profile, port))
+  // SECRET_MOUNTS_UI_PROFILES=git (comma-separated) starts only those servers, for `--project`.
+  webServer: Object.entries(profiles)
+    .filter(
+      ([profile]) =>
+        !process.env.SECRET_MOUNTS_UI_PROFILES ||
+        process.env.SECRET_MOUNTS_UI_PROFILES.split(',').includes(profile)
+    )
+    .map(([profile, port]) => server(profile, port))
 };

@@ -301,6 +301,7 @@ namespace Private {
     return {
       redactOutputs: false,
       allowInlineSuppression: true,
+      allowGitCredentials: false,
       configErrors: [],
       ...body
     } as unknown as IServerPolicy;

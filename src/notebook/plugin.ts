@@ -25,6 +25,8 @@ import {
 
 import { SecretMountsAPIError } from '../api';
 import { CommandIDs } from '../commands';
+import { gitActionContext, useMountedSecretForUrl } from '../git/actions';
+import { IGitCredentialsModel } from '../git/tokens';
 import { ISecretMountsModel } from '../mounts/tokens';
 import { renderSnippet, stylesFor } from '../snippets/templates';
 import { Language } from '../snippets/languages';
@@ -64,7 +66,8 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     ITranslator,
     IToolbarWidgetRegistry,
-    ICommandPalette
+    ICommandPalette,
+    IGitCredentialsModel
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -75,7 +78,8 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
     toolbarRegistry: IToolbarWidgetRegistry | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    git: IGitCredentialsModel | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
@@ -145,7 +149,16 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
         Private.copySnippet(mounts, mount, key, language, trans),
       useSecretFile: () => Private.explainSecretFiles(app, trans),
       notApplied: message => Notification.warning(message, { autoClose: 5000 }),
-      suppressionAllowed
+      suppressionAllowed,
+      useSecretForGit:
+        git && mounts
+          ? (found, known) =>
+              useMountedSecretForUrl(
+                gitActionContext(app, git, mounts, trans),
+                found,
+                known
+              )
+          : undefined
     };
 
     // Cell editors: findings as lint warnings with quick fixes.

@@ -8,6 +8,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { CommandIDs } from '../commands';
+import { IGitCredentialsModel } from '../git/tokens';
 import { revealValue } from '../mounts/reveal';
 import { ISecretMountsModel } from '../mounts/tokens';
 import { secretMountsIcon } from './icons';
@@ -20,20 +21,28 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     'A sidebar listing mounted secret folders and keys, values masked.',
   autoStart: true,
   requires: [ISecretMountsModel],
-  optional: [ILayoutRestorer, ICommandPalette, ITranslator, ISettingRegistry],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    ITranslator,
+    ISettingRegistry,
+    IGitCredentialsModel
+  ],
   activate: (
     app: JupyterFrontEnd,
     model: ISecretMountsModel,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    git: IGitCredentialsModel | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
     );
     const panel = new SecretMountsPanel({
       model,
+      git,
       commands: app.commands,
       translator: translator ?? nullTranslator,
       reveal: (mount, key) =>
