@@ -39,5 +39,7 @@ module.exports = {
   collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/**/.ipynb_checkpoints/*'],
   coverageReporters: ['lcov', 'text'],
   testRegex: 'test/.*\\.spec\\.tsx?$',
+  // The Python environments hold JupyterLab's own mock packages (name collisions).
+  modulePathIgnorePatterns: ['<rootDir>/\\.venv'],
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

@@ -8,7 +8,9 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from . import __version__
+from .collaboration.rooms import LiveRooms
 from .config import SecretMounts
+from .guard.events import event_emitter
 from .guard.service import create_guard
 from .handlers import (
     GUARD_SETTING,
@@ -30,7 +32,12 @@ def load(server_app: Any) -> None:
     """Read the policy, build the parts, register the pre-save hook and the endpoints."""
     policy = SecretMounts(parent=server_app)
     service = SecretMountsService(policy)
-    guard = create_guard(service, server_app.log)
+    guard = create_guard(
+        service,
+        server_app.log,
+        collaborative=LiveRooms(server_app, server_app.log).has_room,
+        notify=event_emitter(server_app.event_logger, server_app.log),
+    )
     server_app.web_app.settings[SERVICE_SETTING] = service
     server_app.web_app.settings[GUARD_SETTING] = guard
     # Keeps an admin's own `ContentsManager.pre_save_hook`: jupyter_server runs that one first.

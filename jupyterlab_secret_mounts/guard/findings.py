@@ -45,6 +45,8 @@ class SaveReport:
     message: str
     findings: tuple[Finding, ...]
     checked: float
+    #: Saved with markers in place of the findings (a collaborative save under `block`).
+    redacted: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +54,7 @@ class SaveReport:
             "policy": self.policy,
             "checked": self.checked,
             "blocked": self.blocked,
+            "redacted": self.redacted,
             "message": self.message,
             "findings": [finding.to_json() for finding in self.findings],
         }
@@ -65,12 +68,14 @@ class FindingsStore:
         self._lock = threading.Lock()
         self._max_paths = max_paths
 
-    def record(self, report: SaveReport) -> None:
+    def record(self, report: SaveReport) -> SaveReport | None:
+        """Keep `report` as the last of its path; returns the one it replaces."""
         with self._lock:
-            self._reports.pop(report.path, None)
+            previous = self._reports.pop(report.path, None)
             self._reports[report.path] = report
             while len(self._reports) > self._max_paths:
                 self._reports.popitem(last=False)
+            return previous
 
     def get(self, path: str) -> SaveReport | None:
         with self._lock:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..mounts.service import SecretMountsService
 from ..scanner import EMPTY_RULE_SET, PatternScanner, load_rules
-from .findings import FindingsStore
+from .findings import FindingsStore, SaveReport
 from .live_index import LiveValueIndex
 from .save_hook import SaveGuard
 
@@ -25,8 +26,18 @@ class Guard:
     save_hook: SaveGuard
 
 
-def create_guard(service: SecretMountsService, log: logging.Logger) -> Guard:
-    """The guard for the mounts `service` finds, under the policy it holds."""
+def create_guard(
+    service: SecretMountsService,
+    log: logging.Logger,
+    *,
+    collaborative: Callable[[str], bool] = lambda path: False,
+    notify: Callable[[SaveReport, SaveReport | None], None] = lambda report, previous: None,
+) -> Guard:
+    """The guard for the mounts `service` finds, under the policy it holds.
+
+    `collaborative(path)` tells whether a save is a collaborative room's; `notify` hears every
+    save report (see `SaveGuard`).
+    """
     settings = service.settings
     values = LiveValueIndex(service, lambda: settings.min_match_length)
     try:
@@ -36,5 +47,13 @@ def create_guard(service: SecretMountsService, log: logging.Logger) -> Guard:
         log.error("secret-mounts: credential patterns unavailable (%s)", error)
         patterns = PatternScanner(EMPTY_RULE_SET)
     findings = FindingsStore()
-    hook = SaveGuard(lambda: settings.save_policy, values.current, patterns, findings, log)
+    hook = SaveGuard(
+        lambda: settings.save_policy,
+        values.current,
+        patterns,
+        findings,
+        log,
+        collaborative=collaborative,
+        notify=notify,
+    )
     return Guard(values, patterns, findings, hook)

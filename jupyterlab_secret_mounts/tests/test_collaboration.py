@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,25 @@ from jupyter_ydoc import YNotebook  # noqa: E402
 from pycrdt import Provider  # noqa: E402
 from pycrdt.websocket.websocket import HttpxWebsocket  # noqa: E402
 
+from jupyterlab_secret_mounts.collaboration.rooms import LiveRooms  # noqa: E402
+from jupyterlab_secret_mounts.guard.events import SAVE_CHECK_EVENT  # noqa: E402
+
 from .trees import SecretsTree  # noqa: E402
 
 #: Seconds the collaboration server waits after a change before it saves (kept short here).
 SAVE_DELAY = 0.2
 #: Seconds a room lives on after its last client left.
 CLEANUP_DELAY = 0.5
+#: Longest wait for the collaboration server to do something (a busy machine is slow).
+PATIENCE = 30.0
+
+
+def policy(name: str) -> Any:
+    @pytest.fixture
+    def secret_mounts_policy(self: Any, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
+        return {**secret_mounts_policy, "save_policy": name}
+
+    return secret_mounts_policy
 
 
 @pytest.fixture
@@ -47,7 +61,7 @@ def jp_server_config(secret_mounts_policy: dict[str, Any], jp_root_dir: Path) ->
                 "token": "",
                 "disable_check_xsrf": True,
             },
-            "SecretMounts": {**secret_mounts_policy, "save_policy": "block"},
+            "SecretMounts": secret_mounts_policy,
             "YDocExtension": {
                 "document_save_delay": SAVE_DELAY,
                 "document_cleanup_delay": CLEANUP_DELAY,
@@ -70,6 +84,7 @@ def server_url(jp_http_port: int, jp_base_url: str) -> str:
 
 def cell(source: str) -> dict[str, Any]:
     return {
+        "id": uuid.uuid4().hex[:8],
         "cell_type": "code",
         "source": source,
         "metadata": {},
@@ -100,53 +115,145 @@ async def collaborator(jp_fetch: Any, server: str, path: str) -> AsyncIterator[Y
         yield notebook
 
 
-async def settle() -> None:
-    """Long enough for the collaboration server's debounced save to run."""
-    await asyncio.sleep(SAVE_DELAY * 5)
+async def until(condition: Callable[[], bool], what: str) -> None:
+    """Wait for the collaboration server (it saves a moment after each change)."""
+    deadline = asyncio.get_running_loop().time() + PATIENCE
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting until {what}")
+        await asyncio.sleep(0.05)
 
 
 def saved_sources(path: Path) -> list[str]:
-    cells = json.loads(path.read_text("utf-8"))["cells"]
+    try:
+        cells = json.loads(path.read_text("utf-8"))["cells"]
+    except ValueError:  # caught halfway through a write
+        return []
     return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells]
 
 
-async def test_block_keeps_every_edit_and_writes_no_value(
-    jp_fetch: Any,
-    server_url: str,
-    jp_root_dir: Path,
-    secrets_tree: SecretsTree,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    caplog.set_level(logging.INFO)
-    password = secrets_tree.values["db-creds/password"].decode()
-    notebook_file = jp_root_dir / "work.ipynb"
-    notebook_file.write_text(
-        json.dumps(
-            {
-                "nbformat": 4,
-                "nbformat_minor": 5,
-                "metadata": {},
-                "cells": [cell("import os")],
-            }
-        )
-    )
+@pytest.fixture
+def notebook_file(jp_root_dir: Path) -> Path:
+    path = jp_root_dir / "work.ipynb"
+    content = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell("import os")]}
+    path.write_text(json.dumps(content), "utf-8")
+    return path
 
-    async with collaborator(jp_fetch, server_url, "work.ipynb") as shared:
-        shared.append_cell(cell(f"conn = connect(password='{password}')"))
-        await settle()
-        shared.append_cell(cell("rows = conn.query('select 1')  # typed after the paste"))
-        await settle()
-        # The live document keeps what the user typed.
-        assert password in shared.get_cell(1)["source"]
 
-    await asyncio.sleep(CLEANUP_DELAY * 3)  # the room is gone: what is left is the file
-    sources = saved_sources(notebook_file)
-    assert sources[0] == "import os"
-    assert sources[2] == "rows = conn.query('select 1')  # typed after the paste"
-    assert sources[1].startswith("conn = connect(password='") and password not in sources[1]
-    store = jp_root_dir / ".jupyter_ystore.db"
-    for canary in secrets_tree.all_canaries:
-        assert canary not in notebook_file.read_bytes()
-        assert not store.exists() or canary not in store.read_bytes()
-        assert canary.decode("latin-1") not in caplog.text
-    assert "Traceback" not in caplog.text
+@pytest.fixture
+def heard(jp_serverapp: Any) -> list[dict[str, Any]]:
+    """Save-check events, as every page subscribed to /api/events gets them."""
+    events: list[dict[str, Any]] = []
+
+    async def listen(logger: Any, schema_id: str, data: dict[str, Any]) -> None:
+        events.append(data)
+
+    jp_serverapp.event_logger.add_listener(schema_id=SAVE_CHECK_EVENT, listener=listen)
+    return events
+
+
+PASTED = "conn = connect(password='{}')"
+TYPED_AFTER = "rows = conn.query('select 1')  # typed after the paste"
+MARKED = "conn = connect(password='<removed by secret-mounts: db-creds/password>')"
+
+
+class TestBlock:
+    secret_mounts_policy = policy("block")
+
+    async def test_every_edit_is_saved_and_no_value(
+        self,
+        jp_fetch: Any,
+        server_url: str,
+        notebook_file: Path,
+        secrets_tree: SecretsTree,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        caplog.set_level(logging.DEBUG)
+        password = secrets_tree.values["db-creds/password"].decode()
+        async with collaborator(jp_fetch, server_url, "work.ipynb") as shared:
+            shared.append_cell(cell(PASTED.format(password)))
+            await until(lambda: len(saved_sources(notebook_file)) == 2, "the paste is saved")
+            shared.append_cell(cell(TYPED_AFTER))
+            await until(lambda: len(saved_sources(notebook_file)) == 3, "the next edit is saved")
+            # What everybody edits keeps what was typed; only the file has the marker.
+            assert shared.get_cell(1)["source"] == PASTED.format(password)
+
+        assert saved_sources(notebook_file) == ["import os", MARKED, TYPED_AFTER]
+        for canary in secrets_tree.all_canaries:
+            assert canary not in notebook_file.read_bytes()
+            assert canary.decode("latin-1") not in caplog.text
+
+        # One line per outcome, naming the path, the cell and the key; no traceback.
+        lines = [
+            r for r in caplog.records if r.getMessage().startswith("secret-mounts: work.ipynb")
+        ]
+        assert [r.levelname for r in lines][:1] == ["WARNING"]
+        assert "cell 2 (matches mounted secret db-creds/password)" in lines[0].getMessage()
+        assert {r.levelname for r in lines[1:]} <= {"DEBUG"}
+        assert "Traceback" not in caplog.text and "Error saving file" not in caplog.text
+
+    async def test_reopened_after_the_room_closed_it_shows_every_edit_with_the_marker(
+        self,
+        jp_fetch: Any,
+        jp_serverapp: Any,
+        server_url: str,
+        notebook_file: Path,
+        secrets_tree: SecretsTree,
+    ) -> None:
+        password = secrets_tree.values["db-creds/password"].decode()
+        async with collaborator(jp_fetch, server_url, "work.ipynb") as shared:
+            shared.append_cell(cell(PASTED.format(password)))
+            shared.append_cell(cell(TYPED_AFTER))
+            await until(lambda: len(saved_sources(notebook_file)) == 3, "the edits are saved")
+        rooms = LiveRooms(jp_serverapp, logging.getLogger())
+        await until(lambda: not rooms.has_room("work.ipynb"), "the room closes")
+
+        async with collaborator(jp_fetch, server_url, "work.ipynb") as reopened:
+            assert [c["source"] for c in reopened.get()["cells"]] == [
+                "import os",
+                MARKED,
+                TYPED_AFTER,
+            ]
+
+    async def test_every_collaborator_hears_until_it_is_fixed(
+        self,
+        jp_fetch: Any,
+        server_url: str,
+        notebook_file: Path,
+        secrets_tree: SecretsTree,
+        heard: list[dict[str, Any]],
+    ) -> None:
+        password = secrets_tree.values["db-creds/password"].decode()
+        async with collaborator(jp_fetch, server_url, "work.ipynb") as shared:
+            shared.append_cell(cell(PASTED.format(password)))
+            await until(lambda: bool(heard), "a save-check event is emitted")
+            assert heard[0]["outcome"] == "redacted" and heard[0]["path"] == "work.ipynb"
+            assert "cell 2 (matches mounted secret db-creds/password)" in heard[0]["message"]
+            assert password not in json.dumps(heard)
+
+            shared.set_cell(1, cell("conn = connect(password=read_secret())"))
+            await until(lambda: heard[-1]["outcome"] == "clean", "the fix is heard")
+            fixed = ["import os", "conn = connect(password=read_secret())"]
+            await until(lambda: saved_sources(notebook_file) == fixed, "the fix is saved")
+
+
+class TestWarn:
+    secret_mounts_policy = policy("warn")
+
+    async def test_the_autosave_writes_it_and_every_collaborator_hears(
+        self,
+        jp_fetch: Any,
+        server_url: str,
+        notebook_file: Path,
+        secrets_tree: SecretsTree,
+        heard: list[dict[str, Any]],
+    ) -> None:
+        password = secrets_tree.values["db-creds/password"].decode()
+        async with collaborator(jp_fetch, server_url, "work.ipynb") as shared:
+            shared.append_cell(cell(PASTED.format(password)))
+            await until(lambda: bool(heard), "a save-check event is emitted")
+        assert heard[0]["outcome"] == "warned" and heard[0]["policy"] == "warn"
+        assert heard[0]["message"].startswith("Saved, but found")
+        assert password not in json.dumps(heard)
+        pasted = ["import os", PASTED.format(password)]
+        await until(lambda: saved_sources(notebook_file) == pasted, "warn writes it")

@@ -14,6 +14,7 @@ import {
   EditorExtensionRegistry,
   IEditorExtensionRegistry
 } from '@jupyterlab/codemirror';
+import { IEditorTracker } from '@jupyterlab/fileeditor';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -38,7 +39,7 @@ import { installOutputMasking } from './maskrenderer';
 import { createPatternScan } from './patternscan';
 import { IQuickFixServices, quickFixesFor } from './quickfixes';
 import { GuardRegistry } from './registry';
-import { watchSaves } from './savecheck';
+import { SaveNotices } from './savenotices';
 import { readGuardSettings } from './settings';
 import { DEFAULT_GUARD_SETTINGS, IGuardSettings } from './types';
 
@@ -63,7 +64,8 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     ITranslator,
     IToolbarWidgetRegistry,
-    ICommandPalette
+    ICommandPalette,
+    IEditorTracker
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -74,7 +76,8 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
     toolbarRegistry: IToolbarWidgetRegistry | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    editors: IEditorTracker | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
@@ -188,18 +191,34 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
       }
     };
 
-    const watchPanel = (panel: NotebookPanel): void => {
-      void panel.context.ready.then(() => startGuard(panel));
-      panel.disposed.connect(() => stopGuard(panel));
-      watchSaves(panel.context, {
-        trans,
-        policy: () => mounts?.policy?.savePolicy ?? null,
-        showFindings: () => {
-          if (!panel.isDisposed) {
-            app.shell.activateById(panel.id);
-            void showFindings(panel);
-          }
+    // What the server's save check found, whoever saved (collaborators included).
+    const panelOf = (path: string): NotebookPanel | undefined =>
+      tracker.find(panel => panel.context.localPath === path);
+    const notices = new SaveNotices({
+      events: app.serviceManager.events,
+      trans,
+      // Text files are checked on save too; their notices have no findings list.
+      isOpen: path =>
+        !!panelOf(path) ||
+        !!editors?.find(editor => editor.context.localPath === path),
+      canShowFindings: path => !!panelOf(path),
+      showFindings: path => {
+        const panel = panelOf(path);
+        if (panel) {
+          app.shell.activateById(panel.id);
+          void showFindings(panel);
         }
+      }
+    });
+
+    const watchPanel = (panel: NotebookPanel): void => {
+      void panel.context.ready.then(() => {
+        startGuard(panel);
+        void notices.opened(panel.context.localPath);
+      });
+      panel.disposed.connect(() => {
+        stopGuard(panel);
+        notices.closed(panel.context.localPath);
       });
     };
     tracker.forEach(watchPanel);
