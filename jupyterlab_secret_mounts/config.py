@@ -76,6 +76,16 @@ class SecretMounts(Configurable):
         help="What the pre-save check does when a notebook holds a credential.",
     ).tag(config=True)
 
+    keep_collaboration_store = Bool(
+        False,
+        help=(
+            "Leave jupyter-collaboration's document store as configured. By default, while "
+            "save_policy is warn or block, it is replaced by an in-memory one: the default store "
+            "(.jupyter_ystore.db) keeps every edit on disk, credentials the policy kept out of the "
+            "file included."
+        ),
+    ).tag(config=True)
+
     min_match_length = Int(
         6,
         min=1,

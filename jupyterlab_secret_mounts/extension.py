@@ -8,6 +8,7 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from . import __version__
+from .collaboration.link import keep_store_in_memory
 from .collaboration.rooms import LiveRooms
 from .config import SecretMounts
 from .guard.events import event_emitter
@@ -26,6 +27,11 @@ from .mounts.service import SecretMountsService
 
 #: Every endpoint lives under `<base_url>/secret-mounts/`.
 NAMESPACE = "secret-mounts"
+
+
+def link(server_app: Any) -> None:
+    """What must happen before other extensions load: the collaboration store."""
+    keep_store_in_memory(server_app, SecretMounts(parent=server_app), server_app.log)
 
 
 def load(server_app: Any) -> None:

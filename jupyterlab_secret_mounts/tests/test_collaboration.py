@@ -13,7 +13,7 @@ import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from pycrdt import Provider  # noqa: E402
 from pycrdt.websocket.websocket import HttpxWebsocket  # noqa: E402
 
 from jupyterlab_secret_mounts.collaboration.rooms import LiveRooms  # noqa: E402
+from jupyterlab_secret_mounts.collaboration.store import MemoryYStore  # noqa: E402
 from jupyterlab_secret_mounts.guard.events import SAVE_CHECK_EVENT  # noqa: E402
 
 from .trees import SecretsTree  # noqa: E402
@@ -77,9 +78,14 @@ def jp_server_config(secret_mounts_policy: dict[str, Any], jp_root_dir: Path) ->
     )
 
 
+Collaborate = Callable[[str], AbstractAsyncContextManager[YNotebook]]
+
+
 @pytest.fixture
-def server_url(jp_http_port: int, jp_base_url: str) -> str:
-    return f"http://127.0.0.1:{jp_http_port}{jp_base_url}"
+def collaborate(jp_fetch: Any, jp_http_port: int, jp_base_url: str) -> Collaborate:
+    """`async with collaborate(path) as shared:` edits `path` as a browser page does."""
+    server_url = f"http://127.0.0.1:{jp_http_port}{jp_base_url}"
+    return lambda path: collaborator(jp_fetch, server_url, path)
 
 
 def cell(source: str) -> dict[str, Any]:
@@ -162,15 +168,14 @@ class TestBlock:
 
     async def test_every_edit_is_saved_and_no_value(
         self,
-        jp_fetch: Any,
-        server_url: str,
+        collaborate: Collaborate,
         notebook_file: Path,
         secrets_tree: SecretsTree,
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         caplog.set_level(logging.DEBUG)
         password = secrets_tree.values["db-creds/password"].decode()
-        async with collaborator(jp_fetch, server_url, "work.ipynb") as shared:
+        async with collaborate("work.ipynb") as shared:
             shared.append_cell(cell(PASTED.format(password)))
             await until(lambda: len(saved_sources(notebook_file)) == 2, "the paste is saved")
             shared.append_cell(cell(TYPED_AFTER))
@@ -190,25 +195,25 @@ class TestBlock:
         assert [r.levelname for r in lines][:1] == ["WARNING"]
         assert "cell 2 (matches mounted secret db-creds/password)" in lines[0].getMessage()
         assert {r.levelname for r in lines[1:]} <= {"DEBUG"}
-        assert "Traceback" not in caplog.text and "Error saving file" not in caplog.text
+        assert not any(line.exc_info for line in lines)
+        assert "Error saving file" not in caplog.text  # the room's traceback for a refused save
 
     async def test_reopened_after_the_room_closed_it_shows_every_edit_with_the_marker(
         self,
-        jp_fetch: Any,
         jp_serverapp: Any,
-        server_url: str,
+        collaborate: Collaborate,
         notebook_file: Path,
         secrets_tree: SecretsTree,
     ) -> None:
         password = secrets_tree.values["db-creds/password"].decode()
-        async with collaborator(jp_fetch, server_url, "work.ipynb") as shared:
+        async with collaborate("work.ipynb") as shared:
             shared.append_cell(cell(PASTED.format(password)))
             shared.append_cell(cell(TYPED_AFTER))
             await until(lambda: len(saved_sources(notebook_file)) == 3, "the edits are saved")
         rooms = LiveRooms(jp_serverapp, logging.getLogger())
         await until(lambda: not rooms.has_room("work.ipynb"), "the room closes")
 
-        async with collaborator(jp_fetch, server_url, "work.ipynb") as reopened:
+        async with collaborate("work.ipynb") as reopened:
             assert [c["source"] for c in reopened.get()["cells"]] == [
                 "import os",
                 MARKED,
@@ -217,14 +222,13 @@ class TestBlock:
 
     async def test_every_collaborator_hears_until_it_is_fixed(
         self,
-        jp_fetch: Any,
-        server_url: str,
+        collaborate: Collaborate,
         notebook_file: Path,
         secrets_tree: SecretsTree,
         heard: list[dict[str, Any]],
     ) -> None:
         password = secrets_tree.values["db-creds/password"].decode()
-        async with collaborator(jp_fetch, server_url, "work.ipynb") as shared:
+        async with collaborate("work.ipynb") as shared:
             shared.append_cell(cell(PASTED.format(password)))
             await until(lambda: bool(heard), "a save-check event is emitted")
             assert heard[0]["outcome"] == "redacted" and heard[0]["path"] == "work.ipynb"
@@ -242,14 +246,13 @@ class TestWarn:
 
     async def test_the_autosave_writes_it_and_every_collaborator_hears(
         self,
-        jp_fetch: Any,
-        server_url: str,
+        collaborate: Collaborate,
         notebook_file: Path,
         secrets_tree: SecretsTree,
         heard: list[dict[str, Any]],
     ) -> None:
         password = secrets_tree.values["db-creds/password"].decode()
-        async with collaborator(jp_fetch, server_url, "work.ipynb") as shared:
+        async with collaborate("work.ipynb") as shared:
             shared.append_cell(cell(PASTED.format(password)))
             await until(lambda: bool(heard), "a save-check event is emitted")
         assert heard[0]["outcome"] == "warned" and heard[0]["policy"] == "warn"
@@ -257,3 +260,62 @@ class TestWarn:
         assert password not in json.dumps(heard)
         pasted = ["import os", PASTED.format(password)]
         await until(lambda: saved_sources(notebook_file) == pasted, "warn writes it")
+
+
+def ydoc_app(server_app: Any) -> Any:
+    return next(iter(server_app.extension_manager.extension_apps["jupyter_server_ydoc"]))
+
+
+async def paste_and_leave(collaborate: Collaborate, notebook_file: Path, password: str) -> None:
+    """A session: paste a value, keep typing, remove the value again, leave."""
+    async with collaborate("work.ipynb") as shared:
+        shared.append_cell(cell(PASTED.format(password)))
+        shared.append_cell(cell(TYPED_AFTER))
+        await until(lambda: len(saved_sources(notebook_file)) == 3, "the edits are saved")
+        shared.set_cell(1, cell("conn = connect(password=read_secret())"))
+        fixed = ["import os", "conn = connect(password=read_secret())", TYPED_AFTER]
+        await until(lambda: saved_sources(notebook_file) == fixed, "the fix is saved")
+
+
+class TestStore:
+    secret_mounts_policy = policy("block")
+
+    async def test_no_value_reaches_a_store_on_disk(
+        self,
+        jp_serverapp: Any,
+        collaborate: Collaborate,
+        jp_root_dir: Path,
+        notebook_file: Path,
+        secrets_tree: SecretsTree,
+    ) -> None:
+        assert ydoc_app(jp_serverapp).ystore_class is MemoryYStore
+        password = secrets_tree.values["db-creds/password"].decode()
+        await paste_and_leave(collaborate, notebook_file, password)
+        rooms = LiveRooms(jp_serverapp, logging.getLogger())
+        await until(lambda: not rooms.has_room("work.ipynb"), "the room closes")
+        for written in jp_root_dir.parent.rglob("*"):  # server root, config, data, runtime
+            if written.is_file() and secrets_tree.root not in written.parents:
+                assert password.encode() not in written.read_bytes(), written
+
+
+class TestStoreKeptByTheAdmin:
+    """The opt-out, and proof that the test above could fail: SQLite keeps the value."""
+
+    @pytest.fixture
+    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
+        return {**secret_mounts_policy, "save_policy": "block", "keep_collaboration_store": True}
+
+    async def test_the_configured_store_keeps_every_edit(
+        self,
+        jp_serverapp: Any,
+        collaborate: Collaborate,
+        jp_root_dir: Path,
+        notebook_file: Path,
+        secrets_tree: SecretsTree,
+    ) -> None:
+        assert ydoc_app(jp_serverapp).ystore_class is not MemoryYStore
+        password = secrets_tree.values["db-creds/password"].decode()
+        await paste_and_leave(collaborate, notebook_file, password)
+        assert password not in notebook_file.read_text("utf-8")
+        store = jp_root_dir / ".jupyter_ystore.db"
+        await until(lambda: password.encode() in store.read_bytes(), "the store holds the value")
