@@ -178,3 +178,25 @@ def test_every_report_reaches_notify_with_the_one_before() -> None:
     (first, none), (clean, previous) = saves.heard
     assert none is None and first.redacted
     assert previous is first and not clean.findings and not clean.redacted
+
+
+def test_each_outcome_is_logged_once_as_one_line_with_no_value(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="test-redaction")
+    saves = Saves()
+    leaky = notebook(code("import os"), code(f"pw = '{PASSWORD}'"))
+    for _ in range(12):  # a collaborative room saves about once a second while people type
+        saves.save(copy.deepcopy(leaky))
+    saves.save(notebook(code(f"pw = '{PASSWORD}'"), code(f't = "{TOKEN}"')))  # new findings
+
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert [level for level, _ in lines] == ["WARNING"] + ["DEBUG"] * 11 + ["WARNING"]
+    assert lines[0][1] == (
+        "secret-mounts: work.ipynb: Saved with markers instead of the credential-like values in "
+        "cell 2 (matches mounted secret db-creds/password): the file holds no value, the "
+        "notebook you edit still does. Replace them with a secret reference (read the mounted "
+        "file instead)."
+    )
+    assert all(r.exc_info is None for r in caplog.records)
+    assert PASSWORD not in caplog.text and TOKEN not in caplog.text
