@@ -23,6 +23,7 @@ import {
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
+import { IDisposable } from '@lumino/disposable';
 
 import { CommandIDs } from '../commands';
 import { ISecretMountsModel } from '../mounts/tokens';
@@ -45,6 +46,12 @@ import { DEFAULT_GUARD_SETTINGS, IGuardSettings } from './types';
 
 /** Opens the findings list of the current notebook. */
 export const SHOW_FINDINGS = 'secret-mounts:show-findings';
+
+/**
+ * How often open notebooks want the list of mounts checked (a rotation changes what is a
+ * leak). About what kubelet takes to show a rotated Secret in the pod anyway.
+ */
+const GUARD_REFRESH_MS = 60 * 1000;
 
 const PLUGIN_ID = 'jupyterlab-secret-mounts:guard';
 
@@ -99,6 +106,16 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     });
     const registry = new GuardRegistry();
     const guards = new Map<NotebookPanel, NotebookGuardModel>();
+    // Mounts are checked for rotations while a notebook is guarded, not otherwise.
+    let watchingMounts: IDisposable | null = null;
+    const guardsChanged = (): void => {
+      if (guards.size > 0) {
+        watchingMounts ??= mounts?.watch(GUARD_REFRESH_MS) ?? null;
+      } else {
+        watchingMounts?.dispose();
+        watchingMounts = null;
+      }
+    };
 
     // Outputs: mask mounted values before they are rendered.
     installOutputMasking(rendermime, {
@@ -152,10 +169,12 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
       });
       guards.set(panel, guard);
       registry.add(guard);
+      guardsChanged();
     };
     const stopGuard = (panel: NotebookPanel): void => {
       guards.get(panel)?.dispose();
       guards.delete(panel);
+      guardsChanged();
     };
 
     const showFindings = async (panel: NotebookPanel): Promise<void> => {
