@@ -1,18 +1,25 @@
 /**
- * Bundles the command line (`src/cli/bin.ts`) for Node into `dist/cli.js`,
- * the package's `bin` (`npm run build:cli`). The Kubernetes commands and
- * their client go to `dist/cli-kube.js`, loaded only when one of them runs.
+ * Bundles the command line (`src/cli/bin.ts`) for Node into
+ * `packages/cli/dist/cli.js`, the `bin` of the CLI's own npm package
+ * (`npm run build:cli`). The Kubernetes commands and their client go to
+ * `dist/cli-kube.js`, loaded only when one of them runs. Everything is
+ * bundled, so the package has no dependencies to install.
  */
 const fs = require('fs');
 const path = require('path');
 const webpack = require('webpack');
-const { version } = require('./package.json');
+const PACKAGE = path.resolve(__dirname, 'packages', 'cli');
+const { version } = require('./packages/cli/package.json');
 
-/** Marks the bundle executable once it is written. */
-class ExecutablePlugin {
+/** Marks the bundle executable and puts the licence in the package. */
+class PackagePlugin {
   apply(compiler) {
-    compiler.hooks.afterEmit.tap('ExecutablePlugin', () => {
+    compiler.hooks.afterEmit.tap('PackagePlugin', () => {
       fs.chmodSync(path.join(compiler.options.output.path, 'cli.js'), 0o755);
+      fs.copyFileSync(
+        path.join(__dirname, 'LICENSE'),
+        path.join(PACKAGE, 'LICENSE')
+      );
     });
   }
 }
@@ -22,7 +29,7 @@ module.exports = {
   target: 'node20',
   entry: './src/cli/bin.ts',
   output: {
-    path: path.resolve(__dirname, 'dist'),
+    path: path.join(PACKAGE, 'dist'),
     filename: 'cli.js',
     // The Kubernetes commands (and their client) load on demand from here.
     chunkFilename: 'cli-[name].js',
@@ -70,6 +77,6 @@ module.exports = {
     new webpack.DefinePlugin({
       __SECRET_MOUNTS_VERSION__: JSON.stringify(version)
     }),
-    new ExecutablePlugin()
+    new PackagePlugin()
   ]
 };

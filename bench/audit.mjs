@@ -49,7 +49,7 @@ const { values: options } = parseArgs({
     pods: { type: 'string', default: '200' },
     namespaces: { type: 'string', default: '20' },
     'compare-full-list': { type: 'boolean', default: false },
-    // Run the built CLI (e.g. dist/cli.js) in a child process instead of the sources in-process.
+    // Run the built CLI (e.g. packages/cli/dist/cli.js) in a child process instead of the sources in-process.
     cli: { type: 'string' }
   }
 });

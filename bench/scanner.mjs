@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'packages', 'cli', 'dist', 'cli.js');
 const SECRETLINT = join(ROOT, 'bench', 'secretlint-runner.mjs');
 const VENV = join(ROOT, 'bench', '.venv');
 const MIB = 1024 * 1024;
@@ -69,7 +69,7 @@ function timed(command, args, options = {}) {
 
 function ensureCli() {
   if (!existsSync(CLI)) {
-    console.log('building dist/cli.js (npm run build:cli)...');
+    console.log('building packages/cli/dist/cli.js (npm run build:cli)...');
     execFileSync('npm', ['run', 'build:cli'], { cwd: ROOT, stdio: 'inherit' });
   }
 }

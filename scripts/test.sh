@@ -50,6 +50,9 @@ npx jest --ci
 say "pytest"
 python -m pytest -q
 
+say "packages (the wheel and the npm tarballs, installed as users will)"
+bash scripts/check-packages.sh
+
 say "galata (browser)"
 (cd ui-tests && npx playwright test)
 

@@ -2,6 +2,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { mountsPlugin } from './mounts/plugin';
 import { guardPlugin } from './notebook/plugin';
+import { settingsFormPlugin } from './settings/plugin';
 import { panelPlugin } from './sidebar/plugin';
 import { snippetsPlugin } from './snippets/plugin';
 
@@ -10,7 +11,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   mountsPlugin,
   panelPlugin,
   snippetsPlugin,
-  guardPlugin
+  guardPlugin,
+  settingsFormPlugin
 ];
 
 export default plugins;

@@ -1,10 +1,10 @@
-// jupyterlab-secret-mounts' own CLI (dist/cli.js, built when missing), as one of the peers.
+// jupyterlab-secret-mounts' own CLI (packages/cli/dist/cli.js, built when missing), as one of the peers.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, fileLines, spanText, valueHash } from './common.mjs';
 
-export const CLI = join(ROOT, 'dist', 'cli.js');
+export const CLI = join(ROOT, 'packages', 'cli', 'dist', 'cli.js');
 
 /** Our scanner; `cli` may name another build (for instance the engine before a change). */
 export function ours(cli = CLI) {

@@ -1,4 +1,4 @@
-/** Entry point of the bundled CLI (`dist/cli.js`). */
+/** Entry point of the bundled CLI (`packages/cli/dist/cli.js`). */
 import { setFlagsFromString } from 'node:v8';
 import { main } from './main';
 

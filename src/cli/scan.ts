@@ -93,14 +93,29 @@ function parse(argv: string[]): ReturnType<
   try {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
   } catch (error) {
-    // Name the problem, not the argument: never echo what was typed.
+    // Name the option, never its value: a secret may have been typed there.
     const code = (error as { code?: string }).code;
     throw new UsageError(
       code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-        ? 'unknown option; see --help.'
+        ? `unknown option ${unknownOption(argv)}; see --help.`
         : 'an option is missing its value, or a flag was given one; see --help.'
     );
   }
+}
+
+/** The first option not in OPTIONS, as typed but without an `=value` (`-x` of `-xVALUE`). */
+function unknownOption(argv: string[]): string {
+  const { tokens } = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true
+  });
+  const token = tokens.find(
+    token => token.kind === 'option' && !(token.name in OPTIONS)
+  );
+  return token?.kind === 'option' ? token.rawName : '';
 }
 
 /** Findings per piece of a streamed text report. */

@@ -122,9 +122,31 @@ export function valueKind(key: Pick<ISecretKey, 'binary' | 'json'>): ValueKind {
   return key.binary ? 'binary' : key.json ? 'json' : 'text';
 }
 
+/** The kinds of value, in the order the settings show them. */
+export const VALUE_KINDS: readonly ValueKind[] = ['text', 'binary', 'json'];
+
+/**
+ * A template as the settings hold it: an array of lines (what the schema's defaults use, readable
+ * in JSON) or, as before, one string with `\n`s. Anything else is not a template: null.
+ */
+export function templateText(value: unknown): string | null {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (Array.isArray(value) && value.every(line => typeof line === 'string')) {
+    return value.join('\n');
+  }
+  return null;
+}
+
+/** A template's text as the lines the settings store. */
+export function templateLines(text: string): string[] {
+  return text === '' ? [] : text.split('\n');
+}
+
 /**
  * Merge admin/user overrides (the `templates` setting, any shape) over the defaults. Unknown
- * styles or kinds and non-string values are ignored, so a typo cannot break insertion.
+ * styles or kinds and values that are not templates are ignored, so a typo cannot break insertion.
  */
 export function mergeTemplates(overrides: unknown): TemplateSet {
   const merged = {} as TemplateSet;
@@ -132,10 +154,10 @@ export function mergeTemplates(overrides: unknown): TemplateSet {
   for (const style of Object.keys(DEFAULT_TEMPLATES) as SnippetStyle[]) {
     const entry = isRecord(given[style]) ? given[style] : {};
     const templates = { ...DEFAULT_TEMPLATES[style] };
-    for (const kind of ['text', 'binary', 'json'] as ValueKind[]) {
-      const value = entry[kind];
-      if (typeof value === 'string') {
-        templates[kind] = value;
+    for (const kind of VALUE_KINDS) {
+      const text = templateText(entry[kind]);
+      if (text !== null) {
+        templates[kind] = text;
       }
     }
     merged[style] = templates;

@@ -1,13 +1,13 @@
 /**
- * Builds dist/cli.js for the end-to-end tests when it is missing or older
- * than its sources, so the tests always run the CLI as shipped.
+ * Builds packages/cli/dist/cli.js for the end-to-end tests when it is missing
+ * or older than its sources, so the tests always run the CLI as shipped.
  */
 import { execFileSync } from 'child_process';
 import { existsSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
 
 export const ROOT = join(__dirname, '..', '..');
-export const CLI = join(ROOT, 'dist', 'cli.js');
+export const CLI = join(ROOT, 'packages', 'cli', 'dist', 'cli.js');
 
 function newest(path: string): number {
   const stat = statSync(path);

@@ -1,5 +1,5 @@
 /**
- * `jupyterlab-secret-mounts scan` end to end: the bundled dist/cli.js run on
+ * `jupyterlab-secret-mounts scan` end to end: the bundled packages/cli/dist/cli.js run on
  * real notebooks (cells and outputs), text files and a folder, in every
  * output format; the SARIF validated against the SARIF 2.1.0 schema.
  */
@@ -277,7 +277,11 @@ describe('exit status', () => {
   it.each([
     [[], /give at least one file or folder/],
     [['--format', 'xml', '.'], /--format takes text, json or sarif/],
-    [['--frobnicate', '.'], /unknown option/],
+    [
+      ['--frobnicate', '.'],
+      /^scan: unknown option --frobnicate; see --help\.$/m
+    ],
+    [['-x', '.'], /^scan: unknown option -x; see --help\.$/m],
     [['--disable', 'no-such-rule', '.'], /there is no rule "no-such-rule"/],
     [
       ['--allowlist', '(unclosed', '.'],
@@ -287,6 +291,18 @@ describe('exit status', () => {
     const result = run(['scan', ...args]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  it('names an unknown option but not the value typed with it', () => {
+    const value = 'hunter2-correct-horse';
+    for (const option of [`--password=${value}`, `-p${value}`]) {
+      const result = run(['scan', option, '.']);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(
+        /^scan: unknown option (--password|-p); see/m
+      );
+      expect(result.stderr).not.toContain(value);
+    }
   });
 });
 

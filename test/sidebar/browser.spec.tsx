@@ -138,7 +138,7 @@ describe('MountsBrowser', () => {
 
   it('filters by folder name or key name', () => {
     const { container } = renderBrowser();
-    const input = screen.getByPlaceholderText('Filter by folder or key name');
+    const input = screen.getByLabelText('Filter by folder or key name');
     const shown = () =>
       Array.from(container.querySelectorAll('.jp-SecretMounts-key')).map(k =>
         k.getAttribute('data-path')

@@ -2,6 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import {
+  DefaultSchemaValidator,
+  ISettingRegistry
+} from '@jupyterlab/settingregistry';
+
+import {
   DEFAULT_TEMPLATES,
   fillTemplate,
   mergeTemplates,
@@ -9,6 +14,9 @@ import {
   SnippetStyle,
   STYLES,
   stylesFor,
+  templateLines,
+  templateText,
+  VALUE_KINDS,
   valueKind
 } from '../../src/snippets/templates';
 
@@ -202,10 +210,21 @@ describe('mergeTemplates', () => {
   it('ignores junk instead of breaking insertion', () => {
     expect(mergeTemplates(null)).toEqual(DEFAULT_TEMPLATES);
     expect(
-      mergeTemplates({ python: { text: 42 }, cobol: { text: 'x' } })
+      mergeTemplates({
+        python: { text: 42, binary: ['ok', 7] },
+        cobol: { text: 'x' }
+      })
     ).toEqual(DEFAULT_TEMPLATES);
   });
 
+  it('takes a template as lines or, as before, as one string', () => {
+    const merged = mergeTemplates({
+      python: { text: ['import os', '{var} = os.getenv({key})'] },
+      r: { text: 'library(x)\n{var} <- x::read({path})' }
+    });
+    expect(merged.python.text).toBe('import os\n{var} = os.getenv({key})');
+    expect(merged.r.text).toBe('library(x)\n{var} <- x::read({path})');
+  });
   it('an empty template means none: binary reports it, JSON falls back to text', () => {
     const templates = mergeTemplates({ python: { binary: '', json: '' } });
     expect(
@@ -227,6 +246,22 @@ describe('mergeTemplates', () => {
       reason: 'no-template',
       kind: 'binary'
     });
+  });
+});
+
+describe('templateText and templateLines', () => {
+  it('round-trip any text, blank lines and a final newline included', () => {
+    for (const text of ['', 'a', 'a\nb', 'a\n\nb\n', '\n']) {
+      expect(templateText(templateLines(text))).toBe(text);
+    }
+    expect(templateLines('')).toEqual([]);
+    expect(templateLines('a\nb')).toEqual(['a', 'b']);
+  });
+
+  it('reject what is not a template', () => {
+    expect(templateText(undefined)).toBeNull();
+    expect(templateText({ text: 'x' })).toBeNull();
+    expect(templateText(['x', null])).toBeNull();
   });
 });
 
@@ -267,18 +302,82 @@ describe('schema/snippets.json', () => {
     )
   );
 
-  it('shows admins the same defaults the code uses', () => {
-    expect(schema.properties.templates.default).toEqual(DEFAULT_TEMPLATES);
-    for (const style of Object.keys(STYLES)) {
+  it('shows admins the same defaults the code uses, as lines', () => {
+    const asLines = (style: SnippetStyle) =>
+      Object.fromEntries(
+        VALUE_KINDS.map(kind => [
+          kind,
+          templateLines(DEFAULT_TEMPLATES[style][kind])
+        ])
+      );
+    for (const style of Object.keys(STYLES) as SnippetStyle[]) {
       const entry = schema.properties.templates.properties[style];
-      expect(entry.default).toEqual(DEFAULT_TEMPLATES[style as SnippetStyle]);
-      for (const kind of ['text', 'binary', 'json']) {
-        expect(entry.properties[kind].default).toBe(
-          DEFAULT_TEMPLATES[style as SnippetStyle][kind as 'text']
-        );
+      expect(schema.properties.templates.default[style]).toEqual(
+        asLines(style)
+      );
+      expect(entry.default).toEqual(asLines(style));
+      for (const kind of VALUE_KINDS) {
+        expect(entry.properties[kind].default).toEqual(asLines(style)[kind]);
         expect(entry.properties[kind].title).toBeTruthy();
       }
     }
+  });
+
+  /** Validate user settings as JupyterLab does; the composite, or the errors. */
+  function load(user: Record<string, unknown>) {
+    const plugin = {
+      id: 'jupyterlab-secret-mounts:snippets',
+      raw: JSON.stringify(user),
+      schema,
+      data: { composite: {}, user: {} },
+      version: '0.1.0'
+    } as unknown as ISettingRegistry.IPlugin;
+    const errors = new DefaultSchemaValidator().validateData(plugin);
+    return { errors, composite: plugin.data.composite };
+  }
+
+  it('gives the code its defaults through the validator of JupyterLab', () => {
+    const { errors, composite } = load({});
+    expect(errors).toBeNull();
+    expect(mergeTemplates(composite.templates)).toEqual(DEFAULT_TEMPLATES);
+    expect(composite.pythonStyle).toBe('python');
+  });
+
+  it('accepts the string-valued overrides written before templates were lines', () => {
+    const { errors, composite } = load({
+      templates: { python: { text: 'import os\n{var} = os.getenv({key})' } }
+    });
+    expect(errors).toBeNull();
+    const merged = mergeTemplates(composite.templates);
+    expect(merged.python.text).toBe('import os\n{var} = os.getenv({key})');
+    expect(merged.python.binary).toBe(DEFAULT_TEMPLATES.python.binary);
+    expect(merged.r).toEqual(DEFAULT_TEMPLATES.r);
+  });
+
+  it('accepts lines and rejects what is neither lines nor a string', () => {
+    expect(
+      load({ templates: { julia: { json: ['using JSON3', '{var} = 1;'] } } })
+        .errors
+    ).toBeNull();
+    expect(load({ templates: { julia: { json: 42 } } }).errors).not.toBeNull();
+    expect(
+      load({ templates: { julia: { json: ['x', 1] } } }).errors
+    ).not.toBeNull();
+  });
+
+  it('offers the Python styles by title, and only those', () => {
+    const options = schema.properties.pythonStyle.oneOf as {
+      const: string;
+      title: string;
+    }[];
+    expect(options.map(option => option.const)).toEqual(
+      stylesFor('python', 'notebook')
+    );
+    for (const option of options) {
+      expect(option.title).not.toBe(option.const);
+    }
+    expect(load({ pythonStyle: 'ipython-bash' }).errors).toBeNull();
+    expect(load({ pythonStyle: 'ruby' }).errors).not.toBeNull();
   });
 
   it('declares the shortcut and the context menu entry of the insert command', () => {

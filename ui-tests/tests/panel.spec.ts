@@ -147,7 +147,7 @@ test.describe('Secret Mounts panel', () => {
 
   test('filters by folder or key name', async ({ page }) => {
     const panel = await openPanel(page);
-    const filter = panel.getByPlaceholder('Filter by folder or key name');
+    const filter = panel.getByLabel('Filter by folder or key name');
 
     await filter.fill('tls');
     await expect(panel.locator('.jp-SecretMounts-folder')).toHaveCount(1);

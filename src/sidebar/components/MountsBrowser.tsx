@@ -49,7 +49,9 @@ export function MountsBrowser(props: IMountsBrowserProps): JSX.Element {
           id={filterId}
           type="search"
           className="jp-mod-styled"
-          placeholder={trans.__('Filter by folder or key name')}
+          // Short enough for the narrowest sidebar; the label says it in full.
+          placeholder={trans.__('Filter by name')}
+          title={trans.__('Filter by folder or key name')}
           value={query}
           onChange={event => setQuery(event.target.value)}
         />
