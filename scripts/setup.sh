@@ -32,6 +32,12 @@ say "building the extension (TypeScript, labextension, CLI)"
 npm run --silent build
 
 say "installing the Python package (editable) with test extras"
+# pip would write the wheel's shared data through the development link below into the build
+# folder (and fail the next time, finding install.json there twice): unlink it first, and drop
+# an install.json an earlier run left there (the build never writes one).
+dev_link=.venv/share/jupyter/labextensions/jupyterlab-secret-mounts
+if [ -L "$dev_link" ]; then rm "$dev_link"; fi
+rm -f jupyterlab_secret_mounts/labextension/install.json
 # The frontend was just built above: skip the wheel hook that would build it again.
 SKIP_JUPYTER_BUILDER=1 pip install -q --no-build-isolation -e ".[test]"
 # Point JupyterLab at the freshly built frontend in this checkout.
