@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { canaryValues, leakedCanaries, profileRoot } from './tests/fixtures';
+import { canaryValues, leakedCanaries, profileRoot, testRoot } from './tests/fixtures';
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) {
@@ -23,7 +23,9 @@ function filesUnder(dir: string): string[] {
 
 export default async function canaryTeardown(): Promise<void> {
   const problems: string[] = [];
-  for (const profile of ['default', 'strict']) {
+  // Every profile's server of this run (each rebuilds its folder when it starts).
+  const profiles = fs.existsSync(testRoot()) ? fs.readdirSync(testRoot()) : [];
+  for (const profile of profiles) {
     const root = profileRoot(profile);
     const canaries = canaryValues(path.join(root, 'secrets'));
     const checked = [path.join(root, 'server.log'), ...filesUnder(path.join(root, 'notebooks'))];

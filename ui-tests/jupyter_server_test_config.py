@@ -1,8 +1,9 @@
-"""Server configuration for the browser tests.
+"""Server configuration for the browser tests, for `jupyter lab` and `jupyter notebook` alike.
 
 Each profile gets its own demo secrets root, laid out exactly as kubelet lays out a Secret volume,
 and its own notebook folder holding the demo notebook. Paths are fixed (below `.jupyter-test-root/`)
-so the tests can read expected values and trigger rotations from disk.
+so the tests can read expected values and trigger rotations from disk. Profiles whose name ends
+in `strict` enforce the save policy `block`.
 """
 
 import shutil
@@ -27,14 +28,17 @@ subprocess.run(
 shutil.copy(HERE.parent / "demo" / "demo.ipynb", NOTEBOOKS / "demo.ipynb")
 
 configure_jupyter_server(c)  # noqa: F821
+# Notebook 7 (`jupyter notebook`) exposes `window.jupyterapp` on its own switch.
+c.JupyterNotebookApp.expose_app_in_browser = True  # noqa: F821
 c.ServerApp.root_dir = str(NOTEBOOKS)  # noqa: F821
 c.ServerApp.allow_root = True  # noqa: F821  (CI runs as root)
 c.SecretMounts.roots = [str(SECRETS)]  # noqa: F821
 # Only the demo root: the machine's own /var/run/secrets must not leak into the tests.
 c.SecretMounts.discover_mountinfo = False  # noqa: F821
 c.SecretMounts.show_service_account = False  # noqa: F821
-if PROFILE == "strict":
+if PROFILE.endswith("strict"):
     c.SecretMounts.save_policy = "block"  # noqa: F821
+if PROFILE == "strict":
     c.SecretMounts.allow_reveal = True  # noqa: F821
     c.SecretMounts.reveal_seconds = 3  # noqa: F821
 

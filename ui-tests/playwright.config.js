@@ -1,24 +1,41 @@
 /**
- * Galata (Playwright) configuration: Debian's Chromium against real `jupyter lab` servers.
+ * Galata (Playwright) configuration: Debian's Chromium against real Jupyter servers.
  *
- * Two servers run side by side, one per admin policy profile (see jupyter_server_test_config.py):
- * - `default`: what a fresh install does (save policy `warn`, reveal off);
- * - `strict`: save policy `block`, reveal allowed. Specs named `*.strict.spec.ts` run here.
+ * One server per profile (admin policy and client; see jupyter_server_test_config.py):
+ * - `default`: JupyterLab as a fresh install has it (save policy `warn`, reveal off);
+ * - `strict`: JupyterLab, save policy `block`, reveal allowed. Specs `*.strict.spec.ts`;
+ * - `notebook7`: Jupyter Notebook 7 (`jupyter notebook`), save policy `warn`. Specs `*.nb7.spec.ts`;
+ * - `notebook7-strict`: Jupyter Notebook 7, save policy `block`. Specs `*.nb7-strict.spec.ts`.
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const basePort = Number(process.env.SECRET_MOUNTS_UI_PORT || 8890);
-const profiles = { default: basePort, strict: basePort + 1 };
 
-function server(profile, port) {
+/** Each profile: its port, the command that serves it, the page that answers when it is up. */
+const profiles = {
+  default: { port: basePort, app: 'lab', ready: '/lab' },
+  strict: { port: basePort + 1, app: 'lab', ready: '/lab' },
+  notebook7: { port: basePort + 2, app: 'notebook', ready: '/tree' },
+  'notebook7-strict': { port: basePort + 3, app: 'notebook', ready: '/tree' }
+};
+
+function server(profile, { port, app, ready }) {
   return {
-    command: `jupyter lab --config jupyter_server_test_config.py --ServerApp.port=${port}`,
+    command: `jupyter ${app} --config jupyter_server_test_config.py --ServerApp.port=${port}`,
     env: { ...process.env, SECRET_MOUNTS_UI_PROFILE: profile },
-    url: `http://localhost:${port}/lab`,
+    url: `http://localhost:${port}${ready}`,
     timeout: 120 * 1000,
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe'
+  };
+}
+
+function project(name, testMatch, use = {}) {
+  return {
+    name,
+    testMatch,
+    use: { baseURL: `http://localhost:${profiles[name].port}`, ...use }
   };
 }
 
@@ -48,15 +65,13 @@ module.exports = {
   },
   projects: [
     {
-      name: 'default',
-      testIgnore: /\.strict\.spec\.ts$/,
-      use: { baseURL: `http://localhost:${profiles.default}` }
+      ...project('default', /\.spec\.ts$/),
+      testIgnore: /\.(strict|nb7|nb7-strict)\.spec\.ts$/
     },
-    {
-      name: 'strict',
-      testMatch: /\.strict\.spec\.ts$/,
-      use: { baseURL: `http://localhost:${profiles.strict}` }
-    }
+    project('strict', /\.strict\.spec\.ts$/),
+    // Notebook 7 serves its pages at the server root (/tree, /notebooks/...), not under /lab.
+    project('notebook7', /\.nb7\.spec\.ts$/, { appPath: '' }),
+    project('notebook7-strict', /\.nb7-strict\.spec\.ts$/, { appPath: '' })
   ],
-  webServer: Object.entries(profiles).map(([profile, port]) => server(profile, port))
+  webServer: Object.entries(profiles).map(([name, profile]) => server(name, profile))
 };

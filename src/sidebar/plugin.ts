@@ -1,4 +1,5 @@
 import {
+  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -20,14 +21,21 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     'A sidebar listing mounted secret folders and keys, values masked.',
   autoStart: true,
   requires: [ISecretMountsModel],
-  optional: [ILayoutRestorer, ICommandPalette, ITranslator, ISettingRegistry],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    ITranslator,
+    ISettingRegistry,
+    ILabShell
+  ],
   activate: (
     app: JupyterFrontEnd,
     model: ISecretMountsModel,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    labShell: ILabShell | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
@@ -71,7 +79,11 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     const category = trans.__('Secret Mounts');
-    palette?.addItem({ command: CommandIDs.openPanel, category });
+    // Jupyter Notebook 7 lists "Show <panel>" in its palette for every side panel itself;
+    // only JupyterLab's shell needs ours (else Notebook 7 shows it twice).
+    if (labShell) {
+      palette?.addItem({ command: CommandIDs.openPanel, category });
+    }
     palette?.addItem({ command: CommandIDs.refresh, category });
   }
 };

@@ -12,9 +12,14 @@ import * as path from 'path';
 
 export { expect };
 
-/** Folder of the profile's test server (see jupyter_server_test_config.py). */
+/** Folder holding one folder per profile's test server (see jupyter_server_test_config.py). */
+export function testRoot(): string {
+  return path.join(__dirname, '..', '.jupyter-test-root');
+}
+
+/** Folder of the profile's test server. */
 export function profileRoot(profile: string): string {
-  return path.join(__dirname, '..', '.jupyter-test-root', profile);
+  return path.join(testRoot(), profile);
 }
 
 /** Root of the demo secrets mounted into the test server of a profile. */
