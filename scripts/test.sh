@@ -50,6 +50,11 @@ npx jest --ci
 say "pytest"
 python -m pytest -q
 
+# Real-time collaboration is a test-only environment (.venv-collab): most users do not have it.
+say "pytest with real-time collaboration (jupyter-collaboration in .venv-collab)"
+bash scripts/setup-collab.sh
+.venv-collab/bin/python -m pytest -q jupyterlab_secret_mounts/tests/test_collaboration.py
+
 say "packages (the wheel and the npm tarballs, installed as users will)"
 bash scripts/check-packages.sh
 

@@ -6,6 +6,7 @@ so the tests can read expected values and trigger rotations from disk. Profiles 
 in `strict` enforce the save policy `block`.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,18 +15,21 @@ from pathlib import Path
 from jupyterlab.galata import configure_jupyter_server
 
 HERE = Path(__file__).parent
-PROFILE = __import__("os").environ.get("SECRET_MOUNTS_UI_PROFILE", "default")
+PROFILE = os.environ.get("SECRET_MOUNTS_UI_PROFILE", "default")
+# A restart of the same server (collaboration tests): keep its notebooks, secrets and log.
+RESTART = os.environ.get("SECRET_MOUNTS_UI_RESTART") == "1"
 ROOT = HERE / ".jupyter-test-root" / PROFILE
 SECRETS = ROOT / "secrets"
 NOTEBOOKS = ROOT / "notebooks"
 SERVER_LOG = ROOT / "server.log"
 
-shutil.rmtree(ROOT, ignore_errors=True)
-NOTEBOOKS.mkdir(parents=True)
-subprocess.run(
-    [sys.executable, "-m", "jupyterlab_secret_mounts.demo", "create", str(SECRETS)], check=True
-)
-shutil.copy(HERE.parent / "demo" / "demo.ipynb", NOTEBOOKS / "demo.ipynb")
+if not RESTART:
+    shutil.rmtree(ROOT, ignore_errors=True)
+    NOTEBOOKS.mkdir(parents=True)
+    subprocess.run(
+        [sys.executable, "-m", "jupyterlab_secret_mounts.demo", "create", str(SECRETS)], check=True
+    )
+    shutil.copy(HERE.parent / "demo" / "demo.ipynb", NOTEBOOKS / "demo.ipynb")
 
 configure_jupyter_server(c)  # noqa: F821
 # Notebook 7 (`jupyter notebook`) exposes `window.jupyterapp` on its own switch.
@@ -38,6 +42,13 @@ c.SecretMounts.discover_mountinfo = False  # noqa: F821
 c.SecretMounts.show_service_account = False  # noqa: F821
 if PROFILE.endswith("strict"):
     c.SecretMounts.save_policy = "block"  # noqa: F821
+if PROFILE.startswith("collab"):
+    # jupyter-collaboration (.venv-collab) with its defaults, except: its store where a
+    # deployment keeps it (the server's folder, not ui-tests/), its file ids beside it, and rooms
+    # that close soon after the last page left.
+    c.SQLiteYStore.db_path = str(ROOT / ".jupyter_ystore.db")  # noqa: F821
+    c.BaseFileIdManager.db_path = str(ROOT / "file_id_manager.db")  # noqa: F821
+    c.YDocExtension.document_cleanup_delay = 2  # noqa: F821
 if PROFILE == "strict":
     c.SecretMounts.allow_reveal = True  # noqa: F821
     c.SecretMounts.reveal_seconds = 3  # noqa: F821

@@ -5,7 +5,10 @@
  * - `default`: JupyterLab as a fresh install has it (save policy `warn`, reveal off);
  * - `strict`: JupyterLab, save policy `block`, reveal allowed. Specs `*.strict.spec.ts`;
  * - `notebook7`: Jupyter Notebook 7 (`jupyter notebook`), save policy `warn`. Specs `*.nb7.spec.ts`;
- * - `notebook7-strict`: Jupyter Notebook 7, save policy `block`. Specs `*.nb7-strict.spec.ts`.
+ * - `notebook7-strict`: Jupyter Notebook 7, save policy `block`. Specs `*.nb7-strict.spec.ts`;
+ * - `collab`, `collab-strict`: JupyterLab with real-time collaboration (.venv-collab), `warn` and
+ *   `block`. Specs `*.collab.spec.ts`, `*.collab-strict.spec.ts` start (and restart) their server
+ *   themselves (tests/collaboration.ts); they are skipped when .venv-collab is missing.
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
@@ -18,6 +21,7 @@ const profiles = {
   notebook7: { port: basePort + 2, app: 'notebook', ready: '/tree' },
   'notebook7-strict': { port: basePort + 3, app: 'notebook', ready: '/tree' }
 };
+const collabPorts = { collab: basePort + 4, 'collab-strict': basePort + 5 };
 
 function server(profile, { port, app, ready }) {
   return {
@@ -32,11 +36,8 @@ function server(profile, { port, app, ready }) {
 }
 
 function project(name, testMatch, use = {}) {
-  return {
-    name,
-    testMatch,
-    use: { baseURL: `http://localhost:${profiles[name].port}`, ...use }
-  };
+  const port = profiles[name]?.port ?? collabPorts[name];
+  return { name, testMatch, use: { baseURL: `http://localhost:${port}`, ...use } };
 }
 
 module.exports = {
@@ -66,12 +67,14 @@ module.exports = {
   projects: [
     {
       ...project('default', /\.spec\.ts$/),
-      testIgnore: /\.(strict|nb7|nb7-strict)\.spec\.ts$/
+      testIgnore: /\.(strict|nb7|nb7-strict|collab|collab-strict)\.spec\.ts$/
     },
     project('strict', /\.strict\.spec\.ts$/),
     // Notebook 7 serves its pages at the server root (/tree, /notebooks/...), not under /lab.
     project('notebook7', /\.nb7\.spec\.ts$/, { appPath: '' }),
-    project('notebook7-strict', /\.nb7-strict\.spec\.ts$/, { appPath: '' })
+    project('notebook7-strict', /\.nb7-strict\.spec\.ts$/, { appPath: '' }),
+    project('collab', /\.collab\.spec\.ts$/),
+    project('collab-strict', /\.collab-strict\.spec\.ts$/)
   ],
   webServer: Object.entries(profiles).map(([name, profile]) => server(name, profile))
 };
