@@ -41,5 +41,10 @@ module.exports = {
   testRegex: 'test/.*\\.spec\\.tsx?$',
   // The Python environments hold JupyterLab's own mock packages (name collisions).
   modulePathIgnorePatterns: ['<rootDir>/\\.venv'],
+  // The real-server tier runs only inside scripts/kube-real-server.sh (which sets the variable).
+  testPathIgnorePatterns: [
+    ...(baseConfig.testPathIgnorePatterns ?? ['/node_modules/']),
+    ...(process.env.SECRET_MOUNTS_REAL_APISERVER ? [] : ['/test/kube-real/'])
+  ],
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

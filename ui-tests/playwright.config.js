@@ -4,6 +4,7 @@
  * One server per profile (admin policy and client; see jupyter_server_test_config.py):
  * - `default`: JupyterLab as a fresh install has it (save policy `warn`, reveal off);
  * - `strict`: JupyterLab, save policy `block`, reveal allowed. Specs `*.strict.spec.ts`;
+ * - `noexec`: JupyterLab, users may not run code (`execute` on `kernels` denied). `*.noexec.spec.ts`;
  * - `notebook7`: Jupyter Notebook 7 (`jupyter notebook`), save policy `warn`. Specs `*.nb7.spec.ts`;
  * - `notebook7-strict`: Jupyter Notebook 7, save policy `block`. Specs `*.nb7-strict.spec.ts`;
  * - `collab`, `collab-strict`: JupyterLab with real-time collaboration (.venv-collab), `warn` and
@@ -18,10 +19,11 @@ const basePort = Number(process.env.SECRET_MOUNTS_UI_PORT || 8890);
 const profiles = {
   default: { port: basePort, app: 'lab', ready: '/lab' },
   strict: { port: basePort + 1, app: 'lab', ready: '/lab' },
-  notebook7: { port: basePort + 2, app: 'notebook', ready: '/tree' },
-  'notebook7-strict': { port: basePort + 3, app: 'notebook', ready: '/tree' }
+  noexec: { port: basePort + 2, app: 'lab', ready: '/lab' },
+  notebook7: { port: basePort + 3, app: 'notebook', ready: '/tree' },
+  'notebook7-strict': { port: basePort + 4, app: 'notebook', ready: '/tree' }
 };
-const collabPorts = { collab: basePort + 4, 'collab-strict': basePort + 5 };
+const collabPorts = { collab: basePort + 5, 'collab-strict': basePort + 6 };
 
 function server(profile, { port, app, ready }) {
   return {
@@ -67,9 +69,10 @@ module.exports = {
   projects: [
     {
       ...project('default', /\.spec\.ts$/),
-      testIgnore: /\.(strict|nb7|nb7-strict|collab|collab-strict)\.spec\.ts$/
+      testIgnore: /\.(strict|noexec|nb7|nb7-strict|collab|collab-strict)\.spec\.ts$/
     },
     project('strict', /\.strict\.spec\.ts$/),
+    project('noexec', /\.noexec\.spec\.ts$/),
     // Notebook 7 serves its pages at the server root (/tree, /notebooks/...), not under /lab.
     project('notebook7', /\.nb7\.spec\.ts$/, { appPath: '' }),
     project('notebook7-strict', /\.nb7-strict\.spec\.ts$/, { appPath: '' }),

@@ -61,7 +61,12 @@ def outcome(report: SaveReport) -> str:
         return "blocked"
     if report.redacted:
         return "redacted"
-    return "warned" if report.findings else "clean"
+    return "warned" if _says_something(report) else "clean"
+
+
+def _says_something(report: SaveReport) -> bool:
+    """Findings, a refusal, or a check that could not finish: worth a notice."""
+    return bool(report.findings) or report.blocked or not report.complete
 
 
 def event_emitter(
@@ -75,7 +80,7 @@ def event_emitter(
         return lambda report, previous: None
 
     def notify(report: SaveReport, previous: SaveReport | None) -> None:
-        if not report.findings and (previous is None or not previous.findings):
+        if not _says_something(report) and (previous is None or not _says_something(previous)):
             return  # clean after clean: nobody has a notice to drop
         data = {
             "path": report.path,

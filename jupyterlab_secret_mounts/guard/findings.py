@@ -15,6 +15,8 @@ from typing import Any
 
 #: Paths remembered; older entries are dropped first (a bounded memory footprint).
 MAX_PATHS = 512
+#: Findings kept per save; the report says how many there were in all.
+MAX_STORED_FINDINGS = 1000
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,10 @@ class SaveReport:
     policy: str
     blocked: bool
     message: str
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # at most MAX_STORED_FINDINGS
     checked: float
+    total: int = 0  # findings before the cap
+    complete: bool = True  # False when the check ran out of time
     #: Saved with markers in place of the findings (a collaborative save under `block`).
     redacted: bool = False
 
@@ -57,6 +61,8 @@ class SaveReport:
             "redacted": self.redacted,
             "message": self.message,
             "findings": [finding.to_json() for finding in self.findings],
+            "total": max(self.total, len(self.findings)),
+            "complete": self.complete,
         }
 
 

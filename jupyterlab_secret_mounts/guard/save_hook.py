@@ -17,19 +17,29 @@ Every report goes to `notify` (the save-check event every open page listens to).
 
 A scanner failure never loses the user's work: it is logged (without details that could hold a
 value) and the save goes through, as jupyter_server does for failing hooks.
+
+The check has a time budget (`SecretMounts.save_check_seconds`): exact values are always looked
+for in full (one linear pass), credential patterns until the budget runs out. A check that
+could not finish refuses the save under `block` and says it was incomplete under `warn`.
+`offloop.check_saves_off_loop` runs the check in a worker thread before jupyter_server's save
+calls the hook, so that a large save does not stall every other request.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tornado.web import HTTPError
 
+from ..logsafe import loggable
+from ..scanner import ScanTimeout
 from ..scanner.utf16 import Utf16Offsets
-from .findings import Finding, FindingsStore, SaveReport, normalize_path, now
+from .findings import MAX_STORED_FINDINGS, Finding, FindingsStore, SaveReport, normalize_path, now
 from .notebook_texts import NotebookText, notebook_texts
 from .redaction import redact, redact_part, what_was_found
 from .value_index import ValueIndex
@@ -51,9 +61,25 @@ class PatternHit(Protocol):
 
 
 class PatternScanner(Protocol):
-    """The credential-pattern engine (scanner/engine.py): offsets in UTF-16 code units already."""
+    """The credential-pattern engine (scanner/engine.py): offsets in UTF-16 code units already;
+    raises `ScanTimeout` once `deadline` (a `time.monotonic()` value) passed."""
 
-    def scan(self, text: str) -> Sequence[PatternHit]: ...
+    def scan(self, text: str, deadline: float | None = None) -> Sequence[PatternHit]: ...
+
+
+@dataclass
+class ScanResult:
+    """The findings of one check, at most `MAX_STORED_FINDINGS` of them kept."""
+
+    findings: list[Finding] = field(default_factory=list)
+    total: int = 0
+    complete: bool = True
+
+    def add(self, found: Iterable[Finding]) -> None:
+        for finding in found:
+            self.total += 1
+            if len(self.findings) < MAX_STORED_FINDINGS:
+                self.findings.append(finding)
 
 
 @dataclass(frozen=True)
@@ -68,7 +94,7 @@ class _Place:
 
 
 class SaveGuard:
-    """Callable pre-save hook; `policy` is read at every save so config reloads apply."""
+    """Callable pre-save hook; `policy` and `budget` are read at every save so reloads apply."""
 
     def __init__(
         self,
@@ -78,6 +104,7 @@ class SaveGuard:
         store: FindingsStore,
         log: logging.Logger,
         *,
+        budget: Callable[[], float] = lambda: 10.0,
         collaborative: Callable[[str], bool] = lambda path: False,
         notify: Callable[[SaveReport, SaveReport | None], None] = lambda report, previous: None,
     ) -> None:
@@ -86,55 +113,93 @@ class SaveGuard:
         self._patterns = patterns
         self._store = store
         self._log = log
+        self._budget = budget
         self._collaborative = collaborative
         self._notify = notify
+        #: Reports worked out off the event loop, by the id of the model they are for.
+        self._prechecked: dict[int, tuple[Any, SaveReport | None]] = {}
+        self._prechecked_lock = threading.Lock()
         self.__name__ = "secret_mounts_pre_save_hook"  # jupyter_server logs hooks by name
 
     def __call__(self, model: Any, path: str = "", **_: Any) -> None:
+        with self._prechecked_lock:
+            held = self._prechecked.pop(id(model), None)
+        report = held[1] if held is not None and held[0] is model else self.check(model, path)
+        if report is not None:
+            self.enforce(report)
+
+    def precheck(self, model: Any, path: str) -> None:
+        """Check now (in a worker thread) what the hook will enforce for this very model."""
+        report = self.check(model, path)
+        with self._prechecked_lock:
+            self._prechecked[id(model)] = (model, report)
+
+    def forget(self, model: Any) -> None:
+        """Drop a precheck the hook did not use (the save failed before the hooks ran)."""
+        with self._prechecked_lock:
+            self._prechecked.pop(id(model), None)
+
+    def check(self, model: Any, path: str = "") -> SaveReport | None:
+        """The report for saving `model` at `path`; None when nothing is checked."""
         policy = self._policy()
         if policy == "off" or not isinstance(model, dict):
-            return
+            return None
         texts = _texts_of(model)
         if texts is None:
-            return
+            return None
         path = normalize_path(path)
+        budget = self._budget()
         try:
-            findings = self.scan(texts)
+            result = self.scan(texts, time.monotonic() + budget)
         except Exception:  # noqa: BLE001 - never lose a save to a scanner bug
-            self._log.error("secret-mounts: the pre-save check failed on %s; saved unchecked", path)
-            return
-        blocked = policy == "block" and bool(findings)
-        redacted = blocked and self._collaborative(path) and self._save_without(model, findings)
+            self._log.error(
+                "secret-mounts: the pre-save check failed on %s; saved unchecked", loggable(path)
+            )
+            return None
+        blocked = policy == "block" and (bool(result.findings) or not result.complete)
+        # Only what the check saw in full can be marked (an incomplete check is still refused).
+        redacted = (
+            blocked
+            and result.complete
+            and self._collaborative(path)
+            and self._save_without(model, result.findings, budget)
+        )
         blocked = blocked and not redacted
-        report = SaveReport(
+        return SaveReport(
             path,
             policy,
             blocked,
-            describe(findings, blocked, redacted),
-            tuple(findings),
+            describe(result, blocked, budget, redacted=redacted),
+            tuple(result.findings),
             now(),
+            result.total,
+            result.complete,
             redacted,
         )
+
+    def enforce(self, report: SaveReport) -> None:
+        """Keep the report for the frontend, log it, tell the pages, refuse a blocked save."""
         previous = self._store.record(report)
         self._log_report(report, previous)
         self._notify(report, previous)
-        if blocked:
+        if report.blocked:
             raise HTTPError(403, report.message, reason="Save blocked by the secret-mounts policy")
 
-    def _save_without(self, model: dict[str, Any], findings: list[Finding]) -> bool:
+    def _save_without(self, model: dict[str, Any], findings: list[Finding], budget: float) -> bool:
         """Put markers in `model` where `findings` are; False if some value would still be saved.
 
-        What a marker in place does not clear (a value split across the lines of an output, a
-        pattern that still matches around the marker) is replaced as a whole part.
+        The model is checked again: what a marker in place did not clear (a value split across
+        the lines of an output, findings beyond the stored ones) is replaced as a whole part.
         """
-        texts = _texts_of(model) or []
-        redact(model, {_place_of(part): part.text for part in texts}, findings)
-        for _ in range(2):
-            left = self.scan(_texts_of(model) or [])
-            if not left:
+        redact(model, {_where(part): part.text for part in _texts_of(model) or []}, findings)
+        for _ in range(3):
+            left = self.scan(_texts_of(model) or [], time.monotonic() + budget)
+            if not left.complete:
+                return False
+            if left.total == 0:
                 return True
             parts: dict[tuple[int | None, int | None], set[str]] = {}
-            for finding in left:
+            for finding in left.findings:
                 parts.setdefault((finding.cell, finding.output), set()).add(what_was_found(finding))
             for (cell, output), found in parts.items():
                 redact_part(model, cell, output, ", ".join(sorted(found)))
@@ -143,44 +208,55 @@ class SaveGuard:
     def _log_report(self, report: SaveReport, previous: SaveReport | None) -> None:
         """One line per outcome of a file (places and key names, like the message, never a
         value); the same outcome again (a collaborative autosave each second) at debug level."""
-        if not report.findings:
+        if not (report.findings or report.blocked or not report.complete):
             return
         if previous is not None and previous.message == report.message:
             level = logging.DEBUG
         else:
             level = logging.WARNING if report.blocked or report.redacted else logging.INFO
-        self._log.log(level, "secret-mounts: %s: %s", report.path, report.message)
+        self._log.log(
+            level, "secret-mounts: %s: %s", loggable(report.path), loggable(report.message, 2000)
+        )
 
-    def scan(self, texts: Iterable[NotebookText]) -> list[Finding]:
-        """Pattern and exact-value findings of every text, offsets in UTF-16 code units."""
+    def scan(self, texts: Iterable[NotebookText], deadline: float | None = None) -> ScanResult:
+        """Exact-value findings of every text, then pattern findings until `deadline`."""
         values = self._values()
-        findings: list[Finding] = []
-        for part in texts:
-            utf16 = Utf16Offsets(part.text)
-            where = _place_of(part)
-            exact = [
-                Finding(
-                    utf16(match.start),
-                    utf16(match.end),
-                    *where,
-                    mount=match.mount,
-                    key=match.key,
-                    encoding=match.encoding,
+        parts = list(texts)
+        exact = [_exact_findings(values, part) for part in parts]
+        result = ScanResult()
+        for part, found in zip(parts, exact):
+            if result.complete:
+                try:
+                    hits = self._patterns.scan(part.text, deadline)
+                except ScanTimeout:
+                    result.complete = False
+                    hits = []
+                # An exact mounted value says more than a pattern over the same characters.
+                result.add(
+                    Finding(hit.start, hit.end, *_where(part), rule=hit.rule)
+                    for hit in hits
+                    if not any(hit.start < f.end and f.start < hit.end for f in found)
                 )
-                for match in values.find(part.text)
-            ]
-            # An exact mounted value says more than a pattern over the same characters.
-            findings += [
-                Finding(hit.start, hit.end, *where, rule=hit.rule)
-                for hit in self._patterns.scan(part.text)
-                if not any(hit.start < f.end and f.start < hit.end for f in exact)
-            ]
-            findings += exact
-        return findings
+            result.add(found)
+        return result
 
 
-def _place_of(part: NotebookText) -> tuple[int | None, int | None, str | None]:
-    """Where a finding in `part` is: (cell or None for a text file, output, MIME type)."""
+def _exact_findings(values: ValueIndex, part: NotebookText) -> list[Finding]:
+    utf16 = Utf16Offsets(part.text)
+    return [
+        Finding(
+            utf16(match.start),
+            utf16(match.end),
+            *_where(part),
+            mount=match.mount,
+            key=match.key,
+            encoding=match.encoding,
+        )
+        for match in values.find(part.text)
+    ]
+
+
+def _where(part: NotebookText) -> tuple[int | None, int | None, str | None]:
     return (None if part.cell == TEXT_FILE else part.cell, part.output, part.mime)
 
 
@@ -195,10 +271,29 @@ def _texts_of(model: dict[str, Any]) -> list[NotebookText] | None:
     return None
 
 
-def describe(findings: list[Finding], blocked: bool, redacted: bool = False) -> str:
+def describe(
+    result: ScanResult, blocked: bool, budget: float = 0.0, *, redacted: bool = False
+) -> str:
     """One human sentence naming each place and what was found there, never a value."""
+    findings = result.findings
+    incomplete = (
+        ""
+        if result.complete
+        else (
+            f"The check could not finish within {budget:g} s (the file is large or full of "
+            "credential-like text), so it is incomplete. "
+        )
+    )
     if not findings:
-        return "No credentials found."
+        if result.complete:
+            return "No credentials found."
+        if blocked:
+            return (
+                f"Save blocked by the secret-mounts policy: {incomplete}"
+                "Split the file, or ask the administrator to raise "
+                "c.SecretMounts.save_check_seconds."
+            )
+        return f"Saved. {incomplete}".strip()
     by_place: dict[_Place, list[str]] = {}
     for finding in findings:
         place = _Place(finding.cell, finding.output)
@@ -213,16 +308,20 @@ def describe(findings: list[Finding], blocked: bool, redacted: bool = False) -> 
     named = [f"{place.describe()} ({', '.join(labels)})" for place, labels in by_place.items()]
     if len(named) > MAX_PLACES_NAMED:
         named = [*named[:MAX_PLACES_NAMED], f"and {len(named) - MAX_PLACES_NAMED} more"]
-    places = ", ".join(named)
+    count = (
+        f" ({result.total} findings, the first {len(findings)} listed)"
+        if result.total > len(findings)
+        else ""
+    )
     if redacted:
         return (
-            f"Saved with markers instead of the credential-like values in {places}: the file "
-            "holds no value, the notebook you edit still does. Replace them with a secret "
-            "reference (read the mounted file instead)."
+            f"Saved with markers instead of the credential-like values in {', '.join(named)}"
+            f"{count}: the file holds no value, the notebook you edit still does. Replace them "
+            "with a secret reference (read the mounted file instead)."
         )
     lead = "Save blocked by the secret-mounts policy" if blocked else "Saved, but found"
     return (
-        f"{lead}: credential-like values in {places}. "
+        f"{lead}: credential-like values in {', '.join(named)}{count}. {incomplete}"
         "Replace them with a secret reference (read the mounted file instead)."
     )
 

@@ -15,6 +15,7 @@ from ..mounts.service import SecretMountsService
 from ..scanner import EMPTY_RULE_SET, PatternScanner, load_rules
 from .findings import FindingsStore, SaveReport
 from .live_index import LiveValueIndex
+from .rate import CheckBudget
 from .save_hook import SaveGuard
 
 
@@ -24,6 +25,7 @@ class Guard:
     patterns: PatternScanner
     findings: FindingsStore
     save_hook: SaveGuard
+    check_budget: CheckBudget
 
 
 def create_guard(
@@ -39,7 +41,7 @@ def create_guard(
     save report (see `SaveGuard`).
     """
     settings = service.settings
-    values = LiveValueIndex(service, lambda: settings.min_match_length)
+    values = LiveValueIndex(service, lambda: settings.match_floor)
     try:
         patterns = PatternScanner(load_rules())
     except (OSError, ValueError, KeyError, re.error) as error:
@@ -53,7 +55,9 @@ def create_guard(
         patterns,
         findings,
         log,
+        budget=lambda: settings.save_check_seconds,
         collaborative=collaborative,
         notify=notify,
     )
-    return Guard(values, patterns, findings, hook)
+    budget = CheckBudget(lambda: settings.check_chars_per_minute)
+    return Guard(values, patterns, findings, hook, budget)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
@@ -55,6 +56,13 @@ _LEADING_LOOKBEHIND = re.compile(r"\(\?<!\[((?:\\.|[^\]\\])+)\]\)")
 _BACKREFERENCE = re.compile(r"\\[1-9]")
 
 Test = Callable[[str], bool]
+
+#: Rule attempts between two looks at the clock when a scan has a deadline.
+_CLOCK_EVERY = 256
+
+
+class ScanTimeout(Exception):
+    """The scan passed its deadline before it was done."""
 
 
 @dataclass(frozen=True)
@@ -176,8 +184,11 @@ class PatternScanner:
     def rule_ids(self) -> list[str]:
         return [rule.id for rule in self._rules]
 
-    def scan(self, text: str) -> list[PatternFinding]:
-        """Findings in text order; offsets are UTF-16 code units (JavaScript indices)."""
+    def scan(self, text: str, deadline: float | None = None) -> list[PatternFinding]:
+        """Findings in text order; offsets are UTF-16 code units (JavaScript indices).
+
+        With a `deadline` (a `time.monotonic()` value), raises `ScanTimeout` once it passed.
+        """
         units = utf16_units(text)
         if not units:
             return []
@@ -188,9 +199,8 @@ class PatternScanner:
         for rule in self._rules:
             starts = hits.get(rule.priority)
             if starts:
-                self._match_at(
-                    rule, units, words.anchors(starts, rule.word_start), taken, candidates
-                )
+                anchors = words.anchors(starts, rule.word_start)
+                self._match_at(rule, units, anchors, taken, candidates, deadline=deadline)
         markers = sorted(hits.get(len(self._rules), []))
         return [
             PatternFinding(c.rule.id, c.start, c.end, c.rule.confidence)
@@ -222,10 +232,14 @@ class PatternScanner:
         anchors: list[int],
         taken: set[int],
         out: list[_Candidate],
+        *,
+        deadline: float | None = None,
     ) -> None:
         """Try the rule at each anchor, left to right, never inside the previous match."""
         search_from = 0
-        for anchor in anchors:
+        for tried, anchor in enumerate(anchors):
+            if deadline is not None and tried % _CLOCK_EVERY == 0 and time.monotonic() > deadline:
+                raise ScanTimeout
             if anchor < search_from:
                 continue
             match = rule.regex.match(units, anchor)
@@ -264,9 +278,7 @@ class PatternScanner:
         return has_non_letter(secret) and (
             rule.passphrases
             or (
-                name is not None
-                and rule.passphrase_name is not None
-                and rule.passphrase_name(name)
+                name is not None and rule.passphrase_name is not None and rule.passphrase_name(name)
             )
         )
 

@@ -190,7 +190,7 @@ class TestBlock:
 
         # One line per outcome, naming the path, the cell and the key; no traceback.
         lines = [
-            r for r in caplog.records if r.getMessage().startswith("secret-mounts: work.ipynb")
+            r for r in caplog.records if r.getMessage().startswith("secret-mounts: 'work.ipynb'")
         ]
         assert [r.levelname for r in lines][:1] == ["WARNING"]
         assert "cell 2 (matches mounted secret db-creds/password)" in lines[0].getMessage()

@@ -65,7 +65,7 @@ EDGE_TEXTS = [
     'vault.getToken("Xk29fLq0ZpWm3Nb7Rt5Yv8Ce")',
     'httr::authenticate(user, "Cobalt75~xDNq")\n*:*:*:ml_pipeline:af3mq2JCoI8REDV=CP',
     'cx_Oracle.connect("etl_svc/Myevy2FZikXyOr@10.42.7.19:1521/ORCLPDB1")\n'
-    '!mc alias set s3 http://minio:9000 BYKIVP0QD6QYAQORAN8N 4XwhpNnyf69iQ27tOaV0H5G25GNUOtrK\n'
+    "!mc alias set s3 http://minio:9000 BYKIVP0QD6QYAQORAN8N 4XwhpNnyf69iQ27tOaV0H5G25GNUOtrK\n"
     'co = cohere.Client("LuTctxEuoM7w1pJEqMbpv4OAHl7rIGtAsFAjR5G1") remoteRef: {key: ml/warehouse}',
     # Passwords by position (passphrases: true), a value on the next line, documented examples.
     'MongoClient("mongodb://airflow:Juniper4Marble85%21@10.26.171.204:27017/events")\n'
@@ -99,7 +99,7 @@ EDGE_TEXTS = [
     'G_/sendMessage" smtp://a%40b.io:WaAblFc.tG2~..GQPE@smtp.example.org',
     # A Discord token (a user id in base64 first), a key:value pair without a space.
     'DISCORD_TOKEN = "MzM1NjA2NDQyNTI1ODQxNzIyMQ.Td7Fgu.oV8FWnFbB0JxXujr4qqaaABvvLOzAxzXMcU1vs"\n'
-    'ibm-cloud-apikey:evqq3143mmuo6402bnwy7970CMQO7313 secret:db-password',
+    "ibm-cloud-apikey:evqq3143mmuo6402bnwy7970CMQO7313 secret:db-password",
     # Wrapped values, #define, XML key/value, framework keys and four more vendor formats.
     'hmac_secret = bytes.fromhex("732d93f31cf63e6ce84bb1b2b82ae4f8899143697f07fc1fedd71fa8")\n'
     'var clientSecret = @"z2nMRocEqVdTy59bElEx";\n'
@@ -107,7 +107,7 @@ EDGE_TEXTS = [
     '<add key="ZendeskApiToken" value="qCngV0L7fFnyxGoDDWcG0Kr3oQAvARxsNsMAu2Ho" />\n'
     "SECRET_KEY = '(FFqUS^AVfR7Bd&Ea_4r&2(r!lpAk3bm=TFDv5kcBVhO9qzA=F' Authorization: OAuth dnt9dcf"
     "h5rrp197feny549l2llmv53\nsqa_c947d285940e0db34ce6006be0a85ba6aa35eb33 aio_AfMA3cJoArtJXS7kRNw"
-    'GFBiVaa9F e4b706cc-8ab4-4aa5-aac2-b5e7d45ec216:fx',
+    "GFBiVaa9F e4b706cc-8ab4-4aa5-aac2-b5e7d45ec216:fx",
     # headers["Authorization"], Cloudant(user, key), .pgpass on any port, user == password.
     'headers["Authorization"] = "Basic ZXRsX3N2Yzpmam9yZC0yNTgzKkVUVw=="\n'
     'Cloudant("acme", "06d6ce6efeae3445be5780488d6b026630cfb865ab51c7a3")\n'

@@ -13,6 +13,7 @@ from tornado.web import HTTPError
 from jupyterlab_secret_mounts.guard.findings import FindingsStore, SaveReport
 from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
+from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
 from jupyterlab_secret_mounts.scanner import PatternScanner, load_rules
 
 PASSWORD = "Pa55-w0rd-" + "Zq81xKv7"  # a mounted value (split: no credential literal here)
@@ -37,7 +38,7 @@ class Saves:
             SecretValue("/secrets/db-creds", "password", PASSWORD.encode()),
             SecretValue("/secrets/tls", "tls.key", f"-----BEGIN\n{PEM_LINE}\n-----END\n".encode()),
         ]
-        index = ValueIndex(values, 6)
+        index = ValueIndex.of(values, MatchFloor(6, 40))
         self.store = FindingsStore()
         self.heard: list[tuple[SaveReport, SaveReport | None]] = []
         self.hook = SaveGuard(
@@ -193,10 +194,10 @@ def test_each_outcome_is_logged_once_as_one_line_with_no_value(
     lines = [(r.levelname, r.getMessage()) for r in caplog.records]
     assert [level for level, _ in lines] == ["WARNING"] + ["DEBUG"] * 11 + ["WARNING"]
     assert lines[0][1] == (
-        "secret-mounts: work.ipynb: Saved with markers instead of the credential-like values in "
-        "cell 2 (matches mounted secret db-creds/password): the file holds no value, the "
+        "secret-mounts: 'work.ipynb': 'Saved with markers instead of the credential-like values "
+        "in cell 2 (matches mounted secret db-creds/password): the file holds no value, the "
         "notebook you edit still does. Replace them with a secret reference (read the mounted "
-        "file instead)."
+        "file instead).'"
     )
     assert all(r.exc_info is None for r in caplog.records)
     assert PASSWORD not in caplog.text and TOKEN not in caplog.text

@@ -13,6 +13,7 @@ from traitlets.config import Config
 from jupyterlab_secret_mounts.guard.findings import FindingsStore
 from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
+from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
 
 from .guard_helpers import error_of
 from .trees import SecretsTree
@@ -103,7 +104,9 @@ class TestBlock:
             assert canary not in body
             assert canary.decode("latin-1") not in caplog.text
         # One line of ours naming path, places and keys; no traceback anywhere.
-        ours = [r for r in caplog.records if r.getMessage().startswith("secret-mounts: work.ipynb")]
+        ours = [
+            r for r in caplog.records if r.getMessage().startswith("secret-mounts: 'work.ipynb'")
+        ]
         assert [r.levelname for r in ours] == ["WARNING"]
         assert "cell 5 (matches mounted secret db-creds/password)" in ours[0].getMessage()
         assert not any(r.exc_info for r in caplog.records)
@@ -241,7 +244,7 @@ class TestChainedAdminHook:
 
 def test_hook_ignores_malformed_content_and_unknown_models() -> None:
     store = FindingsStore()
-    index = ValueIndex([SecretValue("/s/x", "k", b"value-123456")], 6)
+    index = ValueIndex.of([SecretValue("/s/x", "k", b"value-123456")], MatchFloor(6, 40))
 
     class NoPatterns:
         def scan(self, text: str) -> list[Any]:

@@ -34,6 +34,8 @@ export interface IScanReport {
   errors: IScanError[];
   /** Files read and scanned. */
   filesScanned: number;
+  /** With a baseline: the findings it holds, which are not reported. */
+  baselined?: number;
 }
 
 /** 1-based line and column of an offset, counting from a known position. */
@@ -103,11 +105,16 @@ export function formatTextSummary(counts: {
   filesWithFindings: number;
   filesScanned: number;
   errors: number;
+  baselined?: number;
 }): string {
+  const baselined =
+    counts.baselined === undefined
+      ? ''
+      : `, ${plural(counts.baselined, 'finding')} in the baseline`;
   return `${plural(counts.findings, 'finding')} in ${plural(counts.filesWithFindings, 'file')} (${plural(
     counts.filesScanned,
     'file'
-  )} scanned${counts.errors ? `, ${plural(counts.errors, 'error')}` : ''}).\n`;
+  )} scanned${baselined}${counts.errors ? `, ${plural(counts.errors, 'error')}` : ''}).\n`;
 }
 
 /** The whole text report: one line per finding, then a summary. */
@@ -118,7 +125,8 @@ export function formatText(report: IScanReport): string {
       findings: report.findings.length,
       filesWithFindings: new Set(report.findings.map(f => f.path)).size,
       filesScanned: report.filesScanned,
-      errors: report.errors.length
+      errors: report.errors.length,
+      baselined: report.baselined
     })
   );
 }
@@ -129,6 +137,9 @@ export function formatJson(report: IScanReport): string {
     {
       version: 1,
       filesScanned: report.filesScanned,
+      ...(report.baselined === undefined
+        ? {}
+        : { baselined: report.baselined }),
       findings: report.findings,
       errors: report.errors
     },

@@ -41,7 +41,11 @@ export interface ISaveReport {
   redacted?: boolean;
   /** One sentence naming the places, from the server. */
   message: string;
+  /** At most 1,000 findings are kept; `total` counts them all. */
   findings: unknown[];
+  total?: number;
+  /** False when the check ran out of time (`SecretMounts.save_check_seconds`). */
+  complete?: boolean;
 }
 
 /** Fetch the report of the last save of a file. */
@@ -57,7 +61,8 @@ export function outcomeOf(report: ISaveReport): SaveOutcome {
   if (report.redacted) {
     return 'redacted';
   }
-  return report.findings.length > 0 ? 'warned' : 'clean';
+  const incomplete = report.complete === false;
+  return report.findings.length > 0 || incomplete ? 'warned' : 'clean';
 }
 
 /**

@@ -17,6 +17,7 @@ export type { TextScan } from './engine';
 export type { INotebookText } from './notebook';
 export {
   NotebookParseError,
+  isTextMime,
   notebookTexts,
   scanNotebook,
   scanNotebookTexts

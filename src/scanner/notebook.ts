@@ -46,7 +46,7 @@ function withoutAnsi(text: string): string {
 }
 
 /** MIME types whose data is text a person reads (images and binaries are skipped). */
-function isTextMime(mime: string): boolean {
+export function isTextMime(mime: string): boolean {
   return (
     mime.startsWith('text/') ||
     mime === 'application/json' ||

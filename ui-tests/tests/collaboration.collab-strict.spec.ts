@@ -94,5 +94,5 @@ test('a pasted value is never written, every edit survives a restart, both pages
   // A marked save is one log line, never the room's traceback.
   const log = fs.readFileSync(`${server.notebookFile('..')}/server.log`, 'utf8');
   expect(log).not.toContain('Error saving file');
-  expect(log).toContain('secret-mounts: ' + notebook + ': Saved with markers');
+  expect(log).toContain(`secret-mounts: '${notebook}': 'Saved with markers`);
 });
