@@ -5,8 +5,8 @@ refusing it would lose every later edit, see docs/security-model.md). Each findi
 become a marker naming what was there (a rule id or a mounted key, never the value):
 
 - in a cell source or a text file, exactly the finding's characters;
-- in an output, every occurrence of those characters in any string of that output (the
-  scanned text of an output may be derived: joined lines, a JSON dump, a traceback without
+- elsewhere (an output, metadata, an attachment), every occurrence of those characters in any
+  string of that part (its scanned text may be derived: joined lines, JSON, a traceback without
   colour codes).
 
 `redact` changes the model in place; the caller checks the result again and replaces whatever
@@ -20,12 +20,29 @@ from typing import Any
 
 from .findings import Finding
 
+#: Where a text of a file is: cell, part, output, MIME type, attachment name (all None: a file).
+Place = tuple[int | None, str | None, int | None, str | None, str | None]
+
 #: What the saved file holds instead of a credential (`what`: a rule id or a mounted key).
 MARKER = "<removed by secret-mounts: {what}>"
 #: The text of an output replaced as a whole.
 OUTPUT_MARKER = "<output removed by secret-mounts: it held {what}>\n"
 #: The source of a cell replaced as a whole (only if a marker in place did not suffice).
 SOURCE_MARKER = "# <cell source removed by secret-mounts: it held {what}>\n"
+
+
+def place(
+    cell: int | None = None,
+    part: str | None = None,
+    output: int | None = None,
+    mime: str | None = None,
+    name: str | None = None,
+) -> Place:
+    return (cell, part, output, mime, name)
+
+
+def place_of(finding: Finding) -> Place:
+    return (finding.cell, finding.part, finding.output, finding.mime, finding.name)
 
 
 def what_was_found(finding: Finding) -> str:
@@ -40,59 +57,102 @@ def marker(finding: Finding) -> str:
     return MARKER.format(what=what_was_found(finding))
 
 
-def redact(
-    model: dict[str, Any],
-    texts: dict[tuple[int | None, int | None, str | None], str],
-    findings: Iterable[Finding],
-) -> None:
+def redact(model: dict[str, Any], texts: dict[Place, str], findings: Iterable[Finding]) -> None:
     """Put markers in `model` (a contents model) where `findings` are.
 
-    `texts` maps each finding's place `(cell, output, mime)` to the text that was scanned there,
-    which the findings' UTF-16 offsets refer to.
+    `texts` maps each place to the text that was scanned there, which the findings' UTF-16
+    offsets refer to.
     """
-    by_place: dict[tuple[int | None, int | None, str | None], list[Finding]] = {}
+    by_place: dict[Place, list[Finding]] = {}
     for finding in findings:
-        by_place.setdefault((finding.cell, finding.output, finding.mime), []).append(finding)
-    content = model.get("content")
-    for (cell, output, mime), found in by_place.items():
-        text = texts.get((cell, output, mime))
+        by_place.setdefault(place_of(finding), []).append(finding)
+    for where, found in by_place.items():
+        text = texts.get(where)
         if text is None:
             continue
-        if cell is None:
-            if isinstance(content, str):
-                model["content"] = _replace_ranges(content, found)
+        cell, part = where[0], where[1]
+        if part is None:  # a text file
+            if isinstance(model.get("content"), str):
+                model["content"] = _replace_ranges(text, found)
             continue
-        target = _cell(content, cell)
-        if target is None:
-            continue
-        if output is None:
-            target["source"] = _replace_ranges(text, found)
-            continue
-        outputs = target.get("outputs")
-        if isinstance(outputs, list) and 0 <= output < len(outputs):
-            swaps = {_slice(text, f): marker(f) for f in found}
-            outputs[output] = _replace_everywhere(outputs[output], swaps)
+        if part == "source" and cell is not None:
+            target = _cell(model.get("content"), cell)
+            if target is not None and _is_multiline(target.get("source")):
+                target["source"] = _replace_ranges(text, found)
+                continue
+        swaps = {_slice(text, f): marker(f) for f in found}
+        for holder, key in _containers(model.get("content"), where):
+            holder[key] = _replace_everywhere(holder[key], swaps)
 
 
-def redact_part(model: dict[str, Any], cell: int | None, output: int | None, what: str) -> None:
-    """Replace a whole text file, cell source or output by a marker."""
-    content = model.get("content")
-    if cell is None:
+def redact_part(model: dict[str, Any], where: Place, what: str) -> bool:
+    """Replace a whole part by a marker (or empty it); False when there is no such part."""
+    cell, part = where[0], where[1]
+    if part is None:
+        if not isinstance(model.get("content"), str):
+            return False  # a notebook read as one text: nothing smaller to replace
         model["content"] = MARKER.format(what=what) + "\n"
-        return
-    target = _cell(content, cell)
-    if target is None:
-        return
+        return True
+    holders = _containers(model.get("content"), where)
+    for holder, key in holders:
+        if part == "source":
+            holder[key] = SOURCE_MARKER.format(what=what)
+        elif key == "outputs":  # outputs of the wrong shape
+            holder[key] = []
+        elif part == "output" and cell is not None:
+            holder[key] = {
+                "output_type": "stream",
+                "name": "stdout",
+                "text": OUTPUT_MARKER.format(what=what),
+            }
+        else:  # metadata, attachments: emptied (nbformat wants a dict there)
+            holder[key] = {}
+    return bool(holders)
+
+
+def _containers(content: Any, where: Place) -> list[tuple[Any, Any]]:  # noqa: PLR0911 (one per part)
+    """(holder, key) of each JSON value the text at `where` was read from."""
+    cell_index, part, output, _mime, name = where
+    if not isinstance(content, dict):
+        return []
+    if cell_index is None:  # the notebook's own metadata
+        return [(content, "metadata")] if part == "metadata" and "metadata" in content else []
+    cell = _cell(content, cell_index)
+    if cell is None:
+        return []
+    if part == "source":
+        return [(cell, "source")] if "source" in cell else []
+    if part == "attachment":
+        attachments = cell.get("attachments")
+        if name is not None and isinstance(attachments, dict) and name in attachments:
+            return [(attachments, name)]
+        return [(cell, "attachments")] if "attachments" in cell else []
+    outputs = cell.get("outputs")
     if output is None:
-        target["source"] = SOURCE_MARKER.format(what=what)
-        return
-    outputs = target.get("outputs")
-    if isinstance(outputs, list) and 0 <= output < len(outputs):
-        outputs[output] = {
-            "output_type": "stream",
-            "name": "stdout",
-            "text": OUTPUT_MARKER.format(what=what),
-        }
+        key = "metadata" if part == "metadata" else "outputs"
+        return [(cell, key)] if key in cell else []
+    if not isinstance(outputs, list) or not 0 <= output < len(outputs):
+        return []
+    if part == "metadata":
+        item = outputs[output]
+        return [(item, "metadata")] if isinstance(item, dict) and "metadata" in item else []
+    # Consecutive streams of one name are scanned as one text, at the first of them.
+    found = [(outputs, output)]
+    first = outputs[output]
+    if isinstance(first, dict) and first.get("output_type") == "stream":
+        following = output + 1
+        while following < len(outputs) and _same_stream(outputs[following], first):
+            found.append((outputs, following))
+            following += 1
+    return found
+
+
+def _same_stream(output: Any, first: dict[str, Any]) -> bool:
+    return (
+        isinstance(output, dict)
+        and output.get("output_type") == "stream"
+        and output.get("name") == first.get("name")
+    )
 
 
 def _cell(content: Any, index: int) -> dict[str, Any] | None:
@@ -100,6 +160,12 @@ def _cell(content: Any, index: int) -> dict[str, Any] | None:
     if isinstance(cells, list) and 0 <= index < len(cells) and isinstance(cells[index], dict):
         return cells[index]
     return None
+
+
+def _is_multiline(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(line, str) for line in value)
+    )
 
 
 def _replace_ranges(text: str, findings: list[Finding]) -> str:

@@ -127,7 +127,7 @@ def test_a_value_split_across_output_lines_removes_that_output() -> None:
             code(
                 "print(key)",
                 {"output_type": "stream", "name": "stdout", "text": lines},
-                {"output_type": "stream", "name": "stdout", "text": "done\n"},
+                {"output_type": "stream", "name": "stderr", "text": "done\n"},
             )
         )
     )
@@ -138,6 +138,37 @@ def test_a_value_split_across_output_lines_removes_that_output() -> None:
         "text": "<output removed by secret-mounts: it held tls/tls.key>\n",
     }
     assert outputs[1]["text"] == "done\n"
+
+
+def test_a_value_split_across_consecutive_streams_removes_them_all() -> None:
+    half = len(PASSWORD) // 2
+    saved = Saves().save(
+        notebook(
+            code(
+                "print(pw[:5]); print(pw[5:])",
+                {"output_type": "stream", "name": "stdout", "text": "pw: " + PASSWORD[:half]},
+                {"output_type": "stream", "name": "stdout", "text": PASSWORD[half:] + "\n"},
+            )
+        )
+    )
+    outputs = cells_of(saved)[0]["outputs"]
+    assert PASSWORD[:half] not in str(outputs) and PASSWORD[half:] not in str(outputs)
+    assert {o["text"] for o in outputs} == {
+        "<output removed by secret-mounts: it held db-creds/password>\n"
+    }
+
+
+def test_metadata_and_attachments_lose_the_value_too() -> None:
+    cell = code("x = 1")
+    cell["metadata"] = {"tags": ["setup"], "note": f"pw={PASSWORD}"}
+    model = notebook(cell)
+    model["content"]["metadata"] = {"kernelspec": {"name": "python3"}, "origin": TOKEN}
+    saved = Saves().save(model)
+    assert cells_of(saved)[0]["metadata"] == {
+        "tags": ["setup"],
+        "note": "pw=<removed by secret-mounts: db-creds/password>",
+    }
+    assert saved["content"]["metadata"]["origin"] == "<removed by secret-mounts: github-token>"
 
 
 def test_text_files_get_markers_too() -> None:

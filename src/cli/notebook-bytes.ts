@@ -185,23 +185,24 @@ export function notebookTextsOf(bytes: Buffer): INotebookText[] {
     // Let the whole text say what is wrong with it.
     return notebookTexts(bytes.toString('utf8'));
   }
-  // A left-out key inside scanned JSON output data (`application/json` as
-  // an object): scan what it really holds.
+  // A left-out key inside a text scanned as JSON (metadata, JSON data, a
+  // part of the wrong shape; `jsonText` writes a member so): scan what it
+  // really holds.
   const keys = [...skipped].map(mime => `"${mime}": ""`);
   if (
     keys.length > 0 &&
-    texts.some(
-      place =>
-        place.part === 'output' && keys.some(key => place.text.includes(key))
-    )
+    texts.some(place => keys.some(key => place.text.includes(key)))
   ) {
     return notebookTexts(bytes.toString('utf8'));
   }
   if (latin1) {
     for (const place of texts) {
       place.text = decoded(place.text);
-      if (place.cellId !== undefined) {
-        place.cellId = decoded(place.cellId);
+      for (const field of ['cellId', 'mimeType', 'attachment'] as const) {
+        const value = place[field];
+        if (value !== undefined) {
+          place[field] = decoded(value);
+        }
       }
     }
   }
