@@ -2,35 +2,19 @@
  * Real-time collaboration under `block`: a value pasted into a shared notebook is never written,
  * and nothing typed after it is lost, across a server restart; both pages are told.
  */
-import * as fs from 'fs';
-
 import { leakedCanaries, readSecret, secretsRoot, canaryValues } from './fixtures';
 import {
-  collabInstalled,
-  CollabServer,
   expect,
   guestPage,
-  portOf,
   savedSources,
   saveNotice,
-  SKIP_REASON,
+  serverForThisFile,
   test,
   typeInCell,
   writeNotebook
 } from './collaboration';
 
-test.skip(!collabInstalled, SKIP_REASON);
-
-let server: CollabServer;
-
-test.beforeAll(async ({}, testInfo) => {
-  server = new CollabServer('collab-strict', portOf(testInfo.project.use.baseURL));
-  await server.start();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+const server = serverForThisFile('collab-strict');
 
 test('a pasted value is never written, every edit survives a restart, both pages are told', async ({
   page,
@@ -43,8 +27,8 @@ test('a pasted value is never written, every edit survives a restart, both pages
   test.setTimeout(300 * 1000);
   const value = readSecret(leakWatch.profile, 'api-token', 'token').toString('utf8').trim();
   const notebook = `${tmpPath}/shared.ipynb`;
-  const file = server.notebookFile(notebook);
-  writeNotebook(server, notebook);
+  const file = server().notebookFile(notebook);
+  writeNotebook(server(), notebook);
 
   const guest = await guestPage(browser, baseURL!, tmpPath, waitForApplication);
   await page.notebook.openByPath(notebook);
@@ -74,8 +58,8 @@ test('a pasted value is never written, every edit survives a restart, both pages
   // Both pages go (Galata's mocks would ask a stopped server), and the server restarts.
   await guest.close();
   await page.close();
-  await server.stop();
-  await server.start(true);
+  await server().stop();
+  await server().start(true);
   const reopened = await guestPage(browser, baseURL!, tmpPath, waitForApplication);
   await reopened.notebook.openByPath(notebook);
   expect(await reopened.notebook.getCellCount()).toBe(2);
@@ -86,13 +70,13 @@ test('a pasted value is never written, every edit survives a restart, both pages
   // No value in any file the server wrote: the notebook, the collaboration store (kept in
   // memory: no .jupyter_ystore.db at all), the file id database, the log.
   const canaries = canaryValues(secretsRoot(leakWatch.profile));
-  const written = server.writtenFiles();
+  const written = server().writtenFiles();
   expect(written.map(w => w.file)).not.toContain('.jupyter_ystore.db');
   for (const { file: name, content } of written) {
     expect(leakedCanaries(content.toString('latin1'), canaries), name).toEqual([]);
   }
   // A marked save is one log line, never the room's traceback.
-  const log = fs.readFileSync(`${server.notebookFile('..')}/server.log`, 'utf8');
+  const log = server().log();
   expect(log).not.toContain('Error saving file');
   expect(log).toContain(`secret-mounts: '${notebook}': 'Saved with markers`);
 });

@@ -5,31 +5,17 @@
 import * as crypto from 'crypto';
 
 import {
-  collabInstalled,
-  CollabServer,
   expect,
   guestPage,
-  portOf,
   savedSources,
   saveNotice,
-  SKIP_REASON,
+  serverForThisFile,
   test,
   typeInCell,
   writeNotebook
 } from './collaboration';
 
-test.skip(!collabInstalled, SKIP_REASON);
-
-let server: CollabServer;
-
-test.beforeAll(async ({}, testInfo) => {
-  server = new CollabServer('collab', portOf(testInfo.project.use.baseURL));
-  await server.start();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+const server = serverForThisFile('collab');
 
 /** A GitHub-shaped token made up for this run (warn writes it to the file). */
 function madeUpToken(): string {
@@ -46,7 +32,7 @@ test('the autosave of a pasted token tells both pages', async ({
 }) => {
   test.setTimeout(180 * 1000);
   const notebook = `${tmpPath}/shared.ipynb`;
-  writeNotebook(server, notebook);
+  writeNotebook(server(), notebook);
   const guest = await guestPage(browser, baseURL!, tmpPath, waitForApplication);
   await page.notebook.openByPath(notebook);
   await guest.notebook.openByPath(notebook);
@@ -61,7 +47,7 @@ test('the autosave of a pasted token tells both pages', async ({
     expect(await notice.textContent()).not.toContain(token);
   }
   await expect
-    .poll(() => savedSources(server.notebookFile(notebook)), { timeout: 30 * 1000 })
+    .poll(() => savedSources(server().notebookFile(notebook)), { timeout: 30 * 1000 })
     .toEqual([`GITHUB_TOKEN = "${token}"`]);
   await guest.close();
   await page.notebook.close(true);

@@ -18,8 +18,8 @@ const REPO = path.join(__dirname, '..', '..');
 const COLLAB_BIN = path.join(REPO, '.venv-collab', 'bin');
 
 /** Whether the collaboration environment exists (else the tests are skipped, saying why). */
-export const collabInstalled = fs.existsSync(path.join(COLLAB_BIN, 'jupyter'));
-export const SKIP_REASON = 'needs .venv-collab: run scripts/setup-collab.sh';
+const collabInstalled = fs.existsSync(path.join(COLLAB_BIN, 'jupyter'));
+const SKIP_REASON = 'needs .venv-collab: run scripts/setup-collab.sh';
 
 /** One profile's collaborative server, as a process the test can stop and start again. */
 export class CollabServer {
@@ -86,6 +86,11 @@ export class CollabServer {
     return path.join(profileRoot(this.profile), 'notebooks', relative);
   }
 
+  /** The server's log (kept across restarts). */
+  log(): string {
+    return fs.readFileSync(path.join(profileRoot(this.profile), 'server.log'), 'utf8');
+  }
+
   /** Every file the server wrote (its folder, secrets aside), with its content. */
   writtenFiles(): { file: string; content: Buffer }[] {
     const root = profileRoot(this.profile);
@@ -107,9 +112,21 @@ export class CollabServer {
   private _process: ChildProcess | null = null;
 }
 
-/** The port of a project's server (playwright.config.js gives it as the baseURL). */
-export function portOf(baseURL: string | undefined): number {
-  return Number(new URL(baseURL!).port);
+/**
+ * The profile's server for the tests of the calling file: started before them, stopped after
+ * them, on the port of the project's baseURL. The tests are skipped without .venv-collab.
+ */
+export function serverForThisFile(profile: string): () => CollabServer {
+  let server: CollabServer | null = null;
+  test.skip(!collabInstalled, SKIP_REASON);
+  test.beforeAll(async ({}, testInfo) => {
+    server = new CollabServer(profile, Number(new URL(testInfo.project.use.baseURL!).port));
+    await server.start();
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  return () => server!;
 }
 
 /** A notebook with one empty code cell, written by the test as a user's file. */
