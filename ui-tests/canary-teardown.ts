@@ -1,46 +1,32 @@
 /**
- * After the whole browser run: no server log line and no saved file in a test server's notebook
- * folder may contain a value from its secrets root. (Reveal responses are allowed by policy; the
- * reveal audit line names user, folder and key only.)
+ * After the whole browser run: no server log line (its log file and its whole output) and no
+ * saved file in a test server's notebook folder may contain a value from its secrets root.
+ * (Reveal responses are allowed by policy; the reveal audit line names user, folder and key only.)
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { canaryValues, leakedCanaries, profileRoot, testRoot } from './tests/fixtures';
-
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) {
-    return [];
-  }
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      return filesUnder(full);
-    }
-    return entry.isFile() ? [full] : [];
-  });
-}
+import { filesUnder, filesWithLeaks, profileRoot, testRoot } from './tests/fixtures';
 
 export default async function canaryTeardown(): Promise<void> {
-  const problems: string[] = [];
   // Every profile's server of this run (each rebuilds its folder when it starts).
-  const profiles = fs.existsSync(testRoot()) ? fs.readdirSync(testRoot()) : [];
-  for (const profile of profiles) {
+  const profiles = fs.existsSync(testRoot())
+    ? fs
+        .readdirSync(testRoot(), { withFileTypes: true })
+        .filter(entry => entry.isDirectory())
+        .map(entry => entry.name)
+    : [];
+  const problems = profiles.flatMap(profile => {
     const root = profileRoot(profile);
-    const canaries = canaryValues(path.join(root, 'secrets'));
     const checked = [
       path.join(root, 'server.log'),
+      path.join(testRoot(), `${profile}.log`),
       ...filesUnder(path.join(root, 'notebooks'))
     ];
-    for (const file of checked.filter(f => fs.existsSync(f))) {
-      const leaked = leakedCanaries(fs.readFileSync(file, 'utf8'), canaries);
-      if (leaked.length > 0) {
-        problems.push(
-          `${path.relative(root, file)} (${profile}) holds ${leaked.length} secret value(s)`
-        );
-      }
-    }
-  }
+    return filesWithLeaks(path.join(root, 'secrets'), checked, root).map(
+      problem => `${problem} (${profile})`
+    );
+  });
   if (problems.length > 0) {
     throw new Error(`Secret values leaked:\n${problems.join('\n')}`);
   }

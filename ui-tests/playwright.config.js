@@ -25,15 +25,15 @@ const profiles = {
 };
 const collabPorts = { collab: basePort + 5, 'collab-strict': basePort + 6 };
 
+/** A server's whole output goes to a file beside its profile folder, not into the test report. */
 function server(profile, { port, app, ready }) {
+  const log = `.jupyter-test-root/${profile}.log`;
   return {
-    command: `jupyter ${app} --config jupyter_server_test_config.py --ServerApp.port=${port}`,
+    command: `mkdir -p .jupyter-test-root && exec jupyter ${app} --config jupyter_server_test_config.py --ServerApp.port=${port} >${log} 2>&1`,
     env: { ...process.env, SECRET_MOUNTS_UI_PROFILE: profile },
     url: `http://localhost:${port}${ready}`,
     timeout: 120 * 1000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe'
+    reuseExistingServer: false
   };
 }
 
@@ -42,9 +42,20 @@ function project(name, testMatch, use = {}) {
   return { name, testMatch, use: { baseURL: `http://localhost:${port}`, ...use } };
 }
 
+const jsonReport = process.env.SECRET_MOUNTS_UI_JSON_REPORT;
+
 module.exports = {
   ...baseConfig,
-  reporter: [['list'], ['html', { open: 'never' }]],
+  testDir: 'tests',
+  // A busy machine (CI runners, a shared host) makes each step slower, never different: time
+  // limits generous enough for a loaded 2-core machine; a real failure fails an assertion anyway.
+  timeout: 4 * 60 * 1000,
+  expect: { timeout: 20 * 1000 },
+  reporter: [
+    ['list'],
+    ['html', { open: 'never' }],
+    ...(jsonReport ? [['json', { outputFile: jsonReport }]] : [])
+  ],
   retries: process.env.CI ? 1 : 0,
   workers: 1,
   globalTeardown: require.resolve('./canary-teardown.ts'),
@@ -52,19 +63,8 @@ module.exports = {
     ...baseConfig.use,
     trace: 'retain-on-failure',
     video: 'off',
-    launchOptions: {
-      // Playwright cannot download its own browser here: use Debian's.
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    }
+    // Playwright cannot download its own browser here: Debian's (see chromium.js).
+    launchOptions: require('./chromium')
   },
   projects: [
     {

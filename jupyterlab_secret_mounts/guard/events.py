@@ -35,11 +35,11 @@ SCHEMA: dict[str, Any] = {
             "description": "The save policy in force.",
         },
         "outcome": {
-            "enum": ["clean", "warned", "blocked", "redacted"],
+            "enum": ["clean", "warned", "blocked", "marked"],
             "title": "Outcome",
             "description": (
                 "clean: nothing found; warned: saved with findings; blocked: refused; "
-                "redacted: saved with markers in place of the findings."
+                "marked: saved with markers in place of the findings."
             ),
         },
         "message": {
@@ -59,8 +59,8 @@ SCHEMA: dict[str, Any] = {
 def outcome(report: SaveReport) -> str:
     if report.blocked:
         return "blocked"
-    if report.redacted:
-        return "redacted"
+    if report.marked:
+        return "marked"
     return "warned" if _says_something(report) else "clean"
 
 

@@ -40,6 +40,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Redaction:
+    """One value replaced: where (cell and output index) and which mounted key."""
+
+    cell: int
+    output: int
+    mount: str
+    key: str
+
+
+@dataclass(frozen=True)
 class SaveReport:
     """The outcome of the check of one save."""
 
@@ -50,9 +60,12 @@ class SaveReport:
     findings: tuple[Finding, ...]  # at most MAX_STORED_FINDINGS
     checked: float
     total: int = 0  # findings before the cap
-    complete: bool = True  # False when the check ran out of time
+    #: False when the check could not complete (out of time, a folder unreadable mid-rotation).
+    complete: bool = True
+    #: Mounted values replaced by a marker in the saved outputs.
+    redacted: tuple[Redaction, ...] = ()
     #: Saved with markers in place of the findings (a collaborative save under `block`).
-    redacted: bool = False
+    marked: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,11 +73,12 @@ class SaveReport:
             "policy": self.policy,
             "checked": self.checked,
             "blocked": self.blocked,
-            "redacted": self.redacted,
             "message": self.message,
             "findings": [finding.to_json() for finding in self.findings],
             "total": max(self.total, len(self.findings)),
             "complete": self.complete,
+            "redacted": [asdict(item) for item in self.redacted],
+            "marked": self.marked,
         }
 
 
@@ -88,6 +102,11 @@ class FindingsStore:
     def get(self, path: str) -> SaveReport | None:
         with self._lock:
             return self._reports.get(normalize_path(path))
+
+
+def folder_name(mount: str) -> str:
+    """How messages and markers name a mounted folder: its base name (`db-creds`)."""
+    return mount.rstrip("/").rsplit("/", 1)[-1] or mount
 
 
 def normalize_path(path: str) -> str:

@@ -1,234 +1,199 @@
-"""A collaborative save under `block`: written with markers, never refused, never with a value."""
+"""What the user sees is what is on disk (issue 15, item 8): `redact_outputs`.
+
+A printed mounted value is masked in the output area; the saved file must hold a marker in its
+place, in every form the value can take (raw, base64, URL-encoded), whatever way the notebook
+is written (save, upload, copy, checkpoint restore).
+"""
 
 from __future__ import annotations
 
 import base64
-import copy
-import logging
+import json
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-import pytest
-from tornado.web import HTTPError
-
-from jupyterlab_secret_mounts.guard.findings import FindingsStore, SaveReport
-from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
+from jupyterlab_secret_mounts.guard.redact import marker, redact_notebook
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
 from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
-from jupyterlab_secret_mounts.scanner import PatternScanner, load_rules
 
-PASSWORD = "Pa55-w0rd-" + "Zq81xKv7"  # a mounted value (split: no credential literal here)
-PEM_LINE = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + "BKcwggSjAgEAAoIBAQC7"
-TOKEN = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"  # a GitHub token pattern, not mounted
-
-
-def code(source: Any, *outputs: dict[str, Any]) -> dict[str, Any]:
-    return {"cell_type": "code", "metadata": {}, "source": source, "outputs": list(outputs)}
+from .guard_helpers import error_of
+from .test_save_hook import code, findings, notebook, policy, save, stream
+from .test_save_paths import upload
+from .trees import SecretsTree
 
 
-def notebook(*cells: dict[str, Any]) -> dict[str, Any]:
-    content = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": list(cells)}
-    return {"type": "notebook", "format": "json", "content": content}
-
-
-class Saves:
-    """The hook with a real value index and the real pattern rules, saving as a room would."""
-
-    def __init__(self, policy: str = "block", collaborative: bool = True) -> None:
-        values = [
-            SecretValue("/secrets/db-creds", "password", PASSWORD.encode()),
-            SecretValue("/secrets/tls", "tls.key", f"-----BEGIN\n{PEM_LINE}\n-----END\n".encode()),
-        ]
-        index = ValueIndex.of(values, MatchFloor(6, 40))
-        self.store = FindingsStore()
-        self.heard: list[tuple[SaveReport, SaveReport | None]] = []
-        self.hook = SaveGuard(
-            lambda: policy,
-            lambda: index,
-            PatternScanner(load_rules()),
-            self.store,
-            logging.getLogger("test-redaction"),
-            collaborative=lambda path: collaborative,
-            notify=lambda report, previous: self.heard.append((report, previous)),
-        )
-
-    def save(self, model: dict[str, Any], path: str = "work.ipynb") -> dict[str, Any]:
-        """The model as it would be written (the hook changes the one it is given)."""
-        self.hook(model=model, path=path, contents_manager=None)
-        return model
-
-
-def cells_of(model: dict[str, Any]) -> list[dict[str, Any]]:
-    return model["content"]["cells"]  # type: ignore[no-any-return]
-
-
-def test_literals_become_markers_and_the_rest_of_the_cell_stays() -> None:
-    saves = Saves()
-    live = notebook(
-        code("import os"),
-        code(f"conn = connect(password='{PASSWORD}')  # 🔑 pasted\nrows = conn.query()"),
-        code(f'token = "{TOKEN}"'),
-    )
-    saved = saves.save(copy.deepcopy(live))
-    sources = [cell["source"] for cell in cells_of(saved)]
-    assert sources == [
-        "import os",
-        "conn = connect(password='<removed by secret-mounts: db-creds/password>')  # 🔑 pasted\n"
-        "rows = conn.query()",
-        'token = "<removed by secret-mounts: github-token>"',
-    ]
-    report = saves.store.get("work.ipynb")
-    assert report is not None and report.redacted and not report.blocked
-    assert report.message.startswith("Saved with markers instead of the credential-like values")
-    assert "cell 2 (matches mounted secret db-creds/password)" in report.message
-    assert "cell 3 (github-token)" in report.message
-    assert PASSWORD not in report.message and TOKEN not in report.message
-
-
-def test_an_astral_character_before_the_value_does_not_shift_the_marker() -> None:
-    saved = Saves().save(notebook(code(f"# 😀😀 emoji first\npw = '{PASSWORD}'")))
-    assert cells_of(saved)[0]["source"] == (
-        "# 😀😀 emoji first\npw = '<removed by secret-mounts: db-creds/password>'"
-    )
-
-
-def test_outputs_lose_the_value_in_every_form_and_keep_the_rest() -> None:
-    encoded = base64.b64encode(PASSWORD.encode()).decode()
-    saved = Saves().save(
-        notebook(
-            code(
-                "print(secret)",
-                {
-                    "output_type": "stream",
-                    "name": "stdout",
-                    "text": ["user: app\n", f"pw: {PASSWORD}\n"],
+def printed(tree: SecretsTree) -> dict[str, Any]:
+    """Outputs holding the password raw, base64-encoded and URL-encoded; sources hold none."""
+    password = tree.values["db-creds/password"].decode()
+    token = base64.b64encode(f"app:{password}".encode()).decode()
+    return notebook(
+        code("print(open('/secrets/db-creds/password').read())", stream(password + "\n")),
+        code(
+            "headers",
+            {
+                "output_type": "execute_result",
+                "execution_count": 2,
+                "metadata": {},
+                "data": {
+                    "text/plain": [f"{{'Authorization': 'Basic {token}'}}"],
+                    "text/html": f"<a href='pg://app:{quote(password, safe='')}@db'>db</a>",
                 },
-                {
-                    "output_type": "execute_result",
-                    "execution_count": 1,
-                    "metadata": {},
-                    "data": {"text/plain": [f"'{encoded}'"], "application/json": {"pw": PASSWORD}},
-                },
-            )
+            },
+        ),
+    )
+
+
+def on_disk(path: Path) -> str:
+    return path.read_text("utf-8")
+
+
+def assert_redacted(text: str, tree: SecretsTree) -> None:
+    password = tree.values["db-creds/password"].decode()
+    assert password not in text
+    assert base64.b64encode(password.encode()).decode().rstrip("=")[:12] not in text
+    assert text.count("[secret-mounts: redacted db-creds/password]") == 3
+
+
+class TestWarn:
+    secret_mounts_policy = policy("warn")
+
+    async def test_printed_values_are_redacted_in_the_saved_file(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        await save(jp_fetch, "out.ipynb", printed(secrets_tree))
+        assert_redacted(on_disk(jp_root_dir / "out.ipynb"), secrets_tree)
+        report = await findings(jp_fetch, "out.ipynb")
+        assert report["findings"] == []  # nothing left in the file
+        assert {(r["cell"], r["output"], r["key"]) for r in report["redacted"]} == {
+            (0, 0, "password"),
+            (1, 0, "password"),
+        }
+        assert "replaced by a marker" in report["message"]
+
+    async def test_sources_are_left_to_the_policy(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        password = secrets_tree.values["db-creds/password"].decode()
+        leaky = printed(secrets_tree)
+        leaky["cells"].append(code(f"pw = '{password}'"))
+        await save(jp_fetch, "src.ipynb", leaky)
+        saved = json.loads(on_disk(jp_root_dir / "src.ipynb"))
+        assert password in "".join(saved["cells"][2]["source"])  # not rewritten behind the author
+        report = await findings(jp_fetch, "src.ipynb")
+        assert [(f["cell"], f["key"]) for f in report["findings"]] == [(2, "password")]
+
+    async def test_an_uploaded_notebook_is_redacted_too(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        await upload(jp_fetch, "up.ipynb", json.dumps(printed(secrets_tree)).encode())
+        assert_redacted(on_disk(jp_root_dir / "up.ipynb"), secrets_tree)
+
+    async def test_copies_and_restored_checkpoints_are_redacted(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        raw = json.dumps(printed(secrets_tree), indent=1)
+        (jp_root_dir / "kernel.ipynb").write_text(raw)  # written by a kernel, unredacted
+        copied = await jp_fetch(
+            "api", "contents", "", method="POST", body=json.dumps({"copy_from": "kernel.ipynb"})
+        )
+        assert_redacted(on_disk(jp_root_dir / json.loads(copied.body)["path"]), secrets_tree)
+
+        created = await jp_fetch(
+            "api", "contents", "kernel.ipynb", "checkpoints", method="POST", body=""
+        )
+        (jp_root_dir / "kernel.ipynb").write_text("{}")
+        checkpoint = json.loads(created.body)["id"]
+        await jp_fetch(
+            "api", "contents", "kernel.ipynb", "checkpoints", checkpoint, method="POST", body=""
+        )
+        assert_redacted(on_disk(jp_root_dir / "kernel.ipynb"), secrets_tree)
+
+
+class TestBlock:
+    secret_mounts_policy = policy("block")
+
+    async def test_a_printed_value_no_longer_blocks_the_save(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        await save(jp_fetch, "out.ipynb", printed(secrets_tree))
+        assert_redacted(on_disk(jp_root_dir / "out.ipynb"), secrets_tree)
+
+
+class TestPolicyOff:
+    secret_mounts_policy = policy("off")
+
+    async def test_outputs_are_redacted_whatever_the_policy(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        password = secrets_tree.values["db-creds/password"].decode()
+        leaky = printed(secrets_tree)
+        leaky["cells"].append(code(f"pw = '{password}'"))
+        await save(jp_fetch, "out.ipynb", leaky)
+        saved = on_disk(jp_root_dir / "out.ipynb")
+        assert saved.count("[secret-mounts: redacted db-creds/password]") == 3
+        assert password in saved  # the source: nothing is checked under `off`
+        assert (await findings(jp_fetch, "out.ipynb"))["findings"] == []
+
+
+class TestOff:
+    secret_mounts_policy = policy("warn", redact_outputs=False)
+
+    async def test_the_value_stays_and_is_reported(
+        self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
+    ) -> None:
+        await save(jp_fetch, "out.ipynb", printed(secrets_tree))
+        password = secrets_tree.values["db-creds/password"].decode()
+        assert password in on_disk(jp_root_dir / "out.ipynb")
+        report = await findings(jp_fetch, "out.ipynb")
+        assert report["redacted"] == [] and len(report["findings"]) == 3
+
+
+class TestBlockWithoutRedaction:
+    secret_mounts_policy = policy("block", redact_outputs=False)
+
+    async def test_a_printed_value_blocks(self, jp_fetch: Any, secrets_tree: SecretsTree) -> None:
+        status, message, _ = await error_of(save(jp_fetch, "out.ipynb", printed(secrets_tree)))
+        assert status == 403 and "cell 1 output" in message
+
+
+def test_images_keep_their_bytes_and_lines_their_layout() -> None:
+    value = b"s3cr3t-Value-0042"
+    index = ValueIndex.of([SecretValue("/secrets/app", "token", value)], MatchFloor(6, 40))
+    png = base64.b64encode(b"\x89PNG" + value + b"\x00" * 8).decode()  # holds a base64 form
+    nb = notebook(
+        code(
+            "x",
+            {
+                "output_type": "stream",
+                "name": "stdout",
+                "text": ["a\n", "token s3cr3t-", "Value-0042\n"],
+            },
+            {
+                "output_type": "error",
+                "ename": "ValueError",
+                "evalue": f"bad {value.decode()}",
+                "traceback": ["line 1", f"ValueError: bad {value.decode()}"],
+            },
+            {
+                "output_type": "display_data",
+                "metadata": {},
+                "data": {"image/png": png, "application/json": {"k": [value.decode()]}},
+            },
         )
     )
-    stream, result = cells_of(saved)[0]["outputs"]
-    assert stream["text"] == ["user: app\n", "pw: <removed by secret-mounts: db-creds/password>\n"]
-    assert PASSWORD not in str(result) and encoded not in str(result)
-    assert result["data"]["application/json"] == {
-        "pw": "<removed by secret-mounts: db-creds/password>"
-    }
+    done = redact_notebook(nb, index.find)
+    outputs = nb["cells"][0]["outputs"]
+    mark = marker("/secrets/app", "token")
+    assert "".join(outputs[0]["text"]) == f"a\ntoken {mark}\n"  # a value split over two lines
+    assert outputs[1]["traceback"] == ["line 1", f"ValueError: bad {mark}"]
+    assert outputs[1]["evalue"] == f"bad {mark}"
+    assert outputs[2]["data"]["image/png"] == png
+    assert outputs[2]["data"]["application/json"] == {"k": [mark]}
+    assert len(done) == 4
+    # Only the image still holds a form of the value: its bytes are not text anyone printed.
+    assert [m.encoding for m in index.find(json.dumps(nb))] == ["base64"]
 
 
-def test_a_value_split_across_output_lines_removes_that_output() -> None:
-    pem = f"-----BEGIN\n{PEM_LINE}\n-----END\n"
-    lines = pem.splitlines(keepends=True)
-    saved = Saves().save(
-        notebook(
-            code(
-                "print(key)",
-                {"output_type": "stream", "name": "stdout", "text": lines},
-                {"output_type": "stream", "name": "stderr", "text": "done\n"},
-            )
-        )
-    )
-    outputs = cells_of(saved)[0]["outputs"]
-    assert outputs[0] == {
-        "output_type": "stream",
-        "name": "stdout",
-        "text": "<output removed by secret-mounts: it held tls/tls.key>\n",
-    }
-    assert outputs[1]["text"] == "done\n"
-
-
-def test_a_value_split_across_consecutive_streams_removes_them_all() -> None:
-    half = len(PASSWORD) // 2
-    saved = Saves().save(
-        notebook(
-            code(
-                "print(pw[:5]); print(pw[5:])",
-                {"output_type": "stream", "name": "stdout", "text": "pw: " + PASSWORD[:half]},
-                {"output_type": "stream", "name": "stdout", "text": PASSWORD[half:] + "\n"},
-            )
-        )
-    )
-    outputs = cells_of(saved)[0]["outputs"]
-    assert PASSWORD[:half] not in str(outputs) and PASSWORD[half:] not in str(outputs)
-    assert {o["text"] for o in outputs} == {
-        "<output removed by secret-mounts: it held db-creds/password>\n"
-    }
-
-
-def test_metadata_and_attachments_lose_the_value_too() -> None:
-    cell = code("x = 1")
-    cell["metadata"] = {"tags": ["setup"], "note": f"pw={PASSWORD}"}
-    model = notebook(cell)
-    model["content"]["metadata"] = {"kernelspec": {"name": "python3"}, "origin": TOKEN}
-    saved = Saves().save(model)
-    assert cells_of(saved)[0]["metadata"] == {
-        "tags": ["setup"],
-        "note": "pw=<removed by secret-mounts: db-creds/password>",
-    }
-    assert saved["content"]["metadata"]["origin"] == "<removed by secret-mounts: github-token>"
-
-
-def test_text_files_get_markers_too() -> None:
-    model = {"type": "file", "format": "text", "content": f"API_TOKEN = '{TOKEN}'\nDEBUG = 1\n"}
-    saved = Saves().save(model, "settings.py")
-    assert saved["content"] == "API_TOKEN = '<removed by secret-mounts: github-token>'\nDEBUG = 1\n"
-
-
-def test_markers_are_not_findings_so_a_saved_file_saves_clean() -> None:
-    saves = Saves()
-    saved = saves.save(notebook(code(f"token = '{TOKEN}'\npw = '{PASSWORD}'")))
-    again = Saves().save(copy.deepcopy(saved))
-    report = saves.store.get("work.ipynb")
-    assert report is not None and report.redacted
-    assert again == saved
-
-
-def test_a_save_that_is_not_collaborative_is_still_refused() -> None:
-    saves = Saves(collaborative=False)
-    live = notebook(code(f"pw = '{PASSWORD}'"))
-    with pytest.raises(HTTPError) as refused:
-        saves.save(live)
-    assert refused.value.status_code == 403
-    assert cells_of(live)[0]["source"] == f"pw = '{PASSWORD}'"  # nothing changed in the model
-
-
-def test_warn_saves_the_value_as_it_is_and_notifies() -> None:
-    saves = Saves(policy="warn")
-    saved = saves.save(notebook(code(f"pw = '{PASSWORD}'")))
-    assert cells_of(saved)[0]["source"] == f"pw = '{PASSWORD}'"
-    ((report, previous),) = saves.heard
-    assert previous is None and report.findings and not report.redacted
-
-
-def test_every_report_reaches_notify_with_the_one_before() -> None:
-    saves = Saves()
-    saves.save(notebook(code(f"pw = '{PASSWORD}'")))
-    saves.save(notebook(code("pw = open('/secrets/db-creds/password').read()")))
-    (first, none), (clean, previous) = saves.heard
-    assert none is None and first.redacted
-    assert previous is first and not clean.findings and not clean.redacted
-
-
-def test_each_outcome_is_logged_once_as_one_line_with_no_value(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    caplog.set_level(logging.DEBUG, logger="test-redaction")
-    saves = Saves()
-    leaky = notebook(code("import os"), code(f"pw = '{PASSWORD}'"))
-    for _ in range(12):  # a collaborative room saves about once a second while people type
-        saves.save(copy.deepcopy(leaky))
-    saves.save(notebook(code(f"pw = '{PASSWORD}'"), code(f't = "{TOKEN}"')))  # new findings
-
-    lines = [(r.levelname, r.getMessage()) for r in caplog.records]
-    assert [level for level, _ in lines] == ["WARNING"] + ["DEBUG"] * 11 + ["WARNING"]
-    assert lines[0][1] == (
-        "secret-mounts: 'work.ipynb': 'Saved with markers instead of the credential-like values "
-        "in cell 2 (matches mounted secret db-creds/password): the file holds no value, the "
-        "notebook you edit still does. Replace them with a secret reference (read the mounted "
-        "file instead).'"
-    )
-    assert all(r.exc_info is None for r in caplog.records)
-    assert PASSWORD not in caplog.text and TOKEN not in caplog.text
+def test_the_marker_names_the_key_never_the_value() -> None:
+    assert marker("/secrets/db-creds/", "password") == "[secret-mounts: redacted db-creds/password]"

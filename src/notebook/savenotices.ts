@@ -12,10 +12,10 @@ export const SAVE_CHECK_EVENT =
 
 /**
  * What the server's pre-save check made of a save: `warned` saved it with findings,
- * `blocked` refused it, `redacted` saved it with markers in place of the findings
+ * `blocked` refused it, `marked` saved it with markers in place of the findings
  * (a collaborative document under `block`).
  */
-export type SaveOutcome = 'clean' | 'warned' | 'blocked' | 'redacted';
+export type SaveOutcome = 'clean' | 'warned' | 'blocked' | 'marked';
 
 /** One save-check event: places and rule or key names, never a value. */
 export interface ISaveCheck {
@@ -38,13 +38,17 @@ export interface ISaveReport {
   /** When the check ran (seconds since the epoch); null when the file was never checked. */
   checked: number | null;
   blocked: boolean;
-  redacted?: boolean;
+  /** Saved with markers in place of the findings (a collaborative save under `block`). */
+  marked?: boolean;
   /** One sentence naming the places, from the server. */
   message: string;
   /** At most 1,000 findings are kept; `total` counts them all. */
   findings: unknown[];
   total?: number;
-  /** False when the check ran out of time (`SecretMounts.save_check_seconds`). */
+  /**
+   * False when the check could not complete (out of time, a secret folder
+   * unreadable): under `warn` the save then went through incompletely checked.
+   */
   complete?: boolean;
 }
 
@@ -58,8 +62,8 @@ export function outcomeOf(report: ISaveReport): SaveOutcome {
   if (report.blocked) {
     return 'blocked';
   }
-  if (report.redacted) {
-    return 'redacted';
+  if (report.marked) {
+    return 'marked';
   }
   const incomplete = report.complete === false;
   return report.findings.length > 0 || incomplete ? 'warned' : 'clean';
@@ -208,7 +212,7 @@ namespace Private {
     'clean',
     'warned',
     'blocked',
-    'redacted'
+    'marked'
   ];
 
   /** The event's data, if it has the shape the server sends. */

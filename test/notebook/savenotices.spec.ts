@@ -12,7 +12,7 @@ import {
 
 const trans = nullTranslator.load('jupyterlab-secret-mounts');
 
-const REDACTED =
+const MARKED =
   'Saved with markers instead of the credential-like values in cell 2 (matches mounted secret db-creds/password): ...';
 
 /** The server's event bus as a page sees it: a stream of emissions. */
@@ -32,8 +32,8 @@ class FakeEvents implements Event.IManager {
       schema_id: schema,
       path: 'work.ipynb',
       policy: 'block',
-      outcome: 'redacted',
-      message: REDACTED,
+      outcome: 'marked',
+      message: MARKED,
       checked: ++this._clock,
       ...check
     } as Event.Emission);
@@ -82,7 +82,7 @@ describe('SaveNotices', () => {
     setUp();
     events.send({});
     expect(shown()).toHaveLength(1);
-    expect(shown()[0].message).toBe(REDACTED);
+    expect(shown()[0].message).toBe(MARKED);
     expect(shown()[0].type).toBe('warning');
     expect(shown()[0].options.autoClose).toBe(false);
 
@@ -130,9 +130,9 @@ describe('SaveNotices', () => {
   });
 
   it('a page opening a file learns the outcome of its last save', async () => {
-    setUp({ checked: 50, redacted: true, message: REDACTED, findings: [{}] });
+    setUp({ checked: 50, marked: true, message: MARKED, findings: [{}] });
     await notices.opened('work.ipynb');
-    expect(shown().map(n => n.message)).toEqual([REDACTED]);
+    expect(shown().map(n => n.message)).toEqual([MARKED]);
 
     notices.closed('work.ipynb');
     expect(shown()).toHaveLength(0);

@@ -47,7 +47,7 @@ test('a pasted value is never written, every edit survives a restart, both pages
   await guest.notebook.addCell('code', 'rows = query(token)  # typed after the paste');
   await typeInCell(page, 0, '\nheaders = {"Authorization": token}');
   const marked = [
-    `token = "<removed by secret-mounts: api-token/token>"\nheaders = {"Authorization": token}`,
+    `token = "[secret-mounts: redacted api-token/token]"\nheaders = {"Authorization": token}`,
     'rows = query(token)  # typed after the paste'
   ];
   await expect.poll(() => savedSources(file), { timeout: 30 * 1000 }).toEqual(marked);

@@ -10,7 +10,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { expect, profileRoot, test } from './fixtures';
+import { expect, profileRoot, test, testRoot } from './fixtures';
 
 export { expect, test };
 
@@ -36,6 +36,8 @@ export class CollabServer {
       SECRET_MOUNTS_UI_PROFILE: this.profile,
       SECRET_MOUNTS_UI_RESTART: restart ? '1' : ''
     };
+    fs.mkdirSync(testRoot(), { recursive: true });
+    const output = fs.openSync(path.join(testRoot(), `${this.profile}.log`), restart ? 'a' : 'w');
     const server = spawn(
       path.join(COLLAB_BIN, 'jupyter'),
       [
@@ -45,8 +47,10 @@ export class CollabServer {
         `--ServerApp.port=${this.port}`,
         '--ServerApp.port_retries=0'
       ],
-      { cwd: path.join(__dirname, '..'), env, stdio: 'ignore' }
+      // Its whole output beside the others' (.jupyter-test-root/<profile>.log), across restarts.
+      { cwd: path.join(__dirname, '..'), env, stdio: ['ignore', output, output] }
     );
+    fs.closeSync(output);
     this._process = server;
     const deadline = Date.now() + 120 * 1000;
     for (;;) {

@@ -1,8 +1,10 @@
-"""Markers instead of credentials in a model about to be saved: the one place markers are written.
+"""Markers instead of every finding in a model about to be saved (not only printed values).
 
 Used when a save must go through without its credentials (a collaborative save under `block`:
-refusing it would lose every later edit, see docs/security-model.md). Each finding's characters
-become a marker naming what was there (a rule id or a mounted key, never the value):
+refusing it would lose every later edit, see docs/security-model.md). `redact.py` replaces the
+mounted values printed in outputs on every save; this replaces whatever the check found, in any
+part. Each finding's characters become a marker naming what was there (a rule id or a mounted
+key, never the value), in the form `redact.py` writes:
 
 - in a cell source or a text file, exactly the finding's characters;
 - elsewhere (an output, metadata, an attachment), every occurrence of those characters in any
@@ -18,17 +20,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .findings import Finding
+from .findings import Finding, folder_name
 
 #: Where a text of a file is: cell, part, output, MIME type, attachment name (all None: a file).
 Place = tuple[int | None, str | None, int | None, str | None, str | None]
 
 #: What the saved file holds instead of a credential (`what`: a rule id or a mounted key).
-MARKER = "<removed by secret-mounts: {what}>"
+MARKER = "[secret-mounts: redacted {what}]"
 #: The text of an output replaced as a whole.
-OUTPUT_MARKER = "<output removed by secret-mounts: it held {what}>\n"
+OUTPUT_MARKER = "[secret-mounts: output removed, it held {what}]\n"
 #: The source of a cell replaced as a whole (only if a marker in place did not suffice).
-SOURCE_MARKER = "# <cell source removed by secret-mounts: it held {what}>\n"
+SOURCE_MARKER = "# [secret-mounts: cell source removed, it held {what}]\n"
 
 
 def place(
@@ -48,8 +50,7 @@ def place_of(finding: Finding) -> Place:
 def what_was_found(finding: Finding) -> str:
     """The rule id or the mounted key (folder base name and key), as messages name them."""
     if finding.mount:
-        folder = finding.mount.rstrip("/").rsplit("/", 1)[-1]
-        return f"{folder}/{finding.key}"
+        return f"{folder_name(finding.mount)}/{finding.key}"
     return str(finding.rule)
 
 
