@@ -9,6 +9,7 @@ from tornado import web
 
 from . import __version__
 from .collaboration.link import keep_store_in_memory
+from .collaboration.quiet import quiet_room_refusals
 from .collaboration.rooms import LiveRooms
 from .config_reader import read_policy
 from .guard.contents_guard import guard_contents_manager
@@ -63,6 +64,7 @@ def load(server_app: Any) -> None:
     # Uploads in chunks, renames and checkpoint restores, which the hook does not see.
     guard_contents_manager(server_app.contents_manager, guard.save_hook)
     check_saves_off_loop(server_app.contents_manager, guard.save_hook)
+    quiet_room_refusals(server_app)
     add_routes(server_app.web_app)
     server_app.log.info(
         "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s",

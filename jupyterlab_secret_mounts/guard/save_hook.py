@@ -78,6 +78,10 @@ _ACTION = {"save": "Save", "upload": "Upload", "rename": "Rename", "restore": "C
 _DONE = {"save": "Saved", "upload": "Uploaded", "rename": "Renamed", "restore": "Restored"}
 
 
+class SaveRefused(HTTPError):
+    """A save the policy refused (the message names places, never a value; already logged)."""
+
+
 class PatternHit(Protocol):
     @property
     def start(self) -> int: ...
@@ -251,11 +255,9 @@ class SaveGuard:
         if report.blocked:
             # `%` dropped: tornado %-formats HTTP error messages.
             message = report.message.replace("%", "")
-            raise HTTPError(403, message, reason="Refused by the secret-mounts policy")
+            raise SaveRefused(403, message, reason="Refused by the secret-mounts policy")
 
-    def _save_without(
-        self, model: Any, path: str, findings: list[Finding], budget: float
-    ) -> bool:
+    def _save_without(self, model: Any, path: str, findings: list[Finding], budget: float) -> bool:
         """Put markers in `model` where `findings` are; False if some value would still be saved.
 
         The model is checked again: what a marker in place did not clear (a value split across

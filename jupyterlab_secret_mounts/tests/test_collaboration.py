@@ -30,7 +30,9 @@ from pycrdt.websocket.websocket import HttpxWebsocket  # noqa: E402
 from jupyterlab_secret_mounts.collaboration.rooms import LiveRooms  # noqa: E402
 from jupyterlab_secret_mounts.collaboration.store import MemoryYStore  # noqa: E402
 from jupyterlab_secret_mounts.guard.events import SAVE_CHECK_EVENT  # noqa: E402
+from jupyterlab_secret_mounts.handlers import SERVICE_SETTING  # noqa: E402
 
+from .test_read_errors import data_link_swapped_after_listing  # noqa: E402
 from .trees import SecretsTree  # noqa: E402
 
 #: Seconds the collaboration server waits after a change before it saves (kept short here).
@@ -239,6 +241,41 @@ class TestBlock:
             await until(lambda: heard[-1]["outcome"] == "clean", "the fix is heard")
             fixed = ["import os", "conn = connect(password=read_secret())"]
             await until(lambda: saved_sources(notebook_file) == fixed, "the fix is saved")
+
+    async def test_a_check_that_cannot_complete_is_refused_in_one_line_and_loses_nothing(
+        self,
+        *,
+        jp_serverapp: Any,
+        collaborate: Collaborate,
+        notebook_file: Path,
+        secrets_tree: SecretsTree,
+        heard: list[dict[str, Any]],
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """A folder unreadable mid-rotation: nothing can be marked, so the room's save is
+        refused; the room keeps the edits, every page hears it, and once the folder reads
+        again the next save writes every edit (with the marker)."""
+        caplog.set_level(logging.DEBUG)
+        password = secrets_tree.values["db-creds/password"].decode()
+        service = jp_serverapp.web_app.settings[SERVICE_SETTING]
+        async with collaborate("work.ipynb") as shared:
+            with data_link_swapped_after_listing(service, secrets_tree.root / "db-creds"):
+                shared.append_cell(cell(PASTED.format(password)))
+                await until(lambda: bool(heard), "a save-check event is emitted")
+                assert heard[0]["outcome"] == "blocked"
+                assert "could not complete" in heard[0]["message"]
+                assert saved_sources(notebook_file) == ["import os"]
+            shared.append_cell(cell(TYPED_AFTER))
+            await until(
+                lambda: saved_sources(notebook_file) == ["import os", MARKED, TYPED_AFTER],
+                "every edit is saved once the folder reads again",
+            )
+        assert password.encode() not in notebook_file.read_bytes()
+        # The room's own "Error saving file" record (with its traceback) is not written.
+        assert "Error saving file" not in caplog.text
+        assert not any(r.exc_info for r in caplog.records if r.levelno >= logging.WARNING)
+        refusals = [r for r in caplog.records if "could not complete" in r.getMessage()]
+        assert [r.levelname for r in refusals][:1] == ["WARNING"]
 
 
 class TestWarn:

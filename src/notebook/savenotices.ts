@@ -208,12 +208,7 @@ export namespace SaveNotices {
 }
 
 namespace Private {
-  const OUTCOMES: readonly string[] = [
-    'clean',
-    'warned',
-    'blocked',
-    'marked'
-  ];
+  const OUTCOMES: readonly string[] = ['clean', 'warned', 'blocked', 'marked'];
 
   /** The event's data, if it has the shape the server sends. */
   export function asSaveCheck(emission: Event.Emission): ISaveCheck | null {
