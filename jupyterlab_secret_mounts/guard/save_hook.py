@@ -262,20 +262,26 @@ class SaveGuard:
 
         The model is checked again: what a marker in place did not clear (a value split across
         the lines of an output, findings beyond the stored ones) is replaced as a whole part.
+        A failure of that check is False too (the save is then refused): jupyter_server would
+        log an exception out of a pre-save hook and write the model as it is.
         """
-        redact(model, {place(**_where(text)): text.text for text in _texts(model, path)}, findings)
-        for _ in range(3):
-            left = self.scan(_texts(model, path), time.monotonic() + budget)
-            if not left.complete:
-                return False
-            if left.total == 0:
-                return True
-            parts: dict[Place, set[str]] = {}
-            for finding in left.findings:
-                parts.setdefault(place_of(finding), set()).add(what_was_found(finding))
-            for where, found in parts.items():
-                if not redact_part(model, where, ", ".join(sorted(found))):
+        try:
+            texts = {place(**_where(text)): text.text for text in _texts(model, path)}
+            redact(model, texts, findings)
+            for _ in range(3):
+                left = self.scan(_texts(model, path), time.monotonic() + budget)
+                if not left.complete:
                     return False
+                if left.total == 0:
+                    return True
+                parts: dict[Place, set[str]] = {}
+                for finding in left.findings:
+                    parts.setdefault(place_of(finding), set()).add(what_was_found(finding))
+                for where, found in parts.items():
+                    if not redact_part(model, where, ", ".join(sorted(found))):
+                        return False
+        except Exception as error:  # noqa: BLE001 - refused, never written unchecked
+            self._reason(error, path)  # logs a scanner failure (its type only)
         return False
 
     def _log_report(self, report: SaveReport, previous: SaveReport | None) -> None:

@@ -11,6 +11,7 @@ import pytest
 from tornado.web import HTTPError
 
 from jupyterlab_secret_mounts.guard.findings import FindingsStore, SaveReport
+from jupyterlab_secret_mounts.guard.live_index import ValuesUnavailable
 from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
 from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
@@ -33,17 +34,28 @@ def notebook(*cells: dict[str, Any]) -> dict[str, Any]:
 class Saves:
     """The hook with a real value index and the real pattern rules, saving as a room would."""
 
-    def __init__(self, policy: str = "block", collaborative: bool = True) -> None:
+    def __init__(
+        self, policy: str = "block", collaborative: bool = True, readable_times: int = -1
+    ) -> None:
         values = [
             SecretValue("/secrets/db-creds", "password", PASSWORD.encode()),
             SecretValue("/secrets/tls", "tls.key", f"-----BEGIN\n{PEM_LINE}\n-----END\n".encode()),
         ]
         index = ValueIndex.of(values, MatchFloor(6, 40))
+        self.reads = 0
+
+        def current() -> ValueIndex:
+            """The index; after `readable_times` reads, a folder unreadable mid-rotation."""
+            self.reads += 1
+            if 0 <= readable_times < self.reads:
+                raise ValuesUnavailable("/secrets/db-creds", "a rotation")
+            return index
+
         self.store = FindingsStore()
         self.heard: list[tuple[SaveReport, SaveReport | None]] = []
         self.hook = SaveGuard(
             lambda: policy,
-            lambda: index,
+            current,
             PatternScanner(load_rules()),
             self.store,
             logging.getLogger("test-markers"),
@@ -193,6 +205,18 @@ def test_a_save_that_is_not_collaborative_is_still_refused() -> None:
         saves.save(live)
     assert refused.value.status_code == 403
     assert cells_of(live)[0]["source"] == f"pw = '{PASSWORD}'"  # nothing changed in the model
+
+
+def test_a_check_again_that_fails_refuses_the_save_instead_of_writing_it() -> None:
+    """The second look at the marked model cannot read the values: refused, never saved as is."""
+    saves = Saves(readable_times=1)
+    live = notebook(code(f"pw = '{PASSWORD}'"))
+    with pytest.raises(HTTPError) as refused:
+        saves.save(live)
+    assert refused.value.status_code == 403
+    assert saves.reads > 1  # the marked model was checked again
+    report = saves.store.get("work.ipynb")
+    assert report is not None and report.blocked and not report.marked
 
 
 def test_warn_saves_the_value_as_it_is_and_notifies() -> None:
