@@ -104,6 +104,16 @@ class SecretMounts(Configurable):
         ),
     ).tag(config=True)
 
+    keep_collaboration_store = Bool(
+        False,
+        help=(
+            "Leave jupyter-collaboration's document store as configured. By default, while "
+            "save_policy is warn or block, it is replaced by an in-memory one: the default store "
+            "(.jupyter_ystore.db) keeps every edit on disk, credentials the policy kept out of the "
+            "file included."
+        ),
+    ).tag(config=True)
+
     save_check_seconds = Float(
         10.0,
         min=0.001,

@@ -8,9 +8,13 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from . import __version__
+from .collaboration.link import keep_store_in_memory
+from .collaboration.quiet import quiet_room_refusals
+from .collaboration.rooms import LiveRooms
 from .config_reader import read_policy
 from .git.service import GitCredentials
 from .guard.contents_guard import guard_contents_manager
+from .guard.events import event_emitter
 from .guard.offloop import check_saves_off_loop
 from .guard.service import create_guard
 from .handlers import (
@@ -31,6 +35,15 @@ from .mounts.service import SecretMountsService
 NAMESPACE = "secret-mounts"
 
 
+def link(server_app: Any) -> None:
+    """What must happen before other extensions load: the collaboration store.
+
+    The policy is read as `load` reads it (a bad setting falls back to its protective value);
+    `load` logs the configuration errors, once.
+    """
+    keep_store_in_memory(server_app, read_policy(server_app), server_app.log)
+
+
 def load(server_app: Any) -> None:
     """Read the policy, build the parts, register the pre-save hook and the endpoints.
 
@@ -41,7 +54,12 @@ def load(server_app: Any) -> None:
     for line in policy.config_errors:
         server_app.log.error("secret-mounts: configuration error: %s", line)
     service = SecretMountsService(policy)
-    guard = create_guard(service, server_app.log)
+    guard = create_guard(
+        service,
+        server_app.log,
+        collaborative=LiveRooms(server_app, server_app.log).has_room,
+        notify=event_emitter(server_app.event_logger, server_app.log),
+    )
     server_app.web_app.settings[SERVICE_SETTING] = service
     server_app.web_app.settings[GUARD_SETTING] = guard
     server_app.web_app.settings[GIT_SETTING] = start_git_credentials(service, server_app.log)
@@ -50,6 +68,7 @@ def load(server_app: Any) -> None:
     # Uploads in chunks, renames and checkpoint restores, which the hook does not see.
     guard_contents_manager(server_app.contents_manager, guard.save_hook)
     check_saves_off_loop(server_app.contents_manager, guard.save_hook)
+    quiet_room_refusals(server_app)
     add_routes(server_app.web_app)
     server_app.log.info(
         "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s",

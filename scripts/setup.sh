@@ -94,6 +94,9 @@ if ! up_to_date node_modules/.setup-build "$build_hash" lib/index.js packages/cl
 fi
 
 # --- The extension, installed in development mode ---------------------------------------------
+# The build never writes install.json: one there was written through the development link by an
+# earlier set-up, and would make `pip wheel .` fail (the file added to the wheel twice).
+rm -f jupyterlab_secret_mounts/labextension/install.json
 install_hash=$(inputs_hash "$tools_hash" pyproject.toml package.json install.json jupyter-config)
 if ! up_to_date .venv/.setup-install "$install_hash" jupyterlab_secret_mounts/_version.py \
   .venv/share/jupyter/labextensions/jupyterlab-secret-mounts; then
@@ -139,5 +142,7 @@ print("\n".join(str(r).split(";")[0] for r in wanted
   install_debian /usr/bin/chromium chromium "The browser tests"
   # The Kubernetes tests (test/kube, test_provenance.py) make a throw-away TLS certificate with it.
   install_debian openssl openssl "The Kubernetes tests"
+  # Real-time collaboration, a test-only environment of its own (.venv-collab).
+  bash scripts/setup-collab.sh
 fi
 say "set-up done"

@@ -11,6 +11,8 @@ import {
 } from '@jupyterlab/translation';
 import { refreshIcon, SidePanel, UseSignal } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
+import { IDisposable } from '@lumino/disposable';
+import type { Message } from '@lumino/messaging';
 import { Panel, Widget } from '@lumino/widgets';
 import React from 'react';
 
@@ -57,8 +59,42 @@ export class SecretMountsPanel extends SidePanel {
       })
     );
 
+    this._model = options.model;
     this._view = new MountsView({ ...options, trans });
     this.addWidget(this._view);
+  }
+
+  dispose(): void {
+    this._stopWatching();
+    super.dispose();
+  }
+
+  // The list is polled only while the panel is visible (no request while it is closed).
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (this.isVisible) {
+      this._watching ??= this._model.watch();
+    }
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._watching ??= this._model.watch();
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this._stopWatching();
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this._stopWatching();
+    super.onBeforeDetach(msg);
+  }
+
+  private _stopWatching(): void {
+    this._watching?.dispose();
+    this._watching = null;
   }
 
   /** Where the empty state's instructions link points ('' names docs/admin-guide.md). */
@@ -69,7 +105,9 @@ export class SecretMountsPanel extends SidePanel {
     this._view.adminGuideUrl = url;
   }
 
+  private _model: ISecretMountsModel;
   private _view: MountsView;
+  private _watching: IDisposable | null = null;
 }
 
 export namespace SecretMountsPanel {

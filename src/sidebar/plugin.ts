@@ -1,4 +1,5 @@
 import {
+  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -26,7 +27,8 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ITranslator,
     ISettingRegistry,
-    IGitCredentialsModel
+    IGitCredentialsModel,
+    ILabShell
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -35,7 +37,8 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     translator: ITranslator | null,
     settingRegistry: ISettingRegistry | null,
-    git: IGitCredentialsModel | null
+    git: IGitCredentialsModel | null,
+    labShell: ILabShell | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
@@ -80,7 +83,11 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     const category = trans.__('Secret Mounts');
-    palette?.addItem({ command: CommandIDs.openPanel, category });
+    // Jupyter Notebook 7 lists "Show <panel>" in its palette for every side panel itself;
+    // only JupyterLab's shell needs ours (else Notebook 7 shows it twice).
+    if (labShell) {
+      palette?.addItem({ command: CommandIDs.openPanel, category });
+    }
     palette?.addItem({ command: CommandIDs.refresh, category });
   }
 };

@@ -13,7 +13,7 @@ const REPO = path.join(__dirname, '..', '..');
 /** The demo folder of the test run: secrets, notebooks, server settings, and the log. */
 export const DEMO_DIR = path.join(__dirname, '..', '.demo-test');
 export const DEMO_LOG = path.join(DEMO_DIR, 'demo.log');
-const PORT = Number(process.env.SECRET_MOUNTS_DEMO_PORT || 8893);
+const PORT = Number(process.env.SECRET_MOUNTS_DEMO_PORT || 8899);
 /** Generous: on a fresh checkout the script first installs and builds everything. */
 const START_TIMEOUT_MS = 15 * 60 * 1000;
 

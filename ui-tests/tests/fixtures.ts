@@ -14,6 +14,11 @@ import * as path from 'path';
 
 export { expect };
 
+/** Folder holding one folder per profile's test server (see jupyter_server_test_config.py). */
+export function testRoot(): string {
+  return path.join(__dirname, '..', '.jupyter-test-root');
+}
+
 /**
  * Where a test writes a README screenshot: docs/images/NAME when asked to (UPDATE_SCREENSHOTS=1),
  * otherwise the test's output folder, so that a test run leaves the checkout as it was.
@@ -52,9 +57,9 @@ export function snippetDigest(file: Buffer): string {
   return `${value.length} ${crypto.createHash('sha256').update(value, 'utf8').digest('hex')}`;
 }
 
-/** Folder of the profile's test server (see jupyter_server_test_config.py). */
+/** Folder of the profile's test server. */
 export function profileRoot(profile: string): string {
-  return path.join(__dirname, '..', '.jupyter-test-root', profile);
+  return path.join(testRoot(), profile);
 }
 
 /** Root of the demo secrets mounted into the test server of a profile. */

@@ -21,7 +21,7 @@ import {
   test
 } from './fixtures';
 
-const GIT_PORT = Number(process.env.SECRET_MOUNTS_UI_PORT || 8890) + 4;
+const GIT_PORT = Number(process.env.SECRET_MOUNTS_UI_PORT || 8890) + 8;
 const GIT_HOST = `http://127.0.0.1:${GIT_PORT}`;
 const REPO_URL = `${GIT_HOST}/project.git`;
 const BARE = path.join(profileRoot('git'), 'git-server', 'project.git');
