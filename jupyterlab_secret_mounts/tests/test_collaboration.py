@@ -32,6 +32,7 @@ from jupyterlab_secret_mounts.collaboration.store import MemoryYStore  # noqa: E
 from jupyterlab_secret_mounts.guard.events import SAVE_CHECK_EVENT  # noqa: E402
 from jupyterlab_secret_mounts.handlers import SERVICE_SETTING  # noqa: E402
 
+from .guard_helpers import policy  # noqa: E402
 from .test_read_errors import data_link_swapped_after_listing  # noqa: E402
 from .trees import SecretsTree  # noqa: E402
 
@@ -41,14 +42,6 @@ SAVE_DELAY = 0.2
 CLEANUP_DELAY = 0.5
 #: Longest wait for the collaboration server to do something (a busy machine is slow).
 PATIENCE = 30.0
-
-
-def policy(name: str) -> Any:
-    @pytest.fixture
-    def secret_mounts_policy(self: Any, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "save_policy": name}
-
-    return secret_mounts_policy
 
 
 @pytest.fixture
@@ -166,7 +159,7 @@ MARKED = "conn = connect(password='[secret-mounts: redacted db-creds/password]')
 
 
 class TestBlock:
-    secret_mounts_policy = policy("block")
+    secret_mounts_policy = policy(save_policy="block")
 
     async def test_every_edit_is_saved_and_no_value(
         self,
@@ -279,7 +272,7 @@ class TestBlock:
 
 
 class TestWarn:
-    secret_mounts_policy = policy("warn")
+    secret_mounts_policy = policy(save_policy="warn")
 
     async def test_the_autosave_writes_it_and_every_collaborator_hears(
         self,
@@ -315,7 +308,7 @@ async def paste_and_leave(collaborate: Collaborate, notebook_file: Path, passwor
 
 
 class TestStore:
-    secret_mounts_policy = policy("block")
+    secret_mounts_policy = policy(save_policy="block")
 
     async def test_no_value_reaches_a_store_on_disk(
         self,
@@ -338,9 +331,7 @@ class TestStore:
 class TestStoreKeptByTheAdmin:
     """The opt-out, and proof that the test above could fail: SQLite keeps the value."""
 
-    @pytest.fixture
-    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "save_policy": "block", "keep_collaboration_store": True}
+    secret_mounts_policy = policy(save_policy="block", keep_collaboration_store=True)
 
     async def test_the_configured_store_keeps_every_edit(
         self,
