@@ -12,15 +12,20 @@ from .config import SecretMounts
 from .guard.offloop import check_saves_off_loop
 from .guard.service import create_guard
 from .handlers import (
+    CREATION_SETTING,
     GUARD_SETTING,
     SERVICE_SETTING,
+    CreateStatusHandler,
     FindingsHandler,
     LeakCheckHandler,
     MountsHandler,
     PolicyHandler,
     RevealHandler,
+    SecretsHandler,
     VersionHandler,
 )
+from .kube.service import SecretCreation
+from .mounts.provenance import PodProvenance, fetch_own_pod
 from .mounts.service import SecretMountsService
 
 #: Every endpoint lives under `<base_url>/secret-mounts/`.
@@ -30,20 +35,29 @@ NAMESPACE = "secret-mounts"
 def load(server_app: Any) -> None:
     """Read the policy, build the parts, register the pre-save hook and the endpoints."""
     policy = SecretMounts(parent=server_app)
-    service = SecretMountsService(policy)
+    account = policy.kubernetes_service_account_dir
+    service = SecretMountsService(
+        policy,
+        service_account_dir=account,
+        provenance=PodProvenance(lambda: fetch_own_pod(service_account_dir=account)),
+    )
     guard = create_guard(service, server_app.log)
     server_app.web_app.settings[SERVICE_SETTING] = service
     server_app.web_app.settings[GUARD_SETTING] = guard
+    server_app.web_app.settings[CREATION_SETTING] = SecretCreation(policy)
     # Keeps an admin's own `ContentsManager.pre_save_hook`: jupyter_server runs that one first.
     server_app.contents_manager.register_pre_save_hook(guard.save_hook)
     check_saves_off_loop(server_app.contents_manager, guard.save_hook)
     add_routes(server_app.web_app)
     server_app.log.info(
-        "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s",
+        "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s, create secrets %s",
         __version__,
         ", ".join(policy.roots) or "(none)",
         "allowed" if policy.allow_reveal else "off",
         policy.save_policy,
+        f"allowed (target {policy.create_secrets_target})"
+        if policy.allow_create_secrets
+        else "off",
     )
 
 
@@ -56,6 +70,8 @@ def add_routes(web_app: web.Application) -> None:
         ("reveal", RevealHandler),
         ("check", LeakCheckHandler),
         ("findings", FindingsHandler),
+        ("kubernetes", CreateStatusHandler),
+        ("secrets", SecretsHandler),
     ]
     base_url = web_app.settings["base_url"]
     web_app.add_handlers(

@@ -22,6 +22,8 @@ from .guard.findings import normalize_path
 from .guard.leaks import BadCheckRequest, CheckTooLarge, characters, check_texts, parse_request
 from .guard.rate import RateLimited
 from .guard.service import Guard
+from .kube.create import MoveRefused, SecretRequest
+from .kube.service import SecretCreation
 from .logsafe import loggable
 from .mounts.service import KeyNotFound, KeyUnreadable, SecretMountsService
 
@@ -35,6 +37,9 @@ CHECK_INDEX_WAIT = 1.0
 #: Keys of the shared `SecretMountsService` and `Guard` in the Tornado application settings.
 SERVICE_SETTING = "secret_mounts"
 GUARD_SETTING = "secret_mounts_guard"
+CREATION_SETTING = "secret_mounts_creation"
+#: Largest body of a Secret creation: a 1 MiB value, JSON-escaped.
+MAX_CREATE_BODY = 8 * 1024 * 1024
 
 
 class SecretMountsHandler(APIHandler):
@@ -49,6 +54,10 @@ class SecretMountsHandler(APIHandler):
     @property
     def guard(self) -> Guard:
         return self.settings[GUARD_SETTING]  # type: ignore[no-any-return]
+
+    @property
+    def creation(self) -> SecretCreation:
+        return self.settings[CREATION_SETTING]  # type: ignore[no-any-return]
 
     def write_json(self, data: Any) -> None:
         self.set_header("Content-Type", "application/json")
@@ -103,12 +112,15 @@ class MountsHandler(SecretMountsHandler):
     async def get(self) -> None:
         """`IMountsResponse`; 304 when `If-None-Match` carries the current ETag (cheap polling)."""
         found = await asyncio.to_thread(self.service.discover)
-        self.set_header("ETag", f'"{found.etag}"')
-        if etag_matches(self.request.headers.get("If-None-Match"), found.etag):
+        # Secrets created here and not mounted yet are listed as pending, until they appear.
+        pending = self.creation.pending(found)
+        etag = f"{found.etag}-{self.creation.version}" if pending else found.etag
+        self.set_header("ETag", f'"{etag}"')
+        if etag_matches(self.request.headers.get("If-None-Match"), etag):
             self.set_status(304)
             self.finish()
             return
-        self.write_json(found.to_json())
+        self.write_json({**found.to_json(), "etag": etag, "pending": pending})
 
 
 class RevealHandler(SecretMountsHandler):
@@ -232,6 +244,65 @@ class LeakCheckHandler(SecretMountsHandler):
             return check_texts(self.guard.values.current(wait=CHECK_INDEX_WAIT), texts)
 
         self.write_json(await asyncio.to_thread(check))
+
+
+class CreateStatusHandler(SecretMountsHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """`ICreateStatus`: whether Secrets can be created from here, and why not."""
+        self.write_json(await self.creation.status())
+
+
+class SecretsHandler(SecretMountsHandler):
+    # Creating a Secret in the cluster is a write, and as powerful as running `kubectl` in a
+    # terminal of this workspace: it takes `write` here and the permission to run code.
+    @web.authenticated
+    @authorized("write")  # type: ignore[untyped-decorator]
+    async def post(self) -> None:
+        """`IMoveRequest` {secretName, key, value, addKey} -> `IMoved` (never the value).
+
+        The value travels in this request only: it is not logged, not stored, not answered."""
+        if not await self.may_access_values():
+            raise web.HTTPError(
+                403, "Creating a Secret needs permission to run code on this server."
+            )
+        if len(self.request.body) > MAX_CREATE_BODY:
+            raise web.HTTPError(413, "A Kubernetes Secret holds at most 1 MiB.")
+        request = self._parse()
+        try:
+            moved = await self.creation.move(request, self.requester)
+        except MoveRefused as refused:
+            self.set_status(refused.status)
+            self.write_json({"message": str(refused), "reason": refused.reason})
+            return
+        self.set_status(201)
+        self.write_json(moved.to_json())
+
+    def _parse(self) -> SecretRequest:
+        # Parsed here: get_json_body() logs a body it cannot parse, and this one holds a value.
+        usage = (
+            'Send a JSON body {"secretName": "<name>", "key": "<key>", "value": "<text>", '
+            '"addKey": false}.'
+        )
+        try:
+            body = json.loads(self.request.body or b"null")
+        except (ValueError, RecursionError):
+            raise web.HTTPError(400, usage) from None
+        if not isinstance(body, dict):
+            raise web.HTTPError(400, usage)
+        name, key, value = body.get("secretName"), body.get("key"), body.get("value")
+        add_key = body.get("addKey", False)
+        if (
+            not isinstance(name, str)
+            or not isinstance(key, str)
+            or not isinstance(value, str)
+            or not isinstance(add_key, bool)
+        ):
+            raise web.HTTPError(400, usage)
+        if not value:
+            raise web.HTTPError(400, "The value is empty.")
+        return SecretRequest(name, key, value.encode("utf-8"), add_key)
 
 
 class FindingsHandler(SecretMountsHandler):
