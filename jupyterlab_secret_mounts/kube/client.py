@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from .. import __version__
 from .errors import KubeError, KubeUnavailable, describe_failure
 
 try:  # an optional extra: `pip install 'jupyterlab-secret-mounts[kubernetes]'`
@@ -106,8 +107,11 @@ class KubeClient:
         self.custom = k8s.CustomObjectsApi(api_client)
 
     @classmethod
-    def in_cluster(cls, settings: InClusterSettings) -> KubeClient:
-        """A client with this pod's service account, or `KubeUnavailable` saying why not."""
+    def in_cluster(cls, settings: InClusterSettings) -> Callable[[], KubeClient]:
+        """Opens clients with this pod's service account, or `KubeUnavailable` saying why not.
+
+        Each client is used for one piece of work and closed (`async with`); they share one
+        configuration, whose token is re-read from its file as kubelet rotates it."""
         if not settings.environ.get("KUBERNETES_SERVICE_HOST"):
             raise KubeUnavailable("this server is not running in a Kubernetes pod")
         if k8s is None:
@@ -129,7 +133,19 @@ class KubeClient:
             raise KubeUnavailable(
                 f"the service-account files cannot be read: {error.strerror}"
             ) from None
-        return cls(k8s.ApiClient(configuration), settings.server, settings.timeout)
+
+        def open_client() -> KubeClient:
+            api_client = k8s.ApiClient(configuration)
+            api_client.user_agent = f"{FIELD_MANAGER}/{__version__}"
+            return cls(api_client, settings.server, settings.timeout)
+
+        return open_client
+
+    async def __aenter__(self) -> KubeClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
 
     async def close(self) -> None:
         await self._api_client.close()

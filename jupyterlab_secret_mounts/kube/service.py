@@ -52,7 +52,7 @@ class SecretCreation:
         self.settings = settings
         self._environ = os.environ if environ is None else environ
         self._clock = clock
-        self._client: KubeClient | None = None
+        self._open: Callable[[], KubeClient] | None = None
         self._workplace: Workplace | None = None
         self._failure: tuple[str, float] | None = None
         self._lock = asyncio.Lock()
@@ -61,36 +61,37 @@ class SecretCreation:
 
     # ------------------------------------------------------------------------ this pod
 
-    async def _connect(self) -> tuple[KubeClient, Workplace]:
-        """The client and this pod's workplace, or KubeUnavailable / KubeError saying why not."""
+    async def _connect(self) -> tuple[Callable[[], KubeClient], Workplace]:
+        """How to open a client, and this pod's workplace; KubeUnavailable saying why not."""
         async with self._lock:
-            if self._client is not None and self._workplace is not None:
-                return self._client, self._workplace
+            if self._open is not None and self._workplace is not None:
+                return self._open, self._workplace
             if self._failure is not None and self._clock() - self._failure[1] < RETRY_SECONDS:
                 raise KubeUnavailable(self._failure[0])
             settings = self.settings
             try:
-                if self._client is None:
-                    self._client = KubeClient.in_cluster(
-                        InClusterSettings(
-                            settings.kubernetes_service_account_dir,
-                            self._environ,
-                            settings.kubernetes_timeout_seconds,
-                        )
+                opener = KubeClient.in_cluster(
+                    InClusterSettings(
+                        settings.kubernetes_service_account_dir,
+                        self._environ,
+                        settings.kubernetes_timeout_seconds,
                     )
-                self._workplace = await find_workplace(
-                    self._client,
-                    settings.kubernetes_service_account_dir,
-                    self._environ,
-                    settings.create_secrets_target,
                 )
+                async with opener() as client:
+                    self._workplace = await find_workplace(
+                        client,
+                        settings.kubernetes_service_account_dir,
+                        self._environ,
+                        settings.create_secrets_target,
+                    )
             except (KubeUnavailable, KubeError) as error:
                 reason = str(error)
                 self._failure = (reason, self._clock())
                 log.info("secret-mounts: cannot create Secrets here: %s", loggable(reason))
                 raise KubeUnavailable(reason) from None
             self._failure = None
-            return self._client, self._workplace
+            self._open = opener
+            return opener, self._workplace
 
     async def status(self) -> dict[str, Any]:
         """`ICreateStatus`: whether users may create Secrets here and, if not, why."""
@@ -112,7 +113,7 @@ class SecretCreation:
             )
             return answer
         try:
-            _client, workplace = await self._connect()
+            _opener, workplace = await self._connect()
         except KubeUnavailable as error:
             answer["reason"] = f"Secrets cannot be created from here: {_clause(str(error))}"
             return answer
@@ -143,19 +144,20 @@ class SecretCreation:
                 "Off",
             )
         try:
-            client, workplace = await self._connect()
+            opener, workplace = await self._connect()
         except KubeUnavailable as error:
             raise MoveRefused(
                 f"Secrets cannot be created from here: {_clause(str(error))}", 503, "Unavailable"
             ) from None
-        mover = SecretMover(
-            client,
-            workplace,
-            self.settings.create_secrets_target,
-            self.settings.created_secrets_mount_root,
-        )
         try:
-            moved = await mover.move(request)
+            async with opener() as client:
+                mover = SecretMover(
+                    client,
+                    workplace,
+                    self.settings.create_secrets_target,
+                    self.settings.created_secrets_mount_root,
+                )
+                moved = await mover.move(request)
         except MoveRefused as refused:
             self._audit(user, request, f"refused ({refused.status} {refused.reason})")
             raise
@@ -194,10 +196,6 @@ class SecretCreation:
             self._pending = kept
             self.version += 1
         return [p.to_json() for p in kept]
-
-    async def close(self) -> None:
-        if self._client is not None:
-            await self._client.close()
 
 
 def _clause(reason: str) -> str:

@@ -15,6 +15,9 @@
  *   POST /record                     keep response bodies from now on
  *   POST /delay    {ms}              hold every answer (time-out tests)
  *   POST /faults   [IFault...]       429/5xx instead of the next answers (where supported)
+ *   POST /change-after {method, plural, namespace, name, times}
+ *                  right after each of the next `times` such requests on that object, change
+ *                  it (a new resourceVersion), as someone editing it meanwhile would
  *
  * It exits when its standard input closes, so a test run that dies leaves nothing behind.
  */
@@ -67,11 +70,44 @@ if (!RESOURCE_TYPES.some(type => type.plural === 'notebooks')) {
   });
 }
 
-async function startFake(): Promise<FakeApiServer> {
+interface IChange {
+  method: string;
+  plural: string;
+  namespace?: string;
+  name: string;
+  times: number;
+}
+
+async function startFake(changes: IChange[]): Promise<FakeApiServer> {
   const api = await FakeApiServer.start();
   api.installed.add('notebooks');
   api.validators.set('poddefaults', crdValidator(checkPodDefault));
   api.validators.set('workspaces', crdValidator(checkWorkspace));
+  api.afterRequest = record => {
+    for (const change of changes) {
+      if (
+        change.times > 0 &&
+        record.method === change.method &&
+        record.path.endsWith(`/${change.plural}/${change.name}`)
+      ) {
+        change.times -= 1;
+        const current = api.get(change.plural, change.namespace, change.name);
+        const metadata = (current?.metadata ?? {}) as Json;
+        if (current) {
+          api.add(change.plural, {
+            ...current,
+            metadata: {
+              ...metadata,
+              annotations: {
+                ...((metadata.annotations as Json) ?? {}),
+                'example.com/edited-meanwhile': String(change.times)
+              }
+            }
+          });
+        }
+      }
+    }
+  };
   return api;
 }
 
@@ -92,7 +128,8 @@ function readBody(request: http.IncomingMessage): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-  let api = await startFake();
+  const changes: IChange[] = [];
+  let api = await startFake(changes);
 
   const routes = async (
     method: string,
@@ -103,7 +140,8 @@ async function main(): Promise<void> {
     switch (route) {
       case 'POST /reset':
         await api.close();
-        api = await startFake();
+        changes.length = 0;
+        api = await startFake(changes);
         return [200, { url: api.url, ca: api.caPem }];
       case 'POST /objects': {
         const { plural, object } = body as { plural: string; object: Json };
@@ -138,6 +176,9 @@ async function main(): Promise<void> {
         return [200, {}];
       case 'POST /delay':
         api.delayMs = Number((body as { ms?: number }).ms ?? 0);
+        return [200, {}];
+      case 'POST /change-after':
+        changes.push(body as IChange);
         return [200, {}];
       case 'POST /faults': {
         const faults = (api as unknown as { faults?: unknown[] }).faults;
