@@ -53,15 +53,15 @@ class Moved:
     secret_name: str
     key: str
     namespace: str
-    mount_path: str | None
+    mount_path: str
     #: "restart" (mounted when the workspace restarts), "sync" (kubelet adds the key to a folder
     #: already mounted, within about a minute) or "none" (an admin mounts it).
     appears: str
     mounted_by: str
 
     @property
-    def path(self) -> str | None:
-        return f"{self.mount_path}/{self.key}" if self.mount_path else None
+    def path(self) -> str:
+        return f"{self.mount_path}/{self.key}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -138,7 +138,8 @@ class SecretMover:
             path, whole = already
             return Moved(name, request.key, namespace, path, "sync" if whole else "restart", "")
         if plan is None:
-            return Moved(name, request.key, namespace, None, "none", "")
+            # An admin mounts it: the cell reads it where the admin guide says to mount it.
+            return Moved(name, request.key, namespace, self.mount_path(name), "none", "")
         return Moved(name, request.key, namespace, self.mount_path(name), "restart", plan.describe)
 
     async def _prepare(self, name: str, already: tuple[str, bool] | None) -> MountPlan | None:

@@ -162,9 +162,8 @@ class SecretCreation:
             self._audit(user, request, f"refused ({refused.status} {refused.reason})")
             raise
         self._audit(user, request, "created" if not request.add_key else "key added")
-        if moved.mount_path is not None:
-            self._pending.append(Pending(moved, time.time()))
-            self.version += 1
+        self._pending.append(Pending(moved, time.time()))
+        self.version += 1
         return moved
 
     def _audit(self, user: str, request: SecretRequest, outcome: str) -> None:
@@ -189,7 +188,7 @@ class SecretCreation:
         kept = [
             p
             for p in self._pending
-            if (posixpath.normpath(os.path.realpath(p.moved.mount_path or "")), p.moved.key)
+            if (posixpath.normpath(os.path.realpath(p.moved.mount_path)), p.moved.key)
             not in present
         ]
         if len(kept) != len(self._pending):

@@ -253,11 +253,12 @@ async def test_create_and_mount_by_poddefault(
 
 @pytest.mark.parametrize("target", ["none"])
 async def test_target_none_creates_the_secret_only(
-    jp_fetch: Any, cluster: FakeCluster, target: str
+    jp_fetch: Any, cluster: FakeCluster, target: str, secrets_tree: SecretsTree
 ) -> None:
     response, body = await move(jp_fetch, secretName="api", key="key", value="k-123456789")
     assert response.code == 201, body
-    assert body["appears"] == "none" and body["mountPath"] is None
+    # Read where the admin guide says to mount it.
+    assert (body["appears"], body["path"]) == ("none", f"{secrets_tree.root}/api/key")
     assert cluster.get("secrets", "api") is not None
     assert workspace_secrets(cluster)[1:] == []
 

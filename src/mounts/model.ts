@@ -14,6 +14,7 @@ import { IKeyRef, ISecretMountsModel, MountsStatus } from './tokens';
 import { describeError, InvalidResponseError } from './errors';
 import {
   IMountsResponse,
+  IPendingMount,
   ISecretMount,
   IServerPolicy,
   IVersionResponse
@@ -62,6 +63,10 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
 
   get warnings(): readonly string[] {
     return this._warnings;
+  }
+
+  get pending(): readonly IPendingMount[] {
+    return this._pending;
   }
 
   get policy(): IServerPolicy | null {
@@ -167,6 +172,7 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
         const body = Private.checkMounts(listing.data);
         update.mounts = body.mounts;
         update.warnings = body.warnings;
+        update.pending = body.pending ?? [];
         this._etag = listing.etag ?? body.etag ?? null;
       }
       this._setState(update);
@@ -207,6 +213,13 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
       }
       this._warnings = update.warnings;
     }
+    if (
+      update.pending &&
+      JSON.stringify(update.pending) !== JSON.stringify(this._pending)
+    ) {
+      this._pending = update.pending;
+      changed = true;
+    }
     if (update.mounts) {
       this._mounts = update.mounts;
       this._keyIndex = Private.indexKeys(update.mounts);
@@ -224,6 +237,7 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
   private _isDisposed = false;
   private _keyIndex = new Map<string, IKeyRef>();
   private _mounts: readonly ISecretMount[] = [];
+  private _pending: readonly IPendingMount[] = [];
   private _policy: IServerPolicy | null = null;
   private _poll: Poll;
   private _ready = new PromiseDelegate<void>();
@@ -266,6 +280,7 @@ namespace Private {
     policy?: IServerPolicy;
     mounts?: readonly ISecretMount[];
     warnings?: readonly string[];
+    pending?: readonly IPendingMount[];
   }
 
   /** Poll frequency for a poll interval setting; backs off while the server fails. */
@@ -320,7 +335,15 @@ namespace Private {
             (w): w is string => typeof w === 'string'
           )
         : [],
-      etag: typeof body.etag === 'string' ? body.etag : ''
+      etag: typeof body.etag === 'string' ? body.etag : '',
+      pending: Array.isArray(body.pending)
+        ? (body.pending as unknown[]).filter(
+            (p): p is IPendingMount =>
+              isObject(p) &&
+              typeof p.secretName === 'string' &&
+              typeof p.key === 'string'
+          )
+        : []
     };
   }
 

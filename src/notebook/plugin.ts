@@ -26,6 +26,8 @@ import {
 import { SecretMountsAPIError } from '../api';
 import { CommandIDs } from '../commands';
 import { ISecretMountsModel } from '../mounts/tokens';
+import { moveCredential } from '../secrets/move';
+import { ISecretCreation } from '../secrets/tokens';
 import { renderSnippet, stylesFor } from '../snippets/templates';
 import { Language } from '../snippets/languages';
 import { LeakChecker } from './checker';
@@ -64,7 +66,8 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     ITranslator,
     IToolbarWidgetRegistry,
-    ICommandPalette
+    ICommandPalette,
+    ISecretCreation
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -75,7 +78,8 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
     toolbarRegistry: IToolbarWidgetRegistry | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    creation: ISecretCreation | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
@@ -122,6 +126,26 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
       copySnippet: (mount, key, language) =>
         Private.copySnippet(mounts, mount, key, language, trans),
       useSecretFile: () => Private.explainSecretFiles(app, trans),
+      canMoveToSecret: () => creation?.ready === true,
+      moveToSecret: found => {
+        const notebook = registry.guardFor(found.cell)?.model;
+        const panel = tracker.find(p => p.content.model === notebook);
+        if (!creation || !notebook || !panel) {
+          return;
+        }
+        void moveCredential(found, {
+          creation,
+          notebook,
+          save: async () => {
+            // The file and its checkpoint: no saved copy keeps the value.
+            await panel.context.save();
+            await panel.context.createCheckpoint();
+          },
+          trans,
+          done: message => Notification.success(message, { autoClose: 10000 }),
+          failed: message => Notification.warning(message, { autoClose: false })
+        });
+      },
       notApplied: message => Notification.warning(message, { autoClose: 5000 })
     };
 

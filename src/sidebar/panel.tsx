@@ -13,7 +13,9 @@ import { CommandIDs } from '../commands';
 import { revealValue } from '../mounts/reveal';
 import { ISecretMountsModel } from '../mounts/tokens';
 import { IRevealResponse, ISecretKey, ISecretMount } from '../mounts/types';
+import { ISecretCreation } from '../secrets/tokens';
 import { IKeyActions } from './components/actions';
+import { CreationSection } from './components/CreationSection';
 import { MountsBrowser } from './components/MountsBrowser';
 import { secretMountsIcon } from './icons';
 
@@ -49,6 +51,16 @@ export class SecretMountsPanel extends SidePanel {
 
     this._view = new MountsView({ ...options, trans });
     this.addWidget(this._view);
+    if (options.creation) {
+      this.addWidget(
+        new CreationView(
+          options.model,
+          options.creation,
+          options.commands,
+          trans
+        )
+      );
+    }
   }
 
   /** Where the empty state's instructions link points ('' names docs/admin-guide.md). */
@@ -71,6 +83,45 @@ export namespace SecretMountsPanel {
     /** Fetches a value; the server's reveal endpoint by default. */
     reveal?: (mount: ISecretMount, key: ISecretKey) => Promise<IRevealResponse>;
     adminGuideUrl?: string;
+    /** Creating Kubernetes Secrets from here, when the server extension offers it. */
+    creation?: ISecretCreation | null;
+  }
+}
+
+/** The "Kubernetes Secrets" section: status, "Add secret", pending mounts. */
+class CreationView extends ReactWidget {
+  constructor(
+    private readonly _mounts: ISecretMountsModel,
+    private readonly _creation: ISecretCreation,
+    private readonly _commands: CommandRegistry,
+    private readonly _trans: TranslationBundle
+  ) {
+    super();
+    this.addClass('jp-SecretMounts-creationView');
+    this._mounts.changed.connect(this.update, this);
+    this._creation.changed.connect(this.update, this);
+  }
+
+  dispose(): void {
+    this._mounts.changed.disconnect(this.update, this);
+    this._creation.changed.disconnect(this.update, this);
+    super.dispose();
+  }
+
+  protected render(): JSX.Element {
+    const commands = this._commands;
+    return (
+      <CreationSection
+        status={this._creation.status}
+        pending={this._mounts.pending}
+        onAdd={
+          commands.hasCommand(CommandIDs.addSecret)
+            ? () => void commands.execute(CommandIDs.addSecret)
+            : undefined
+        }
+        trans={this._trans}
+      />
+    );
   }
 }
 

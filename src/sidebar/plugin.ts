@@ -10,6 +10,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandIDs } from '../commands';
 import { revealValue } from '../mounts/reveal';
 import { ISecretMountsModel } from '../mounts/tokens';
+import { ISecretCreation } from '../secrets/tokens';
 import { secretMountsIcon } from './icons';
 import { PANEL_ID, SecretMountsPanel } from './panel';
 
@@ -20,14 +21,21 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     'A sidebar listing mounted secret folders and keys, values masked.',
   autoStart: true,
   requires: [ISecretMountsModel],
-  optional: [ILayoutRestorer, ICommandPalette, ITranslator, ISettingRegistry],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    ITranslator,
+    ISettingRegistry,
+    ISecretCreation
+  ],
   activate: (
     app: JupyterFrontEnd,
     model: ISecretMountsModel,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    creation: ISecretCreation | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
@@ -36,6 +44,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
       model,
       commands: app.commands,
       translator: translator ?? nullTranslator,
+      creation,
       reveal: (mount, key) =>
         revealValue(
           { path: mount.path, key: key.name },

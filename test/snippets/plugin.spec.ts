@@ -36,6 +36,7 @@ class FakeModel implements ISecretMountsModel {
     }
   ];
   warnings: string[] = [];
+  pending = [];
   policy = null;
   readonly changed: Signal<ISecretMountsModel, void> = new Signal(this);
   refreshed = 0;
