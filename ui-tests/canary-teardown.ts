@@ -23,7 +23,7 @@ function filesUnder(dir: string): string[] {
 
 export default async function canaryTeardown(): Promise<void> {
   const problems: string[] = [];
-  for (const profile of ['default', 'strict', 'noexec']) {
+  for (const profile of ['default', 'strict', 'noexec', 'kube']) {
     const root = profileRoot(profile);
     const canaries = canaryValues(path.join(root, 'secrets'));
     const checked = [

@@ -5,6 +5,8 @@
  * - `default`: what a fresh install does (save policy `warn`, reveal off);
  * - `strict`: save policy `block`, reveal allowed. Specs named `*.strict.spec.ts` run here.
  * - `noexec`: users may not run code (`execute` on `kernels` denied). `*.noexec.spec.ts`.
+ * - `kube`: a Kubeflow Notebooks 2.0 workspace pod against the fake Kubernetes API server,
+ *   Secret creation allowed. `*.kube.spec.ts`.
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
@@ -12,7 +14,8 @@ const basePort = Number(process.env.SECRET_MOUNTS_UI_PORT || 8890);
 const profiles = {
   default: basePort,
   strict: basePort + 1,
-  noexec: basePort + 2
+  noexec: basePort + 2,
+  kube: basePort + 3
 };
 
 function server(profile, port) {
@@ -54,7 +57,7 @@ module.exports = {
   projects: [
     {
       name: 'default',
-      testIgnore: /\.(strict|noexec)\.spec\.ts$/,
+      testIgnore: /\.(strict|noexec|kube)\.spec\.ts$/,
       use: { baseURL: `http://localhost:${profiles.default}` }
     },
     {
@@ -66,6 +69,11 @@ module.exports = {
       name: 'noexec',
       testMatch: /\.noexec\.spec\.ts$/,
       use: { baseURL: `http://localhost:${profiles.noexec}` }
+    },
+    {
+      name: 'kube',
+      testMatch: /\.kube\.spec\.ts$/,
+      use: { baseURL: `http://localhost:${profiles.kube}` }
     }
   ],
   webServer: Object.entries(profiles).map(([profile, port]) =>
