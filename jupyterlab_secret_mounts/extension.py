@@ -44,7 +44,7 @@ def load(server_app: Any) -> None:
     guard = create_guard(service, server_app.log)
     server_app.web_app.settings[SERVICE_SETTING] = service
     server_app.web_app.settings[GUARD_SETTING] = guard
-    server_app.web_app.settings[CREATION_SETTING] = SecretCreation(policy)
+    server_app.web_app.settings[CREATION_SETTING] = SecretCreation(policy, logger=server_app.log)
     # Keeps an admin's own `ContentsManager.pre_save_hook`: jupyter_server runs that one first.
     server_app.contents_manager.register_pre_save_hook(guard.save_hook)
     check_saves_off_loop(server_app.contents_manager, guard.save_hook)

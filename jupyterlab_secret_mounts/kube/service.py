@@ -48,8 +48,11 @@ class SecretCreation:
         settings: SecretMounts,
         environ: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        logger: logging.Logger | None = None,
     ) -> None:
         self.settings = settings
+        #: The server's log (audit lines go where the reveal audit goes).
+        self.log = logger if logger is not None else log
         self._environ = os.environ if environ is None else environ
         self._clock = clock
         self._open: Callable[[], KubeClient] | None = None
@@ -87,7 +90,7 @@ class SecretCreation:
             except (KubeUnavailable, KubeError) as error:
                 reason = str(error)
                 self._failure = (reason, self._clock())
-                log.info("secret-mounts: cannot create Secrets here: %s", loggable(reason))
+                self.log.info("secret-mounts: cannot create Secrets here: %s", loggable(reason))
                 raise KubeUnavailable(reason) from None
             self._failure = None
             self._open = opener
@@ -168,7 +171,7 @@ class SecretCreation:
 
     def _audit(self, user: str, request: SecretRequest, outcome: str) -> None:
         """One line per attempt: who, which Secret and key; never the value."""
-        log.info(
+        self.log.info(
             "secret-mounts audit: create secret %s: user=%s secret=%s key=%s",
             outcome,
             loggable(user),

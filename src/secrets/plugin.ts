@@ -33,11 +33,11 @@ export const secretsPlugin: JupyterFrontEndPlugin<ISecretCreation> = {
       'jupyterlab-secret-mounts'
     );
     const creation = new SecretCreationModel(app.serviceManager.serverSettings);
-    // Asked once the policy is known, and again whenever the admin policy changes.
-    let allowed: boolean | undefined;
+    // Asked once the policy allows it (no request otherwise), and again if the policy changes.
+    let allowed = false;
     const update = () => {
-      const now = mounts.policy?.allowCreateSecrets;
-      if (now !== undefined && now !== allowed) {
+      const now = mounts.policy?.allowCreateSecrets === true;
+      if (now !== allowed) {
         allowed = now;
         void creation.refresh();
       }

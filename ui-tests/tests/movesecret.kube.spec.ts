@@ -90,6 +90,8 @@ test('a pasted token moves into a Kubernetes Secret, mounted in the Workspace', 
   page,
   tmpPath
 }) => {
+  // A kernel start, two runs and a save on a shared machine.
+  test.setTimeout(180 * 1000);
   const token = canaryToken();
   const encoded = Buffer.from(token).toString('base64');
   const traffic = await watchTraffic(page, token);
