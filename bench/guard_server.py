@@ -39,13 +39,13 @@ from benchserver import DEFAULT_PORT, Server
 
 from jupyterlab_secret_mounts import demo
 from jupyterlab_secret_mounts.guard.findings import FindingsStore
-from jupyterlab_secret_mounts.guard.notebook_texts import NotebookText
 from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
 from jupyterlab_secret_mounts.guard.value_forms import value_forms
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
 from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
 from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor, match_strength
 from jupyterlab_secret_mounts.scanner import PatternScanner, load_rules
+from jupyterlab_secret_mounts.scanner.notebook import NotebookText
 
 MIN_LENGTH = 6
 MIN_BITS = 40.0
@@ -174,7 +174,7 @@ def report(name: str, texts: list[str], who: Contenders, repeat: int) -> None:
     )
     size = sum(len(t.encode()) for t in texts) / 1e6
     body = json.dumps({"texts": [{"id": str(i), "text": t} for i, t in enumerate(texts)]}).encode()
-    parts = [NotebookText(i, None, t) for i, t in enumerate(texts)]
+    parts = [NotebookText(i, "source", t) for i, t in enumerate(texts)]
 
     def post() -> bytes:
         return server.request("POST", "/secret-mounts/check", body)

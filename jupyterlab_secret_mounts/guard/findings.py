@@ -25,9 +25,11 @@ class Finding:
 
     start: int
     end: int
-    cell: int | None = None  # 0-based cell index; None for a text file
-    output: int | None = None  # 0-based output index in the cell; None for the source
-    mime: str | None = None  # the output's MIME type the offsets refer to
+    cell: int | None = None  # 0-based cell index; None for a text file or notebook metadata
+    part: str | None = None  # where in the notebook (`NotebookText.part`); None for a file
+    output: int | None = None  # 0-based output index in the cell (its text or its metadata)
+    mime: str | None = None  # the output's or attachment's MIME type the offsets refer to
+    name: str | None = None  # the attachment's name
     rule: str | None = None  # pattern rule id (pattern findings)
     mount: str | None = None  # folder of the matched mounted secret (exact-value findings)
     key: str | None = None

@@ -2,8 +2,8 @@
 
 Registered with `register_pre_save_hook` at extension load, so jupyter_server runs an admin's own
 `ContentsManager.pre_save_hook` first and this one after it (on the model that hook left).
-It checks notebooks (every cell source and text output) and text files for credential patterns
-and for the exact values of mounted secrets:
+It checks notebooks (every text of the notebook-text contract, `spec/README.md`) and text files
+for credential patterns and for the exact values of mounted secrets:
 
 - `off`: nothing is checked;
 - `warn`: the save goes through; the findings are kept for `GET /secret-mounts/findings?path=`;
@@ -33,9 +33,10 @@ from tornado.web import HTTPError
 
 from ..logsafe import loggable
 from ..scanner import ScanTimeout
+from ..scanner.json_text import json_text
+from ..scanner.notebook import NotebookParseError, NotebookText, Part, notebook_texts
 from ..scanner.utf16 import Utf16Offsets
 from .findings import MAX_STORED_FINDINGS, Finding, FindingsStore, SaveReport, normalize_path, now
-from .notebook_texts import NotebookText, notebook_texts
 from .value_index import ValueIndex
 
 #: The `cell` of a text file's only text (reported as no cell at all).
@@ -43,6 +44,9 @@ TEXT_FILE = -1
 
 #: Places named in a refusal before "and N more".
 MAX_PLACES_NAMED = 8
+
+#: Characters of an attachment's name shown in a message.
+MAX_NAME = 40
 
 
 class PatternHit(Protocol):
@@ -79,12 +83,15 @@ class ScanResult:
 @dataclass(frozen=True)
 class _Place:
     cell: int | None
+    part: Part | None
     output: int | None
+    name: str | None
 
     def describe(self) -> str:
-        if self.cell is None:
+        if self.part is None:
             return "the file"
-        return NotebookText(self.cell, self.output, "").describe()
+        name = None if self.name is None else _shown_name(self.name)
+        return NotebookText(self.cell, self.part, "", self.output, name=name).describe()
 
 
 class SaveGuard:
@@ -184,7 +191,7 @@ class SaveGuard:
                     hits = []
                 # An exact mounted value says more than a pattern over the same characters.
                 result.add(
-                    Finding(hit.start, hit.end, *_where(part), rule=hit.rule)
+                    Finding(hit.start, hit.end, **_where(part), rule=hit.rule)
                     for hit in hits
                     if not any(hit.start < f.end and f.start < hit.end for f in found)
                 )
@@ -198,7 +205,7 @@ def _exact_findings(values: ValueIndex, part: NotebookText) -> list[Finding]:
         Finding(
             utf16(match.start),
             utf16(match.end),
-            *_where(part),
+            **_where(part),
             mount=match.mount,
             key=match.key,
             encoding=match.encoding,
@@ -207,18 +214,35 @@ def _exact_findings(values: ValueIndex, part: NotebookText) -> list[Finding]:
     ]
 
 
-def _where(part: NotebookText) -> tuple[int | None, int | None, str | None]:
-    return (None if part.cell == TEXT_FILE else part.cell, part.output, part.mime)
+def _where(part: NotebookText) -> dict[str, Any]:
+    """The place fields of a finding in this text (none for a whole file)."""
+    if part.cell == TEXT_FILE:
+        return {}
+    return {
+        "cell": part.cell,
+        "part": part.part,
+        "output": part.output,
+        "mime": part.mime,
+        "name": part.name,
+    }
+
+
+def _whole_file(text: str) -> list[NotebookText]:
+    return [NotebookText(TEXT_FILE, "source", text)] if text else []
 
 
 def _texts_of(model: dict[str, Any]) -> list[NotebookText] | None:
     """The texts to check, or None for what is not checked (binary uploads, no content)."""
     content = model.get("content")
-    if model.get("type") == "notebook" and isinstance(content, dict):
-        return list(notebook_texts(content))
+    if model.get("type") == "notebook" and content is not None:
+        try:
+            return notebook_texts(content)
+        except NotebookParseError:
+            # Not a notebook this check can read (nbformat 3, no cells): all of it, as one text.
+            return _whole_file(json_text(content))
     if model.get("type") == "file" and model.get("format") == "text" and isinstance(content, str):
         # Text files (.py, .env, .yaml...) spread credentials through git just as well.
-        return [NotebookText(TEXT_FILE, None, content)] if content else []
+        return _whole_file(content)
     return None
 
 
@@ -245,7 +269,7 @@ def describe(result: ScanResult, blocked: bool, budget: float = 0.0) -> str:
         return f"Saved. {incomplete}".strip()
     by_place: dict[_Place, list[str]] = {}
     for finding in findings:
-        place = _Place(finding.cell, finding.output)
+        place = _Place(finding.cell, finding.part, finding.output, finding.name)
         what = (
             f"matches mounted secret {_short_mount(finding.mount)}/{finding.key}"
             if finding.mount
@@ -267,6 +291,12 @@ def describe(result: ScanResult, blocked: bool, budget: float = 0.0) -> str:
         f"{lead}: credential-like values in {', '.join(named)}{count}. {incomplete}"
         "Replace them with a secret reference (read the mounted file instead)."
     )
+
+
+def _shown_name(name: str) -> str:
+    """An attachment name fit for one line of a message: short, printable, without `%`."""
+    printable = "".join(c if c.isprintable() else "?" for c in name).replace("%", "")
+    return printable if len(printable) <= MAX_NAME else printable[: MAX_NAME - 1] + "…"
 
 
 def _short_mount(mount: str | None) -> str:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from . import kubelet, value_facts
@@ -28,6 +27,10 @@ class Candidate:
     identity: tuple[int, int]
     #: Only the files directly inside (a root holding files itself, like Docker's /run/secrets).
     flat: bool = False
+    #: mountinfo shows it bind-mounted from inside one kubelet version (a subPath): never updated.
+    pinned: bool = False
+    #: The mount point is a file (a subPath of one key); `identity` is the file's.
+    file: bool = False
 
 
 @dataclass
@@ -36,8 +39,8 @@ class ReadOptions:
     #: Values weaker than this are marked `too_guessable` (never indexed for leak checks).
     floor: value_facts.MatchFloor = value_facts.MatchFloor(1, 0.0)
     exclusions: Exclusions = field(default_factory=lambda: Exclusions([]))
-    #: Whether mountinfo shows the folder as a subPath bind mount pinned to one version.
-    is_pinned: Callable[[str], bool] = lambda path: False
+    #: Real paths of subPath mount points, each listed as a mount of its own, never as a key.
+    pinned_mount_points: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -53,10 +56,20 @@ def read_folder(candidate: Candidate, options: ReadOptions, cache: FolderCache) 
     mount = SecretMount(
         path=candidate.path,
         name=name,
-        kind="folder",
+        kind="kubernetes" if candidate.pinned else "folder",
         root=candidate.root,
         identity=candidate.identity,
+        pinned=candidate.pinned,
+        file=candidate.file,
     )
+    if candidate.file:
+        return FolderRead(_read_file_mount(mount, options, cache))
+    return _scan_folder(candidate, mount, options, cache)
+
+
+def _scan_folder(
+    candidate: Candidate, mount: SecretMount, options: ReadOptions, cache: FolderCache
+) -> FolderRead:
     try:
         fd = open_dir(candidate.path)
     except OSError as error:
@@ -67,7 +80,7 @@ def read_folder(candidate: Candidate, options: ReadOptions, cache: FolderCache) 
         mount.error = _untrusted(fd, info, candidate)
         if mount.error is not None:
             return FolderRead(mount)
-        if kubelet.has_data_link(fd):
+        if kubelet.has_data_link(fd) and not candidate.pinned:
             return FolderRead(_read_kubelet_volume(fd, mount, options, cache))
         nested = _read_plain_folder(fd, mount, candidate, options, cache)
         mount.updated = max([info.st_mtime, *(k.mtime for k in mount.keys)])
@@ -101,11 +114,10 @@ def _read_kubelet_volume(
     fd: int, mount: SecretMount, options: ReadOptions, cache: FolderCache
 ) -> SecretMount:
     mount.kind = "kubernetes"
-    # An atomic-writer folder is only visible when the whole volume is mounted (a subPath
-    # of one key shows a plain file), and its writer swaps `..data` in place, so it follows
-    # updates -- unless mountinfo shows this folder bind-mounted from inside one timestamped
-    # version (a subPath of a nested folder), which pins it.
-    mount.rotates = not options.is_pinned(mount.path)
+    # An atomic-writer folder is only visible when the whole volume is mounted, and its writer
+    # swaps `..data` in place, so it follows updates. (A subPath is bind-mounted from inside one
+    # timestamped version instead, with no `..data`: see `Candidate.pinned`.)
+    mount.rotates = True
     try:
         stamp = _version_stamp(fd, mount)
     except OSError:
@@ -189,6 +201,32 @@ def _unmanaged_entries(fd: int, mount_path: str, keys: tuple[SecretKey, ...]) ->
     return extra
 
 
+def _read_file_mount(mount: SecretMount, options: ReadOptions, cache: FolderCache) -> SecretMount:
+    """A subPath of one key: the mount point is the file itself, its one key."""
+    folder, name = os.path.split(mount.path)
+    try:
+        fd = open_dir(folder)
+    except OSError as error:
+        mount.error = f"folder not readable: {describe_error(error)}"
+        return mount
+    try:
+        info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        if (info.st_dev, info.st_ino) != mount.identity:
+            mount.error = "file was replaced while being read; refresh"
+            return mount
+        key = _describe(
+            fd, mount, WalkItem((name,), info), scope=folder, options=options, cache=cache
+        )
+        mount.keys = [replace(key, path=mount.path)]
+        mount.updated = info.st_mtime
+        _limit_and_filter(mount, options)
+    except OSError as error:
+        mount.error = f"file not readable: {describe_error(error)}"
+    finally:
+        os.close(fd)
+    return mount
+
+
 def _read_plain_folder(
     fd: int,
     mount: SecretMount,
@@ -210,6 +248,8 @@ def _read_plain_folder(
         return True
 
     for found in walk(fd, descend=descend, max_items=MAX_KEYS + 1):
+        if os.path.join(real_path, *found.parts) in options.pinned_mount_points:
+            continue
         is_link = found.stat is not None and stat.S_ISLNK(found.stat.st_mode)
         item = _follow_inside(real_path, found) if is_link and found.error is None else found
         mount.keys.append(

@@ -43,6 +43,8 @@ export interface ISecretMount {
   kind: MountKind;
   /** Whether the content follows Secret updates (false for subPath mounts and plain folders). */
   rotates: boolean;
+  /** Set when the mount point is one file (a subPath of one key, e.g. `~/.aws/credentials`). */
+  file?: boolean;
   /** Last update time (the `..data` swap for kubelet volumes), seconds since the epoch. */
   updated: number;
   /** The configured root this folder was found under (or `mountinfo`). */
