@@ -129,6 +129,11 @@ class FakeCluster:
     def requests(self) -> list[dict[str, Any]]:
         return self.fake.call("GET", "/requests")  # type: ignore[no-any-return]
 
+    def fault(self, code: int, method: str, path_ends_with: str, **options: Any) -> None:
+        """Answer the next matching request with `code` (429 carries Retry-After)."""
+        fault = {"code": code, "method": method, "pathEndsWith": path_ends_with, **options}
+        self.fake.call("POST", "/faults", [fault])
+
     def change_after(self, method: str, plural: str, name: str, times: int) -> None:
         """Change the object (a new resourceVersion) right after each of the next `times`
         requests of `method` on it: someone else editing it meanwhile."""

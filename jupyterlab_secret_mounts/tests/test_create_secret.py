@@ -462,6 +462,27 @@ async def test_mount_path_taken_refuses_before_writing(
     assert cluster.all("secrets") == []
 
 
+async def test_throttled_and_flaky_answers_are_retried(jp_fetch: Any, cluster: FakeCluster) -> None:
+    # 429 on the create (retried after its Retry-After), 503 on a read of the Workspace.
+    cluster.fault(429, "POST", "/secrets", retryAfter=1)
+    cluster.fault(503, "GET", f"/workspaces/{WORKSPACE}")
+    response, body = await move(jp_fetch, secretName="calm", key="token", value="v-123456789")
+    assert response.code == 201, body
+    codes = [(r["method"], r["status"]) for r in cluster.requests() if r["method"] != "GET"]
+    assert codes == [("POST", 429), ("POST", 201), ("PATCH", 200)]
+    assert cluster.get("secrets", "calm") is not None
+
+
+async def test_a_failed_write_is_not_repeated(jp_fetch: Any, cluster: FakeCluster) -> None:
+    # A 503 on the create may have been applied: not sent again; nothing is left behind.
+    cluster.fault(503, "POST", "/secrets")
+    response, body = await move(jp_fetch, secretName="once", key="token", value="v-123456789")
+    assert response.code == 503
+    assert body["message"].startswith("The Kubernetes API failed to create Secret once")
+    assert [r["status"] for r in cluster.requests() if r["method"] == "POST"] == [503]
+    assert cluster.get("secrets", "once") is None
+
+
 async def test_api_unreachable_keeps_nothing(
     jp_fetch: Any, cluster: FakeCluster, monkeypatch: pytest.MonkeyPatch
 ) -> None:

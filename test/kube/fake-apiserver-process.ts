@@ -14,7 +14,8 @@
  *   GET  /requests                   every request served (bodies too after POST /record)
  *   POST /record                     keep response bodies from now on
  *   POST /delay    {ms}              hold every answer (time-out tests)
- *   POST /faults   [IFault...]       429/5xx instead of the next answers (where supported)
+ *   POST /faults   [{code, retryAfter?, times?, method?, pathEndsWith?}]
+ *                  429/5xx instead of the next matching answers
  *   POST /change-after {method, plural, namespace, name, times}
  *                  right after each of the next `times` such requests on that object, change
  *                  it (a new resourceVersion), as someone editing it meanwhile would
@@ -25,8 +26,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   FakeApiServer,
-  RESOURCE_TYPES,
-  type IAccessRequest
+  type IAccessRequest,
+  type IFault
 } from './fake-apiserver';
 import {
   checkPodDefault,
@@ -58,16 +59,10 @@ function allows(rules: IRule[] | 'all', request: IAccessRequest): boolean {
   );
 }
 
-// Kubeflow 1.x Notebooks: served by the fake from the Kubernetes tier on (issue 18).
-if (!RESOURCE_TYPES.some(type => type.plural === 'notebooks')) {
-  RESOURCE_TYPES.push({
-    group: 'kubeflow.org',
-    version: 'v1',
-    plural: 'notebooks',
-    kind: 'Notebook',
-    namespaced: true,
-    custom: true
-  });
+/** Which requests a fault hits, as JSON can say it. */
+interface IFaultTarget {
+  method?: string;
+  pathEndsWith?: string;
 }
 
 interface IChange {
@@ -80,7 +75,6 @@ interface IChange {
 
 async function startFake(changes: IChange[]): Promise<FakeApiServer> {
   const api = await FakeApiServer.start();
-  api.installed.add('notebooks');
   api.validators.set('poddefaults', crdValidator(checkPodDefault));
   api.validators.set('workspaces', crdValidator(checkWorkspace));
   api.afterRequest = record => {
@@ -180,14 +174,18 @@ async function main(): Promise<void> {
       case 'POST /change-after':
         changes.push(body as IChange);
         return [200, {}];
-      case 'POST /faults': {
-        const faults = (api as unknown as { faults?: unknown[] }).faults;
-        if (!faults) {
-          return [501, { message: 'this fake has no fault injection' }];
+      case 'POST /faults':
+        // JSON cannot carry a `match` function: faults named by method and path suffix.
+        for (const fault of body as (IFault & IFaultTarget)[]) {
+          const { method, pathEndsWith, ...rest } = fault;
+          api.faults.push({
+            ...rest,
+            match: request =>
+              (!method || request.method === method) &&
+              (!pathEndsWith || request.path.endsWith(pathEndsWith))
+          });
         }
-        faults.push(...(body as unknown[]));
         return [200, {}];
-      }
       default:
         return [404, { message: `no route ${route}` }];
     }
