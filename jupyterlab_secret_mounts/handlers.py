@@ -59,6 +59,16 @@ class SecretMountsHandler(APIHandler):
     def creation(self) -> SecretCreation:
         return self.settings[CREATION_SETTING]  # type: ignore[no-any-return]
 
+    def json_object(self, usage: str) -> dict[str, Any]:
+        """The request body as a JSON object, or 400 with `usage` (the body is never echoed)."""
+        try:
+            body = json.loads(self.request.body or b"null")
+        except (ValueError, RecursionError):
+            raise web.HTTPError(400, usage) from None
+        if not isinstance(body, dict):
+            raise web.HTTPError(400, usage)
+        return body
+
     def write_json(self, data: Any) -> None:
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(data))
@@ -176,12 +186,7 @@ class RevealHandler(SecretMountsHandler):
         # Parsed here rather than with get_json_body(), which logs bad bodies and fails
         # with a 500 on bytes that are not UTF-8.
         usage = 'Send a JSON body {"path": "<folder path>", "key": "<key name>"}.'
-        try:
-            body = json.loads(self.request.body or b"null")
-        except (ValueError, RecursionError):
-            raise web.HTTPError(400, usage) from None
-        if not isinstance(body, dict):
-            raise web.HTTPError(400, usage)
+        body = self.json_object(usage)
         path, key = body.get("path"), body.get("key")
         if not isinstance(path, str) or not isinstance(key, str):
             raise web.HTTPError(400, usage)
@@ -285,12 +290,7 @@ class SecretsHandler(SecretMountsHandler):
             'Send a JSON body {"secretName": "<name>", "key": "<key>", "value": "<text>", '
             '"addKey": false}.'
         )
-        try:
-            body = json.loads(self.request.body or b"null")
-        except (ValueError, RecursionError):
-            raise web.HTTPError(400, usage) from None
-        if not isinstance(body, dict):
-            raise web.HTTPError(400, usage)
+        body = self.json_object(usage)
         name, key, value = body.get("secretName"), body.get("key"), body.get("value")
         add_key = body.get("addKey", False)
         if (
