@@ -97,7 +97,7 @@ class InClusterSettings:
 
 
 class KubeClient:
-    """One API connection for the server's life; every call is bounded and explained."""
+    """A connection for one piece of work (`async with`); every call bounded and explained."""
 
     def __init__(self, api_client: Any, server: str, timeout: float) -> None:
         self._api_client = api_client
