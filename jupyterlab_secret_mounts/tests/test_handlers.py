@@ -67,6 +67,9 @@ async def test_policy_is_the_admin_config(jp_fetch: Any, secrets_tree: SecretsTr
         "minMatchLength": 6,
         "allowCreateSecrets": False,
         "createSecretsTarget": "workspace",
+        "redactOutputs": True,
+        "allowInlineSuppression": True,
+        "configErrors": [],
     }
 
 

@@ -88,6 +88,15 @@ export interface IServerPolicy {
   allowCreateSecrets?: boolean;
   /** How such a Secret reaches the workspace. */
   createSecretsTarget?: CreateTarget;
+  /** Whether saves replace mounted values in outputs with a marker (`redact_outputs`). */
+  redactOutputs: boolean;
+  /** Whether inline suppression comments count (`allow_inline_suppression`). */
+  allowInlineSuppression: boolean;
+  /**
+   * Settings the server refused, one line each naming the setting (it then
+   * uses the protective fallback, e.g. `block` for an unreadable save policy).
+   */
+  configErrors: string[];
 }
 
 /** `workspace`: Kubeflow Notebooks 2.0; `poddefault`: Kubeflow 1.x; `none`: the admin mounts it. */

@@ -27,6 +27,8 @@ export interface IQuickFixServices {
   moveToSecret(found: IFoundCredential): void;
   /** Tell the user a fix could not be applied (the text changed meanwhile). */
   notApplied(message: string): void;
+  /** Whether the server honours inline suppression comments (its `allow_inline_suppression`). */
+  suppressionAllowed(): boolean;
 }
 
 /** The language of a notebook, from its metadata (the kernel writes it there). */
@@ -85,7 +87,9 @@ function commentLanguageAt(
  * - a mounted value: "Replace with secret reference" (when the rewrite keeps the
  *   code's meaning) and "Copy file-read snippet";
  * - a pattern finding: "Move to a Kubernetes Secret…" (when the server allows it and the
- *   whole literal is the credential), "Ignore on this line" and "Read it from a secret file…";
+ *   whole literal is the credential), "Read it from a secret file…" and, where the server
+ *   honours suppression comments, "Ignore on this line" (never first: one click should fix,
+ *   not hide);
  * - a finding in an output: "Clear outputs".
  */
 export function quickFixesFor(
@@ -199,11 +203,16 @@ export function quickFixesFor(
       }
     });
   }
+  fixes.push({
+    label: trans.__('Read it from a secret file…'),
+    apply: () => services.useSecretFile()
+  });
   const commentLanguage =
     cell.type === 'markdown'
       ? null
       : commentLanguageAt(scanned, finding.start, nbLanguage);
   if (
+    services.suppressionAllowed() &&
     (cell.type === 'markdown' || commentLanguage) &&
     ignoreOnLine(scanned, finding.start, commentLanguage)
   ) {
@@ -213,9 +222,5 @@ export function quickFixesFor(
       )
     );
   }
-  fixes.push({
-    label: trans.__('Read it from a secret file…'),
-    apply: () => services.useSecretFile()
-  });
   return fixes;
 }

@@ -106,6 +106,8 @@ export interface IScanOptions {
   disabledRules?: string[];
   /** Extra regular expression sources; secrets matching any are ignored. */
   allowlist?: string[];
+  /** Whether inline suppression markers drop findings on their line (default true). */
+  suppressions?: boolean;
 }
 
 /**
