@@ -27,7 +27,7 @@ from .mounting import (
     poddefault_plan,
     workspace_plan,
 )
-from .names import check_key, check_secret_name, check_size
+from .names import MAX_SECRET_BYTES, check_key, check_secret_name, check_size
 from .workplace import Workplace
 
 #: Labels the Kubeflow Notebooks 2.0 backend uses to offer a Secret for mounting and editing.
@@ -211,7 +211,7 @@ class SecretMover:
         name = request.secret_name
         found = await self.client.get_secret(namespace, name)
         metadata = found.get("metadata") or {}
-        keys = list((found.get("data") or {}).keys())
+        sizes = {key: _decoded_size(str(value)) for key, value in (found.get("data") or {}).items()}
         version = str(metadata.get("resourceVersion", ""))
         found.clear()  # the values read with it are not kept
         if (metadata.get("labels") or {}).get(CAN_UPDATE) != "true":
@@ -221,16 +221,23 @@ class SecretMover:
                 409,
                 "NotEditable",
             )
-        if request.key in keys:
+        if request.key in sizes:
             raise MoveRefused(
                 f"Secret {name} already has a key {request.key}: choose another key.",
                 409,
                 "KeyExists",
             )
+        if sum(sizes.values()) + len(request.value) > MAX_SECRET_BYTES:
+            raise MoveRefused(
+                f"Secret {name} would hold more than 1 MiB with this value (a Kubernetes Secret "
+                "holds at most 1 MiB); choose another name.",
+                422,
+                "Invalid",
+            )
         value = base64.b64encode(request.value).decode("ascii")
         add = (
             [{"op": "add", "path": f"/data/{_pointer(request.key)}", "value": value}]
-            if keys
+            if sizes
             else [{"op": "add", "path": "/data", "value": {request.key: value}}]
         )
         test = {"op": "test", "path": "/metadata/resourceVersion", "value": version}
@@ -260,6 +267,11 @@ class SecretMover:
             f"kubectl patch secret {name} -n {namespace} --type=json "
             f'-p \'[{{"op":"remove","path":"/data/{_pointer(request.key)}"}}]\'',
         )
+
+
+def _decoded_size(encoded: str) -> int:
+    """Bytes of a base64 value, without decoding it (it is a credential)."""
+    return len(encoded) * 3 // 4 - len(encoded) + len(encoded.rstrip("="))
 
 
 def _pointer(key: str) -> str:

@@ -308,6 +308,28 @@ async def test_a_secret_not_marked_editable_gets_no_key(
     assert set((cluster.get("secrets", "theirs") or {})["data"]) == {"a"}
 
 
+async def test_a_key_that_would_make_the_secret_too_large_is_refused(
+    jp_fetch: Any, cluster: FakeCluster
+) -> None:
+    held = "h" * (1024 * 1024 - 10)
+    cluster.add("secrets", secret_object("full", {"a": held}, {CAN_UPDATE: "true"}))
+    response, body = await move(
+        jp_fetch, secretName="full", key="b", value="eleven-byte", addKey=True
+    )
+    assert (response.code, body["reason"]) == (422, "Invalid")
+    assert body["message"] == (
+        "Secret full would hold more than 1 MiB with this value (a Kubernetes Secret holds at "
+        "most 1 MiB); choose another name."
+    )
+    assert [r["method"] for r in cluster.requests() if r["method"] != "GET"] == []
+    # One byte less fits: the API server takes it.
+    response, body = await move(
+        jp_fetch, secretName="full", key="b", value="ten-bytes!", addKey=True
+    )
+    assert response.code == 201, body
+    assert decoded(cluster.get("secrets", "full") or {}, "b") == b"ten-bytes!"
+
+
 # --------------------------------------------------------------------------- refusals
 
 
