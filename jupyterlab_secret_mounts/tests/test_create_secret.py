@@ -12,6 +12,7 @@ import json
 import logging
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from .kube_api import (
     NAMESPACE,
     NOTEBOOK,
     POD,
+    SERVICE_ACCOUNT,
     TOKEN,
     WORKSPACE,
     FakeCluster,
@@ -512,6 +514,25 @@ async def test_api_unreachable_keeps_nothing(
     response, body = await move(jp_fetch, secretName="x", key="token", value="v-123456789")
     assert response.code == 503
     assert "could not be reached" in body["message"]
+
+
+async def test_a_rotated_token_is_read_again(
+    jp_fetch: Any, cluster: FakeCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kubernetes_asyncio.config import incluster_config  # noqa: PLC0415 (optional extra)
+
+    # kubernetes_asyncio re-reads the token file once its copy is a minute old; here, always.
+    monkeypatch.setattr(incluster_config, "TOKEN_REFRESH_PERIOD", timedelta(0))
+    response, body = await move(jp_fetch, secretName="before", key="token", value="v-123456789")
+    assert response.code == 201, body
+    # kubelet rotates the projected token: the file holds a new one, the old one stops working.
+    rotated = f"{TOKEN}-rotated"
+    cluster.user(rotated, f"system:serviceaccount:{NAMESPACE}:{SERVICE_ACCOUNT}", EDITOR_RULES)
+    cluster.user(TOKEN, "expired", [])
+    (cluster.service_account_dir / "token").write_text(rotated)
+    response, body = await move(jp_fetch, secretName="after", key="token", value="v-123456789")
+    assert response.code == 201, body
+    assert cluster.get("secrets", "after") is not None
 
 
 async def test_needs_permission_to_run_code(
