@@ -16,7 +16,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { expect, filesUnder, profileRoot, secretsRoot, test } from './fixtures';
+import { expect, filesUnder, profileRoot, screenshotPath, secretsRoot, test } from './fixtures';
 
 const REPO = path.join(__dirname, '..', '..');
 const PROFILE = 'kube';
@@ -169,11 +169,9 @@ test('a pasted token moves into a Kubernetes Secret, mounted in the Workspace', 
   expect(await dialog.textContent()).not.toContain(token);
   await expect(dialog.locator('[data-role="where"]')).toContainText(`${mountPath}/token`);
   await expect(dialog.locator('[data-role="where"]')).toContainText('Workspace alice');
-  if (process.env.UPDATE_SCREENSHOTS === '1') {
-    await dialog.locator('.jp-Dialog-content').screenshot({
-      path: path.join(REPO, 'docs', 'images', 'move-to-secret.png')
-    });
-  }
+  await dialog
+    .locator('.jp-Dialog-content')
+    .screenshot({ path: screenshotPath('move-to-secret.png') });
   await dialog.getByRole('button', { name: 'Create Secret' }).click();
   await expect(dialog).toHaveCount(0);
 
