@@ -26,7 +26,7 @@ from .handlers import (
     VersionHandler,
 )
 from .kube.service import SecretCreation
-from .mounts.provenance import PodProvenance, fetch_own_pod
+from .mounts import provenance
 from .mounts.service import SecretMountsService
 
 #: Every endpoint lives under `<base_url>/secret-mounts/`.
@@ -46,7 +46,10 @@ def load(server_app: Any) -> None:
     service = SecretMountsService(
         policy,
         service_account_dir=account,
-        provenance=PodProvenance(lambda: fetch_own_pod(service_account_dir=account)),
+        # The module's function, looked up at each call (as PodProvenance's default is).
+        provenance=provenance.PodProvenance(
+            lambda: provenance.fetch_own_pod(service_account_dir=account)
+        ),
     )
     guard = create_guard(service, server_app.log)
     server_app.web_app.settings[SERVICE_SETTING] = service
