@@ -10,4 +10,6 @@ export namespace CommandIDs {
   export const addSecret = 'secret-mounts:add-secret';
   /** Reload the list of mounts from the server. */
   export const refresh = 'secret-mounts:refresh';
+  /** Set git up to read a key as its password for a host; args: `{ path?: string }`. */
+  export const useForGit = 'secret-mounts:use-for-git';
 }

@@ -1,5 +1,6 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { gitPlugin } from './git/plugin';
 import { mountsPlugin } from './mounts/plugin';
 import { guardPlugin } from './notebook/plugin';
 import { secretsPlugin } from './secrets/plugin';
@@ -11,6 +12,7 @@ import { snippetsPlugin } from './snippets/plugin';
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   mountsPlugin,
   secretsPlugin,
+  gitPlugin,
   panelPlugin,
   snippetsPlugin,
   guardPlugin,

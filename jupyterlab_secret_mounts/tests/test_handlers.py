@@ -27,6 +27,7 @@ POLICY_FIELDS = {
     "minMatchLength",
     "allowCreateSecrets",
     "createSecretsTarget",
+    "allowGitCredentials",
 }
 
 
@@ -69,6 +70,7 @@ async def test_policy_is_the_admin_config(jp_fetch: Any, secrets_tree: SecretsTr
         "createSecretsTarget": "workspace",
         "redactOutputs": True,
         "allowInlineSuppression": True,
+        "allowGitCredentials": True,
         "configErrors": [],
     }
 

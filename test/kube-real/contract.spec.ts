@@ -268,7 +268,11 @@ beforeAll(async () => {
   fake.api.addUser(
     VIEWER_TOKEN,
     limitedUser('viewer', [
-      { resource: 'poddefaults', verbs: ['get', 'list'], namespace: 'contract' },
+      {
+        resource: 'poddefaults',
+        verbs: ['get', 'list'],
+        namespace: 'contract'
+      },
       { resource: 'workspaces', verbs: ['get', 'list'], namespace: 'contract' }
     ])
   );
