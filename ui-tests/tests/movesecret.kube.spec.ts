@@ -63,9 +63,13 @@ async function addFakeObject(plural: string, object: Record<string, unknown>): P
   expect(response.ok).toBe(true);
 }
 
-/** A name no earlier run left in the fake (the kube profile's fake lives as long as its server). */
+/**
+ * A name no earlier run left in the fake (the kube profile's fake lives as long as its server).
+ * Letters only: a name ending in `-<digits>` is counted on ("Create NAME-<digits + 1>").
+ */
 function unique(base: string): string {
-  return `${base}-${crypto.randomBytes(3).toString('hex')}`;
+  const letters = Array.from(crypto.randomBytes(6), b => String.fromCharCode(97 + (b % 26)));
+  return `${base}-${letters.join('')}`;
 }
 
 /** Lay out the folder kubelet would mount after the restart (timestamped version, links). */
