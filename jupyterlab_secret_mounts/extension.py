@@ -18,17 +18,22 @@ from .guard.events import event_emitter
 from .guard.offloop import check_saves_off_loop
 from .guard.service import create_guard
 from .handlers import (
+    CREATION_SETTING,
     GIT_SETTING,
     GUARD_SETTING,
     SERVICE_SETTING,
+    CreateStatusHandler,
     FindingsHandler,
     GitCredentialsHandler,
     LeakCheckHandler,
     MountsHandler,
     PolicyHandler,
     RevealHandler,
+    SecretsHandler,
     VersionHandler,
 )
+from .kube.service import SecretCreation
+from .mounts import provenance
 from .mounts.service import SecretMountsService
 
 #: Every endpoint lives under `<base_url>/secret-mounts/`.
@@ -53,7 +58,15 @@ def load(server_app: Any) -> None:
     policy = read_policy(server_app)
     for line in policy.config_errors:
         server_app.log.error("secret-mounts: configuration error: %s", line)
-    service = SecretMountsService(policy)
+    account = policy.kubernetes_service_account_dir
+    service = SecretMountsService(
+        policy,
+        service_account_dir=account,
+        # The module's function, looked up at each call (as PodProvenance's default is).
+        provenance=provenance.PodProvenance(
+            lambda: provenance.fetch_own_pod(service_account_dir=account)
+        ),
+    )
     guard = create_guard(
         service,
         server_app.log,
@@ -63,6 +76,7 @@ def load(server_app: Any) -> None:
     server_app.web_app.settings[SERVICE_SETTING] = service
     server_app.web_app.settings[GUARD_SETTING] = guard
     server_app.web_app.settings[GIT_SETTING] = start_git_credentials(service, server_app.log)
+    server_app.web_app.settings[CREATION_SETTING] = SecretCreation(policy, logger=server_app.log)
     # Keeps an admin's own `ContentsManager.pre_save_hook`: jupyter_server runs that one first.
     server_app.contents_manager.register_pre_save_hook(guard.save_hook)
     # Uploads in chunks, renames and checkpoint restores, which the hook does not see.
@@ -71,11 +85,14 @@ def load(server_app: Any) -> None:
     quiet_room_refusals(server_app)
     add_routes(server_app.web_app)
     server_app.log.info(
-        "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s",
+        "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s, create secrets %s",
         __version__,
         ", ".join(policy.roots) or "(none)",
         "allowed" if policy.allow_reveal else "off",
         policy.save_policy,
+        f"allowed (target {policy.create_secrets_target})"
+        if policy.allow_create_secrets
+        else "off",
     )
 
 
@@ -103,6 +120,8 @@ def add_routes(web_app: web.Application) -> None:
         ("reveal", RevealHandler),
         ("check", LeakCheckHandler),
         ("findings", FindingsHandler),
+        ("kubernetes", CreateStatusHandler),
+        ("secrets", SecretsHandler),
         ("git", GitCredentialsHandler),
     ]
     base_url = web_app.settings["base_url"]

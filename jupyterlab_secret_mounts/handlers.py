@@ -26,6 +26,8 @@ from .guard.leaks import BadCheckRequest, CheckTooLarge, characters, check_texts
 from .guard.live_index import ValuesUnavailable
 from .guard.rate import RateLimited
 from .guard.service import Guard
+from .kube.create import MoveRefused, SecretRequest
+from .kube.service import SecretCreation
 from .logsafe import loggable
 from .mounts.service import KeyNotFound, KeyUnreadable, SecretMountsService
 
@@ -39,7 +41,10 @@ CHECK_INDEX_WAIT = 1.0
 #: Keys of the shared `SecretMountsService` and `Guard` in the Tornado application settings.
 SERVICE_SETTING = "secret_mounts"
 GUARD_SETTING = "secret_mounts_guard"
+CREATION_SETTING = "secret_mounts_creation"
 GIT_SETTING = "secret_mounts_git"
+#: Largest body of a Secret creation: a 1 MiB value, JSON-escaped.
+MAX_CREATE_BODY = 8 * 1024 * 1024
 
 
 class SecretMountsHandler(APIHandler):
@@ -58,6 +63,20 @@ class SecretMountsHandler(APIHandler):
     @property
     def git(self) -> GitCredentials:
         return self.settings[GIT_SETTING]  # type: ignore[no-any-return]
+
+    @property
+    def creation(self) -> SecretCreation:
+        return self.settings[CREATION_SETTING]  # type: ignore[no-any-return]
+
+    def json_object(self, usage: str) -> dict[str, Any]:
+        """The request body as a JSON object, or 400 with `usage` (the body is never echoed)."""
+        try:
+            body = json.loads(self.request.body or b"null")
+        except (ValueError, RecursionError):
+            raise web.HTTPError(400, usage) from None
+        if not isinstance(body, dict):
+            raise web.HTTPError(400, usage)
+        return body
 
     def write_json(self, data: Any) -> None:
         self.set_header("Content-Type", "application/json")
@@ -112,12 +131,15 @@ class MountsHandler(SecretMountsHandler):
     async def get(self) -> None:
         """`IMountsResponse`; 304 when `If-None-Match` carries the current ETag (cheap polling)."""
         found = await asyncio.to_thread(self.service.discover)
-        self.set_header("ETag", f'"{found.etag}"')
-        if etag_matches(self.request.headers.get("If-None-Match"), found.etag):
+        # Secrets created here and not mounted yet are listed as pending, until they appear.
+        pending = self.creation.pending(found)
+        etag = f"{found.etag}-{self.creation.version}" if pending else found.etag
+        self.set_header("ETag", f'"{etag}"')
+        if etag_matches(self.request.headers.get("If-None-Match"), etag):
             self.set_status(304)
             self.finish()
             return
-        self.write_json(found.to_json())
+        self.write_json({**found.to_json(), "etag": etag, "pending": pending})
 
 
 class RevealHandler(SecretMountsHandler):
@@ -173,12 +195,7 @@ class RevealHandler(SecretMountsHandler):
         # Parsed here rather than with get_json_body(), which logs bad bodies and fails
         # with a 500 on bytes that are not UTF-8.
         usage = 'Send a JSON body {"path": "<folder path>", "key": "<key name>"}.'
-        try:
-            body = json.loads(self.request.body or b"null")
-        except (ValueError, RecursionError):
-            raise web.HTTPError(400, usage) from None
-        if not isinstance(body, dict):
-            raise web.HTTPError(400, usage)
+        body = self.json_object(usage)
         path, key = body.get("path"), body.get("key")
         if not isinstance(path, str) or not isinstance(key, str):
             raise web.HTTPError(400, usage)
@@ -247,6 +264,60 @@ class LeakCheckHandler(SecretMountsHandler):
             # (`%` dropped: tornado %-formats error messages.)
             message = f"The leak check is incomplete: {error}.".replace("%", "")
             raise web.HTTPError(503, message) from None
+
+
+class CreateStatusHandler(SecretMountsHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """`ICreateStatus`: whether Secrets can be created from here, and why not."""
+        self.write_json(await self.creation.status())
+
+
+class SecretsHandler(SecretMountsHandler):
+    # Creating a Secret in the cluster is a write, and as powerful as running `kubectl` in a
+    # terminal of this workspace: it takes `write` here and the permission to run code.
+    @web.authenticated
+    @authorized("write")  # type: ignore[untyped-decorator]
+    async def post(self) -> None:
+        """`IMoveRequest` {secretName, key, value, addKey} -> `IMoved` (never the value).
+
+        The value travels in this request only: it is not logged, not stored, not answered."""
+        if not await self.may_access_values():
+            raise web.HTTPError(
+                403, "Creating a Secret needs permission to run code on this server."
+            )
+        if len(self.request.body) > MAX_CREATE_BODY:
+            raise web.HTTPError(413, "A Kubernetes Secret holds at most 1 MiB.")
+        request = self._parse()
+        try:
+            moved = await self.creation.move(request, self.requester)
+        except MoveRefused as refused:
+            self.set_status(refused.status)
+            self.write_json({"message": str(refused), "reason": refused.reason})
+            return
+        self.set_status(201)
+        self.write_json(moved.to_json())
+
+    def _parse(self) -> SecretRequest:
+        # Parsed here: get_json_body() logs a body it cannot parse, and this one holds a value.
+        usage = (
+            'Send a JSON body {"secretName": "<name>", "key": "<key>", "value": "<text>", '
+            '"addKey": false}.'
+        )
+        body = self.json_object(usage)
+        name, key, value = body.get("secretName"), body.get("key"), body.get("value")
+        add_key = body.get("addKey", False)
+        if (
+            not isinstance(name, str)
+            or not isinstance(key, str)
+            or not isinstance(value, str)
+            or not isinstance(add_key, bool)
+        ):
+            raise web.HTTPError(400, usage)
+        if not value:
+            raise web.HTTPError(400, "The value is empty.")
+        return SecretRequest(name, key, value.encode("utf-8"), add_key)
 
 
 class FindingsHandler(SecretMountsHandler):

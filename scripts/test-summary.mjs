@@ -37,7 +37,7 @@ const COUNTERS = {
   'kube (real API server)': () =>
     read('kube-real.skipped') !== null
       ? { passed: 0, failed: 0, skipped: 1 }
-      : jest('kube-real.json'),
+      : sum(jest('kube-real.json'), junit('kube-real-pytest.xml')),
   pytest: () => junit('pytest.xml'),
   'pytest (collaboration)': () => junit('pytest-collab.xml'),
   // One check: the script stops at the first thing a user would find broken.
@@ -68,6 +68,15 @@ function jest(name) {
       skipped: r.numPendingTests + r.numTodoTests
     }
   );
+}
+
+/** Counts of two reports of one suite; null when either is missing. */
+function sum(a, b) {
+  return a && b && {
+    passed: a.passed + b.passed,
+    failed: a.failed + b.failed,
+    skipped: a.skipped + b.skipped
+  };
 }
 
 function playwright(name) {

@@ -50,9 +50,15 @@ static_checks() {
 
 # The real Kubernetes API server tier (docs/kubernetes-testing.md). Exit 3 from the script: the
 # tier cannot run on this machine and said why in one line; it counts as skipped, the rest goes on.
+# jest's tier and the server's Secret creation (pytest) share one run of the server.
 kube_real() {
-  bash scripts/kube-real-server.sh run \
-    npx jest --ci test/kube-real --json --outputFile="$REPORTS/kube-real.json"
+  bash scripts/kube-real-server.sh run bash -c '
+    npx jest --ci test/kube-real --json --outputFile="$1/kube-real.json"
+    jest=$?
+    python -m pytest -q jupyterlab_secret_mounts/tests/test_create_secret_real.py \
+      --junitxml="$1/kube-real-pytest.xml"
+    pytest=$?
+    [ $jest = 0 ] && [ $pytest = 0 ] || exit 1' _ "$REPORTS"
   local status=$?
   if [ $status = 3 ]; then
     touch "$REPORTS/kube-real.skipped"

@@ -7,7 +7,9 @@ export class SecretMountsAPIError extends Error {
     message: string,
     readonly status: number,
     /** Seconds the server asked to wait before trying again (`Retry-After`), if it did. */
-    readonly retryAfter: number | null = null
+    readonly retryAfter: number | null = null,
+    /** Which case the server named (`reason` of its answer), e.g. `AlreadyExists`. */
+    readonly reason: string = ''
   ) {
     super(message);
     this.name = 'SecretMountsAPIError';
@@ -69,10 +71,12 @@ export async function requestConditional<T>(
       (body as { message?: string } | undefined)?.message ||
       `${response.status} ${response.statusText}`;
     const retryAfter = Number(response.headers.get('Retry-After'));
+    const reason = (body as { reason?: unknown } | undefined)?.reason;
     throw new SecretMountsAPIError(
       message,
       response.status,
-      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      typeof reason === 'string' ? reason : ''
     );
   }
   return { data: body as T, etag, notModified: false };

@@ -97,6 +97,30 @@ if PROFILE == "noexec":
 
     c.ServerApp.authorizer_class = NoKernelExecute  # noqa: F821
 
+if PROFILE == "kube":
+    # A workspace pod of Kubeflow Notebooks 2.0, against the project's fake API server (the
+    # same process the server's pytest suite drives): the service account's token, CA and
+    # namespace, the in-cluster environment, this pod and its Workspace. The fake stops when
+    # this server does (its standard input closes).
+    import atexit
+    import json
+    import os
+
+    from jupyterlab_secret_mounts.tests import kube_api
+
+    FAKE_API = kube_api.FakeProcess()
+    atexit.register(FAKE_API.stop)
+    cluster = kube_api.FakeCluster.start(FAKE_API, ROOT / "serviceaccount")
+    cluster.add("pods", kube_api.workspace_pod())
+    cluster.add("workspaces", kube_api.workspace())
+    os.environ.update(cluster.environ)
+    (ROOT / "fake-api.json").write_text(json.dumps({"control": FAKE_API.control}))
+    c.SecretMounts.allow_create_secrets = True  # noqa: F821
+    c.SecretMounts.create_secrets_target = "workspace"  # noqa: F821
+    c.SecretMounts.kubernetes_service_account_dir = str(ROOT / "serviceaccount")  # noqa: F821
+    # Created Secrets "mount" under the test root: a test writes the folder kubelet would.
+    c.SecretMounts.created_secrets_mount_root = str(SECRETS)  # noqa: F821
+
 # Keep every server log line in a file: the canary check reads it after the run.
 c.ServerApp.logging_config = {  # noqa: F821
     "handlers": {

@@ -11,7 +11,10 @@
  *   `block`. Specs `*.collab.spec.ts`, `*.collab-strict.spec.ts` start (and restart) their server
  *   themselves (tests/collaboration.ts); they are skipped when .venv-collab is missing;
  * - `git`: JupyterLab with jupyterlab-git (the `ui-git` extra), its own HOME, and a git server on
- *   127.0.0.1 (port base + 8) taking the mounted token. `*.git.spec.ts`.
+ *   127.0.0.1 (port base + 8) taking the mounted token. `*.git.spec.ts`;
+ * - `kube`: JupyterLab as a Kubeflow Notebooks 2.0 workspace pod against the fake Kubernetes API
+ *   server, Secret creation allowed (port base + 10; + 9 is the demo tier's default, 8899).
+ *   `*.kube.spec.ts`.
  */
 const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
@@ -25,7 +28,8 @@ const profiles = {
   noexec: { port: basePort + 2, app: 'lab', ready: '/lab' },
   notebook7: { port: basePort + 3, app: 'notebook', ready: '/tree' },
   'notebook7-strict': { port: basePort + 4, app: 'notebook', ready: '/tree' },
-  git: { port: basePort + 7, app: 'lab', ready: '/lab' }
+  git: { port: basePort + 7, app: 'lab', ready: '/lab' },
+  kube: { port: basePort + 10, app: 'lab', ready: '/lab' }
 };
 const collabPorts = { collab: basePort + 5, 'collab-strict': basePort + 6 };
 const gitServerPort = basePort + 8;
@@ -86,7 +90,7 @@ module.exports = {
   projects: [
     {
       ...project('default', /\.spec\.ts$/),
-      testIgnore: /\.(strict|noexec|nb7|nb7-strict|collab|collab-strict|git)\.spec\.ts$/
+      testIgnore: /\.(strict|noexec|nb7|nb7-strict|collab|collab-strict|git|kube)\.spec\.ts$/
     },
     project('strict', /\.strict\.spec\.ts$/),
     project('noexec', /\.noexec\.spec\.ts$/),
@@ -95,7 +99,8 @@ module.exports = {
     project('notebook7-strict', /\.nb7-strict\.spec\.ts$/, { appPath: '' }),
     project('collab', /\.collab\.spec\.ts$/),
     project('collab-strict', /\.collab-strict\.spec\.ts$/),
-    project('git', /\.git\.spec\.ts$/)
+    project('git', /\.git\.spec\.ts$/),
+    project('kube', /\.kube\.spec\.ts$/)
   ],
   // SECRET_MOUNTS_UI_PROFILES=git (comma-separated) starts only those servers, for `--project`.
   webServer: Object.entries(profiles)

@@ -26,6 +26,8 @@ POLICY_FIELDS = {
     "revealSeconds",
     "savePolicy",
     "minMatchLength",
+    "allowCreateSecrets",
+    "createSecretsTarget",
     "allowGitCredentials",
 }
 
@@ -65,6 +67,8 @@ async def test_policy_is_the_admin_config(jp_fetch: Any, secrets_tree: SecretsTr
         "revealSeconds": 10,
         "savePolicy": "warn",
         "minMatchLength": 6,
+        "allowCreateSecrets": False,
+        "createSecretsTarget": "workspace",
         "redactOutputs": True,
         "allowInlineSuppression": True,
         "allowGitCredentials": True,
@@ -76,8 +80,9 @@ async def test_mounts_match_the_contract(jp_fetch: Any, secrets_tree: SecretsTre
     response = await get(jp_fetch, "mounts")
     assert response.code == 200
     body = json.loads(response.body)
-    assert set(body) == {"mounts", "warnings", "etag"}
+    assert set(body) == {"mounts", "warnings", "etag", "pending"}
     assert body["warnings"] == []
+    assert body["pending"] == []
     assert response.headers["ETag"] == f'"{body["etag"]}"'
     assert {m["name"] for m in body["mounts"]} == {"db-creds", "tls", "blob", "config", "plain"}
     for mount in body["mounts"]:

@@ -8,6 +8,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { requestAPI, SecretMountsAPIError } from '../api';
+import { CommandIDs } from '../commands';
 import { describeError } from '../mounts/errors';
 import { IKeyRef, ISecretMountsModel } from '../mounts/tokens';
 import { ILeakCheckResponse } from '../mounts/types';
@@ -17,10 +18,10 @@ import { IGitCredentialsModel } from './tokens';
 import { IGitUrlCredential } from './urls';
 
 /**
- * The "Move to a Kubernetes Secret" flow (issue 19), offered for a token that is not mounted.
- * Its plugin registers this command only where the administrator allows creating Secrets.
+ * The "Move to a Kubernetes Secret" flow for a value typed into its dialog, offered for a token
+ * that is not mounted; enabled only where the server can create Secrets.
  */
-export const MOVE_TO_SECRET_COMMAND = 'secret-mounts:add-secret';
+export const MOVE_TO_SECRET_COMMAND = CommandIDs.addSecret;
 
 export interface IGitActionContext {
   model: IGitCredentialsModel;

@@ -14,6 +14,7 @@ import { IKeyRef, ISecretMountsModel, MountsStatus } from './tokens';
 import { describeError, InvalidResponseError } from './errors';
 import {
   IMountsResponse,
+  IPendingMount,
   ISecretMount,
   IServerPolicy,
   IVersionResponse
@@ -72,6 +73,10 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
 
   get warnings(): readonly string[] {
     return this._warnings;
+  }
+
+  get pending(): readonly IPendingMount[] {
+    return this._pending;
   }
 
   get policy(): IServerPolicy | null {
@@ -216,6 +221,7 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
         const body = Private.checkMounts(listing.data);
         update.mounts = body.mounts;
         update.warnings = body.warnings;
+        update.pending = body.pending ?? [];
         this._etag = listing.etag ?? body.etag ?? null;
       }
       this._setState(update);
@@ -256,6 +262,13 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
       }
       this._warnings = update.warnings;
     }
+    if (
+      update.pending &&
+      JSON.stringify(update.pending) !== JSON.stringify(this._pending)
+    ) {
+      this._pending = update.pending;
+      changed = true;
+    }
     if (update.mounts) {
       this._mounts = update.mounts;
       this._keyIndex = Private.indexKeys(update.mounts);
@@ -273,6 +286,7 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
   private _isDisposed = false;
   private _keyIndex = new Map<string, IKeyRef>();
   private _mounts: readonly ISecretMount[] = [];
+  private _pending: readonly IPendingMount[] = [];
   private _policy: IServerPolicy | null = null;
   private _poll: Poll;
   private _ready = new PromiseDelegate<void>();
@@ -317,6 +331,7 @@ namespace Private {
     policy?: IServerPolicy;
     mounts?: readonly ISecretMount[];
     warnings?: readonly string[];
+    pending?: readonly IPendingMount[];
   }
 
   /** Poll frequency for a poll interval setting; backs off while the server fails. */
@@ -378,7 +393,15 @@ namespace Private {
             (w): w is string => typeof w === 'string'
           )
         : [],
-      etag: typeof body.etag === 'string' ? body.etag : ''
+      etag: typeof body.etag === 'string' ? body.etag : '',
+      pending: Array.isArray(body.pending)
+        ? (body.pending as unknown[]).filter(
+            (p): p is IPendingMount =>
+              isObject(p) &&
+              typeof p.secretName === 'string' &&
+              typeof p.key === 'string'
+          )
+        : []
     };
   }
 

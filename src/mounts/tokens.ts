@@ -2,7 +2,12 @@ import { Token } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal } from '@lumino/signaling';
 
-import { ISecretKey, ISecretMount, IServerPolicy } from './types';
+import {
+  IPendingMount,
+  ISecretKey,
+  ISecretMount,
+  IServerPolicy
+} from './types';
 
 /** Loading state of the mounts model. */
 export type MountsStatus = 'loading' | 'ready' | 'error';
@@ -24,6 +29,8 @@ export interface ISecretMountsModel {
   readonly mounts: readonly ISecretMount[];
   /** Problems not tied to one folder (e.g. an unreadable root). */
   readonly warnings: readonly string[];
+  /** Secrets created from here that are not mounted yet. */
+  readonly pending: readonly IPendingMount[];
   /** Admin policy from the server; null until loaded. */
   readonly policy: IServerPolicy | null;
   /** Emitted whenever status, mounts, warnings or policy change. */

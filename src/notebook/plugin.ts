@@ -30,6 +30,8 @@ import { CommandIDs } from '../commands';
 import { gitActionContext, useMountedSecretForUrl } from '../git/actions';
 import { IGitCredentialsModel } from '../git/tokens';
 import { ISecretMountsModel } from '../mounts/tokens';
+import { moveCredential } from '../secrets/move';
+import { ISecretCreation } from '../secrets/tokens';
 import { renderSnippet, stylesFor } from '../snippets/templates';
 import { Language } from '../snippets/languages';
 import { LeakChecker } from './checker';
@@ -75,6 +77,7 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     ITranslator,
     IToolbarWidgetRegistry,
     ICommandPalette,
+    ISecretCreation,
     IGitCredentialsModel,
     IEditorTracker
   ],
@@ -88,6 +91,7 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null,
     toolbarRegistry: IToolbarWidgetRegistry | null,
     palette: ICommandPalette | null,
+    creation: ISecretCreation | null,
     git: IGitCredentialsModel | null,
     editors: IEditorTracker | null
   ) => {
@@ -168,6 +172,26 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
       copySnippet: (mount, key, language) =>
         Private.copySnippet(mounts, mount, key, language, trans),
       useSecretFile: () => Private.explainSecretFiles(app, trans),
+      canMoveToSecret: () => creation?.ready === true,
+      moveToSecret: found => {
+        const notebook = registry.guardFor(found.cell)?.model;
+        const panel = tracker.find(p => p.content.model === notebook);
+        if (!creation || !notebook || !panel) {
+          return;
+        }
+        void moveCredential(found, {
+          creation,
+          notebook,
+          save: async () => {
+            // The file and its checkpoint: no saved copy keeps the value.
+            await panel.context.save();
+            await panel.context.createCheckpoint();
+          },
+          trans,
+          done: message => Notification.success(message, { autoClose: 10000 }),
+          failed: message => Notification.warning(message, { autoClose: false })
+        });
+      },
       notApplied: message => Notification.warning(message, { autoClose: 5000 }),
       suppressionAllowed,
       useSecretForGit:

@@ -3,6 +3,7 @@ import type { INotebookModel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { gitUrlCredentialAt, IGitUrlCredential } from '../git/urls';
+import { IFoundCredential } from '../secrets/move';
 import { detectLanguage, Language } from '../snippets/languages';
 import { IQuickFix } from './lint';
 import { IRange } from './mask';
@@ -21,6 +22,10 @@ export interface IQuickFixServices {
   copySnippet(mount: string, key: string, language: Language | null): void;
   /** Help with a credential that is not mounted yet (open the picker, explain). */
   useSecretFile(): void;
+  /** Whether the server can move a credential into a new Kubernetes Secret now. */
+  canMoveToSecret(): boolean;
+  /** "Move to a Kubernetes Secret": the dialog, the server's work, the rewrite. */
+  moveToSecret(found: IFoundCredential): void;
   /** Tell the user a fix could not be applied (the text changed meanwhile). */
   notApplied(message: string): void;
   /** Whether the server honours inline suppression comments (its `allow_inline_suppression`). */
@@ -91,9 +96,10 @@ function commentLanguageAt(
  * The quick fixes of a finding in a cell:
  * - a mounted value: "Replace with secret reference" (when the rewrite keeps the
  *   code's meaning) and "Copy file-read snippet";
- * - a pattern finding: "Read it from a secret file…" and, where the server
- *   honours suppression comments, "Ignore on this line" (never first: one
- *   click should fix, not hide);
+ * - a pattern finding: "Move to a Kubernetes Secret…" (when the server allows it and the
+ *   whole literal is the credential), "Read it from a secret file…" and, where the server
+ *   honours suppression comments, "Ignore on this line" (never first: one click should fix,
+ *   not hide);
  * - a finding in an output: "Clear outputs".
  */
 export function quickFixesFor(
@@ -181,6 +187,36 @@ export function quickFixesFor(
     return fixes;
   }
 
+  const moveLanguage =
+    cell.type === 'code'
+      ? rewriteLanguageAt(scanned, finding.start, nbLanguage)
+      : null;
+  // Offered only where the literal can become a file read (the path does not change that).
+  if (
+    moveLanguage &&
+    services.canMoveToSecret() &&
+    replaceWithReference(scanned, finding, moveLanguage, '/secrets/name/key')
+  ) {
+    fixes.push({
+      label: trans.__('Move to a Kubernetes Secret…'),
+      apply: given => {
+        const range = currentRange(given);
+        if (!range) {
+          services.notApplied(
+            trans.__('The cell changed; the fix was not applied.')
+          );
+          return;
+        }
+        services.moveToSecret({
+          cell,
+          range,
+          language: moveLanguage,
+          ruleId: finding.ruleId,
+          preview: finding.preview
+        });
+      }
+    });
+  }
   fixes.push({
     label: trans.__('Read it from a secret file…'),
     apply: () => services.useSecretFile()

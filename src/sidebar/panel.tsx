@@ -22,7 +22,9 @@ import { describeError } from '../mounts/errors';
 import { revealValue } from '../mounts/reveal';
 import { ISecretMountsModel } from '../mounts/tokens';
 import { IRevealResponse, ISecretKey, ISecretMount } from '../mounts/types';
+import { ISecretCreation } from '../secrets/tokens';
 import { IKeyActions } from './components/actions';
+import { CreationSection } from './components/CreationSection';
 import { MountsBrowser } from './components/MountsBrowser';
 import { secretMountsIcon } from './icons';
 
@@ -62,6 +64,16 @@ export class SecretMountsPanel extends SidePanel {
     this._model = options.model;
     this._view = new MountsView({ ...options, trans });
     this.addWidget(this._view);
+    if (options.creation) {
+      this.addWidget(
+        new CreationView(
+          options.model,
+          options.creation,
+          options.commands,
+          trans
+        )
+      );
+    }
   }
 
   dispose(): void {
@@ -119,8 +131,47 @@ export namespace SecretMountsPanel {
     /** Fetches a value; the server's reveal endpoint by default. */
     reveal?: (mount: ISecretMount, key: ISecretKey) => Promise<IRevealResponse>;
     adminGuideUrl?: string;
+    /** Creating Kubernetes Secrets from here, when the server extension offers it. */
+    creation?: ISecretCreation | null;
     /** Which key git reads for which host (Use for git); absent without that plugin. */
     git?: IGitCredentialsModel | null;
+  }
+}
+
+/** The "Kubernetes Secrets" section: status, "Add secret", pending mounts. */
+class CreationView extends ReactWidget {
+  constructor(
+    private readonly _mounts: ISecretMountsModel,
+    private readonly _creation: ISecretCreation,
+    private readonly _commands: CommandRegistry,
+    private readonly _trans: TranslationBundle
+  ) {
+    super();
+    this.addClass('jp-SecretMounts-creationView');
+    this._mounts.changed.connect(this.update, this);
+    this._creation.changed.connect(this.update, this);
+  }
+
+  dispose(): void {
+    this._mounts.changed.disconnect(this.update, this);
+    this._creation.changed.disconnect(this.update, this);
+    super.dispose();
+  }
+
+  protected render(): JSX.Element {
+    const commands = this._commands;
+    return (
+      <CreationSection
+        status={this._creation.status}
+        pending={this._mounts.pending}
+        onAdd={
+          commands.hasCommand(CommandIDs.addSecret)
+            ? () => void commands.execute(CommandIDs.addSecret)
+            : undefined
+        }
+        trans={this._trans}
+      />
+    );
   }
 }
 

@@ -12,6 +12,7 @@ import { CommandIDs } from '../commands';
 import { IGitCredentialsModel } from '../git/tokens';
 import { revealValue } from '../mounts/reveal';
 import { ISecretMountsModel } from '../mounts/tokens';
+import { ISecretCreation } from '../secrets/tokens';
 import { secretMountsIcon } from './icons';
 import { PANEL_ID, SecretMountsPanel } from './panel';
 
@@ -27,6 +28,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ITranslator,
     ISettingRegistry,
+    ISecretCreation,
     IGitCredentialsModel,
     ILabShell
   ],
@@ -37,6 +39,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     translator: ITranslator | null,
     settingRegistry: ISettingRegistry | null,
+    creation: ISecretCreation | null,
     git: IGitCredentialsModel | null,
     labShell: ILabShell | null
   ) => {
@@ -48,6 +51,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
       git,
       commands: app.commands,
       translator: translator ?? nullTranslator,
+      creation,
       reveal: (mount, key) =>
         revealValue(
           { path: mount.path, key: key.name },

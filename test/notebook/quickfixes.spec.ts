@@ -1,6 +1,7 @@
 import * as nbformat from '@jupyterlab/nbformat';
 import { nullTranslator } from '@jupyterlab/translation';
 
+import type { IFoundCredential } from '../../src/secrets/move';
 import {
   applyEdit,
   IGNORE_MARKER,
@@ -153,6 +154,7 @@ describe('quickFixesFor', () => {
     registry.add(guard);
     await jest.advanceTimersByTimeAsync(300);
     const copied: string[] = [];
+    const moved: IFoundCredential[] = [];
     const services = {
       registry,
       trans: nullTranslator.load('test'),
@@ -160,10 +162,12 @@ describe('quickFixesFor', () => {
       copySnippet: (mount: string, key: string) =>
         copied.push(`${mount}/${key}`),
       useSecretFile: () => copied.push('picker'),
+      canMoveToSecret: () => false,
+      moveToSecret: (found: IFoundCredential) => moved.push(found),
       notApplied: (m: string) => copied.push(`not applied: ${m}`),
       suppressionAllowed: () => suppressionAllowed
     };
-    return { model, guard, services, copied };
+    return { model, guard, services, copied, moved };
   }
 
   it('replaces a mounted value with a read of its file, so the cell no longer holds it', async () => {
@@ -227,6 +231,28 @@ describe('quickFixesFor', () => {
     expect(model.cells.get(2).sharedModel.getSource()).toBe(
       'token tok_AbCdEfGh1234 <!-- secret-mounts:ignore -->'
     );
+    guard.dispose();
+  });
+
+  it('offers "Move to a Kubernetes Secret" where the server can and the literal can become a file read', async () => {
+    const { model, guard, services, moved } = await setUp([
+      codeCell('key = "tok_AbCdEfGh1234"'),
+      codeCell('h = {"Authorization": "Bearer tok_AbCdEfGh1234"}')
+    ]);
+    const [whole, inside] = guard.findings;
+    const labels = (f: typeof whole, i: number) =>
+      quickFixesFor(f, model.cells.get(i), services).map(fix => fix.label);
+    expect(labels(whole, 0)).not.toContain('Move to a Kubernetes Secret…');
+    services.canMoveToSecret = () => true;
+    expect(labels(whole, 0)[0]).toBe('Move to a Kubernetes Secret…');
+    // Part of a longer string: replacing it would change the code.
+    expect(labels(inside, 1)).not.toContain('Move to a Kubernetes Secret…');
+
+    model.cells.get(0).sharedModel.setSource('# x\nkey = "tok_AbCdEfGh1234"');
+    quickFixesFor(whole, model.cells.get(0), services)[0].apply();
+    expect(moved.map(m => [m.range.start, m.range.end, m.language])).toEqual([
+      [11, 27, 'python']
+    ]);
     guard.dispose();
   });
 

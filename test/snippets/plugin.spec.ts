@@ -37,6 +37,7 @@ class FakeModel implements ISecretMountsModel {
     }
   ];
   warnings: string[] = [];
+  pending = [];
   policy = null;
   readonly changed: Signal<ISecretMountsModel, void> = new Signal(this);
   refreshed = 0;
