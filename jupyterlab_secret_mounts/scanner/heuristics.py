@@ -21,6 +21,8 @@ _CAPITALIZED = re.compile(r"[A-Z][a-z]{3,}|(?<![A-Za-z])[a-z]{4,}(?=[A-Z])")
 _VOWEL = re.compile(r"[aeiouAEIOU]")
 _FIVE_CONSONANTS = re.compile(r"[^aeiouAEIOU]{5}")
 _NON_LETTER = re.compile(r"[^A-Za-z]")
+_CAMEL_IDENTIFIER = re.compile(r"[_$]{0,2}((?:[A-Za-z][a-z]+)(?:[A-Z][a-z]+)*)")
+_CAMEL_WORD = re.compile(r"[A-Za-z][a-z]+")
 
 
 def entropy_floor(rule_floor: float, value: str) -> float:
@@ -113,11 +115,27 @@ def is_word_like(value: str) -> bool:
 
     A word is Capitalized, or 4+ lower-case letters starting the value (or after a non-letter)
     that run into an upper-case letter. It could be pronounced: it has a vowel and no five
-    consonants in a row.
+    consonants in a row. A camel-case identifier of shorter words reads as words too.
     """
     head = value[:HEURISTIC_SPAN]
     covered = sum(len(word) for word in _CAPITALIZED.findall(head) if _is_pronounceable(word))
-    return covered >= 0.6 * len(head)
+    return covered >= 0.6 * len(head) or is_camel_identifier(value)
+
+
+def is_camel_identifier(value: str) -> bool:
+    """One camel- or Pascal-case identifier of 3+ short words ("setMinLevelToZero").
+
+    Letters only after at most two `_` or `$`; each word an upper-case letter (the first word's
+    may be lower case) and 1+ lower-case letters, pronounceable. Random letters almost never split
+    so: they have two capitals in a row or a word without a vowel.
+    """
+    if len(value) > HEURISTIC_SPAN:
+        return False
+    match = _CAMEL_IDENTIFIER.fullmatch(value)
+    if match is None:
+        return False
+    words = _CAMEL_WORD.findall(match.group(1))
+    return len(words) >= 3 and all(_is_pronounceable(word) for word in words)
 
 
 def has_non_letter(value: str) -> bool:

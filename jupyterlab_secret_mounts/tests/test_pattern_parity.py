@@ -56,6 +56,10 @@ EDGE_TEXTS = [
     "u?X-Goog-Credential=ke-prod-1%40pc-knowledge-prod.iam.gserviceaccount.com%2F20250220%2Fauto"
     "%2Fstorage%2Fgoog4_request&X-Goog-Date=20250220T183837Z",
     "{'sequence': 'Le camembert est délicieux :)', 'token_str': 'délicieux'}",
+    # Method names of short words, member expressions, a Firebase download token.
+    '{key:"setMinLevelToZero",value:0},{key:"_getNewTargetNode"} key: "getElementByIdx"\n'
+    "l=this._tileClippingMaskIDs[s.key]=this.nextStencilID++;a.metaKey=!!a.metaKey,h\n"
+    "gif?alt=media&token=523d73f4-3f6c-499c-b7e8-ef5be0c10c2a&token=623d73f4-3f6c-499c-b7e8-e1",
     'neo4j_password = "nZasSfGzac_mgTApAqrZd_Yqty9I4HOXKyj8qeNKdYg"',
     # Short values: the entropy floor is log2(8) - 0.5 = 2.5 at 8 characters, met exactly by
     # the first (3 - 4/8) and missed by the second (3 - 6/8).

@@ -189,7 +189,42 @@ export function isWordLike(value: string): boolean {
       i++;
     }
   }
-  return covered >= 0.6 * length;
+  return covered >= 0.6 * length || isCamelIdentifier(value);
+}
+
+/**
+ * Whether a value is one camel- or Pascal-case identifier of three or more short words
+ * ("setMinLevelToZero", "_getNewTargetNode"), as method names in minified JavaScript are:
+ * letters only after at most two `_` or `$`, each word an upper-case letter (the first word's
+ * may be lower case) and one or more lower-case letters that could be pronounced. Random letters
+ * almost never split so: they have two capitals in a row or a word without a vowel.
+ */
+export function isCamelIdentifier(value: string): boolean {
+  if (value.length > HEURISTIC_SPAN) {
+    return false;
+  }
+  let i = 0;
+  while (i < 2 && (value[i] === '_' || value[i] === '$')) {
+    i++;
+  }
+  let words = 0;
+  while (i < value.length) {
+    const start = i;
+    if (
+      isUpper(value.charCodeAt(i)) ||
+      (words === 0 && isLower(value.charCodeAt(i)))
+    ) {
+      i++;
+    }
+    while (i < value.length && isLower(value.charCodeAt(i))) {
+      i++;
+    }
+    if (i - start < 2 || !isPronounceable(value, start, i)) {
+      return false; // a lone capital, a non-letter, or an unpronounceable word
+    }
+    words++;
+  }
+  return words >= 3;
 }
 
 /** Whether a value has a character other than an ASCII letter (a digit, a symbol). */
@@ -351,13 +386,15 @@ const N_LOG_N = Float64Array.from({ length: HEURISTIC_SPAN + 1 }, (_, n) =>
  */
 export function valueProfile(value: string): IValueProfile {
   const length = Math.min(value.length, HEURISTIC_SPAN);
-  // Pass 1: character counts and codes, and two cheap necessary conditions
-  // that spare the other passes for most random values: Capitalized words
+  // Pass 1: character counts and codes, and cheap necessary conditions
+  // that spare the other passes for most random values: a camel-case
+  // identifier is letters but for two characters at most; Capitalized words
   // covering 60% hold 45% lower-case letters at least (a word of n letters
   // has n - 1 of them, n >= 4), and a run of 4 needs 3 equal steps in a row.
   let other: Map<number, number> | null = null;
   let distinct = 0;
   let lower = 0;
+  let letters = 0;
   let streak = 0; // equal, non-zero steps in a row
   let longStreak = 0; // 1 once a streak reached 3
   let step = 0;
@@ -377,6 +414,7 @@ export function valueProfile(value: string): IValueProfile {
     }
     codes[i] = code;
     lower += code >> 7;
+    letters += ((code >> 6) + 1) >> 1; // code >> 6: 1 upper, 2 lower, 0 other
     const r = code & 63;
     if (r !== 0 && r === previousRank) {
       continue; // doubled letters collapse
@@ -460,7 +498,9 @@ export function valueProfile(value: string): IValueProfile {
     entropy: length ? Math.log2(length) - weighted / length : 0,
     sequential: runsAreSequential(longest, share),
     // Pass 2 can only overstate the coverage: confirm the rare values it passes.
-    wordLike: wordCovered >= 0.6 * length && isWordLike(value),
+    wordLike:
+      (wordCovered >= 0.6 * length && isWordLike(value)) ||
+      (length - letters <= 2 && isCamelIdentifier(value)),
     distinct: distinct + (other?.size ?? 0)
   };
 }

@@ -25,6 +25,7 @@ export { redact } from './redact';
 export {
   decodeBase64Text,
   hasNonLetter,
+  isCamelIdentifier,
   isRepetitive,
   isSequential,
   isWordLike,

@@ -1250,12 +1250,23 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       {
         text: 'url = f"https://api.openweathermap.org/data/2.5/weather?q=Berlin&appid=e1bb9b6c05107ea24a2f3bb1faffd5a9"',
         secret: 'e1bb9b6c05107ea24a2f3bb1faffd5a9'
+      },
+      // The same parameters with alt=media elsewhere are still credentials.
+      {
+        text: 'GET https://storage.googleapis.com/download/storage/v1/b/ml-data/o/x.csv?alt=media&key=Hf1Kq9zLr3VbXn7TyW2sPd5M',
+        secret: 'Hf1Kq9zLr3VbXn7TyW2sPd5M'
+      },
+      {
+        text: 'requests.get(f"{API}/export?token=523d73f4-3f6c-499c-b7e8-ef5be0c10c2a&alt=media")',
+        secret: '523d73f4-3f6c-499c-b7e8-ef5be0c10c2a'
       }
     ],
     negative: [
       'tiles = "https://api.mapbox.com/styles/v1/mapbox/streets-v12/tiles/{z}/{x}/{y}?access_token=pk.eyJ1IjoiamRvZSIsImEiOiIwb2xxNHBnc3Z6In0.b3Zlcmxvbmc"',
       'url = "https://api.example.com/v1/data?api_key=YOUR_API_KEY"',
-      'url = "https://api.example.com/v1/data?access_token=ACCESS_TOKEN"'
+      'url = "https://api.example.com/v1/data?access_token=ACCESS_TOKEN"',
+      // A Firebase Storage download URL: a public link to one object, made for <img> tags.
+      '![chart](https://firebasestorage.googleapis.com/v0/b/gitbook-28427.appspot.com/o/assets%2F-Lqya5RvLedGEWPhtkjU%2Fchart.gif?alt=media&token=523d73f4-3f6c-499c-b7e8-ef5be0c10c2a)'
     ]
   },
   'curl-basic-auth': {
@@ -1735,6 +1746,9 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       // Camel-case identifiers in minified JavaScript (an HTML output's script).
       'c(e,[{key:"componentDidMount",value:function(){this.draw()}},{key:"_calculateSpringForce",value:function(t){}}])',
       'return"function"==typeof a.componentWillUnmount&&(e.flags|=4)',
+      // Method names of shorter words, and member expressions as values.
+      '{key:"setMinLevelToZero",value:function(t){var e=1e9}},{key:"_getNewTargetNode",value:function(t,e){}}',
+      'var s=o[i],l=this._tileClippingMaskIDs[s.key]=this.nextStencilID++;a.metaKey=!!a.metaKey,h.filter',
       // A signed URL's credential parameter names the signer and scope: public.
       'https://storage.googleapis.com/b/o.pdf?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=ke-prod-1%40pc-knowledge-prod.iam.gserviceaccount.com%2F20250220%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date=20250220T183837Z',
       'https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20250220%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250220T000000Z',

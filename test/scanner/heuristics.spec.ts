@@ -1,6 +1,7 @@
 /** The value heuristics that regular expressions cannot express. */
 import {
   decodeBase64Text,
+  isCamelIdentifier,
   isRepetitive,
   isSequential,
   isWordLike,
@@ -78,8 +79,21 @@ describe('isWordLike', () => {
     );
   });
 
+  it('flags camel-case identifiers of three or more shorter words', () => {
+    expect(isWordLike('setMinLevelToZero')).toBe(true);
+    expect(isWordLike('_getNewTargetNode')).toBe(true);
+    expect(isWordLike('$OnePieceAtTime')).toBe(true);
+    // Two words, a lone capital, a digit or a word without a vowel: not one of them.
+    expect(isCamelIdentifier('setLevel')).toBe(false);
+    expect(isCamelIdentifier('setMinLevelTZero')).toBe(false);
+    expect(isCamelIdentifier('setMin2LevelToZero')).toBe(false);
+    expect(isCamelIdentifier('setMinLvlToZero')).toBe(false);
+    expect(isCamelIdentifier('___setMinLevelToZero')).toBe(false);
+  });
+
   it('passes random mixed-case values', () => {
     expect(isWordLike('kWnqTdNZnRbWwJwkmApVURSJNnuDfqfAZJ')).toBe(false);
+    expect(isWordLike('YhRaTmOkCbEw')).toBe(false);
     expect(isWordLike('mySecret2024')).toBe(false);
   });
 
