@@ -60,6 +60,11 @@ EDGE_TEXTS = [
     '{key:"setMinLevelToZero",value:0},{key:"_getNewTargetNode"} key: "getElementByIdx"\n'
     "l=this._tileClippingMaskIDs[s.key]=this.nextStencilID++;a.metaKey=!!a.metaKey,h\n"
     "gif?alt=media&token=523d73f4-3f6c-499c-b7e8-ef5be0c10c2a&token=623d73f4-3f6c-499c-b7e8-e1",
+    # Brackets inside quotes, comparisons, templates and calls spanning a value or not, regexes.
+    'DB_PASSWORD = "x7Kp9]Lm{3Qz<8Rt" if (db_pass != "Wq7{Zr]m(5Lp<2Xv") api_key = "A9f{{Kq}}Z"\n'
+    'password: "{{vault_db_password}}" api_token = "read_token(vault,scope)" k = "p-<fill-in>"\n'
+    'i.params.push("access_token="+(n||D.ACCESS_TOKEN||"")) "api_key": "sk-[A-Za-z0-9]{48}"\n'
+    'cfg.setPassword("Tq8(Lm]z{4"); AzureKeyCredential("Zx9{Kq]m(3Lp<8Rt~Wv2") hashed_secret="9a8f"',
     'neo4j_password = "nZasSfGzac_mgTApAqrZd_Yqty9I4HOXKyj8qeNKdYg"',
     # Short values: the entropy floor is log2(8) - 0.5 = 2.5 at 8 characters, met exactly by
     # the first (3 - 4/8) and missed by the second (3 - 6/8).

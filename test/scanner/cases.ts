@@ -1405,7 +1405,8 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       {
         text: 'vault_client.set_secret("rWO02qQZNESOs9EK5uRX-BEC")',
         secret: 'rWO02qQZNESOs9EK5uRX-BEC'
-      }
+      },
+      { text: 'cfg.setPassword("Tq8(Lm]z{4");', secret: 'Tq8(Lm]z{4' }
     ],
     negative: [
       'cfg.setPassword(System.getenv("PG_PASSWORD"));',
@@ -1442,6 +1443,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       {
         text: 'ngrok.set_auth_token("2UT7DChsC8GtJCSuAAjZZvDY7JW_PyNgnCeg4z9MFaRsysnIr")',
         secret: '2UT7DChsC8GtJCSuAAjZZvDY7JW_PyNgnCeg4z9MFaRsysnIr'
+      },
+      // Brackets and braces are password characters inside quotes.
+      {
+        text: 'cred = AzureKeyCredential("Zx9{Kq]m(3Lp<8Rt~Wv2")',
+        secret: 'Zx9{Kq]m(3Lp<8Rt~Wv2'
       }
     ],
     negative: [
@@ -1696,6 +1702,20 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       {
         text: 'DB_PASSWORD = "Thistle-Marble-Nimbus-86"',
         secret: 'Thistle-Marble-Nimbus-86'
+      },
+      // Inside quotes, brackets are password characters; a comparison holds a literal too.
+      {
+        text: 'DB_PASSWORD = "x(Kp9]Lm{3Qz<8Rt"',
+        secret: 'x(Kp9]Lm{3Qz<8Rt'
+      },
+      {
+        text: 'if (db_pass != "Wq7{Zr]m(5Lp<2Xv") { deny(); }',
+        secret: 'Wq7{Zr]m(5Lp<2Xv'
+      },
+      // Template characters inside a value do not make it a reference.
+      {
+        text: 'api_key = "A9f{{Kq}}Zx71LmQ3"',
+        secret: 'A9f{{Kq}}Zx71LmQ3'
       }
     ],
     negative: [
@@ -1727,6 +1747,15 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'API_KEY = "changeme"',
       'token = "${TOKEN}"',
       'password: "{{ db_password }}"',
+      'password: "{{vault_db_password}}"',
+      // A call or a <fill-in> marker: a reference or a placeholder, not a value.
+      'api_token = "read_token(vault,scope)"',
+      'api_key = "prod-<fill-in>"',
+      // Code between two strings is not a quoted value; regular expressions describe a format.
+      'i.params.push("access_token="+(n||D.ACCESS_TOKEN||""))',
+      'SECRET_PATTERNS = {"aws_access_key": r"AKIA[0-9A-Z]{16}", "api_key": "sk-[A-Za-z0-9]{48}"}',
+      // A hash of a secret (a detect-secrets baseline) is not the secret.
+      '{"type": "Secret Keyword", "hashed_secret": "be67a48a51de36d787e41931086294a938942f63"}',
       "Out[7]: {'api_key': '[REDACTED]', 'model': 'gpt-4o'}",
       'api_key = "****************"',
       'KEY_PATH = "/etc/ssl/private/server.key"',
