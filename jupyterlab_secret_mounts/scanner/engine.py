@@ -28,6 +28,7 @@ from .heuristics import (
     decode_base64_text,
     entropy_floor,
     has_non_letter,
+    is_hex_words,
     is_repetitive,
     is_sequential,
     is_word_like,
@@ -255,6 +256,7 @@ class PatternScanner:
             or is_sequential(secret)
             or (is_word_like(secret) and not self._passphrase(rule, name, secret))
             or is_repetitive(secret)
+            or is_hex_words(secret)
             or self._hides_placeholder(secret)
         )
 

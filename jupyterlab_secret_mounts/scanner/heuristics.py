@@ -23,6 +23,8 @@ _FIVE_CONSONANTS = re.compile(r"[^aeiouAEIOU]{5}")
 _NON_LETTER = re.compile(r"[^A-Za-z]")
 _CAMEL_IDENTIFIER = re.compile(r"[_$]{0,2}((?:[A-Za-z][a-z]+)(?:[A-Z][a-z]+)*)")
 _CAMEL_WORD = re.compile(r"[A-Za-z][a-z]+")
+_THREE_CONSONANTS = re.compile(r"[^aeio]{3}")
+_THREE_VOWELS = re.compile(r"[aeio]{3}")
 
 
 def entropy_floor(rule_floor: float, value: str) -> float:
@@ -136,6 +138,32 @@ def is_camel_identifier(value: str) -> bool:
         return False
     words = _CAMEL_WORD.findall(match.group(1))
     return len(words) >= 3 and all(_is_pronounceable(word) for word in words)
+
+
+_HEXSPEAK = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
+_HEX_PART = re.compile(r"[0-9A-Fa-f]{4,}")
+_HEX_SEPARATOR = re.compile(r"[:._-]")
+
+
+def is_hex_words(value: str) -> bool:
+    """Hexspeak: English-looking words spelled in hex digits ("cafeb4b3:d3adb33f"), made up.
+
+    Hex, 8+ digits in parts of 4+ separated by `:`, `.`, `_` or `-`; each part, its digits read
+    as letters (0 o, 1 i, 3 e, 4 a, 5 s, 7 t; 2, 6, 8, 9 as none), is a third vowels (a, e, i,
+    o) with neither three consonants nor three vowels in a row.
+    """
+    if len(value) > HEURISTIC_SPAN:
+        return False
+    parts = _HEX_SEPARATOR.split(value)
+    if not all(_HEX_PART.fullmatch(part) for part in parts) or sum(map(len, parts)) < 8:
+        return False
+    for part in parts:
+        letters = "".join(_HEXSPEAK.get(c, c) for c in part.lower())
+        if any(c.isdigit() for c in letters) or 3 * sum(c in "aeio" for c in letters) < len(letters):
+            return False
+        if _THREE_CONSONANTS.search(letters) or _THREE_VOWELS.search(letters):
+            return False
+    return True
 
 
 def has_non_letter(value: str) -> bool:

@@ -65,6 +65,9 @@ EDGE_TEXTS = [
     'password: "{{vault_db_password}}" api_token = "read_token(vault,scope)" k = "p-<fill-in>"\n'
     'i.params.push("access_token="+(n||D.ACCESS_TOKEN||"")) "api_key": "sk-[A-Za-z0-9]{48}"\n'
     'cfg.setPassword("Tq8(Lm]z{4"); AzureKeyCredential("Zx9{Kq]m(3Lp<8Rt~Wv2") hashed_secret="9a8f"',
+    # Hexspeak (parts, separators, leetspeak digits) and hex that only nearly spells.
+    "https://cafeb4b3:d3adb33f@h.io https://u:C0FFEE-FACE-B0A7@h.io https://u:cafbdbabe@h.io\n"
+    "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=f00dface:d56d3bf2 token = 'deadbeef_cafebabe_b01dface'",
     'neo4j_password = "nZasSfGzac_mgTApAqrZd_Yqty9I4HOXKyj8qeNKdYg"',
     # Short values: the entropy floor is log2(8) - 0.5 = 2.5 at 8 characters, met exactly by
     # the first (3 - 4/8) and missed by the second (3 - 6/8).

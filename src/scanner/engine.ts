@@ -3,6 +3,7 @@ import {
   decodeBase64Text,
   entropyFloor,
   hasNonLetter,
+  isHexWords,
   isRepetitive,
   valueProfile
 } from './heuristics';
@@ -416,7 +417,7 @@ export class Scanner {
     );
   }
 
-  /** Entropy floor met, and not a sequence, a repetition or words (unless a passphrase). */
+  /** Entropy floor met, and not a sequence, a repetition, hexspeak or words (unless a passphrase). */
   private _looksRandom(
     secret: string,
     compiled: ICompiledRule,
@@ -430,7 +431,8 @@ export class Scanner {
       profile.entropy >= entropyFloor(compiled.entropy, span) &&
       !profile.sequential &&
       (!profile.wordLike || this._isPassphrase(secret, compiled, name)) &&
-      (profile.distinct > 16 + span / 10 + 1 || !isRepetitive(secret))
+      (profile.distinct > 16 + span / 10 + 1 || !isRepetitive(secret)) &&
+      !isHexWords(secret)
     );
   }
 

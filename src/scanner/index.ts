@@ -26,6 +26,7 @@ export {
   decodeBase64Text,
   hasNonLetter,
   isCamelIdentifier,
+  isHexWords,
   isRepetitive,
   isSequential,
   isWordLike,

@@ -1074,7 +1074,11 @@ export const RULE_CASES: Record<string, IRuleCases> = {
         secret: 'd56d3bf2:29862dc3'
       }
     ],
-    negative: ['export BUNDLE_ENTERPRISE__CONTRIBSYS__COM=cafebabe:deadbeef']
+    negative: [
+      'export BUNDLE_ENTERPRISE__CONTRIBSYS__COM=cafebabe:deadbeef',
+      // Hexspeak in leetspeak digits: words, made up.
+      'export BUNDLE_ENTERPRISE__CONTRIBSYS__COM=cafeb4b3:d3adb33f'
+    ]
   },
   'tailscale-key': {
     positive: [
@@ -1191,7 +1195,8 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'engine = create_engine("postgresql://user:password@localhost:5432/db")',
       'MONGO_URI=mongodb://admin:Zk81mq0xPa@db.example.com/prod',
       'MONGO_URI=mongodb://mongo:mongo@localhost:27017/db',
-      'url = f"postgresql://{user}:{password}@{host}/db"'
+      'url = f"postgresql://{user}:{password}@{host}/db"',
+      'source "https://cafeb4b3:d3adb33f@enterprise.contribsys.com/"'
     ]
   },
   'authorization-header': {

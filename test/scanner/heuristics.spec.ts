@@ -2,6 +2,7 @@
 import {
   decodeBase64Text,
   isCamelIdentifier,
+  isHexWords,
   isRepetitive,
   isSequential,
   isWordLike,
@@ -104,6 +105,26 @@ describe('isWordLike', () => {
     // The same shapes with real words are still words.
     expect(isWordLike('Sprout5Fiji')).toBe(true);
     expect(isWordLike('Pebble70+Ruby')).toBe(true);
+  });
+});
+
+describe('isHexWords', () => {
+  it('flags words spelled in hex digits, leetspeak digits read as letters', () => {
+    expect(isHexWords('cafeb4b3:d3adb33f')).toBe(true);
+    expect(isHexWords('deadbeef')).toBe(true);
+    expect(isHexWords('C0FFEE-FACE-B0A7')).toBe(true);
+    expect(isHexWords('f00d_face')).toBe(true);
+  });
+
+  it('passes random hex, other characters and short values', () => {
+    expect(isHexWords('d56d3bf2:29862dc3')).toBe(false);
+    expect(isHexWords('8d0f3c92')).toBe(false);
+    expect(isHexWords('cafebabe:deadbeeg')).toBe(false);
+    expect(isHexWords('cafe')).toBe(false);
+    expect(isHexWords('cafebabe::deadbeef')).toBe(false);
+    // Three consonants or three vowels in a row do not spell.
+    expect(isHexWords('cafbdbabe')).toBe(false);
+    expect(isHexWords('caeaebabe')).toBe(false);
   });
 });
 
