@@ -13,6 +13,7 @@ browser and findings carry JavaScript string indices directly.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from bisect import bisect_left
@@ -171,7 +172,10 @@ class PatternScanner:
             (len(value) <= longest and value.lower() in words)
             or bool(placeholder and placeholder(value))
         )
-        self._examples = set(rule_set["documentedExamples"])
+        # An example is one in its base64 forms too (a Secret's data, a Basic header).
+        self._examples = {
+            form for example in rule_set["documentedExamples"] for form in _with_base64(example)
+        }
 
     @property
     def rule_ids(self) -> list[str]:
@@ -282,7 +286,12 @@ class PatternScanner:
         user, colon, password = decoded.partition(":")
         if not colon:
             return False
-        return len(password) < 4 or password == user or self._placeholder(password)
+        return (
+            len(password) < 4
+            or password == user
+            or self._placeholder(password)
+            or password in self._examples
+        )
 
 
 class _Words:
@@ -316,6 +325,13 @@ class _Words:
         assert self._reversed is not None
         boundary = word_start.search(self._reversed, size - later, size - earlier)
         return boundary is None
+
+
+def _with_base64(text: str) -> set[str]:
+    """A text and its base64 forms: standard and URL-safe alphabets, padded or not."""
+    data = text.encode("latin-1", errors="replace")
+    forms = {base64.b64encode(data).decode(), base64.urlsafe_b64encode(data).decode()}
+    return {text} | forms | {form.rstrip("=") for form in forms}
 
 
 def _word_start(pattern: str) -> re.Pattern[str] | None:

@@ -68,6 +68,13 @@ EDGE_TEXTS = [
     # Hexspeak (parts, separators, leetspeak digits) and hex that only nearly spells.
     "https://cafeb4b3:d3adb33f@h.io https://u:C0FFEE-FACE-B0A7@h.io https://u:cafbdbabe@h.io\n"
     "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=f00dface:d56d3bf2 token = 'deadbeef_cafebabe_b01dface'",
+    # Documented examples in base64 (alone, URL-safe, unpadded, after a user), JWTs in base64.
+    "password: MWYyZDFlMmU2N2Rm Basic ZWxhc3RpYzp1aTJscDJheFRObXN5YWt3OXR2Tm53 "
+    "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ Basic QWxhZGRpbjpvcGVuIHNlc2FtZR\n"
+    "token: ZXlKaGJHY2lPaUpTVXpJMU5pSjkuZXlKemRXSWlPaUl4TWpNME5UWTNPRGt3SW4wLmtMbG41OHFxdTFLb1Q1bGgweDhHQm1JWjMz"
+    " ZXlKaGRYUm9jeUk2ZXlKeVpXZHBjM1J5ZVNJNmUzMTlmUT09\n"
+    'tok = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.kL-ln58qqu1KoT5lh0x8GBmIZ33X" '
+    '"eyJhbGciOiJIUzI1NiJ.eyJzdWIiOiIxMjM0NTY3ODkwIn0.kL-ln58qqu1KoT5lh0x8GBmIZ33X"',
     'neo4j_password = "nZasSfGzac_mgTApAqrZd_Yqty9I4HOXKyj8qeNKdYg"',
     # Short values: the entropy floor is log2(8) - 0.5 = 2.5 at 8 characters, met exactly by
     # the first (3 - 4/8) and missed by the second (3 - 6/8).

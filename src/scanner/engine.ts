@@ -1,5 +1,6 @@
 import {
   HEURISTIC_SPAN,
+  base64Forms,
   decodeBase64Text,
   entropyFloor,
   hasNonLetter,
@@ -192,9 +193,15 @@ export class Scanner {
       ),
       gated: placeholderKeywords.length > 0
     };
-    this._examples = new Set(ruleSet.documentedExamples);
+    // An example is one in its base64 forms too (a Secret's data, a Basic header).
+    this._examples = new Set(
+      ruleSet.documentedExamples.flatMap(example => [
+        example,
+        ...base64Forms(example)
+      ])
+    );
     this._exampleLengths = new Set(
-      ruleSet.documentedExamples.map(example => example.length)
+      [...this._examples].map(example => example.length)
     );
   }
 
@@ -452,7 +459,7 @@ export class Scanner {
     );
   }
 
-  /** Base64 of a placeholder ("dummy ...") or of `user:password` with a placeholder password. */
+  /** Base64 of a placeholder ("dummy ...") or of `user:password` with a placeholder or example password. */
   private _hidesPlaceholder(secret: string): boolean {
     const decoded = decodeBase64Text(secret);
     if (decoded === null) {
@@ -468,7 +475,10 @@ export class Scanner {
     const user = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
     return (
-      password.length < 4 || password === user || this._isPlaceholder(password)
+      password.length < 4 ||
+      password === user ||
+      this._isPlaceholder(password) ||
+      this._isDocumentedExample(password)
     );
   }
 

@@ -329,6 +329,29 @@ const SEXTETS = Int8Array.from({ length: 128 }, (_, c) => {
   return ch === '-' ? 62 : ch === '_' ? 63 : standard.indexOf(ch);
 });
 
+/**
+ * The base64 forms of an ASCII text: standard and URL-safe alphabets, with
+ * and without `=` padding (a Kubernetes Secret's `data:`, a Basic
+ * Authorization header, a JWT segment).
+ */
+export function base64Forms(text: string): string[] {
+  const standard =
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let encoded = '';
+  for (let i = 0; i < text.length; i += 3) {
+    const a = text.charCodeAt(i) & 0xff;
+    const b = i + 1 < text.length ? text.charCodeAt(i + 1) & 0xff : -1;
+    const c = i + 2 < text.length ? text.charCodeAt(i + 2) & 0xff : -1;
+    const bits = (a << 16) | (Math.max(b, 0) << 8) | Math.max(c, 0);
+    encoded += standard[bits >> 18] + standard[(bits >> 12) & 63];
+    encoded += b < 0 ? '=' : standard[(bits >> 6) & 63];
+    encoded += c < 0 ? '=' : standard[bits & 63];
+  }
+  const unpadded = encoded.replace(/=+$/, '');
+  const urlSafe = encoded.replace(/\+/g, '-').replace(/\//g, '_');
+  return [...new Set([encoded, unpadded, urlSafe, urlSafe.replace(/=+$/, '')])];
+}
+
 /** Bytes decoded so far (scratch space). */
 const decoded = new Uint8Array(HEURISTIC_SPAN);
 

@@ -1154,7 +1154,23 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       '# RFC 7519, section 3.1\ntok = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"',
       'SUPABASE_ANON_KEY = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6Inppa2doZ2RqcHJ0aGVydXZxYWlhIiwicm9sZSI6ImFub24iLCJpYXQiOjE3MzMwMDAwMDAsImV4cCI6MjA0ODU3NjAwMH0._wyXxQPplH8ACyjkz4jmBQlm7knI4pShZFC8ZrXbeg_"  # public, row-level security applies',
       'token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"',
-      'headers = {"Authorization": f"Bearer {token}"}'
+      'headers = {"Authorization": f"Bearer {token}"}',
+      // A header that is not base64 of a JSON object (its closing brace cut off) is not a JWT.
+      'tok = "eyJhbGciOiJSUzI1NiIsImtpZCI6Ing5UW0yTHJUN3ZCbjRLcFo4c1dkMVljSDZmSmEzTmVVNW9HaTB0UnEif.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwia3ViZXJuZXRlcy5pby9zZXJ2aWNlYWNjb3VudC9uYW1lc3BhY2UiOiJtbC10ZWFtIiwic3ViIjoic3lzdGVtOnNlcnZpY2VhY2NvdW50Om1sLXRlYW06dHJhaW5lciJ9.hWrOTfVdSizEtLSKqUcc6gY_YtC_a0DcgM1Ro9iv8blmI_-NDyPQyuAyJuG0iI_N9K81VIof4bejEU9oFIHw2w"'
+    ]
+  },
+  'jwt-base64': {
+    positive: [
+      {
+        text: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: trainer-token\ndata:\n  token: ZXlKaGJHY2lPaUpTVXpJMU5pSXNJbXRwWkNJNkluZzVVVzB5VEhKVU4zWkNialJMY0ZvNGMxZGtNVmxqU0RabVNtRXpUbVZWTlc5SGFUQjBVbkVpZlEuZXlKcGMzTWlPaUpyZFdKbGNtNWxkR1Z6TDNObGNuWnBZMlZoWTJOdmRXNTBJaXdpYTNWaVpYSnVaWFJsY3k1cGJ5OXpaWEoyYVdObFlXTmpiM1Z1ZEM5dVlXMWxjM0JoWTJVaU9pSnRiQzEwWldGdElpd2ljM1ZpSWpvaWMzbHpkR1Z0T25ObGNuWnBZMlZoWTJOdmRXNTBPbTFzTFhSbFlXMDZkSEpoYVc1bGNpSjkuaFdyT1RmVmRTaXpFdExTS3FVY2M2Z1lfWXRDX2EwRGNnTTFSbzlpdjhibG1JXy1ORHlQUXl1QXlKdUcwaUlfTjlLODFWSW9mNGJlakVVOW9GSUh3Mnc=',
+        secret:
+          'ZXlKaGJHY2lPaUpTVXpJMU5pSXNJbXRwWkNJNkluZzVVVzB5VEhKVU4zWkNialJMY0ZvNGMxZGtNVmxqU0RabVNtRXpUbVZWTlc5SGFUQjBVbkVpZlEuZXlKcGMzTWlPaUpyZFdKbGNtNWxkR1Z6TDNObGNuWnBZMlZoWTJOdmRXNTBJaXdpYTNWaVpYSnVaWFJsY3k1cGJ5OXpaWEoyYVdObFlXTmpiM1Z1ZEM5dVlXMWxjM0JoWTJVaU9pSnRiQzEwWldGdElpd2ljM1ZpSWpvaWMzbHpkR1Z0T25ObGNuWnBZMlZoWTJOdmRXNTBPbTFzTFhSbFlXMDZkSEpoYVc1bGNpSjkuaFdyT1RmVmRTaXpFdExTS3FVY2M2Z1lfWXRDX2EwRGNnTTFSbzlpdjhibG1JXy1ORHlQUXl1QXlKdUcwaUlfTjlLODFWSW9mNGJlakVVOW9GSUh3Mnc='
+      }
+    ],
+    negative: [
+      // Base64 of base64 JSON that is not a JWT, and of the jwt.io example.
+      'data:\n  config: ZXlKaGRYUm9jeUk2ZXlKeVpXZHBjM1J5ZVNJNmUzMTlmUT09',
+      'data:\n  token: ZXlKaGJHY2lPaUpJVXpJMU5pSXNJblI1Y0NJNklrcFhWQ0o5LmV5SnpkV0lpT2lJeE1qTTBOVFkzT0Rrd0lpd2libUZ0WlNJNklrcHZhRzRnUkc5bElpd2lhV0YwSWpveE5URTJNak01TURJeWZRLlNmbEt4d1JKU01lS0tGMlFUNGZ3cE1lSmYzNlBPazZ5SlZfYWRRc3N3NWM='
     ]
   },
   'django-secret-key': {
@@ -1226,6 +1242,8 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'headers = {"Authorization": "Bearer eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.<redacted>.<redacted>"}',
       'sendAuthorization: Basic c3ZjX2V0bDpUcjB1dDcyTWFyc2g=',
       'headers = {"Authorization": "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="}  # RFC 7617',
+      // A documented example password in base64, alone or after a user name.
+      'curl -H "Authorization: Basic ZWxhc3RpYzp1aTJscDJheFRObXN5YWt3OXR2Tm53" localhost:9200',
       'headers = {"Authorization": "Bearer " + os.environ["API_TOKEN"]}',
       'headers = {"Authorization": "Basic dXNlcjpwYXNzd29yZA=="}',
       '!curl -H "Authorization: Bearer $TOKEN" https://api.acme.io'
@@ -1753,6 +1771,8 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'token = "${TOKEN}"',
       'password: "{{ db_password }}"',
       'password: "{{vault_db_password}}"',
+      // The Kubernetes documentation's Secret: its example password in base64.
+      'kind: Secret\ndata:\n  username: YWRtaW4=\n  password: MWYyZDFlMmU2N2Rm',
       // A call or a <fill-in> marker: a reference or a placeholder, not a value.
       'api_token = "read_token(vault,scope)"',
       'api_key = "prod-<fill-in>"',
