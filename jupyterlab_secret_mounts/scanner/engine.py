@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +36,7 @@ from .heuristics import (
     is_word_like,
     shannon_entropy,
 )
+from .signed_url import signed_url_expired
 from .utf16 import utf16_units
 
 #: In the wheel: copied from src/scanner/rules.json at build time (pyproject force-include).
@@ -84,6 +86,7 @@ class _Rule:
     passphrase_name: Test | None
     passphrases: bool
     match_allow: Test | None
+    signed_url_expiry: bool
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,7 @@ class PatternScanner:
                 passphrase_name=_any_of(rule.get("passphraseNames"), "i"),
                 passphrases=rule.get("passphrases", False),
                 match_allow=_any_of(rule.get("matchAllowlist"), ""),
+                signed_url_expiry=rule.get("signedUrlExpiry", False),
             )
             for priority, rule in enumerate(rules)
         ]
@@ -181,8 +185,12 @@ class PatternScanner:
     def rule_ids(self) -> list[str]:
         return [rule.id for rule in self._rules]
 
-    def scan(self, text: str) -> list[PatternFinding]:
-        """Findings in text order; offsets are UTF-16 code units (JavaScript indices)."""
+    def scan(self, text: str, now: float | None = None) -> list[PatternFinding]:
+        """Findings in text order; offsets are UTF-16 code units (JavaScript indices).
+
+        `now` (seconds since the epoch; by default the time of the scan) is what signed URLs'
+        expiry is judged against.
+        """
         units = utf16_units(text)
         if not units:
             return []
@@ -193,9 +201,8 @@ class PatternScanner:
         for rule in self._rules:
             starts = hits.get(rule.priority)
             if starts:
-                self._match_at(
-                    rule, units, words.anchors(starts, rule.word_start), taken, candidates
-                )
+                anchors = words.anchors(starts, rule.word_start)
+                self._match_at(rule, units, anchors, taken, candidates, now=now)
         markers = sorted(hits.get(len(self._rules), []))
         return [
             PatternFinding(c.rule.id, c.start, c.end, c.rule.confidence)
@@ -227,6 +234,8 @@ class PatternScanner:
         anchors: list[int],
         taken: set[int],
         out: list[_Candidate],
+        *,
+        now: float | None,
     ) -> None:
         """Try the rule at each anchor, left to right, never inside the previous match."""
         search_from = 0
@@ -244,7 +253,11 @@ class PatternScanner:
             if start in taken:
                 continue  # an earlier (more specific) rule already reported this secret
             name = match.group(rule.name_group) if rule.name_group is not None else None
-            if self._rejected(rule, secret, name, match.group(0)):
+            whole = match.group(0)
+            if self._rejected(rule, secret, name, whole) or (
+                rule.signed_url_expiry
+                and signed_url_expired(whole, time.time() if now is None else now)
+            ):
                 continue
             taken.add(start)
             out.append(_Candidate(rule, anchor, start, end))

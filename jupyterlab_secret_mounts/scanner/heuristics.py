@@ -159,7 +159,8 @@ def is_hex_words(value: str) -> bool:
         return False
     for part in parts:
         letters = "".join(_HEXSPEAK.get(c, c) for c in part.lower())
-        if any(c.isdigit() for c in letters) or 3 * sum(c in "aeio" for c in letters) < len(letters):
+        vowels = sum(c in "aeio" for c in letters)
+        if any(c.isdigit() for c in letters) or 3 * vowels < len(letters):
             return False
         if _THREE_CONSONANTS.search(letters) or _THREE_VOWELS.search(letters):
             return False

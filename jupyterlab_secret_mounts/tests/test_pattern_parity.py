@@ -64,14 +64,24 @@ EDGE_TEXTS = [
     'DB_PASSWORD = "x7Kp9]Lm{3Qz<8Rt" if (db_pass != "Wq7{Zr]m(5Lp<2Xv") api_key = "A9f{{Kq}}Z"\n'
     'password: "{{vault_db_password}}" api_token = "read_token(vault,scope)" k = "p-<fill-in>"\n'
     'i.params.push("access_token="+(n||D.ACCESS_TOKEN||"")) "api_key": "sk-[A-Za-z0-9]{48}"\n'
-    'cfg.setPassword("Tq8(Lm]z{4"); AzureKeyCredential("Zx9{Kq]m(3Lp<8Rt~Wv2") hashed_secret="9a8f"',
+    'cfg.setPassword("Tq8(Lm]z{4"); AzureKeyCredential("Zx9{Kq]m(3Lp<8Rt~Wv2")\n'
+    'hashed_secret="9a8f"',
+    # Signed URLs: expired, valid until 2099, no expiry, a date that does not exist, &amp;.
+    "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAKHG34MX5YP3ZIKFS%2F20240312&X-Amz-Date"
+    "=20240312T101522Z&X-Amz-Expires=3600&X-Amz-Signature=7615e9b806c40f556617e570e1068a2dee775d78"
+    "a0390c2196eb3f7561523a35 ?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20990312T101522Z&amp;X-A"
+    "mz-Expires=3600&amp;X-Amz-Signature=8615e9b806c40f556617e570e1068a2dee775d78a0390c2196eb3f75615"
+    "23a35\n?x-goog-algorithm=GOOG4-RSA-SHA256&x-goog-signature=9615e9b806c40f556617e570e1068a2dee7"
+    "75d78a0390c2196eb3f7561523a35 ?X-Goog-Algorithm=G&X-Goog-Date=20240230T101522Z&X-Goog-Expires="
+    "1&X-Goog-Signature=a615e9b806c40f556617e570e1068a2dee775d78a0390c2196eb3f7561523a35",
     # Hexspeak (parts, separators, leetspeak digits) and hex that only nearly spells.
     "https://cafeb4b3:d3adb33f@h.io https://u:C0FFEE-FACE-B0A7@h.io https://u:cafbdbabe@h.io\n"
     "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=f00dface:d56d3bf2 token = 'deadbeef_cafebabe_b01dface'",
     # Documented examples in base64 (alone, URL-safe, unpadded, after a user), JWTs in base64.
     "password: MWYyZDFlMmU2N2Rm Basic ZWxhc3RpYzp1aTJscDJheFRObXN5YWt3OXR2Tm53 "
     "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ Basic QWxhZGRpbjpvcGVuIHNlc2FtZR\n"
-    "token: ZXlKaGJHY2lPaUpTVXpJMU5pSjkuZXlKemRXSWlPaUl4TWpNME5UWTNPRGt3SW4wLmtMbG41OHFxdTFLb1Q1bGgweDhHQm1JWjMz"
+    "token: ZXlKaGJHY2lPaUpTVXpJMU5pSjkuZXlKemRXSWlPaUl4TWpNME5UWTNPRGt3SW4wLmtMbG41OHFx"
+    "dTFLb1Q1bGgweDhHQm1JWjMz"
     " ZXlKaGRYUm9jeUk2ZXlKeVpXZHBjM1J5ZVNJNmUzMTlmUT09\n"
     'tok = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.kL-ln58qqu1KoT5lh0x8GBmIZ33X" '
     '"eyJhbGciOiJIUzI1NiJ.eyJzdWIiOiIxMjM0NTY3ODkwIn0.kL-ln58qqu1KoT5lh0x8GBmIZ33X"',

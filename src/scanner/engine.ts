@@ -18,6 +18,7 @@ import {
   secretPlace
 } from './regexshape';
 import { redact } from './redact';
+import { signedUrlExpired } from './signedurl';
 import { RULE_SET } from './rules';
 import { IRule, IRuleSet, IScanFinding, IScanOptions } from './types';
 
@@ -104,6 +105,7 @@ interface ICompiledRule {
   passphraseName: Test | null;
   passphrases: boolean;
   matchAllow: Test | null;
+  signedUrlExpiry: boolean;
 }
 
 interface ICandidate {
@@ -167,7 +169,8 @@ export class Scanner {
         nameAllow: anyOf(rule.nameAllowlist, 'i'),
         passphraseName: anyOf(rule.passphraseNames, 'i'),
         passphrases: rule.passphrases ?? false,
-        matchAllow: anyOf(rule.matchAllowlist, '')
+        matchAllow: anyOf(rule.matchAllowlist, ''),
+        signedUrlExpiry: rule.signedUrlExpiry ?? false
       };
     });
     // Suppression markers and placeholder keywords ride along as two more
@@ -230,7 +233,7 @@ export class Scanner {
     const rules = this._rules.filter(
       compiled => !disabled.has(compiled.rule.id)
     );
-    return text => this._scan(text, rules, userAllow);
+    return text => this._scan(text, rules, userAllow, options.now);
   }
 
   /** Scans one text. */
@@ -241,7 +244,8 @@ export class Scanner {
   private _scan(
     text: string,
     rules: readonly ICompiledRule[],
-    userAllow: Test | null
+    userAllow: Test | null,
+    now: number | undefined
   ): IScanFinding[] {
     if (text.length === 0) {
       return [];
@@ -257,6 +261,7 @@ export class Scanner {
         const count = anchors(text, sortedList(hits, list), compiled);
         this._matchAt(compiled, text, count, {
           userAllow,
+          now,
           taken,
           placeholderHits,
           out: candidates
@@ -372,7 +377,9 @@ export class Scanner {
       compiled.matchAllow?.(whole) ||
       scan.userAllow?.(secret) ||
       !this._looksRandom(secret, compiled, name) ||
-      this._hidesPlaceholder(secret)
+      this._hidesPlaceholder(secret) ||
+      (compiled.signedUrlExpiry &&
+        signedUrlExpired(whole, scan.now ?? Date.now()))
     ) {
       return searchFrom;
     }
@@ -542,6 +549,8 @@ export class Scanner {
 /** What the rules of one scan share. */
 interface IScanState {
   userAllow: Test | null;
+  /** `IScanOptions.now`. */
+  now: number | undefined;
   /** Secret starts already reported by an earlier rule. */
   taken: PositionSet;
   /** Where placeholder keywords start in the text, sorted. */

@@ -57,6 +57,13 @@ export interface IRule {
   passphrases?: boolean;
   /** Whole matches matching any of these (case-sensitive) are not findings. */
   matchAllowlist?: string[];
+  /**
+   * The match is a signed URL's query: when it holds `X-Amz-Date=` or
+   * `X-Goog-Date=` (YYYYMMDDTHHMMSSZ) and `X-Amz-Expires=` or
+   * `X-Goog-Expires=` (seconds) and that time has passed, it is not a finding
+   * (an expired signature grants nothing).
+   */
+  signedUrlExpiry?: boolean;
   confidence: Confidence;
 }
 
@@ -106,6 +113,11 @@ export interface IScanOptions {
   disabledRules?: string[];
   /** Extra regular expression sources; secrets matching any are ignored. */
   allowlist?: string[];
+  /**
+   * The time signed URLs' expiry is judged against, in milliseconds since the
+   * epoch (`IRule.signedUrlExpiry`); by default, the time of the scan.
+   */
+  now?: number;
 }
 
 /** Where in a notebook a finding was seen. */

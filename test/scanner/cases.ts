@@ -153,6 +153,28 @@ export const RULE_CASES: Record<string, IRuleCases> = {
       'url = "https://acme.blob.core.windows.net/raw/a.csv?sv=2022-11-02&ss=b&sig=<signature>"'
     ]
   },
+  'signed-url-signature': {
+    positive: [
+      {
+        text: 'https://ml-artifacts.s3.amazonaws.com/reports/eval.html?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAKHG34MX5YP3ZIKFS%2F20990312%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20990312T101522Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature=7615e9b806c40f556617e570e1068a2dee775d78a0390c2196eb3f7561523a35',
+        secret:
+          '7615e9b806c40f556617e570e1068a2dee775d78a0390c2196eb3f7561523a35'
+      },
+      // In an HTML output (&amp;), and without an expiry: not known to have expired.
+      {
+        text: '<a href="https://storage.googleapis.com/exports/p.csv?X-Goog-Algorithm=GOOG4-RSA-SHA256&amp;X-Goog-Credential=signer%40ml-sandbox.iam.gserviceaccount.com%2F20240422%2Fauto%2Fstorage%2Fgoog4_request&amp;X-Goog-SignedHeaders=host&amp;X-Goog-Signature=ef399805548bf0c304c5e6df902b9a45cf90faa9699b05808c9922feb64d6d7c27bfda2a71986c0de6bd88731dd1412320994f30ceb85ab4666cc04604c8a69f">p.csv</a>',
+        secret:
+          'ef399805548bf0c304c5e6df902b9a45cf90faa9699b05808c9922feb64d6d7c27bfda2a71986c0de6bd88731dd1412320994f30ceb85ab4666cc04604c8a69f'
+      }
+    ],
+    negative: [
+      // Expired: its signature grants nothing any more.
+      'https://storage.googleapis.com/acme/p.csv?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=signer%40ml-sandbox-381512.iam.gserviceaccount.com%2F20240422%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date=20240422T084410Z&X-Goog-Expires=86400&X-Goog-SignedHeaders=host&X-Goog-Signature=ef399805548bf0c304c5e6df902b9a45cf90faa9699b05808c9922feb64d6d7c27bfda2a71986c0de6bd88731dd1412320994f30ceb85ab4666cc04604c8a69f',
+      // The credential parameter (the signer's key id and scope) is public; the signature is elided.
+      'print(url[:263] + "&X-Amz-Signature=…")\nhttps://b.s3.amazonaws.com/r.html?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA2BQFZFZ7WA3EAAM5%2F20990312%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20990312T101522Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature=…'
+    ]
+  },
+
   'azure-ad-client-secret': {
     positive: [
       {
