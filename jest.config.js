@@ -39,5 +39,10 @@ module.exports = {
   collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/**/.ipynb_checkpoints/*'],
   coverageReporters: ['lcov', 'text'],
   testRegex: 'test/.*\\.spec\\.tsx?$',
+  // The real-server tier runs only inside scripts/kube-real-server.sh (which sets the variable).
+  testPathIgnorePatterns: [
+    ...(baseConfig.testPathIgnorePatterns ?? ['/node_modules/']),
+    ...(process.env.SECRET_MOUNTS_REAL_APISERVER ? [] : ['/test/kube-real/'])
+  ],
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

@@ -25,29 +25,30 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import string
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchserver import DEFAULT_PORT, Server
+
 from jupyterlab_secret_mounts import demo
 from jupyterlab_secret_mounts.guard.findings import FindingsStore
-from jupyterlab_secret_mounts.guard.notebook_texts import NotebookText
 from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
 from jupyterlab_secret_mounts.guard.value_forms import value_forms
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
 from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
+from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor, match_strength
 from jupyterlab_secret_mounts.scanner import PatternScanner, load_rules
+from jupyterlab_secret_mounts.scanner.notebook import NotebookText
 
 MIN_LENGTH = 6
+MIN_BITS = 40.0
 LOG = logging.getLogger("guard-bench")
 WORDS = "import pandas numpy df plot value result print self return model data train loss".split()
 
@@ -112,9 +113,11 @@ def median_seconds(run: Callable[[], Any], repeat: int) -> float:
 
 
 def all_forms(values: list[SecretValue]) -> list[str]:
+    """What the index searches for, for the peers: the forms of every value above the floor."""
+    floor = MatchFloor(MIN_LENGTH, MIN_BITS)
     forms: set[str] = set()
     for value in values:
-        if len(value.value.strip()) >= MIN_LENGTH:
+        if floor.admits(match_strength(value.value)):
             forms.update(value_forms(value.value))
     return sorted(forms, key=len, reverse=True)
 
@@ -151,72 +154,6 @@ def detect_secrets_scan(texts: list[str]) -> int | None:
 # --- a real server ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    """`jupyter server` on a random port with the extension and `roots` set; stopped by pid."""
-
-    def __init__(self, roots: Path, workdir: Path) -> None:
-        self.port = free_port()
-        self.token = secrets.token_hex(16)
-        self.log = open(workdir / "server.log", "wb")  # noqa: SIM115
-        config = workdir / "jupyter_server_config.json"
-        config.write_text(
-            json.dumps(
-                {
-                    "ServerApp": {
-                        "jpserver_extensions": {"jupyterlab_secret_mounts": True},
-                        "root_dir": str(workdir),
-                        "port": self.port,
-                        "ip": "127.0.0.1",
-                        "open_browser": False,
-                        "allow_root": True,
-                    },
-                    "IdentityProvider": {"token": self.token},
-                    "SecretMounts": {
-                        "roots": [str(roots)],
-                        "discover_mountinfo": False,
-                        "show_service_account": False,
-                    },
-                }
-            )
-        )
-        command = [sys.executable, "-m", "jupyter_server", f"--config={config}"]
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                self.request("GET", "/secret-mounts/version")
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        tail = (workdir / "server.log").read_text(errors="replace")[-2000:]
-        raise RuntimeError(f"jupyter server did not start:\n{tail}")
-
-    def request(self, method: str, path: str, body: bytes | None = None) -> bytes:
-        request = urllib.request.Request(  # noqa: S310 - our own localhost server
-            f"http://127.0.0.1:{self.port}{path}",
-            data=body,
-            method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
-            return bytes(response.read())
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
-
-
 @dataclass
 class Contenders:
     server: Server
@@ -237,7 +174,7 @@ def report(name: str, texts: list[str], who: Contenders, repeat: int) -> None:
     )
     size = sum(len(t.encode()) for t in texts) / 1e6
     body = json.dumps({"texts": [{"id": str(i), "text": t} for i, t in enumerate(texts)]}).encode()
-    parts = [NotebookText(i, None, t) for i, t in enumerate(texts)]
+    parts = [NotebookText(i, "source", t) for i, t in enumerate(texts)]
 
     def post() -> bytes:
         return server.request("POST", "/secret-mounts/check", body)
@@ -251,11 +188,11 @@ def report(name: str, texts: list[str], who: Contenders, repeat: int) -> None:
     def regex() -> int:
         return regex_alternation(alternation, texts)
 
-    def hook_scan() -> list[Any]:
+    def hook_scan() -> Any:
         return guard.scan(parts)
 
     matches = len(json.loads(post())["matches"])
-    findings = len(hook_scan())
+    findings = hook_scan().total
     t_http = median_seconds(post, repeat)
     t_ours = median_seconds(ours, repeat)
     t_naive = median_seconds(naive, repeat)
@@ -286,13 +223,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--secrets", type=int, default=40, help="extra random keys to mount")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="9030-9049 here")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="guard-bench-"))
     try:
         root = workdir / "secrets"
         values = make_secrets(root, args.secrets)
-        index = ValueIndex(values, MIN_LENGTH)
+        index = ValueIndex.of(values, MatchFloor(MIN_LENGTH, MIN_BITS))
         forms = all_forms(values)
         alternation = re.compile("|".join(map(re.escape, forms)))
         patterns = PatternScanner(load_rules())
@@ -302,7 +240,7 @@ def main() -> None:
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus\n")
 
         guard = SaveGuard(lambda: "warn", lambda: index, patterns, FindingsStore(), LOG)
-        server = Server(root, workdir)
+        server = Server(root, workdir, port=args.port)
         try:
             for name, texts in workloads(values).items():
                 who = Contenders(server, index, forms, alternation, guard)

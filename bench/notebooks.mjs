@@ -3,7 +3,10 @@
 // each finding joined to the hand-made verdicts (bench/verdicts.mjs), per tool:
 // real leaks found, false alarms, and findings nobody has reviewed (never silently counted).
 //
-//   node bench/notebooks.mjs [--only ours,kingfisher] [--unreviewed FILE]
+//   node bench/notebooks.mjs [--only ours,kingfisher] [--unreviewed FILE] [--rounds 5]
+//
+// Then speed (bench/speed.mjs): paired whole-process wall and CPU of every tool against ours, on
+// the corpus and on the dense 5 MiB file, in --rounds rounds (0: no speed part).
 //
 // --unreviewed writes the findings without a verdict (location, tool, rule, value hash; no value)
 // for bench/review.mjs. Wall and CPU are of one whole process per tool, run with no network.
@@ -13,15 +16,17 @@ import { fileURLToPath } from 'node:url';
 import { PEERS, ours, scanWith } from './peers/index.mjs';
 import { ROOT } from './peers/common.mjs';
 import { ABSENT_MESSAGE, corpusFolders, corpusStatus } from './real-notebooks.mjs';
+import { speedReport } from './speed.mjs';
 import { judge, loadVerdicts, realLeaks } from './verdicts.mjs';
 
 function parseArgs(argv) {
-  const args = { only: null, unreviewed: null };
+  const args = { only: null, unreviewed: null, rounds: 5 };
   for (let i = 2; i < argv.length; i++) {
     if (argv[i] === '--only') args.only = argv[++i].split(',');
     else if (argv[i] === '--unreviewed') args.unreviewed = argv[++i];
+    else if (argv[i] === '--rounds') args.rounds = Number(argv[++i]);
     else if (argv[i] === '-h' || argv[i] === '--help') {
-      console.log('usage: node bench/notebooks.mjs [--only ours,kingfisher,...] [--unreviewed FILE]');
+      console.log('usage: node bench/notebooks.mjs [--only ours,kingfisher,...] [--unreviewed FILE] [--rounds N]');
       process.exit(0);
     } else throw new Error(`unknown argument ${argv[i]}`);
   }
@@ -74,6 +79,11 @@ function main() {
     'values per notebook with no verdict yet, counted apart from both (review them: bench/review.mjs).'
   );
   console.log(lines.join('\n'));
+  if (args.rounds > 0) {
+    const speed = speedReport(tools, { rounds: args.rounds });
+    console.log(['', ...speed].join('\n'));
+    lines.push('', ...speed);
+  }
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', 'notebooks.txt'), `${lines.join('\n')}\n`);
   if (args.unreviewed) {

@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DENSE_FILE, denseText, devCorpus } from './dense-file.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -28,7 +29,7 @@ const VENV = join(ROOT, 'bench', '.venv');
 const MIB = 1024 * 1024;
 
 function parseArgs(argv) {
-  const args = { corpus: join(ROOT, '..', 'shared', 'corpus', 'dev.jsonl'), runs: 3, detectSecrets: true, perSample: 60 };
+  const args = { corpus: devCorpus(), runs: 3, detectSecrets: true, perSample: 60 };
   for (let i = 2; i < argv.length; i++) {
     const next = () => argv[++i];
     if (argv[i] === '--corpus') args.corpus = resolve(next());
@@ -148,18 +149,6 @@ function engineSpeed(command, argsFor, input, runs) {
   return { coldMs, warmPerSecond: warm };
 }
 
-/** One text file of corpus samples (all of them, in order, repeated), at least `bytes` long. */
-function corpusFile(samples, bytes) {
-  const parts = [];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const text = samples[i % samples.length].text;
-    parts.push(text);
-    size += Buffer.byteLength(text) + 2;
-  }
-  return parts.join('\n\n') + '\n';
-}
-
 function best(runs) {
   return runs.reduce((a, b) => (b.wall < a.wall ? b : a));
 }
@@ -239,8 +228,8 @@ function main() {
     say(`  ours in one run vs secretlint CLI per sample: ${fmt(n / ours.wall / (subset.length / slPer), 0)}x`);
 
     // 3. Throughput and memory on a 5 MiB file.
-    const big = join(RESULTS, 'corpus-5mib.txt');
-    writeFileSync(big, corpusFile(samples, 5 * MIB));
+    const big = DENSE_FILE;
+    writeFileSync(big, denseText(samples, 5 * MIB));
     const bytes = readFileSync(big).length;
     say('');
     say(`## 3. One ${fmt(bytes / MIB, 2)} MiB text file of corpus samples (${big})`);

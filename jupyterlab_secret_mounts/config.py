@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from traitlets import Bool, Enum, Int, List, TraitError, Unicode, validate
+from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, validate
 from traitlets.config import Configurable
+
+from .mounts.value_facts import MatchFloor
 
 DEFAULT_ROOTS = [
     "/secrets",  # Kubeflow Notebooks 2.0 default mount path, common in hand-written pods
@@ -25,6 +27,9 @@ SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 
 #: A Kubernetes Secret holds at most 1 MiB.
 ONE_MIB = 1024 * 1024
+
+#: No setting indexes values weaker than this (about a billion guesses).
+MIN_MATCH_BITS_FLOOR = 30
 
 
 class SecretMounts(Configurable):
@@ -76,10 +81,40 @@ class SecretMounts(Configurable):
         help="What the pre-save check does when a notebook holds a credential.",
     ).tag(config=True)
 
+    save_check_seconds = Float(
+        10.0,
+        min=0.001,
+        help=(
+            "Time budget of the pre-save check of one save. Exact mounted values are always looked "
+            "for in full; a credential-pattern scan still running then stops, and the save is "
+            "refused under `block` (under `warn` it is saved and reported as incompletely checked)."
+        ),
+    ).tag(config=True)
+
     min_match_length = Int(
         6,
         min=1,
         help="Shortest mounted value (in characters) that exact-match leak checks look for.",
+    ).tag(config=True)
+
+    min_match_bits = Int(
+        40,
+        min=MIN_MATCH_BITS_FLOOR,
+        help=(
+            "Weakest mounted value that exact-match leak checks look for, as log2 of a brute force "
+            "over the character classes it uses (a six-digit PIN is 20 bits, eight random "
+            "letters and digits 48). Weaker values would let the check be used to guess them; "
+            "they are listed as too short to guard."
+        ),
+    ).tag(config=True)
+
+    check_chars_per_minute = Int(
+        32 * ONE_MIB,
+        min=ONE_MIB,
+        help=(
+            "Characters one user may send to the leak check (POST /secret-mounts/check) per "
+            "minute, with bursts up to one minute's worth; more gets 429 with Retry-After."
+        ),
     ).tag(config=True)
 
     max_value_bytes = Int(
@@ -98,6 +133,11 @@ class SecretMounts(Configurable):
             if normalized not in roots:
                 roots.append(normalized)
         return roots
+
+    @property
+    def match_floor(self) -> MatchFloor:
+        """The weakest value leak checks may index."""
+        return MatchFloor(self.min_match_length, float(self.min_match_bits))
 
     @property
     def roots_are_default(self) -> bool:

@@ -9,6 +9,7 @@ from tornado import web
 
 from . import __version__
 from .config import SecretMounts
+from .guard.offloop import check_saves_off_loop
 from .guard.service import create_guard
 from .handlers import (
     GUARD_SETTING,
@@ -35,6 +36,7 @@ def load(server_app: Any) -> None:
     server_app.web_app.settings[GUARD_SETTING] = guard
     # Keeps an admin's own `ContentsManager.pre_save_hook`: jupyter_server runs that one first.
     server_app.contents_manager.register_pre_save_hook(guard.save_hook)
+    check_saves_off_loop(server_app.contents_manager, guard.save_hook)
     add_routes(server_app.web_app)
     server_app.log.info(
         "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s",

@@ -11,17 +11,27 @@ import base64
 import json
 from typing import Any
 
+from jupyter_core.utils import ensure_async
+from jupyter_server.auth import IdentityProvider
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from . import __version__
 from .guard.findings import normalize_path
-from .guard.leaks import BadCheckRequest, CheckTooLarge, check_texts, parse_request
+from .guard.leaks import BadCheckRequest, CheckTooLarge, characters, check_texts, parse_request
+from .guard.rate import RateLimited
 from .guard.service import Guard
+from .logsafe import loggable
 from .mounts.service import KeyNotFound, KeyUnreadable, SecretMountsService
 
 AUTH_RESOURCE = "secret-mounts"
+#: Whoever may run code can read every mounted file from a kernel: revealing a value, or asking
+#: whether some text holds one, needs that same permission.
+VALUE_ACCESS = ("execute", "kernels")
+#: How long a leak check waits for the value index to catch up with a rotation (seconds);
+#: past it, the check answers from the index of before the rotation.
+CHECK_INDEX_WAIT = 1.0
 #: Keys of the shared `SecretMountsService` and `Guard` in the Tornado application settings.
 SERVICE_SETTING = "secret_mounts"
 GUARD_SETTING = "secret_mounts_guard"
@@ -43,6 +53,32 @@ class SecretMountsHandler(APIHandler):
     def write_json(self, data: Any) -> None:
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(data))
+
+    @property
+    def requester(self) -> str:
+        """Who is asking, for audit lines and per-user budgets: the identity provider's username.
+
+        jupyter_server's own provider names no one for a call that carries the server's shared
+        token without a login cookie: it makes up a random user for each such request. Those
+        calls are named by how they logged in instead.
+        """
+        provider = self.identity_provider
+        stock = type(provider).get_user is IdentityProvider.get_user
+        token = getattr(provider, "token", "")
+        if (
+            stock
+            and token
+            and provider.get_token(self) == token
+            and self.get_cookie(provider.get_cookie_name(self)) is None
+        ):
+            return "(server token)"
+        return getattr(self.current_user, "username", None) or "?"
+
+    async def may_access_values(self) -> bool:
+        """Whether the user may run code in kernels (and so read mounted files anyway)."""
+        action, resource = VALUE_ACCESS
+        allowed = self.authorizer.is_authorized(self, self.current_user, action, resource)
+        return bool(await ensure_async(allowed))
 
 
 class VersionHandler(SecretMountsHandler):
@@ -77,16 +113,40 @@ class MountsHandler(SecretMountsHandler):
 
 class RevealHandler(SecretMountsHandler):
     # Seeing a value is as powerful as running `cat` in a kernel, so it takes the
-    # `execute` permission: a read-only collaborator may list keys but not reveal them.
-    # (jupyter_server only types the bare `@authorized`, hence the ignore.)
+    # `execute` permission, on this resource and on kernels: a read-only collaborator may list
+    # keys but not reveal them. (jupyter_server only types the bare `@authorized`.)
     @web.authenticated
     @authorized("execute")  # type: ignore[untyped-decorator]
     async def post(self) -> None:
         """Body `{path, key}` (a folder's path and key name as listed) -> `{value, hideAfterSeconds,
-        encoding}`; only when the admin set `c.SecretMounts.allow_reveal = True`."""
-        policy = self.service.settings
-        if not policy.allow_reveal:
-            self._audit("refused by policy", *self._peek_request())
+        encoding}`; only when the admin set `c.SecretMounts.allow_reveal = True`.
+
+        Every attempt writes one audit line, refused or not."""
+        path, key = self._peek_request()
+        try:
+            value = await self._reveal()
+        except web.HTTPError as error:
+            self._audit(f"refused ({error.status_code})", path, key)
+            raise
+        self._audit("revealed", path, key)
+        try:
+            text, encoding = value.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = base64.b64encode(value).decode("ascii"), "base64"
+        self.write_json(
+            {
+                "value": text,
+                "hideAfterSeconds": self.service.settings.reveal_seconds,
+                "encoding": encoding,
+            }
+        )
+
+    async def _reveal(self) -> bytes:
+        if not await self.may_access_values():
+            raise web.HTTPError(
+                403, "Revealing a value needs permission to run code on this server."
+            )
+        if not self.service.settings.allow_reveal:
             raise web.HTTPError(
                 403,
                 "Revealing values is turned off on this server "
@@ -94,19 +154,11 @@ class RevealHandler(SecretMountsHandler):
             )
         path, key = self._reveal_request()
         try:
-            value = await asyncio.to_thread(self.service.read_value, path, key)
+            return await asyncio.to_thread(self.service.read_value, path, key)
         except KeyNotFound:
             raise web.HTTPError(404, "No such key in a discovered secret folder.") from None
         except KeyUnreadable as error:
             raise web.HTTPError(409, f"This key cannot be revealed: {error}") from None
-        self._audit("revealed", path, key)
-        try:
-            text, encoding = value.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, encoding = base64.b64encode(value).decode("ascii"), "base64"
-        self.write_json(
-            {"value": text, "hideAfterSeconds": policy.reveal_seconds, "encoding": encoding}
-        )
 
     def _reveal_request(self) -> tuple[str, str]:
         # Parsed here rather than with get_json_body(), which logs bad bodies and fails
@@ -131,30 +183,53 @@ class RevealHandler(SecretMountsHandler):
 
     def _audit(self, outcome: str, path: str, key: str) -> None:
         """One log line per reveal attempt, naming who, which folder and which key; no value."""
-        user = getattr(self.current_user, "username", None) or "?"
         self.log.info(
             "secret-mounts audit: reveal %s: user=%s folder=%s key=%s",
             outcome,
-            _loggable(user),
-            _loggable(path),
-            _loggable(key),
+            loggable(self.requester),
+            loggable(path),
+            loggable(key),
         )
 
 
 class LeakCheckHandler(SecretMountsHandler):
     @web.authenticated
-    @authorized  # POST maps to the "write" action: read-only users cannot probe for values
+    @authorized("execute")  # type: ignore[untyped-decorator]
     async def post(self) -> None:
-        """`ILeakCheckRequest` -> `ILeakCheckResponse` (ranges and folder/key, never a value)."""
+        """`ILeakCheckRequest` -> `ILeakCheckResponse` (ranges and folder/key, never a value).
+
+        Where a text matched tells which text was the value, so the check is bounded like an
+        oracle: it needs the permission that reads values anyway (running code), a body within
+        `MAX_BODY_BYTES` and `MAX_TEXTS`, a per-user budget of characters per minute, and the
+        index never holds values weak enough to enumerate (`MatchFloor`)."""
+        if not await self.may_access_values():
+            raise web.HTTPError(
+                403,
+                "Checking text for mounted values needs permission to run code on this server.",
+            )
         try:
             texts = parse_request(self.request.body)
         except CheckTooLarge as error:
             raise web.HTTPError(413, str(error)) from None
         except BadCheckRequest as error:
             raise web.HTTPError(400, str(error)) from None
+        try:
+            self.guard.check_budget.spend(self.requester, characters(texts))
+        except RateLimited as limited:
+            # Written here: raising HTTPError would drop the Retry-After header.
+            self.set_status(429)
+            self.set_header("Retry-After", str(limited.retry_after))
+            self.write_json(
+                {
+                    "message": "Too many leak checks from this user; "
+                    f"try again in {limited.retry_after} s.",
+                    "reason": "Too Many Requests",
+                }
+            )
+            return
 
         def check() -> dict[str, object]:
-            return check_texts(self.guard.values.current(), texts)
+            return check_texts(self.guard.values.current(wait=CHECK_INDEX_WAIT), texts)
 
         self.write_json(await asyncio.to_thread(check))
 
@@ -177,15 +252,12 @@ class FindingsHandler(SecretMountsHandler):
                     "blocked": False,
                     "message": "",
                     "findings": [],
+                    "total": 0,
+                    "complete": True,
                 }
             )
             return
         self.write_json(report.to_json())
-
-
-def _loggable(text: str, limit: int = 200) -> str:
-    """repr() keeps newlines and control characters from forging log lines; long input is cut."""
-    return repr(text[:limit] + ("..." if len(text) > limit else ""))
 
 
 def etag_matches(header: str | None, etag: str) -> bool:

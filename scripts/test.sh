@@ -47,6 +47,10 @@ ruff check jupyterlab_secret_mounts bench
 say "jest"
 npx jest --ci
 
+say "jest: the real Kubernetes API server tier (docs/kubernetes-testing.md)"
+# Exit 3: the tier cannot run on this machine and said why in one line; the rest goes on.
+bash scripts/kube-real-server.sh run npx jest --ci test/kube-real || [ $? = 3 ]
+
 say "pytest"
 python -m pytest -q
 

@@ -5,7 +5,9 @@ import { ServerConnection } from '@jupyterlab/services';
 export class SecretMountsAPIError extends Error {
   constructor(
     message: string,
-    readonly status: number
+    readonly status: number,
+    /** Seconds the server asked to wait before trying again (`Retry-After`), if it did. */
+    readonly retryAfter: number | null = null
   ) {
     super(message);
     this.name = 'SecretMountsAPIError';
@@ -64,7 +66,12 @@ export async function requestConditional<T>(
     const message =
       (body as { message?: string } | undefined)?.message ||
       `${response.status} ${response.statusText}`;
-    throw new SecretMountsAPIError(message, response.status);
+    const retryAfter = Number(response.headers.get('Retry-After'));
+    throw new SecretMountsAPIError(
+      message,
+      response.status,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null
+    );
   }
   return { data: body as T, etag, notModified: false };
 }

@@ -23,14 +23,19 @@ function filesUnder(dir: string): string[] {
 
 export default async function canaryTeardown(): Promise<void> {
   const problems: string[] = [];
-  for (const profile of ['default', 'strict']) {
+  for (const profile of ['default', 'strict', 'noexec']) {
     const root = profileRoot(profile);
     const canaries = canaryValues(path.join(root, 'secrets'));
-    const checked = [path.join(root, 'server.log'), ...filesUnder(path.join(root, 'notebooks'))];
+    const checked = [
+      path.join(root, 'server.log'),
+      ...filesUnder(path.join(root, 'notebooks'))
+    ];
     for (const file of checked.filter(f => fs.existsSync(f))) {
       const leaked = leakedCanaries(fs.readFileSync(file, 'utf8'), canaries);
       if (leaked.length > 0) {
-        problems.push(`${path.relative(root, file)} (${profile}) holds ${leaked.length} secret value(s)`);
+        problems.push(
+          `${path.relative(root, file)} (${profile}) holds ${leaked.length} secret value(s)`
+        );
       }
     }
   }

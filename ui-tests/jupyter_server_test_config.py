@@ -37,6 +37,16 @@ if PROFILE == "strict":
     c.SecretMounts.save_policy = "block"  # noqa: F821
     c.SecretMounts.allow_reveal = True  # noqa: F821
     c.SecretMounts.reveal_seconds = 3  # noqa: F821
+if PROFILE == "noexec":
+    # A collaborator who may edit and save but not run code: checking text for mounted values
+    # (which could recover them) needs `execute` on kernels, as reading the files does.
+    from jupyter_server.auth import Authorizer
+
+    class NoKernelExecute(Authorizer):
+        def is_authorized(self, handler, user, action, resource):  # noqa: ANN001, ANN201
+            return (action, resource) != ("execute", "kernels")
+
+    c.ServerApp.authorizer_class = NoKernelExecute  # noqa: F821
 
 # Keep every server log line in a file: the canary check reads it after the run.
 c.ServerApp.logging_config = {  # noqa: F821

@@ -4,11 +4,16 @@
  * Two servers run side by side, one per admin policy profile (see jupyter_server_test_config.py):
  * - `default`: what a fresh install does (save policy `warn`, reveal off);
  * - `strict`: save policy `block`, reveal allowed. Specs named `*.strict.spec.ts` run here.
+ * - `noexec`: users may not run code (`execute` on `kernels` denied). `*.noexec.spec.ts`.
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const basePort = Number(process.env.SECRET_MOUNTS_UI_PORT || 8890);
-const profiles = { default: basePort, strict: basePort + 1 };
+const profiles = {
+  default: basePort,
+  strict: basePort + 1,
+  noexec: basePort + 2
+};
 
 function server(profile, port) {
   return {
@@ -49,14 +54,21 @@ module.exports = {
   projects: [
     {
       name: 'default',
-      testIgnore: /\.strict\.spec\.ts$/,
+      testIgnore: /\.(strict|noexec)\.spec\.ts$/,
       use: { baseURL: `http://localhost:${profiles.default}` }
     },
     {
       name: 'strict',
       testMatch: /\.strict\.spec\.ts$/,
       use: { baseURL: `http://localhost:${profiles.strict}` }
+    },
+    {
+      name: 'noexec',
+      testMatch: /\.noexec\.spec\.ts$/,
+      use: { baseURL: `http://localhost:${profiles.noexec}` }
     }
   ],
-  webServer: Object.entries(profiles).map(([profile, port]) => server(profile, port))
+  webServer: Object.entries(profiles).map(([profile, port]) =>
+    server(profile, port)
+  )
 };

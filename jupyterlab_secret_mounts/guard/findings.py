@@ -15,6 +15,8 @@ from typing import Any
 
 #: Paths remembered; older entries are dropped first (a bounded memory footprint).
 MAX_PATHS = 512
+#: Findings kept per save; the report says how many there were in all.
+MAX_STORED_FINDINGS = 1000
 
 
 @dataclass(frozen=True)
@@ -23,9 +25,11 @@ class Finding:
 
     start: int
     end: int
-    cell: int | None = None  # 0-based cell index; None for a text file
-    output: int | None = None  # 0-based output index in the cell; None for the source
-    mime: str | None = None  # the output's MIME type the offsets refer to
+    cell: int | None = None  # 0-based cell index; None for a text file or notebook metadata
+    part: str | None = None  # where in the notebook (`NotebookText.part`); None for a file
+    output: int | None = None  # 0-based output index in the cell (its text or its metadata)
+    mime: str | None = None  # the output's or attachment's MIME type the offsets refer to
+    name: str | None = None  # the attachment's name
     rule: str | None = None  # pattern rule id (pattern findings)
     mount: str | None = None  # folder of the matched mounted secret (exact-value findings)
     key: str | None = None
@@ -43,8 +47,10 @@ class SaveReport:
     policy: str
     blocked: bool
     message: str
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # at most MAX_STORED_FINDINGS
     checked: float
+    total: int = 0  # findings before the cap
+    complete: bool = True  # False when the check ran out of time
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +60,8 @@ class SaveReport:
             "blocked": self.blocked,
             "message": self.message,
             "findings": [finding.to_json() for finding in self.findings],
+            "total": max(self.total, len(self.findings)),
+            "complete": self.complete,
         }
 
 

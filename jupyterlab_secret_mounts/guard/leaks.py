@@ -13,10 +13,10 @@ from typing import Any
 from ..scanner.utf16 import Utf16Offsets
 from .value_index import ValueIndex
 
-#: Largest request body accepted: a 5 MB notebook's texts fit several times over.
-MAX_BODY_BYTES = 32 * 1024 * 1024
+#: Largest request body accepted (the frontend sends at most 4 MiB of JSON per request).
+MAX_BODY_BYTES = 8 * 1024 * 1024
 #: Most texts in one request (a 500-cell notebook with outputs sends about 1,500).
-MAX_TEXTS = 50_000
+MAX_TEXTS = 10_000
 
 USAGE = 'Send a JSON body {"texts": [{"id": "<any string>", "text": "<text to check>"}]}.'
 
@@ -27,6 +27,11 @@ class BadCheckRequest(ValueError):
 
 class CheckTooLarge(ValueError):
     """The body exceeds the limits; the message says the limit."""
+
+
+def characters(texts: list[tuple[str, str]]) -> int:
+    """What a request costs against the sender's budget (`rate.CheckBudget`)."""
+    return sum(len(text) for _, text in texts)
 
 
 def parse_request(body: bytes) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from ..mounts.service import SecretMountsService
 from ..scanner import EMPTY_RULE_SET, PatternScanner, load_rules
 from .findings import FindingsStore
 from .live_index import LiveValueIndex
+from .rate import CheckBudget
 from .save_hook import SaveGuard
 
 
@@ -23,12 +24,13 @@ class Guard:
     patterns: PatternScanner
     findings: FindingsStore
     save_hook: SaveGuard
+    check_budget: CheckBudget
 
 
 def create_guard(service: SecretMountsService, log: logging.Logger) -> Guard:
     """The guard for the mounts `service` finds, under the policy it holds."""
     settings = service.settings
-    values = LiveValueIndex(service, lambda: settings.min_match_length)
+    values = LiveValueIndex(service, lambda: settings.match_floor)
     try:
         patterns = PatternScanner(load_rules())
     except (OSError, ValueError, KeyError, re.error) as error:
@@ -36,5 +38,13 @@ def create_guard(service: SecretMountsService, log: logging.Logger) -> Guard:
         log.error("secret-mounts: credential patterns unavailable (%s)", error)
         patterns = PatternScanner(EMPTY_RULE_SET)
     findings = FindingsStore()
-    hook = SaveGuard(lambda: settings.save_policy, values.current, patterns, findings, log)
-    return Guard(values, patterns, findings, hook)
+    hook = SaveGuard(
+        lambda: settings.save_policy,
+        values.current,
+        patterns,
+        findings,
+        log,
+        budget=lambda: settings.save_check_seconds,
+    )
+    budget = CheckBudget(lambda: settings.check_chars_per_minute)
+    return Guard(values, patterns, findings, hook, budget)

@@ -19,6 +19,8 @@ class SecretKey:
     json: bool = False
     fingerprint: str = ""
     error: str | None = None
+    #: Read, but too short or too guessable for exact-match leak checks (value_facts.MatchFloor).
+    too_guessable: bool = False
     #: Where the value is read from, below the version folder (kubelet) or the mount folder.
     read_parts: tuple[str, ...] = ()
     #: Cheap change detector for the ETag (inode, size, times); not served.
@@ -38,6 +40,8 @@ class SecretKey:
         }
         if self.error is not None:
             out["error"] = self.error
+        if self.too_guessable:
+            out["tooGuessable"] = True
         return out
 
 
@@ -57,6 +61,11 @@ class SecretMount:
     identity: tuple[int, int] = (0, 0)
     #: The Kubernetes Secret behind the folder, from this pod's spec (provenance.py), when known.
     source: dict[str, Any] | None = None
+    #: A subPath bind mount from inside one timestamped version (mountinfo): no `..data`, never
+    #: updated. Read as a plain folder (or file).
+    pinned: bool = False
+    #: The mount point is one file (a subPath of one key, e.g. `~/.aws/credentials`), not a folder.
+    file: bool = False
 
     def key(self, name: str) -> SecretKey | None:
         return next((k for k in self.keys if k.name == name), None)
@@ -76,6 +85,8 @@ class SecretMount:
             out["error"] = self.error
         if self.source is not None:
             out["source"] = dict(self.source)
+        if self.file:
+            out["file"] = True
         return out
 
     def stamp(self) -> tuple[Any, ...]:
@@ -85,8 +96,9 @@ class SecretMount:
             self.root,
             self.kind,
             self.rotates,
+            self.file,
             self.version,
             self.error,
-            tuple((k.name, k.mode, k.error, k.stamp) for k in self.keys),
+            tuple((k.name, k.mode, k.error, k.too_guessable, k.stamp) for k in self.keys),
             repr(self.source),  # provenance arrives after the first listing
         )

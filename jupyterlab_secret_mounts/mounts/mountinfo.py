@@ -22,6 +22,8 @@ class MountEntry:
     mount_point: str
     fstype: str
     source: str
+    #: `ro` among the per-mount options (kubelet mounts Secret and projected volumes read-only).
+    read_only: bool = False
 
 
 def unescape(field: bytes) -> str:
@@ -47,6 +49,7 @@ def parse(text: bytes) -> list[MountEntry]:
                 mount_point=unescape(fields[4]),
                 fstype=unescape(fields[separator + 1]),
                 source=unescape(fields[separator + 2]),
+                read_only=b"ro" in fields[5].split(b","),
             )
         )
     return entries

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from . import kubelet, value_facts
 from .cache import FolderCache
+from .exclusions import Exclusions
 from .model import SecretKey, SecretMount
 from .safe_fs import WalkItem, describe_error, open_dir, read_beneath, walk
 
@@ -27,14 +27,20 @@ class Candidate:
     identity: tuple[int, int]
     #: Only the files directly inside (a root holding files itself, like Docker's /run/secrets).
     flat: bool = False
+    #: mountinfo shows it bind-mounted from inside one kubelet version (a subPath): never updated.
+    pinned: bool = False
+    #: The mount point is a file (a subPath of one key); `identity` is the file's.
+    file: bool = False
 
 
 @dataclass
 class ReadOptions:
     max_value_bytes: int
-    is_excluded: Callable[[str], bool] = lambda path: False
-    #: Whether mountinfo shows the folder as a subPath bind mount pinned to one version.
-    is_pinned: Callable[[str], bool] = lambda path: False
+    #: Values weaker than this are marked `too_guessable` (never indexed for leak checks).
+    floor: value_facts.MatchFloor = value_facts.MatchFloor(1, 0.0)
+    exclusions: Exclusions = field(default_factory=lambda: Exclusions([]))
+    #: Real paths of subPath mount points, each listed as a mount of its own, never as a key.
+    pinned_mount_points: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -50,10 +56,20 @@ def read_folder(candidate: Candidate, options: ReadOptions, cache: FolderCache) 
     mount = SecretMount(
         path=candidate.path,
         name=name,
-        kind="folder",
+        kind="kubernetes" if candidate.pinned else "folder",
         root=candidate.root,
         identity=candidate.identity,
+        pinned=candidate.pinned,
+        file=candidate.file,
     )
+    if candidate.file:
+        return FolderRead(_read_file_mount(mount, options, cache))
+    return _scan_folder(candidate, mount, options, cache)
+
+
+def _scan_folder(
+    candidate: Candidate, mount: SecretMount, options: ReadOptions, cache: FolderCache
+) -> FolderRead:
     try:
         fd = open_dir(candidate.path)
     except OSError as error:
@@ -61,10 +77,10 @@ def read_folder(candidate: Candidate, options: ReadOptions, cache: FolderCache) 
         return FolderRead(mount)
     try:
         info = os.fstat(fd)
-        if (info.st_dev, info.st_ino) != candidate.identity:
-            mount.error = "folder was replaced while being read; refresh"
+        mount.error = _untrusted(fd, info, candidate)
+        if mount.error is not None:
             return FolderRead(mount)
-        if kubelet.has_data_link(fd):
+        if kubelet.has_data_link(fd) and not candidate.pinned:
             return FolderRead(_read_kubelet_volume(fd, mount, options, cache))
         nested = _read_plain_folder(fd, mount, candidate, options, cache)
         mount.updated = max([info.st_mtime, *(k.mtime for k in mount.keys)])
@@ -78,20 +94,35 @@ def read_folder(candidate: Candidate, options: ReadOptions, cache: FolderCache) 
         os.close(fd)
 
 
+def is_world_writable(fd: int, info: os.stat_result) -> bool:
+    """Anyone may add files to the opened folder. kubelet's secret volumes are mode 1777 but
+    mounted read-only, so nobody can."""
+    return bool(info.st_mode & stat.S_IWOTH) and not os.fstatvfs(fd).f_flag & os.ST_RDONLY
+
+
+def _untrusted(fd: int, info: os.stat_result, candidate: Candidate) -> str | None:
+    """Why the opened folder must not be read, if it must not."""
+    if (info.st_dev, info.st_ino) != candidate.identity:
+        return "folder was replaced while being read; refresh"
+    if is_world_writable(fd, info):
+        # Anyone could plant keys here; kubelet mounts secret volumes read-only.
+        return "anyone can write to this folder; not read as a secret mount"
+    return None
+
+
 def _read_kubelet_volume(
     fd: int, mount: SecretMount, options: ReadOptions, cache: FolderCache
 ) -> SecretMount:
     mount.kind = "kubernetes"
-    # An atomic-writer folder is only visible when the whole volume is mounted (a subPath
-    # of one key shows a plain file), and its writer swaps `..data` in place, so it follows
-    # updates -- unless mountinfo shows this folder bind-mounted from inside one timestamped
-    # version (a subPath of a nested folder), which pins it.
-    mount.rotates = not options.is_pinned(mount.path)
+    # An atomic-writer folder is only visible when the whole volume is mounted, and its writer
+    # swaps `..data` in place, so it follows updates. (A subPath is bind-mounted from inside one
+    # timestamped version instead, with no `..data`: see `Candidate.pinned`.)
+    mount.rotates = True
     try:
         stamp = _version_stamp(fd, mount)
     except OSError:
         stamp = None  # the full read below reports what is wrong
-    cached = cache.volumes.get(stamp) if stamp else None
+    cached = cache.volumes.get((stamp, options.floor)) if stamp else None
     if cached is not None:
         mount.version, keys = cached
     else:
@@ -112,7 +143,7 @@ def _read_kubelet_volume(
             mount.error = f"folder not readable: {describe_error(error)}"
             return mount
         if stamp and stamp.target == mount.version:
-            cache.volumes.put(stamp, (mount.version, keys))
+            cache.volumes.put((stamp, options.floor), (mount.version, keys))
     # Entries beside kubelet's are looked at every time (one listing, no reads).
     mount.keys = [*keys, *_unmanaged_entries(fd, mount.path, keys)]
     _limit_and_filter(mount, options)
@@ -170,6 +201,32 @@ def _unmanaged_entries(fd: int, mount_path: str, keys: tuple[SecretKey, ...]) ->
     return extra
 
 
+def _read_file_mount(mount: SecretMount, options: ReadOptions, cache: FolderCache) -> SecretMount:
+    """A subPath of one key: the mount point is the file itself, its one key."""
+    folder, name = os.path.split(mount.path)
+    try:
+        fd = open_dir(folder)
+    except OSError as error:
+        mount.error = f"folder not readable: {describe_error(error)}"
+        return mount
+    try:
+        info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        if (info.st_dev, info.st_ino) != mount.identity:
+            mount.error = "file was replaced while being read; refresh"
+            return mount
+        key = _describe(
+            fd, mount, WalkItem((name,), info), scope=folder, options=options, cache=cache
+        )
+        mount.keys = [replace(key, path=mount.path)]
+        mount.updated = info.st_mtime
+        _limit_and_filter(mount, options)
+    except OSError as error:
+        mount.error = f"file not readable: {describe_error(error)}"
+    finally:
+        os.close(fd)
+    return mount
+
+
 def _read_plain_folder(
     fd: int,
     mount: SecretMount,
@@ -191,6 +248,8 @@ def _read_plain_folder(
         return True
 
     for found in walk(fd, descend=descend, max_items=MAX_KEYS + 1):
+        if os.path.join(real_path, *found.parts) in options.pinned_mount_points:
+            continue
         is_link = found.stat is not None and stat.S_ISLNK(found.stat.st_mode)
         item = _follow_inside(real_path, found) if is_link and found.error is None else found
         mount.keys.append(
@@ -264,6 +323,7 @@ def _describe(
             return key
         cache.facts.put(cache_key, facts)
     key.binary, key.json, key.fingerprint = facts.binary, facts.json, facts.fingerprint
+    key.too_guessable = not options.floor.admits(facts.strength)
     return key
 
 
@@ -271,4 +331,13 @@ def _limit_and_filter(mount: SecretMount, options: ReadOptions) -> None:
     if len(mount.keys) > MAX_KEYS:
         del mount.keys[MAX_KEYS:]
         mount.error = f"more than {MAX_KEYS} files; only the first {MAX_KEYS} are listed"
-    mount.keys = [key for key in mount.keys if not options.is_excluded(key.path)]
+    if not options.exclusions:
+        return
+    real_mount = os.path.realpath(mount.path)
+    mount.keys = [
+        key
+        for key in mount.keys
+        if not options.exclusions.hides_key(
+            key.path, real_mount, key.name, os.path.join(*key.read_parts or (key.name,))
+        )
+    ]

@@ -88,6 +88,8 @@ class SecretMountsService:
                     continue
             return found
 
+        if mount.file:
+            return self._read_file_mount(mount, wanted)
         try:
             fd = open_dir(mount.path)
         except OSError as error:
@@ -96,12 +98,31 @@ class SecretMountsService:
             info = os.fstat(fd)
             if (info.st_dev, info.st_ino) != mount.identity:
                 raise KeyUnreadable("folder was replaced since it was listed; refresh")
-            if mount.kind == "kubernetes":
+            if mount.kind == "kubernetes" and not mount.pinned:
                 return kubelet.read_consistent(fd, lambda version_fd, _version: read(version_fd))
             return read(fd)
         except kubelet.LayoutError as error:
             raise KeyUnreadable(error.strerror or "unreadable volume") from error
         except kubelet.KeptChanging as error:
             raise KeyUnreadable(error.strerror or "kept changing") from error
+        finally:
+            os.close(fd)
+
+    def _read_file_mount(self, mount: SecretMount, wanted: list[SecretKey]) -> dict[str, bytes]:
+        """The value of a subPath file mount: its one key is the mount point itself."""
+        if not wanted:
+            return {}
+        folder, name = os.path.split(mount.path)
+        try:
+            fd = open_dir(folder)
+        except OSError as error:
+            raise KeyUnreadable(f"folder not readable: {describe_error(error)}") from error
+        try:
+            info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+            if (info.st_dev, info.st_ino) != mount.identity:
+                raise KeyUnreadable("file was replaced since it was listed; refresh")
+            return {wanted[0].name: read_beneath(fd, (name,), self.settings.max_value_bytes)}
+        except OSError as error:
+            raise KeyUnreadable(f"file not readable: {describe_error(error)}") from error
         finally:
             os.close(fd)

@@ -4,6 +4,6 @@ Pure: no Jupyter, Tornado, mounts or guard imports. Findings carry JavaScript st
 code units), so they agree with the TypeScript engine to the character.
 """
 
-from .engine import EMPTY_RULE_SET, PatternFinding, PatternScanner, load_rules
+from .engine import EMPTY_RULE_SET, PatternFinding, PatternScanner, ScanTimeout, load_rules
 
-__all__ = ["EMPTY_RULE_SET", "PatternFinding", "PatternScanner", "load_rules"]
+__all__ = ["EMPTY_RULE_SET", "PatternFinding", "PatternScanner", "ScanTimeout", "load_rules"]

@@ -60,6 +60,13 @@ _BACKREFERENCE = re.compile(r"\\[1-9]")
 
 Test = Callable[[str], bool]
 
+#: Rule attempts between two looks at the clock when a scan has a deadline.
+_CLOCK_EVERY = 256
+
+
+class ScanTimeout(Exception):
+    """The scan passed its deadline before it was done."""
+
 
 @dataclass(frozen=True)
 class PatternFinding:
@@ -185,9 +192,12 @@ class PatternScanner:
     def rule_ids(self) -> list[str]:
         return [rule.id for rule in self._rules]
 
-    def scan(self, text: str, now: float | None = None) -> list[PatternFinding]:
+    def scan(
+        self, text: str, deadline: float | None = None, now: float | None = None
+    ) -> list[PatternFinding]:
         """Findings in text order; offsets are UTF-16 code units (JavaScript indices).
 
+        With a `deadline` (a `time.monotonic()` value), raises `ScanTimeout` once it passed.
         `now` (seconds since the epoch; by default the time of the scan) is what signed URLs'
         expiry is judged against.
         """
@@ -202,7 +212,7 @@ class PatternScanner:
             starts = hits.get(rule.priority)
             if starts:
                 anchors = words.anchors(starts, rule.word_start)
-                self._match_at(rule, units, anchors, taken, candidates, now=now)
+                self._match_at(rule, units, anchors, taken, candidates, deadline=deadline, now=now)
         markers = sorted(hits.get(len(self._rules), []))
         return [
             PatternFinding(c.rule.id, c.start, c.end, c.rule.confidence)
@@ -235,11 +245,14 @@ class PatternScanner:
         taken: set[int],
         out: list[_Candidate],
         *,
-        now: float | None,
+        deadline: float | None = None,
+        now: float | None = None,
     ) -> None:
         """Try the rule at each anchor, left to right, never inside the previous match."""
         search_from = 0
-        for anchor in anchors:
+        for tried, anchor in enumerate(anchors):
+            if deadline is not None and tried % _CLOCK_EVERY == 0 and time.monotonic() > deadline:
+                raise ScanTimeout
             if anchor < search_from:
                 continue
             match = rule.regex.match(units, anchor)
@@ -283,9 +296,7 @@ class PatternScanner:
         return has_non_letter(secret) and (
             rule.passphrases
             or (
-                name is not None
-                and rule.passphrase_name is not None
-                and rule.passphrase_name(name)
+                name is not None and rule.passphrase_name is not None and rule.passphrase_name(name)
             )
         )
 

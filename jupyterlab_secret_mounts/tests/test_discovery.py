@@ -341,7 +341,7 @@ def test_service_account_folder(tmp_path: Path) -> None:
         (str(sa), "serviceaccount", "kubernetes")  # kubernetes.io/ only groups it: not listed
     ]
     # Also a tmpfs mount point in mountinfo: still reported under the configured root.
-    table = [MountEntry("/", str(sa), "tmpfs", "tmpfs")]
+    table = [MountEntry("/", str(sa), "tmpfs", "tmpfs", read_only=True)]
     both = discover(
         [root],
         table=table,
@@ -375,22 +375,20 @@ def test_root_holding_files_directly(tmp_path: Path) -> None:
     assert sorted(keys_by_name(mounts["vol"])) == ["token"]
 
 
-def test_mountinfo_discovery_and_pinned_subpath(tmp_path: Path) -> None:
+def test_mountinfo_discovery(tmp_path: Path) -> None:
     volume = tmp_path / "elsewhere" / "creds"
     write_atomic(str(volume), {"token": b"t"})
     not_a_volume = tmp_path / "disk"
     not_a_volume.mkdir()
     table = [
-        MountEntry("/", str(volume), "tmpfs", "tmpfs"),
-        MountEntry("/", str(not_a_volume), "tmpfs", "tmpfs"),
-        MountEntry("/", str(tmp_path), "ext4", "/dev/sda1"),
+        MountEntry("/", str(volume), "tmpfs", "tmpfs", read_only=True),
+        MountEntry("/", str(not_a_volume), "tmpfs", "tmpfs", read_only=True),
+        MountEntry("/", str(tmp_path), "ext4", "/dev/sda1", read_only=True),
     ]
     (mount,) = discover([], table=table, discover_mountinfo=True).mounts
     assert (mount.path, mount.root, mount.rotates) == (str(volume), "mountinfo", True)
     assert discover([], table=table, discover_mountinfo=False).mounts == []
-    pinned = [MountEntry("/..2026_11_22_15_04_05.1/creds", str(volume), "tmpfs", "tmpfs")]
-    (mount,) = discover([volume.parent], table=pinned).mounts
-    assert mount.rotates is False
+    # subPath mounts (bind mounts from inside one version): test_subpath.py
 
 
 def test_same_folder_through_two_roots_is_listed_once(

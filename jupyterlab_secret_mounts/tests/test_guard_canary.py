@@ -91,7 +91,7 @@ async def test_no_value_in_any_response_or_log_line(
             *(r.getMessage() for r in caplog.records),
         ]
     ).encode("utf-8", "backslashreplace")
-    assert b"secret-mounts: leaky.ipynb" in logged  # the save was logged, by place
+    assert b"secret-mounts: 'leaky.ipynb'" in logged  # the save was logged, by place
     for canary in forbidden(secrets_tree):
         for body in bodies:
             assert canary not in body

@@ -116,7 +116,7 @@ async def test_reveal_is_refused_by_default(
     assert_no_canary(response.body, secrets_tree)
     audit = [r.getMessage() for r in caplog.records if "secret-mounts audit" in r.getMessage()]
     assert len(audit) == 1
-    assert "refused by policy" in audit[0]
+    assert "refused (403)" in audit[0]
     assert "db-creds" in audit[0] and "'password'" in audit[0]
     assert_no_canary(caplog.text.encode(), secrets_tree)
 

@@ -104,9 +104,18 @@ class TestMinMatchLength:
     def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
         return {**secret_mounts_policy, "min_match_length": 4}
 
-    async def test_a_lower_minimum_indexes_short_values(self, jp_fetch: Any, spicy: str) -> None:
-        matches = await check(jp_fetch, {"port": "retry 4711 times"})
-        assert [(m["key"], m["start"], m["end"]) for m in matches] == [("pin", 6, 10)]
+    @pytest.fixture
+    def strong_short(self, secrets_tree: SecretsTree) -> str:
+        secrets_tree.add_kubelet("short", {"key": b"xQ7#kP2"})  # 7 characters, 46 bits
+        return "xQ7#kP2"
+
+    async def test_a_lower_minimum_indexes_short_strong_values_only(
+        self, jp_fetch: Any, spicy: str, strong_short: str
+    ) -> None:
+        text = f"retry 4711 times with {strong_short}"
+        matches = await check(jp_fetch, {"port": text})
+        # The 4-digit pin stays out however low the length floor: it is too guessable.
+        assert [(m["key"], m["start"]) for m in matches] == [("key", text.index(strong_short))]
 
 
 async def test_binary_value_is_found_in_base64_only(

@@ -22,7 +22,11 @@ def test_parses_fields_and_optional_tags() -> None:
         "/etc/my app/password",
         "/mnt/x\ny",
     ]
-    assert entries[0] == mountinfo.MountEntry("/", "/secrets/db-creds", "tmpfs", "tmpfs")
+    assert entries[0] == mountinfo.MountEntry(
+        "/", "/secrets/db-creds", "tmpfs", "tmpfs", read_only=True
+    )
+    # Per-mount options decide, not the filesystem's (`rw,size=1g` above).
+    assert [e.read_only for e in entries] == [True, True, False]
     assert entries[1].root == "/..2026_11_22_15_04_05.123/password"
     assert entries[2].root == "/a\tb\\c"
     assert entries[2].fstype == "ext4"

@@ -13,6 +13,7 @@ from traitlets.config import Config
 from jupyterlab_secret_mounts.guard.findings import FindingsStore
 from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
+from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
 
 from .guard_helpers import error_of
 from .trees import SecretsTree
@@ -151,6 +152,20 @@ class TestBlock:
         assert "secret_mounts_pre_save_hook failed" not in caplog.text
         assert "pre-save check failed" not in caplog.text
 
+    async def test_names_metadata_and_attachments_safely(
+        self, jp_fetch: Any, secrets_tree: SecretsTree, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        password = secrets_tree.values["db-creds/password"].decode()
+        name = "100%s\nFAKE LOG LINE " + "x" * 60 + ".txt"
+        leaky = notebook(code("x = 1"))
+        leaky["cells"][0]["attachments"] = {name: {"text/plain": password}}
+        leaky["metadata"] = {"papermill": {"parameters": {"db": password}}}
+        status, message, body = await error_of(save(jp_fetch, "meta.ipynb", leaky))
+        assert status == 403
+        assert "cell 1 attachment 100s?FAKE LOG LINE xxx" in message
+        assert "notebook metadata (matches mounted secret db-creds/password)" in message
+        assert "\nFAKE" not in caplog.text and password.encode() not in body
+
 
 class TestWarn:
     secret_mounts_policy = policy("warn")
@@ -171,6 +186,7 @@ class TestWarn:
         source = cells[4]["source"]
         assert {
             "cell": 4,
+            "part": "source",
             "start": source.index(password),
             "end": source.index(password) + len(password),
             "mount": str(secrets_tree.root / "db-creds"),
@@ -178,9 +194,10 @@ class TestWarn:
             "encoding": "raw",
         } in report["findings"]
         output = next(f for f in report["findings"] if f["cell"] == 2)
-        assert (output["output"], output["mime"], output["start"]) == (
+        assert (output["part"], output["output"], output["mime"], output["start"]) == (
+            "output",
             0,
-            "application/vnd.jupyter.stdout",
+            "stream",
             0,
         )
         assert password.encode() not in json.dumps(report).encode()
@@ -236,7 +253,7 @@ class TestChainedAdminHook:
 
 def test_hook_ignores_malformed_content_and_unknown_models() -> None:
     store = FindingsStore()
-    index = ValueIndex([SecretValue("/s/x", "k", b"value-123456")], 6)
+    index = ValueIndex.of([SecretValue("/s/x", "k", b"value-123456")], MatchFloor(6, 40))
 
     class NoPatterns:
         def scan(self, text: str) -> list[Any]:

@@ -3,6 +3,7 @@
  * (for code-scanning dashboards). None of them contains a Secret value: the
  * report only ever held names, labels, modes and where things are mounted.
  */
+import { describeConfiguredUse } from '../kube/secret-references';
 import { createHash } from 'node:crypto';
 import {
   AUDIT_RULES,
@@ -66,11 +67,7 @@ export function formatText(report: IAuditReport): string {
     for (const secret of report.secrets) {
       const uses = [
         ...secret.uses.map(describeUse),
-        ...secret.configured.map(use =>
-          use.kind === 'poddefault'
-            ? `PodDefault ${use.object}${use.mountPath ? ` at ${use.mountPath}` : ` as env ${use.envVar}`}`
-            : `Workspace ${use.object} at ${use.mountPath}`
-        )
+        ...secret.configured.map(describeConfiguredUse)
       ];
       const name = `${secret.namespace}/${secret.name}`.padEnd(width);
       if (uses.length === 0) {

@@ -91,17 +91,9 @@ async function* walk(
   }
 }
 
-/**
- * The text of a file, or `null` when it looks binary. A UTF-8 byte order
- * mark is dropped so that columns match what editors show.
- */
-export async function readText(file: string): Promise<string | null> {
-  const buffer = await fs.readFile(file);
-  if (buffer.subarray(0, SNIFF_BYTES).includes(0)) {
-    return null;
-  }
-  const text = buffer.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+/** Whether a file's bytes look binary: a NUL byte near the start. */
+export function isBinary(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, SNIFF_BYTES).includes(0);
 }
 
 export { describe as describeFileError };

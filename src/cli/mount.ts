@@ -15,6 +15,7 @@ import {
 } from '../kube/errors';
 import {
   listCustomObjects,
+  NOTEBOOKS,
   PODDEFAULTS,
   WORKSPACEKINDS,
   WORKSPACES
@@ -38,7 +39,7 @@ import {
   type ValuesForm
 } from '../kube/mount-plan';
 import { CAN_MOUNT, METADATA_ACCEPT } from '../kube/secret-write';
-import { openSession, type IKubeSession } from '../kube/session';
+import { FIELD_MANAGER, openSession, type IKubeSession } from '../kube/session';
 import {
   CLUSTER_OPTIONS,
   CLUSTER_USAGE,
@@ -59,6 +60,7 @@ const OPTIONS = {
   workspace: { type: 'string', short: 'w' },
   name: { type: 'string' },
   label: { type: 'string' },
+  notebook: { type: 'string', multiple: true },
   values: { type: 'string' },
   'values-form': { type: 'string' },
   output: { type: 'string', short: 'o' },
@@ -88,6 +90,8 @@ Options:
   -w, --workspace NAME     the Workspace to patch (target workspace)
   --name NAME              PodDefault name (default mount-SECRET)
   --label KEY              PodDefault selector label (default mount-SECRET)
+  --notebook NAME          Kubeflow 1.x: also give this existing Notebook the
+                           Secret by labelling it (its pod restarts); repeatable
   --values FILE            your current z2jh values (target kubespawner), to
                            check collisions and keep list-form entries
   --values-form FORM       map (chart 4.3.0 and later; default) or list
@@ -140,10 +144,62 @@ async function checkSecret(
   }
 }
 
+/**
+ * A PodDefault acts when a pod is created, and only on pods carrying its
+ * selector label. A Kubeflow 1.x notebook's pod takes its labels from the
+ * Notebook, so an existing notebook gets the Secret only once the Notebook is
+ * labelled: the controller then rolls its pod, and the new pod is mutated.
+ */
+async function labelNotebooks(
+  session: IKubeSession,
+  namespace: string,
+  notebooks: string[],
+  label: string,
+  apply: boolean
+): Promise<void> {
+  for (const name of notebooks) {
+    const action: IKubeAction = {
+      verb: apply ? 'patch' : 'get',
+      resource: NOTEBOOKS.plural,
+      group: NOTEBOOKS.group,
+      name,
+      namespace,
+      server: session.server
+    };
+    try {
+      if (!apply) {
+        await session.custom.getNamespacedCustomObject({
+          ...NOTEBOOKS,
+          namespace,
+          name
+        });
+        continue;
+      }
+      await session.custom.patchNamespacedCustomObject(
+        {
+          ...NOTEBOOKS,
+          namespace,
+          name,
+          body: { metadata: { labels: { [label]: 'true' } } },
+          fieldManager: FIELD_MANAGER
+        },
+        setHeaderOptions('Content-Type', 'application/merge-patch+json')
+      );
+    } catch (error) {
+      throw toKubeError(error, action);
+    }
+  }
+}
+
 async function mountWithPodDefault(
   session: IKubeSession,
   spec: IMountSpec,
-  values: { name?: string; label?: string; apply?: boolean },
+  values: {
+    name?: string;
+    label?: string;
+    notebook?: string[];
+    apply?: boolean;
+  },
   format: string,
   io: ICommandIO
 ): Promise<number> {
@@ -151,6 +207,8 @@ async function mountWithPodDefault(
     name: values.name,
     label: values.label
   });
+  const label = Object.keys(podDefault.spec.selector.matchLabels)[0];
+  const notebooks = [...new Set(values.notebook ?? [])];
   const existing = await listCustomObjects(
     session,
     PODDEFAULTS,
@@ -166,8 +224,15 @@ async function mountWithPodDefault(
   }
   assertNoCollision(spec.mountPath, podDefaultMounts(existing));
   await checkSecret(session, spec, io, false);
+  // Every named Notebook must exist before anything is written.
+  await labelNotebooks(session, spec.namespace, notebooks, label, false);
   if (!values.apply) {
     io.stdout(render(podDefault, format));
+    for (const notebook of notebooks) {
+      io.stderr(
+        `Then give Notebook ${notebook} the Secret (its pod restarts): kubectl label notebooks.kubeflow.org ${notebook} -n ${spec.namespace} ${label}=true\n`
+      );
+    }
     return EXIT_OK;
   }
   const action: IKubeAction = {
@@ -182,7 +247,8 @@ async function mountWithPodDefault(
     await session.custom.createNamespacedCustomObject({
       ...PODDEFAULTS,
       namespace: spec.namespace,
-      body: podDefault
+      body: podDefault,
+      fieldManager: FIELD_MANAGER
     });
   } catch (error) {
     throw toKubeError(error, action);
@@ -190,6 +256,17 @@ async function mountWithPodDefault(
   io.stdout(
     `Created PodDefault ${spec.namespace}/${podDefault.metadata.name}. New notebooks get the Secret at ${spec.mountPath} when "${podDefault.spec.desc}" is selected under Configurations.\n`
   );
+  await labelNotebooks(session, spec.namespace, notebooks, label, true);
+  for (const notebook of notebooks) {
+    io.stdout(
+      `Labelled Notebook ${spec.namespace}/${notebook} ${label}=true: the notebook controller restarts its pod, which then has the Secret at ${spec.mountPath}.\n`
+    );
+  }
+  if (notebooks.length === 0) {
+    io.stdout(
+      `Existing notebooks get it only once their Notebook carries the label ${label}=true (restarting them is not enough): pass --notebook NAME.\n`
+    );
+  }
   return EXIT_OK;
 }
 
@@ -279,7 +356,13 @@ async function mountInWorkspace(
   }
   try {
     await session.custom.patchNamespacedCustomObject(
-      { ...WORKSPACES, namespace: spec.namespace, name, body: patch },
+      {
+        ...WORKSPACES,
+        namespace: spec.namespace,
+        name,
+        body: patch,
+        fieldManager: FIELD_MANAGER
+      },
       setHeaderOptions('Content-Type', 'application/merge-patch+json')
     );
   } catch (error) {
@@ -400,6 +483,9 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
       );
     }
     const workspace = values.workspace;
+    if (values.notebook && target !== 'poddefault') {
+      throw new UsageError('--notebook goes with --target poddefault.');
+    }
     if (target === 'workspace' && !workspace) {
       throw new UsageError('--target workspace needs --workspace NAME.');
     }

@@ -2,17 +2,16 @@
  * What `scan` reports for a finding, and the text and JSON renderings.
  * No rendering ever holds a secret value: only the redacted preview.
  */
-import type { INotebookFinding, IScanFinding } from '../scanner';
+import type {
+  INotebookFinding,
+  INotebookPlace,
+  IScanFinding
+} from '../scanner';
 
 /** A finding with the file it was found in. */
-export interface IReportedFinding extends IScanFinding {
+export interface IReportedFinding
+  extends IScanFinding, Partial<INotebookPlace> {
   path: string;
-  /** Notebooks only: where in the notebook (see `INotebookFinding`). */
-  cellIndex?: number;
-  cellId?: string;
-  part?: 'source' | 'output';
-  outputIndex?: number;
-  mimeType?: string;
   /**
    * Position in the file itself, 1-based (for notebooks, in the JSON text,
    * when it could be found there); `fileEnd*` is just after the secret.
@@ -34,6 +33,8 @@ export interface IScanReport {
   errors: IScanError[];
   /** Files read and scanned. */
   filesScanned: number;
+  /** With a baseline: the findings it holds, which are not reported. */
+  baselined?: number;
 }
 
 /** 1-based line and column of an offset, counting from a known position. */
@@ -57,19 +58,33 @@ export function position(
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Where a notebook finding is, in words: "cell 3 output 1 (text/plain)". */
+/**
+ * Where a notebook finding is, in words: "cell 3 output 1 (text/plain)",
+ * 'cell 2 attachment "notes.txt" (text/plain)', "notebook metadata" (a
+ * name quoted as JSON, so that it stays on one line).
+ */
 export function notebookPlace(
   finding: INotebookFinding | IReportedFinding
 ): string {
-  if (finding.cellIndex === undefined) {
+  const { part, cellIndex, outputIndex, mimeType, attachment } = finding;
+  if (part === undefined) {
     return '';
   }
-  const cell = `cell ${finding.cellIndex + 1}`;
-  if (finding.part !== 'output') {
-    return `${cell} source`;
-  }
-  const kind = finding.mimeType ? ` (${finding.mimeType})` : '';
-  return `${cell} output ${(finding.outputIndex ?? 0) + 1}${kind}`;
+  const kind = mimeType ? ` (${mimeType})` : '';
+  const output =
+    outputIndex === undefined ? 'output' : `output ${outputIndex + 1}`;
+  const where = {
+    source: 'source',
+    output: `${output}${kind}`,
+    metadata: outputIndex === undefined ? 'metadata' : `${output} metadata`,
+    attachment:
+      attachment === undefined
+        ? 'attachments'
+        : `attachment ${JSON.stringify(attachment)}${kind}`
+  }[part];
+  return cellIndex === undefined
+    ? `notebook ${where}`
+    : `cell ${cellIndex + 1} ${where}`;
 }
 
 function plural(count: number, word: string): string {
@@ -103,11 +118,16 @@ export function formatTextSummary(counts: {
   filesWithFindings: number;
   filesScanned: number;
   errors: number;
+  baselined?: number;
 }): string {
+  const baselined =
+    counts.baselined === undefined
+      ? ''
+      : `, ${plural(counts.baselined, 'finding')} in the baseline`;
   return `${plural(counts.findings, 'finding')} in ${plural(counts.filesWithFindings, 'file')} (${plural(
     counts.filesScanned,
     'file'
-  )} scanned${counts.errors ? `, ${plural(counts.errors, 'error')}` : ''}).\n`;
+  )} scanned${baselined}${counts.errors ? `, ${plural(counts.errors, 'error')}` : ''}).\n`;
 }
 
 /** The whole text report: one line per finding, then a summary. */
@@ -118,7 +138,8 @@ export function formatText(report: IScanReport): string {
       findings: report.findings.length,
       filesWithFindings: new Set(report.findings.map(f => f.path)).size,
       filesScanned: report.filesScanned,
-      errors: report.errors.length
+      errors: report.errors.length,
+      baselined: report.baselined
     })
   );
 }
@@ -129,6 +150,9 @@ export function formatJson(report: IScanReport): string {
     {
       version: 1,
       filesScanned: report.filesScanned,
+      ...(report.baselined === undefined
+        ? {}
+        : { baselined: report.baselined }),
       findings: report.findings,
       errors: report.errors
     },

@@ -49,13 +49,14 @@ function result(
   const properties: Record<string, unknown> = {
     confidence: finding.confidence
   };
-  if (finding.cellIndex !== undefined) {
+  if (finding.part !== undefined) {
     Object.assign(properties, {
       cellIndex: finding.cellIndex,
       cellId: finding.cellId,
       part: finding.part,
       outputIndex: finding.outputIndex,
       mimeType: finding.mimeType,
+      attachment: finding.attachment,
       cellLine: finding.line,
       cellColumn: finding.column
     });

@@ -5,16 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
-  INotebookFinding,
-  InvalidAllowlistError,
-  NotebookParseError,
-  RULES,
-  Scanner,
-  TextScan,
-  notebookTexts,
-  scanNotebookTexts
-} from '../scanner';
+import { InvalidAllowlistError, RULES } from '../scanner';
 import { FRONTEND_VERSION } from '../version';
 import {
   EXIT_CLEAN,
@@ -23,19 +14,27 @@ import {
   ICommand,
   ICommandIO
 } from './command';
-import { describeFileError, inputFiles, readText } from './files';
-import { locateInNotebookFile } from './notebook-location';
+import {
+  BaselineError,
+  IBaseline,
+  IBaselineEntry,
+  IFingerprinting,
+  entryId,
+  formatBaseline,
+  newFingerprinting,
+  readBaseline
+} from './baseline';
+import { describeFileError, inputFiles } from './files';
 import {
   IScanReport,
   formatJson,
   formatText,
-  formatTextLines,
-  formatTextSummary,
-  plainTextLine,
-  position
+  formatTextSummary
 } from './report';
 import { formatSarif } from './sarif';
+import { IPreparedJob, IScanJob, prepareJob } from './scan-file';
 import { scanJsonl } from './scan-jsonl';
+import { defaultThreads, scanFiles } from './scan-pool';
 import { IPass, NO_PASS, faster } from './stats';
 
 const USAGE = `Usage: jupyterlab-secret-mounts scan [options] PATH...
@@ -52,6 +51,11 @@ Options:
   -o, --output FILE     write the report to FILE instead of standard output
   --disable RULE        skip a rule (repeatable; see --list-rules)
   --allowlist REGEX     ignore secrets matching REGEX (repeatable)
+  -j, --jobs N          scan with N threads (default: one per core)
+  --baseline FILE       report only findings that are not in the baseline FILE
+  --write-baseline FILE write every finding's fingerprint to FILE (rule, path
+                        and a keyed hash of the value: never the value) and
+                        exit 0; a later --baseline FILE reports only new ones
   --jsonl               read each PATH ("-" for standard input) as JSON lines
                         {"id", "text"} and print one {"id", "findings"} line
                         per record (exit status 0 unless input is bad)
@@ -65,10 +69,15 @@ Suppress a finding with a comment on its line: "pragma: allowlist secret",
 "gitleaks:allow", "secretlint-disable-line" or "secret-mounts:ignore".
 
 Exit status: 0 no findings, 1 findings, 2 usage error or unreadable input.
+Findings in the --baseline do not count; --write-baseline exits 0 unless
+input is unreadable.
 `;
 
 const OPTIONS = {
   format: { type: 'string', short: 'f' },
+  jobs: { type: 'string', short: 'j' },
+  baseline: { type: 'string' },
+  'write-baseline': { type: 'string' },
   output: { type: 'string', short: 'o' },
   disable: { type: 'string', multiple: true },
   allowlist: { type: 'string', multiple: true },
@@ -118,119 +127,12 @@ function unknownOption(argv: string[]): string {
   return token?.kind === 'option' ? token.rawName : '';
 }
 
-/** Findings per piece of a streamed text report. */
-const TEXT_CHUNK = 512;
-
-/** Scans one file: a notebook cell by cell, anything else as one text. */
-async function scanFile(
-  file: string,
-  scan: TextScan,
-  report: IScanReport,
-  stats: IScanStats,
-  /** Streams the text report of a plain file instead of keeping its findings. */
-  textSink?: (text: string, count: number) => void
-): Promise<void> {
-  let text: string | null;
-  try {
-    text = await readText(file);
-  } catch (error) {
-    report.errors.push({ path: file, message: describeFileError(error) });
-    return;
-  }
-  if (text === null) {
-    return; // binary
-  }
-  report.filesScanned++;
-  const bytes = Buffer.byteLength(text);
-  stats.bytes += bytes;
-  const started = performance.now();
-  let scanned = 0; // when the engine was done, for plain files
-  try {
-    if (file.toLowerCase().endsWith('.ipynb')) {
-      try {
-        scanNotebookFile(file, text, scan, report);
-        return;
-      } catch (error) {
-        if (!(error instanceof NotebookParseError)) {
-          throw error;
-        }
-        // Still look for credentials, in the file as plain text.
-        report.errors.push({
-          path: file,
-          message: `not a valid notebook (${error.message}); scanned as text`
-        });
-      }
-    }
-    const found = scan(text);
-    scanned = performance.now();
-    if (textSink) {
-      // In bounded chunks: a dense file's report is never held whole.
-      for (let from = 0; from < found.length; from += TEXT_CHUNK) {
-        const chunk = found.slice(from, from + TEXT_CHUNK);
-        textSink(chunk.map(f => plainTextLine(file, f)).join(''), chunk.length);
-      }
-      return;
-    }
-    for (const finding of found) {
-      const end = position(text, finding.end, {
-        offset: finding.start,
-        line: finding.line,
-        column: finding.column
-      });
-      report.findings.push({
-        ruleId: finding.ruleId,
-        message: finding.message,
-        start: finding.start,
-        end: finding.end,
-        line: finding.line,
-        column: finding.column,
-        confidence: finding.confidence,
-        preview: finding.preview,
-        path: file,
-        fileLine: finding.line,
-        fileColumn: finding.column,
-        fileEndLine: end.line,
-        fileEndColumn: end.column
-      });
-    }
-  } finally {
-    // Engine time only: rendering the report is not scanning.
-    const elapsed = (scanned || performance.now()) - started;
-    stats.scanMs += elapsed;
-    stats.fastest = faster(stats.fastest, { amount: bytes, ms: elapsed });
-  }
-}
-
 /** What --stats reports. */
 interface IScanStats {
   bytes: number;
   scanMs: number;
   /** The file scanned at the highest rate (warm, when a file is given twice). */
   fastest: IPass;
-}
-
-function scanNotebookFile(
-  file: string,
-  raw: string,
-  scan: TextScan,
-  report: IScanReport
-): void {
-  const found: { finding: INotebookFinding; secret: string }[] = [];
-  for (const place of notebookTexts(raw)) {
-    for (const finding of scanNotebookTexts([place], scan)) {
-      found.push({
-        finding,
-        secret: place.text.slice(finding.start, finding.end)
-      });
-    }
-  }
-  const located = locateInNotebookFile(
-    raw,
-    found.map(({ secret }) => secret)
-  );
-  found.forEach(({ finding }, i) => {
-    report.findings.push({ ...finding, path: file, ...located[i] });
-  });
 }
 
 async function write(
@@ -276,12 +178,31 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
       `--disable: there is no rule "${unknownRule}"; see --list-rules.`
     );
   }
-  let scan: TextScan;
+  if (
+    values.jsonl &&
+    (values.baseline !== undefined || values['write-baseline'] !== undefined)
+  ) {
+    throw new UsageError('--jsonl takes no baseline.');
+  }
+  const threads =
+    values.jobs === undefined ? defaultThreads() : jobs(values.jobs);
+  const baseline = await baselineOption(values.baseline);
+  const writeTo = values['write-baseline'];
+  const fingerprinting = await fingerprintingFor(baseline, writeTo);
+  // The text report goes out file by file, so that memory does not grow with
+  // the number of findings; the other formats need them all first.
+  const streaming = format === 'text' && values.output === undefined;
+  const job: IScanJob = {
+    disabledRules: values.disable,
+    allowlist: values.allowlist,
+    renderText: streaming,
+    fingerprinting,
+    known: baseline?.entries.map(entryId),
+    collectEntries: writeTo !== undefined
+  };
+  let prepared: IPreparedJob;
   try {
-    scan = new Scanner().prepare({
-      disabledRules: values.disable,
-      allowlist: values.allowlist
-    });
+    prepared = prepareJob(job);
   } catch (error) {
     if (error instanceof InvalidAllowlistError) {
       throw new UsageError(`--allowlist: ${error.message}`);
@@ -291,7 +212,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
 
   if (values.jsonl) {
     const stats = { records: 0, scanMs: 0, fastest: NO_PASS };
-    const status = await scanJsonl(positionals, scan, io, stats);
+    const status = await scanJsonl(positionals, prepared.scan, io, stats);
     if (values.stats) {
       const fastest = stats.fastest;
       io.stderr(
@@ -305,34 +226,45 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   }
 
   const report: IScanReport = { findings: [], errors: [], filesScanned: 0 };
-  const stats: IScanStats = {
-    bytes: 0,
-    scanMs: 0,
-    fastest: NO_PASS
-  };
+  if (baseline) {
+    report.baselined = 0;
+  }
+  const stats: IScanStats = { bytes: 0, scanMs: 0, fastest: NO_PASS };
   const started = performance.now();
-  // The text report goes out file by file, so that memory does not grow with
-  // the number of findings; the other formats need them all first.
-  const streaming = format === 'text' && values.output === undefined;
-  let streamed = 0;
-  let streamedFiles = 0;
-  const sink = (text: string, count: number): void => {
-    streamed += count;
-    io.stdout(text);
-  };
+  const files: string[] = [];
   for await (const file of inputFiles(positionals, error =>
     report.errors.push(error)
   )) {
-    const before = report.findings.length;
-    const streamedBefore = streamed;
-    await scanFile(file, scan, report, stats, streaming ? sink : undefined);
-    if (streaming && report.findings.length > before) {
-      // Notebooks: their findings carry cell places; stream them too.
-      const fresh = report.findings.splice(before);
-      sink(formatTextLines(fresh), fresh.length);
+    files.push(file);
+  }
+  const entries: IBaselineEntry[] = [];
+  let reported = 0;
+  let filesWithFindings = 0;
+  const scanned = scanFiles(files, prepared, threads, __filename);
+  for await (const result of scanned.results) {
+    report.errors.push(...result.errors);
+    if (!result.scanned) {
+      continue;
     }
-    if (streamed > streamedBefore) {
-      streamedFiles++;
+    report.filesScanned++;
+    stats.bytes += result.bytes;
+    stats.scanMs += result.scanMs;
+    stats.fastest = faster(stats.fastest, {
+      amount: result.bytes,
+      ms: result.scanMs
+    });
+    if (report.baselined !== undefined) {
+      report.baselined += result.baselined;
+    }
+    entries.push(...result.entries);
+    reported += result.reported;
+    if (result.reported > 0) {
+      filesWithFindings++;
+    }
+    if (streaming) {
+      io.stdout(result.text);
+    } else {
+      report.findings.push(...result.findings);
     }
   }
   const rendered =
@@ -342,15 +274,23 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
         ? formatSarif(report, RULES, FRONTEND_VERSION, process.cwd())
         : streaming
           ? formatTextSummary({
-              findings: streamed,
-              filesWithFindings: streamedFiles,
+              findings: reported,
+              filesWithFindings,
               filesScanned: report.filesScanned,
-              errors: report.errors.length
+              errors: report.errors.length,
+              baselined: report.baselined
             })
           : formatText(report);
   await write(io, values.output, rendered);
   for (const error of report.errors) {
     io.stderr(`${error.path}: ${error.message}\n`);
+  }
+  if (writeTo !== undefined && fingerprinting) {
+    await fs.writeFile(writeTo, formatBaseline(fingerprinting, entries));
+    io.stderr(
+      `baseline written to ${writeTo}: ${entries.length} finding${entries.length === 1 ? '' : 's'} ` +
+        '(fingerprints only, no values)\n'
+    );
   }
   if (values.stats) {
     const totalMs = performance.now() - started;
@@ -360,13 +300,84 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
       `stats: ${report.filesScanned} files, ${megabytes.toFixed(2)} MiB, scan ${stats.scanMs.toFixed(1)} ms ` +
         `(${(megabytes / (stats.scanMs / 1000)).toFixed(1)} MiB/s; fastest file ` +
         `${(fastest.amount / (1024 * 1024) / (fastest.ms / 1000)).toFixed(1)} MiB/s), total ${totalMs.toFixed(1)} ms, ` +
+        `${scanned.threads} thread${scanned.threads === 1 ? '' : 's'}, ` +
         `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB\n`
     );
   }
   if (report.errors.length > 0) {
     return EXIT_ERROR;
   }
-  return report.findings.length + streamed > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+  if (writeTo !== undefined) {
+    return EXIT_CLEAN; // the findings are accepted now
+  }
+  return reported > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** `--jobs N`: a whole number of threads from 1. */
+function jobs(value: string): number {
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new UsageError('--jobs takes a whole number of threads, 1 or more.');
+  }
+  return threads;
+}
+
+/** The baseline of `--baseline FILE`, which must exist. */
+async function baselineOption(
+  file: string | undefined
+): Promise<IBaseline | null> {
+  if (file === undefined) {
+    return null;
+  }
+  let baseline: IBaseline | null;
+  try {
+    baseline = await readBaseline(file);
+  } catch (error) {
+    if (error instanceof BaselineError) {
+      throw new UsageError(`--baseline: ${error.message}.`);
+    }
+    throw error;
+  }
+  if (!baseline) {
+    throw new UsageError(
+      `--baseline: there is no file ${file}; write one with --write-baseline.`
+    );
+  }
+  return baseline;
+}
+
+/**
+ * The key and folder of fingerprints: the given baseline's; else, for
+ * `--write-baseline`, the key of the baseline being rewritten (so that
+ * unchanged findings keep their lines) or a new random one.
+ */
+async function fingerprintingFor(
+  baseline: IBaseline | null,
+  writeTo: string | undefined
+): Promise<IFingerprinting | undefined> {
+  if (writeTo === undefined) {
+    return baseline ?? undefined;
+  }
+  const fresh = newFingerprinting(writeTo);
+  if (baseline) {
+    if (baseline.root !== fresh.root) {
+      throw new UsageError(
+        '--baseline and --write-baseline must be in the same folder (paths are relative to it).'
+      );
+    }
+    return baseline;
+  }
+  try {
+    return (await readBaseline(writeTo)) ?? fresh;
+  } catch (error) {
+    if (error instanceof BaselineError) {
+      // Never overwrite a file that is not a baseline (a mistyped name).
+      throw new UsageError(
+        `--write-baseline: ${writeTo} exists and is not a baseline; remove it or choose another name.`
+      );
+    }
+    throw error;
+  }
 }
 
 export const scanCommand: ICommand = {

@@ -3,21 +3,42 @@
  * (where the cluster has them and the caller may read them) PodDefaults,
  * Workspaces and RBAC bindings.
  */
-import type { V1Pod } from '@kubernetes/client-node';
+import type {
+  V1ClusterRole,
+  V1ClusterRoleBinding,
+  V1Pod,
+  V1Role,
+  V1RoleBinding
+} from '@kubernetes/client-node';
 import { analyseAudit, type IAuditResult } from './audit';
 import { KubeError, httpStatusOf } from './errors';
 import {
-  listBindings,
+  CLUSTERROLEBINDINGS,
+  CLUSTERROLES,
+  ROLEBINDINGS,
+  ROLES,
   listCustomObjects,
   listNamespaces,
   listPods,
+  listServiceAccounts,
+  INGRESSES,
+  NOTEBOOKS,
+  WORKLOADS,
   listSecretMetadata,
   PODDEFAULTS,
   WORKSPACES,
   type ICustomObject,
+  type ICustomResource,
   type ISecretMetadata
 } from './list';
 import type { WorkspaceLabels } from './pod-secrets';
+import {
+  ingressReferences,
+  serviceAccountReferences,
+  templateReferences,
+  type IKindedObject,
+  type IReference
+} from './secret-references';
 import type { IKubeSession } from './session';
 
 export interface IAuditOptions {
@@ -62,6 +83,48 @@ interface IScopeData {
   pods: V1Pod[];
   podDefaults: ICustomObject[];
   workspaces: ICustomObject[];
+  references: IReference[];
+}
+
+/**
+ * What else keeps a Secret in use: pod templates (workloads, also scaled to
+ * zero; Jobs, CronJobs; Notebooks, also stopped), ServiceAccounts, Ingresses.
+ * Each kind is optional: one the caller may not list is noted and skipped.
+ */
+async function readReferences(
+  session: IKubeSession,
+  namespace: string | undefined,
+  skipped: string[],
+  pageSize: number | undefined,
+  where: string
+): Promise<IReference[]> {
+  const templates: IKindedObject[] = [];
+  for (const { kind, resource } of [
+    ...WORKLOADS,
+    { kind: 'Notebook' as const, resource: NOTEBOOKS }
+  ]) {
+    const objects = await optional(
+      () => listCustomObjects(session, resource, namespace, pageSize),
+      skipped,
+      `${kind}s${where} (Secrets only they use may be reported unused)`
+    );
+    templates.push(...(objects ?? []).map(object => ({ kind, object })));
+  }
+  const accounts = await optional(
+    () => listServiceAccounts(session, namespace, pageSize),
+    skipped,
+    `ServiceAccounts${where} (image pull Secrets may be reported unused)`
+  );
+  const ingresses = await optional(
+    () => listCustomObjects(session, INGRESSES, namespace, pageSize),
+    skipped,
+    `Ingresses${where} (TLS Secrets may be reported unused)`
+  );
+  return [
+    ...templateReferences(templates),
+    ...serviceAccountReferences(accounts ?? []),
+    ...ingressReferences(ingresses ?? [])
+  ];
 }
 
 async function readScope(
@@ -75,17 +138,101 @@ async function readScope(
   const pods = await listPods(session, namespace, pageSize);
   const podDefaults =
     (await optional(
-      () => listCustomObjects(session, PODDEFAULTS, namespace),
+      () => listCustomObjects(session, PODDEFAULTS, namespace, pageSize),
       skipped,
       `PodDefaults${where}`
     )) ?? [];
   const workspaces =
     (await optional(
-      () => listCustomObjects(session, WORKSPACES, namespace),
+      () => listCustomObjects(session, WORKSPACES, namespace, pageSize),
       skipped,
       `Workspaces${where}`
     )) ?? [];
-  return { secrets, pods, podDefaults, workspaces };
+  const references = await readReferences(
+    session,
+    namespace,
+    skipped,
+    pageSize,
+    where
+  );
+  return { secrets, pods, podDefaults, workspaces, references };
+}
+
+/** One RBAC type in the audited scope, or undefined (and a note) when it cannot be read. */
+async function readRbacKind<T>(
+  session: IKubeSession,
+  resource: ICustomResource,
+  namespaces: 'all' | string[] | 'cluster',
+  skipped: string[],
+  what: string
+): Promise<T[] | undefined> {
+  return optional(
+    async () => {
+      if (namespaces === 'all' || namespaces === 'cluster') {
+        return listCustomObjects<T>(session, resource, undefined);
+      }
+      const items: T[] = [];
+      for (const namespace of namespaces) {
+        items.push(
+          ...(await listCustomObjects<T>(session, resource, namespace))
+        );
+      }
+      return items;
+    },
+    skipped,
+    what
+  );
+}
+
+/**
+ * Bindings and roles, each kind read on its own: a 403 on ClusterRoleBindings
+ * keeps the RoleBindings already read. Bindings count as unreadable only when
+ * neither kind could be read.
+ */
+async function readRbac(
+  session: IKubeSession,
+  scope: 'all' | string[],
+  skipped: string[]
+): Promise<{
+  bindings?: (V1RoleBinding | V1ClusterRoleBinding)[];
+  roles?: (V1Role | V1ClusterRole)[];
+}> {
+  const tokenCheck = '(the service-account token check counts';
+  const roleBindings = await readRbacKind<V1RoleBinding>(
+    session,
+    ROLEBINDINGS,
+    scope,
+    skipped,
+    `RoleBindings ${tokenCheck} only the bindings it could read)`
+  );
+  const clusterRoleBindings = await readRbacKind<V1ClusterRoleBinding>(
+    session,
+    CLUSTERROLEBINDINGS,
+    'cluster',
+    skipped,
+    `ClusterRoleBindings ${tokenCheck} only the bindings it could read)`
+  );
+  const roles = await readRbacKind<V1Role>(
+    session,
+    ROLES,
+    scope,
+    skipped,
+    `Roles ${tokenCheck} every binding as granting access)`
+  );
+  const clusterRoles = await readRbacKind<V1ClusterRole>(
+    session,
+    CLUSTERROLES,
+    'cluster',
+    skipped,
+    `ClusterRoles ${tokenCheck} every binding as granting access)`
+  );
+  if (!roleBindings && !clusterRoleBindings) {
+    return {};
+  }
+  return {
+    bindings: [...(roleBindings ?? []), ...(clusterRoleBindings ?? [])],
+    roles: roles && clusterRoles ? [...roles, ...clusterRoles] : undefined
+  };
 }
 
 /**
@@ -101,7 +248,8 @@ export async function gatherAudit(
     secrets: [],
     pods: [],
     podDefaults: [],
-    workspaces: []
+    workspaces: [],
+    references: []
   };
   let scope: 'all' | string[];
   const merge = (part: IScopeData) => {
@@ -109,6 +257,7 @@ export async function gatherAudit(
     data.pods.push(...part.pods);
     data.podDefaults.push(...part.podDefaults);
     data.workspaces.push(...part.workspaces);
+    data.references.push(...part.references);
   };
 
   if (!session.allNamespaces) {
@@ -153,15 +302,10 @@ export async function gatherAudit(
     }
   }
 
-  const bindings = await optional(
-    () => listBindings(session, scope === 'all' ? undefined : scope),
-    skipped,
-    'Role bindings (the service-account token check falls back to flagging the default service account)'
-  );
-
+  const rbac = await readRbac(session, scope, skipped);
   const result = analyseAudit({
     ...data,
-    bindings,
+    ...rbac,
     listedNamespaces: scope,
     allPods: options.allPods,
     workspaceLabels: options.workspaceLabels

@@ -3,11 +3,15 @@
  * and what is risky about it. Pure: the command gathers the inputs.
  */
 import type {
+  V1ClusterRole,
   V1ClusterRoleBinding,
   V1Pod,
+  V1PolicyRule,
+  V1Role,
   V1RoleBinding
 } from '@kubernetes/client-node';
 import type { ICustomObject, ISecretMetadata } from './list';
+import type { IConfiguredUse, IReference } from './secret-references';
 import {
   secretUsesOfPod,
   serviceAccountTokenMount,
@@ -58,7 +62,7 @@ export const AUDIT_RULES: Record<RuleId, IRule> = {
     id: 'unneeded-service-account-token',
     level: 'warning',
     title: 'Workspace mounts an API token it does not need',
-    help: "A workspace runs user code, and a mounted service-account token lets that code call the Kubernetes API (and is itself a credential people paste). Heuristic: the pod mounts an API token, and no RoleBinding or ClusterRoleBinding grants its service account (directly or through the system:serviceaccounts groups) anything beyond the default discovery roles; when bindings cannot be read, a pod running as the namespace's `default` service account is reported. Set automountServiceAccountToken: false on the pod or service account."
+    help: "A workspace runs user code, and a mounted service-account token lets that code call the Kubernetes API (and is itself a credential people paste). Heuristic: the pod mounts an API token, and no RoleBinding or ClusterRoleBinding grants its service account (directly or through the system:serviceaccounts groups) a role with rules on API resources; the bindings every cluster starts with (labelled kubernetes.io/bootstrapping=rbac-defaults, such as system:service-account-issuer-discovery for all service accounts) grant only discovery and are not counted. When bindings cannot be read, a pod running as the namespace's `default` service account is reported. Set automountServiceAccountToken: false on the pod or service account."
   },
   'secret-values-in-annotation': {
     id: 'secret-values-in-annotation',
@@ -75,8 +79,8 @@ export const AUDIT_RULES: Record<RuleId, IRule> = {
   'secret-unused': {
     id: 'secret-unused',
     level: 'note',
-    title: 'Secret mounted nowhere',
-    help: 'No pod, PodDefault or Workspace in scope refers to this Secret. Secrets managed by Helm, cert-manager, service accounts or an owner object are not reported. Delete credentials nobody uses.'
+    title: 'Secret used nowhere',
+    help: 'Nothing in scope refers to this Secret: no pod, no pod template (Deployments, StatefulSets and DaemonSets, also scaled to zero; Jobs and CronJobs; Kubeflow Notebooks, also stopped), no PodDefault or Workspace, no ServiceAccount (image pull Secrets) and no Ingress (TLS). Secrets managed by Helm, cert-manager, service accounts or an owner object are not reported. Delete credentials nobody uses.'
   }
 };
 
@@ -90,14 +94,7 @@ export interface IFinding {
   container?: string;
 }
 
-/** A use through configuration rather than a running pod. */
-export interface IConfiguredUse {
-  kind: 'poddefault' | 'workspace';
-  /** PodDefault or Workspace name. */
-  object: string;
-  mountPath?: string;
-  envVar?: string;
-}
+export type { IConfiguredUse } from './secret-references';
 
 export interface IAuditedSecret extends ISecretMetadata {
   uses: ISecretUse[];
@@ -109,8 +106,12 @@ export interface IAuditInput {
   pods: V1Pod[];
   podDefaults: ICustomObject[];
   workspaces: ICustomObject[];
+  /** Uses by Notebooks, workload templates, ServiceAccounts and Ingresses. */
+  references?: IReference[];
   /** Undefined when bindings could not be read. */
   bindings?: (V1RoleBinding | V1ClusterRoleBinding)[];
+  /** Roles and ClusterRoles, to judge what a binding grants; undefined when not readable. */
+  roles?: (V1Role | V1ClusterRole)[];
   /** Namespaces whose Secrets were listed (for the missing-Secret check). */
   listedNamespaces: 'all' | string[];
   /** Report env, subPath, mode findings for every pod, not only workspaces. */
@@ -129,22 +130,68 @@ export interface IAuditResult {
 const DISCOVERY_ROLES = new Set([
   'system:basic-user',
   'system:discovery',
-  'system:public-info-viewer'
+  'system:public-info-viewer',
+  'system:service-account-issuer-discovery'
 ]);
 
-/** Service accounts (`ns/name`) that some binding grants a non-default role. */
+/** kube-apiserver's own bindings, reconciled at every start; they grant discovery and system components only. */
+const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
+
+// Resources every user may "create" to ask what they may do: no access to anything.
+const SELF_REVIEWS = new Set([
+  'selfsubjectaccessreviews',
+  'selfsubjectrulesreviews',
+  'selfsubjectreviews'
+]);
+
+/** Whether a rule reaches API objects (not only discovery URLs or self-reviews). */
+function grantsAccess(rule: V1PolicyRule): boolean {
+  return (rule.resources ?? []).some(resource => !SELF_REVIEWS.has(resource));
+}
+
+/**
+ * Whether a binding gives its subjects any API access. Judged by the role's
+ * rules when roles were read; otherwise every role but the discovery ones counts.
+ */
+function bindingGrantsAccess(
+  binding: V1RoleBinding | V1ClusterRoleBinding,
+  roles: Map<string, V1Role | V1ClusterRole> | undefined
+): boolean {
+  if (binding.metadata?.labels?.[BOOTSTRAP_LABEL] === 'rbac-defaults') {
+    return false;
+  }
+  const ref = binding.roleRef;
+  if (!roles) {
+    return !DISCOVERY_ROLES.has(ref.name);
+  }
+  const namespace = ref.kind === 'Role' ? binding.metadata?.namespace : '';
+  const role = roles.get(`${namespace ?? ''}/${ref.name}`);
+  // A binding to a role that does not exist grants nothing (yet).
+  return !!role && (role.rules ?? []).some(grantsAccess);
+}
+
+/** Service accounts (`ns/name`) that some binding grants API access. */
 function boundServiceAccounts(
-  bindings: (V1RoleBinding | V1ClusterRoleBinding)[]
+  bindings: (V1RoleBinding | V1ClusterRoleBinding)[],
+  roleList: (V1Role | V1ClusterRole)[] | undefined
 ): {
   accounts: Set<string>;
   allAccounts: boolean;
   namespaces: Set<string>;
 } {
+  const roles = roleList
+    ? new Map(
+        roleList.map(role => [
+          `${role.metadata?.namespace ?? ''}/${role.metadata?.name ?? ''}`,
+          role
+        ])
+      )
+    : undefined;
   const accounts = new Set<string>();
   const namespaces = new Set<string>();
   let allAccounts = false;
   for (const binding of bindings) {
-    if (DISCOVERY_ROLES.has(binding.roleRef.name)) {
+    if (!bindingGrantsAccess(binding, roles)) {
       continue;
     }
     for (const subject of binding.subjects ?? []) {
@@ -185,13 +232,17 @@ interface IWorkspaceSpec {
 
 function configuredUses(
   podDefaults: ICustomObject[],
-  workspaces: ICustomObject[]
+  workspaces: ICustomObject[],
+  references: IReference[]
 ): Map<string, IConfiguredUse[]> {
   const byKey = new Map<string, IConfiguredUse[]>();
   const add = (namespace: string, secretName: string, use: IConfiguredUse) => {
     const key = `${namespace}/${secretName}`;
     byKey.set(key, [...(byKey.get(key) ?? []), use]);
   };
+  for (const reference of references) {
+    add(reference.namespace, reference.secretName, reference.use);
+  }
   for (const object of podDefaults) {
     const namespace = object.metadata?.namespace ?? '';
     const name = object.metadata?.name ?? '';
@@ -324,7 +375,7 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
     input.listedNamespaces === 'all' ||
     input.listedNamespaces.includes(namespace);
   const bound = input.bindings
-    ? boundServiceAccounts(input.bindings)
+    ? boundServiceAccounts(input.bindings, input.roles)
     : undefined;
   let workspacePods = 0;
 
@@ -370,7 +421,7 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
           : token.serviceAccount === 'default';
         if (unneeded) {
           const why = bound
-            ? `service account ${token.serviceAccount} has no role bindings`
+            ? `no role binding grants service account ${token.serviceAccount} access to API resources`
             : `it runs as the namespace's default service account (role bindings could not be read)`;
           findings.push({
             rule: 'unneeded-service-account-token',
@@ -384,7 +435,11 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
     }
   }
 
-  const configured = configuredUses(input.podDefaults, input.workspaces);
+  const configured = configuredUses(
+    input.podDefaults,
+    input.workspaces,
+    input.references ?? []
+  );
   for (const object of input.podDefaults) {
     const spec = (object.spec ?? {}) as IPodDefaultSpec;
     const namespace = object.metadata?.namespace ?? '';
@@ -431,7 +486,7 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
         level: AUDIT_RULES['secret-unused'].level,
         namespace: secret.namespace,
         secret: secret.name,
-        message: `Secret ${secret.namespace}/${secret.name} is mounted nowhere: no pod, PodDefault or Workspace in scope refers to it.`
+        message: `Secret ${secret.namespace}/${secret.name} is used nowhere: no pod, pod template, PodDefault, Workspace, Notebook, ServiceAccount or Ingress in scope refers to it.`
       });
     }
   }

@@ -37,6 +37,7 @@ interface IStatus {
   code?: number;
   details?: {
     name?: string;
+    group?: string;
     kind?: string;
     causes?: { field?: string; reason?: string }[];
   };
@@ -87,6 +88,36 @@ function parseStatus(body: unknown): IStatus | undefined {
   return undefined;
 }
 
+/**
+ * What a 404 says is missing, read from the Status: the namespace
+ * (NamespaceLifecycle names it on writes), the object (details name it), or
+ * the resource type itself (details empty: no such API, e.g. a CRD that is
+ * not installed).
+ */
+function describeNotFound(
+  status: IStatus | undefined,
+  action: IKubeAction
+): string {
+  const details = status?.details;
+  if (
+    details?.kind === 'namespaces' &&
+    action.resource !== 'namespaces' &&
+    details.name
+  ) {
+    return `The namespace ${details.name} does not exist (404 Not Found); create it first or choose another with -n.`;
+  }
+  // Every served resource answers 404 with a Status naming what is missing; a
+  // path nothing serves gets plain text (or a Status with empty details).
+  const served = !!details?.name || !!details?.kind;
+  if (served && action.name) {
+    return `${what(action)} was not found${where(action)} (404 Not Found).`;
+  }
+  const type = `${action.resource}${action.group ? `.${action.group}` : ''}`;
+  return action.group
+    ? `The cluster does not serve ${type} (404 Not Found); is its custom resource definition installed?`
+    : `The API server does not serve ${type} (404 Not Found).`;
+}
+
 /** Sentence for an HTTP error answered by the API server. */
 export function describeHttpError(
   code: number,
@@ -101,10 +132,7 @@ export function describeHttpError(
     case 403:
       return `You are not allowed to ${action.verb} ${what(action)}${where(action)} (403 Forbidden); ask a cluster administrator for a role that grants it.`;
     case 404:
-      if (status?.details?.name || action.name) {
-        return `${what(action)} was not found${where(action)} (404 Not Found).`;
-      }
-      return `The cluster does not serve ${action.resource}${action.group ? `.${action.group}` : ''} (404 Not Found); is the custom resource definition installed?`;
+      return describeNotFound(status, action);
     case 406:
       return `The API server cannot answer with metadata only (406 Not Acceptable; Kubernetes 1.15 or later is needed), so the command stopped rather than download Secret data.`;
     case 409:

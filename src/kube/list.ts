@@ -5,10 +5,9 @@
  */
 import {
   setHeaderOptions,
-  type V1ClusterRoleBinding,
   type V1ObjectMeta,
   type V1Pod,
-  type V1RoleBinding
+  type V1ServiceAccount
 } from '@kubernetes/client-node';
 import {
   KubeError,
@@ -16,6 +15,7 @@ import {
   toKubeError,
   type IKubeAction
 } from './errors';
+import type { WorkloadKind } from './secret-references';
 import type { IKubeSession } from './session';
 
 export const METADATA_LIST_ACCEPT =
@@ -170,31 +170,66 @@ export async function listSecretMetadata(
   }, action);
 }
 
-export async function listPods(
+/** One page request of a core (v1) list. */
+interface IPageParams {
+  limit: number;
+  _continue?: string;
+}
+type CoreList<T> = { items: T[]; metadata?: { _continue?: string } };
+
+/** A core list across all namespaces or in one, followed page by page. */
+function listCore<T>(
   session: IKubeSession,
+  resource: string,
   namespace: string | undefined,
-  pageSize = DEFAULT_PAGE_SIZE
-): Promise<V1Pod[]> {
+  pageSize: number,
+  inAll: (params: IPageParams) => Promise<CoreList<T>>,
+  inOne: (params: IPageParams & { namespace: string }) => Promise<CoreList<T>>
+): Promise<T[]> {
   const action: IKubeAction = {
     verb: 'list',
-    resource: 'pods',
+    resource,
     namespace,
     server: session.server
   };
   return collectPages(async token => {
+    const params = { limit: pageSize, _continue: token };
     const page =
       namespace === undefined
-        ? await session.core.listPodForAllNamespaces({
-            limit: pageSize,
-            _continue: token
-          })
-        : await session.core.listNamespacedPod({
-            namespace,
-            limit: pageSize,
-            _continue: token
-          });
+        ? await inAll(params)
+        : await inOne({ ...params, namespace });
     return { items: page.items, next: page.metadata?._continue };
   }, action);
+}
+
+export function listPods(
+  session: IKubeSession,
+  namespace: string | undefined,
+  pageSize = DEFAULT_PAGE_SIZE
+): Promise<V1Pod[]> {
+  return listCore(
+    session,
+    'pods',
+    namespace,
+    pageSize,
+    params => session.core.listPodForAllNamespaces(params),
+    params => session.core.listNamespacedPod(params)
+  );
+}
+
+export function listServiceAccounts(
+  session: IKubeSession,
+  namespace: string | undefined,
+  pageSize = DEFAULT_PAGE_SIZE
+): Promise<V1ServiceAccount[]> {
+  return listCore(
+    session,
+    'serviceaccounts',
+    namespace,
+    pageSize,
+    params => session.core.listServiceAccountForAllNamespaces(params),
+    params => session.core.listNamespacedServiceAccount(params)
+  );
 }
 
 export async function listNamespaces(session: IKubeSession): Promise<string[]> {
@@ -215,7 +250,7 @@ export async function listNamespaces(session: IKubeSession): Promise<string[]> {
     .filter(name => name !== '');
 }
 
-/** A custom resource as this project reads it (untyped beyond metadata). */
+/** An object as this project reads it (untyped beyond metadata). */
 export interface ICustomObject {
   apiVersion?: string;
   kind?: string;
@@ -228,12 +263,31 @@ export interface ICustomObject {
   spec?: unknown;
 }
 
-/** Coordinates of a custom resource type. */
+/**
+ * Coordinates of a resource type in a named API group: custom resources, and
+ * built-in groups (apps, batch, rbac...), which the same generic client reads.
+ */
 export interface ICustomResource {
   group: string;
   version: string;
   plural: string;
 }
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export const ROLEBINDINGS: ICustomResource = {
+  group: RBAC_GROUP,
+  version: 'v1',
+  plural: 'rolebindings'
+};
+export const CLUSTERROLEBINDINGS: ICustomResource = {
+  ...ROLEBINDINGS,
+  plural: 'clusterrolebindings'
+};
+export const ROLES: ICustomResource = { ...ROLEBINDINGS, plural: 'roles' };
+export const CLUSTERROLES: ICustomResource = {
+  ...ROLEBINDINGS,
+  plural: 'clusterroles'
+};
 
 export const PODDEFAULTS: ICustomResource = {
   group: 'kubeflow.org',
@@ -245,22 +299,49 @@ export const WORKSPACES: ICustomResource = {
   version: 'v1beta1',
   plural: 'workspaces'
 };
+/** Kubeflow 1.x notebooks: the pod template stays when the notebook is stopped. */
+export const NOTEBOOKS: ICustomResource = {
+  group: 'kubeflow.org',
+  version: 'v1',
+  plural: 'notebooks'
+};
+export const INGRESSES: ICustomResource = {
+  group: 'networking.k8s.io',
+  version: 'v1',
+  plural: 'ingresses'
+};
+/** Workload kinds with a pod template, and where to list them. */
+export const WORKLOADS: { kind: WorkloadKind; resource: ICustomResource }[] = [
+  ['Deployment', 'apps', 'deployments'],
+  ['StatefulSet', 'apps', 'statefulsets'],
+  ['DaemonSet', 'apps', 'daemonsets'],
+  ['Job', 'batch', 'jobs'],
+  ['CronJob', 'batch', 'cronjobs']
+].map(([kind, group, plural]) => ({
+  kind: kind as WorkloadKind,
+  resource: { group, version: 'v1', plural }
+}));
 export const WORKSPACEKINDS: ICustomResource = {
   group: 'kubeflow.org',
   version: 'v1beta1',
   plural: 'workspacekinds'
 };
 
-interface IRawList {
-  items?: ICustomObject[];
+interface IRawList<T> {
+  items?: T[];
   metadata?: { continue?: string };
 }
 
-export async function listCustomObjects(
+/**
+ * List objects of a named API group in one namespace, or (namespace
+ * undefined) across all namespaces or for a cluster-scoped type.
+ */
+export async function listCustomObjects<T = ICustomObject>(
   session: IKubeSession,
   resource: ICustomResource,
-  namespace: string | undefined
-): Promise<ICustomObject[]> {
+  namespace: string | undefined,
+  pageSize = DEFAULT_PAGE_SIZE
+): Promise<T[]> {
   const action: IKubeAction = {
     verb: 'list',
     resource: resource.plural,
@@ -273,60 +354,16 @@ export async function listCustomObjects(
       namespace === undefined
         ? await session.custom.listCustomObjectForAllNamespaces({
             ...resource,
-            limit: DEFAULT_PAGE_SIZE,
+            limit: pageSize,
             _continue: token
           })
         : await session.custom.listNamespacedCustomObject({
             ...resource,
             namespace,
-            limit: DEFAULT_PAGE_SIZE,
+            limit: pageSize,
             _continue: token
           })
-    ) as IRawList;
+    ) as IRawList<T>;
     return { items: page.items ?? [], next: page.metadata?.continue };
   }, action);
-}
-
-/** Role bindings of the given namespaces (undefined: all) and all cluster role bindings. */
-export async function listBindings(
-  session: IKubeSession,
-  namespaces: string[] | undefined
-): Promise<(V1RoleBinding | V1ClusterRoleBinding)[]> {
-  const server = session.server;
-  const group = 'rbac.authorization.k8s.io';
-  const bindings: (V1RoleBinding | V1ClusterRoleBinding)[] = [];
-  for (const namespace of namespaces ?? [undefined]) {
-    bindings.push(
-      ...(await collectPages(
-        async token => {
-          const page =
-            namespace === undefined
-              ? await session.rbac.listRoleBindingForAllNamespaces({
-                  limit: DEFAULT_PAGE_SIZE,
-                  _continue: token
-                })
-              : await session.rbac.listNamespacedRoleBinding({
-                  namespace,
-                  limit: DEFAULT_PAGE_SIZE,
-                  _continue: token
-                });
-          return { items: page.items, next: page.metadata?._continue };
-        },
-        { verb: 'list', resource: 'rolebindings', group, namespace, server }
-      ))
-    );
-  }
-  bindings.push(
-    ...(await collectPages(
-      async token => {
-        const page = await session.rbac.listClusterRoleBinding({
-          limit: DEFAULT_PAGE_SIZE,
-          _continue: token
-        });
-        return { items: page.items, next: page.metadata?._continue };
-      },
-      { verb: 'list', resource: 'clusterrolebindings', group, server }
-    ))
-  );
-  return bindings;
 }

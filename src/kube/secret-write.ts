@@ -15,7 +15,8 @@ import {
   type IKubeAction
 } from './errors';
 import { MANAGED_BY } from './mount-plan';
-import type { IKubeSession } from './session';
+import { getJson } from './raw';
+import { FIELD_MANAGER, type IKubeSession } from './session';
 
 /** Labels that let the Kubeflow Notebooks 2.0 UI offer (and edit) the Secret. */
 export const CAN_MOUNT = 'notebooks.kubeflow.org/can-mount';
@@ -60,6 +61,42 @@ export function secretManifest(request: ISecretRequest): V1Secret {
 
 export type WriteOutcome = 'created' | 'updated';
 
+const TABLE_ACCEPT = 'application/json;as=Table;g=meta.k8s.io;v=v1';
+
+interface ITable {
+  kind?: string;
+  columnDefinitions?: { name?: string }[];
+  rows?: { cells?: unknown[] }[];
+}
+
+/**
+ * The type of an existing Secret, read the way `kubectl get secret` shows it:
+ * as a Table row without the object (name, type, number of keys, age), so no
+ * value is fetched. Undefined when the server cannot say.
+ */
+export async function readSecretType(
+  session: IKubeSession,
+  namespace: string,
+  name: string
+): Promise<string | undefined> {
+  try {
+    const table = (await getJson(
+      session,
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}?includeObject=None`,
+      TABLE_ACCEPT
+    )) as ITable;
+    const column = (table.columnDefinitions ?? []).findIndex(
+      definition => definition.name === 'Type'
+    );
+    const cell = table.rows?.[0]?.cells?.[column];
+    return table.kind === 'Table' && column >= 0 && typeof cell === 'string'
+      ? cell
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Keep what others put on the existing Secret, except a stale copy of its values. */
 function mergedMetadata(
   existing: V1ObjectMeta,
@@ -97,7 +134,11 @@ export async function createOrUpdateSecret(
     server: session.server
   };
   try {
-    await session.core.createNamespacedSecret({ namespace, body: secret });
+    await session.core.createNamespacedSecret({
+      namespace,
+      body: secret,
+      fieldManager: FIELD_MANAGER
+    });
     return 'created';
   } catch (error) {
     if (
@@ -122,6 +163,13 @@ export async function createOrUpdateSecret(
       `The Kubernetes API at ${session.server} answered a metadata-only read with the Secret's values; stopping.`
     );
   }
+  // A Secret's type never changes: say so before anything is sent.
+  const existingType = await readSecretType(session, namespace, name);
+  if (existingType !== undefined && existingType !== secret.type) {
+    throw new KubeError(
+      `Secret ${name} already exists in namespace ${namespace} with type ${existingType}, and a Secret's type cannot be changed; nothing was written. Use --type ${existingType}, or delete the Secret first.`
+    );
+  }
   const labels = existing.metadata?.labels ?? {};
   if (labels[CAN_UPDATE] !== 'true' && !overwrite) {
     throw new KubeError(
@@ -133,7 +181,12 @@ export async function createOrUpdateSecret(
     metadata: mergedMetadata(existing.metadata ?? {}, secret.metadata ?? {})
   };
   try {
-    await session.core.replaceNamespacedSecret({ namespace, name, body });
+    await session.core.replaceNamespacedSecret({
+      namespace,
+      name,
+      body,
+      fieldManager: FIELD_MANAGER
+    });
     return 'updated';
   } catch (error) {
     throw toKubeError(error, { ...action, verb: 'update' });

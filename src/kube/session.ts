@@ -7,7 +7,6 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
-  RbacAuthorizationV1Api,
   ServerConfiguration,
   createConfiguration,
   type Middleware,
@@ -15,6 +14,7 @@ import {
   type ResponseContext
 } from '@kubernetes/client-node';
 import { KubeError } from './errors';
+import { retryingHttpLibrary } from './retry';
 
 /** Flags shared by every Kubernetes command. */
 export interface IKubeOptions {
@@ -36,11 +36,14 @@ export interface IKubeSession {
   namespace: string;
   allNamespaces: boolean;
   core: CoreV1Api;
+  /** Custom resources, and any other named API group (apps, batch, rbac...) read untyped. */
   custom: CustomObjectsApi;
-  rbac: RbacAuthorizationV1Api;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Named on every write, so managedFields (and server-side apply conflicts) say who wrote what. */
+export const FIELD_MANAGER = 'jupyterlab-secret-mounts';
 
 /** What `KubeConfig.loadFromDefault` falls back to when it found nothing. */
 function isLibraryFallback(config: KubeConfig): boolean {
@@ -107,6 +110,7 @@ function makeApi<T>(
 ): T {
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(server, {}),
+    httpApi: retryingHttpLibrary(),
     authMethods: { default: config },
     promiseMiddleware: [timeoutMiddleware(timeoutMs)]
   });
@@ -148,7 +152,6 @@ export function openSession(options: IKubeOptions): IKubeSession {
     namespace,
     allNamespaces: options.allNamespaces ?? false,
     core: makeApi(config, cluster.server, timeoutMs, CoreV1Api),
-    custom: makeApi(config, cluster.server, timeoutMs, CustomObjectsApi),
-    rbac: makeApi(config, cluster.server, timeoutMs, RbacAuthorizationV1Api)
+    custom: makeApi(config, cluster.server, timeoutMs, CustomObjectsApi)
   };
 }

@@ -23,6 +23,11 @@ export interface ISecretKey {
   fingerprint: string;
   /** Set when the key could not be read (broken symlink, permission denied, too large). */
   error?: string;
+  /**
+   * True when the value is too short or too simple for exact-match leak checks: the server
+   * never looks for it (it could be guessed through the check), so pasting it is not flagged.
+   */
+  tooGuessable?: boolean;
 }
 
 /** How a folder was mounted. */
@@ -38,6 +43,8 @@ export interface ISecretMount {
   kind: MountKind;
   /** Whether the content follows Secret updates (false for subPath mounts and plain folders). */
   rotates: boolean;
+  /** Set when the mount point is one file (a subPath of one key, e.g. `~/.aws/credentials`). */
+  file?: boolean;
   /** Last update time (the `..data` swap for kubelet volumes), seconds since the epoch. */
   updated: number;
   /** The configured root this folder was found under (or `mountinfo`). */

@@ -43,7 +43,10 @@ export class LeakChecker implements ILeakChecker {
     this._onError = options.onError ?? (() => undefined);
   }
 
-  /** False once the server said it has no check endpoint (extension not enabled). */
+  /**
+   * False once the server said it has no check endpoint (extension not enabled) or that this
+   * user may not use it (403: only users who may run code may ask which values are mounted).
+   */
   get available(): boolean {
     return this._available;
   }
@@ -75,7 +78,7 @@ export class LeakChecker implements ILeakChecker {
     const perCaller: ILeakMatch[][] = queue.map(() => []);
     try {
       const responses = await Promise.all(
-        Private.chunks(texts).map(chunk => this._request({ texts: chunk }))
+        Private.chunks(texts).map(chunk => this._send(chunk))
       );
       const matches = responses.flatMap(response => response?.matches ?? []);
       for (const match of matches) {
@@ -87,12 +90,35 @@ export class LeakChecker implements ILeakChecker {
         perCaller[caller].push({ ...match, id: match.id.slice(split + 1) });
       }
     } catch (error) {
-      if (error instanceof SecretMountsAPIError && error.status === 404) {
+      if (
+        error instanceof SecretMountsAPIError &&
+        (error.status === 404 || error.status === 403)
+      ) {
         this._available = false;
       }
       this._onError(error);
     }
     queue.forEach((entry, caller) => entry.resolve(perCaller[caller]));
+  }
+
+  /** One request; a 429 (over the per-user budget) is retried after the wait it names. */
+  private async _send(texts: ICheckText[]): Promise<ILeakCheckResponse> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this._request({ texts });
+      } catch (error) {
+        const wait =
+          error instanceof SecretMountsAPIError && error.status === 429
+            ? (error.retryAfter ?? 1)
+            : null;
+        if (wait === null || attempt >= Private.MAX_ATTEMPTS) {
+          throw error;
+        }
+        await new Promise(resolve =>
+          setTimeout(resolve, Math.min(wait, Private.MAX_WAIT_SECONDS) * 1000)
+        );
+      }
+    }
   }
 
   private _available = true;
@@ -105,10 +131,17 @@ export class LeakChecker implements ILeakChecker {
 }
 
 namespace Private {
-  /** Characters per request: well under the server's 32 MiB body limit even when escaped. */
-  export const MAX_CHARS = 4 * 1024 * 1024;
-  /** Texts per request (the server accepts 50,000). */
+  /**
+   * Characters per request: under the server's 8 MiB body limit even if every character
+   * took six bytes of JSON (`\u0000`).
+   */
+  export const MAX_CHARS = 1_000_000;
+  /** Texts per request (the server accepts 10,000). */
   export const MAX_TEXTS = 10_000;
+  /** Tries of one request the server answered 429 (over the user's budget). */
+  export const MAX_ATTEMPTS = 3;
+  /** Longest wait before a retry, whatever `Retry-After` said. */
+  export const MAX_WAIT_SECONDS = 30;
 
   /** Split texts into requests the server accepts; a text larger than the limit goes alone. */
   export function chunks(texts: ICheckText[]): ICheckText[][] {

@@ -8,8 +8,8 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { ILeakMatch } from '../mounts/types';
+import { outputTexts } from '../scanner';
 import { ICheckText, ILeakChecker } from './checker';
-import { outputTexts, stripAnsi } from './outputtext';
 import { remapRange } from './remap';
 import {
   FindingLocation,
@@ -385,26 +385,25 @@ export class NotebookGuardModel implements IDisposable {
     if (!outputs || !this._outputsEnabled) {
       return [];
     }
-    const jobs: Private.ICheckJob[] = [];
+    // The texts of the notebook-text contract (src/scanner/notebook.ts).
+    const json: unknown[] = [];
     for (let index = 0; index < outputs.length; index++) {
-      for (const { mimeType, text: raw } of outputTexts(
-        outputs.get(index).toJSON()
-      )) {
-        const text = stripAnsi(raw);
-        const location: FindingLocation = { kind: 'output', index, mimeType };
-        state.outputPatterns.push(
-          ...this._patternFindings(state, text, location)
-        );
-        jobs.push({
-          id: `${state.cell.id}\u0000output\u0000${index}\u0000${mimeType}`,
-          text,
-          state,
-          location,
-          version: state.outputsVersion
-        });
-      }
+      json.push(outputs.get(index).toJSON());
     }
-    return jobs;
+    return outputTexts(json).map(({ part, outputIndex, mimeType, text }) => {
+      const index = outputIndex ?? 0;
+      const location: FindingLocation = { kind: 'output', index, mimeType };
+      state.outputPatterns.push(
+        ...this._patternFindings(state, text, location)
+      );
+      return {
+        id: `${state.cell.id}\u0000${part}\u0000${index}\u0000${mimeType ?? ''}`,
+        text,
+        state,
+        location,
+        version: state.outputsVersion
+      };
+    });
   }
 
   private _patternFindings(

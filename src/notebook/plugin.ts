@@ -23,6 +23,7 @@ import {
   TranslationBundle
 } from '@jupyterlab/translation';
 
+import { SecretMountsAPIError } from '../api';
 import { CommandIDs } from '../commands';
 import { ISecretMountsModel } from '../mounts/tokens';
 import { renderSnippet, stylesFor } from '../snippets/templates';
@@ -85,13 +86,23 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     const checker = new LeakChecker({
       onError: error => {
         // Once per session; server messages name no value.
-        if (!warnedCheckFailure) {
-          warnedCheckFailure = true;
-          console.warn(
-            'jupyterlab-secret-mounts: exact-value check unavailable:',
-            error instanceof Error ? error.message : String(error)
-          );
+        if (warnedCheckFailure) {
+          return;
         }
+        warnedCheckFailure = true;
+        if (error instanceof SecretMountsAPIError && error.status === 403) {
+          Notification.info(
+            trans.__(
+              'Mounted secret values are not looked for in your notebooks: this server lets only users who may run code ask which values are mounted. Credential patterns are still flagged.'
+            ),
+            { autoClose: 10000 }
+          );
+          return;
+        }
+        console.warn(
+          'jupyterlab-secret-mounts: exact-value check unavailable:',
+          error instanceof Error ? error.message : String(error)
+        );
       }
     });
     const registry = new GuardRegistry();

@@ -17,7 +17,11 @@ export interface ISaveReport {
   blocked: boolean;
   /** One sentence naming the places, from the server. */
   message: string;
+  /** At most 1,000 findings are kept; `total` counts them all. */
   findings: unknown[];
+  total?: number;
+  /** False when the check ran out of time (`SecretMounts.save_check_seconds`). */
+  complete?: boolean;
 }
 
 /** Fetch the report of the last save of a file. */
@@ -100,7 +104,8 @@ export function watchSaves(
       }
       return;
     }
-    if (report.blocked || report.findings.length === 0) {
+    const incomplete = report.complete === false;
+    if (report.blocked || (report.findings.length === 0 && !incomplete)) {
       lastShown = '';
       if (notificationId) {
         Notification.dismiss(notificationId);

@@ -23,9 +23,12 @@ export interface IPatternFinding {
 /** Scans one text with the pattern engine (rules and allowlists already applied). */
 export type PatternScan = (text: string) => IPatternFinding[];
 
-/** Where in a cell a finding was seen. */
+/**
+ * Where in a cell a finding was seen: its source, or one of its outputs (a
+ * text of the output's MIME type; no type for the output's metadata).
+ */
 export type FindingLocation =
-  { kind: 'source' } | { kind: 'output'; index: number; mimeType: string };
+  { kind: 'source' } | { kind: 'output'; index: number; mimeType?: string };
 
 /** The rule id of findings that equal a mounted secret's value. */
 export const MOUNTED_VALUE_RULE = 'mounted-secret-value';

@@ -9,17 +9,23 @@ export type {
   IScanFinding,
   IScanOptions,
   INotebookFinding,
+  INotebookPlace,
+  NotebookPart,
   Confidence
 } from './types';
 export { RULES, RULE_SET, RuleSetError, parseRuleSet } from './rules';
 export { InvalidAllowlistError, Scanner, scanText } from './engine';
 export type { TextScan } from './engine';
-export type { INotebookText } from './notebook';
+export type { INotebookText, IOutputText } from './notebook';
 export {
   NotebookParseError,
+  isTextMime,
+  jsonText,
   notebookTexts,
+  outputTexts,
   scanNotebook,
-  scanNotebookTexts
+  scanNotebookTexts,
+  withoutTerminalCodes
 } from './notebook';
 export { redact } from './redact';
 export {

@@ -120,15 +120,27 @@ export interface IScanOptions {
   now?: number;
 }
 
-/** Where in a notebook a finding was seen. */
-export interface INotebookFinding extends IScanFinding {
-  /** 0-based index of the cell. */
-  cellIndex: number;
+/**
+ * Where a notebook text comes from: a cell's source; an output's text; the
+ * metadata of the notebook, a cell or an output; an attachment's name or its
+ * text data.
+ */
+export type NotebookPart = 'source' | 'output' | 'metadata' | 'attachment';
+
+/** A place in a notebook (see `spec/README.md`). */
+export interface INotebookPlace {
+  /** 0-based index of the cell; absent for the notebook's own metadata. */
+  cellIndex?: number;
   /** nbformat cell id, when the notebook has one. */
   cellId?: string;
-  part: 'source' | 'output';
-  /** 0-based index of the output within the cell (outputs only). */
+  part: NotebookPart;
+  /** 0-based index of the output (its text, or its metadata). */
   outputIndex?: number;
-  /** The output's MIME type (`text/plain`, `text/html`, ...) or `stream`/`error`. */
+  /** The MIME type of output or attachment data (`text/plain`, ...); `stream` or `error` for those outputs. */
   mimeType?: string;
+  /** The name of the attachment. */
+  attachment?: string;
 }
+
+/** Where in a notebook a finding was seen. */
+export interface INotebookFinding extends IScanFinding, INotebookPlace {}

@@ -110,7 +110,7 @@ describe('scan, text output', () => {
       `${NOTEBOOK}: cell 2 source, line 7, column 28: AWS secret access key [aws-secret-access-key, high] q8Xz********`,
       `${NOTEBOOK}: cell 3 output 1 (stream), line 1, column 13: OpenAI API key [openai-api-key, high] sk-p********`,
       `${NOTEBOOK}: cell 4 output 1 (text/plain), line 1, column 19: JSON Web Token [jwt, medium] eyJh********`,
-      `${NOTEBOOK}: cell 6 output 1 (error), line 3, column 72: Slack token [slack-token, high] xoxb********`,
+      `${NOTEBOOK}: cell 6 output 1 (error), line 3, column 61: Slack token [slack-token, high] xoxb********`,
       '6 findings in 2 files (5 files scanned).'
     ]);
   });
@@ -123,6 +123,27 @@ describe('scan, text output', () => {
 
   it('never prints a secret value', () => {
     expectNoSecrets(result);
+  });
+});
+
+describe('scan, places beyond cells and outputs', () => {
+  it('names metadata and attachments (spec/notebooks/)', () => {
+    const spec = join(__dirname, '../../spec/notebooks');
+    const result = run(['scan', 'metadata.ipynb', 'attachments.ipynb'], {
+      cwd: spec
+    });
+    const places = result.stdout
+      .trim()
+      .split('\n')
+      .slice(0, -1)
+      .map(line => line.split(', line ')[0]);
+    expect(places).toEqual([
+      'metadata.ipynb: cell 1 output 1 metadata',
+      'metadata.ipynb: cell 1 metadata',
+      'metadata.ipynb: notebook metadata',
+      'attachments.ipynb: cell 1 attachment "AKIAH5RQCAJ2DEQ46EBS.png"',
+      'attachments.ipynb: cell 1 attachment "notes.txt" (text/plain)'
+    ]);
   });
 });
 
@@ -197,7 +218,7 @@ describe('scan, SARIF output', () => {
       (r: { ruleId: string }) => r.ruleId === 'slack-token'
     );
     expect(notebook.message.text).toBe(
-      'Slack token in cell 6 output 1 (error), line 3, column 72: xoxb********'
+      'Slack token in cell 6 output 1 (error), line 3, column 61: xoxb********'
     );
     expect(notebook.locations[0].physicalLocation.artifactLocation).toEqual({
       uri: 'notebooks/churn-report.ipynb',

@@ -148,20 +148,89 @@ beforeAll(async () => {
       { kind: 'ServiceAccount', name: 'default-editor', namespace: ns }
     ]
   });
+  api.add('clusterroles', {
+    metadata: { name: 'kubeflow-edit' },
+    rules: [{ apiGroups: [''], resources: ['pods', 'services'], verbs: ['*'] }]
+  });
+  // Made by an admin (not a bootstrap default), but grants discovery URLs only.
+  api.add('clusterroles', {
+    metadata: { name: 'oidc-reader' },
+    rules: [{ nonResourceURLs: ['/openid/v1/jwks'], verbs: ['get'] }]
+  });
   api.add('clusterrolebindings', {
-    metadata: { name: 'system:discovery' },
+    metadata: { name: 'oidc-reader-all' },
     roleRef: {
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'ClusterRole',
-      name: 'system:discovery'
+      name: 'oidc-reader'
     },
     subjects: [
       {
         apiGroup: 'rbac.authorization.k8s.io',
         kind: 'Group',
-        name: 'system:authenticated'
+        name: 'system:serviceaccounts'
       }
     ]
+  });
+  // Secrets no running pod uses, but something else does (item 10 of issue 18).
+  for (const name of [
+    'registry-creds',
+    'web-tls-cert',
+    'backup-creds',
+    'scaled-creds',
+    'nb-creds'
+  ]) {
+    api.add('secrets', secret(ns, name, { k: 'v' }));
+  }
+  api.add('serviceaccounts', {
+    metadata: { name: 'builder', namespace: ns },
+    imagePullSecrets: [{ name: 'registry-creds' }]
+  });
+  api.add('ingresses', {
+    metadata: { name: 'web', namespace: ns },
+    spec: { tls: [{ hosts: ['web.example.org'], secretName: 'web-tls-cert' }] }
+  });
+  const template = (secretName: string) => ({
+    spec: {
+      containers: [
+        {
+          name: 'main',
+          image: 'busybox',
+          volumeMounts: [{ name: 'creds', mountPath: '/creds' }]
+        }
+      ],
+      volumes: [secretVolume('creds', secretName)]
+    }
+  });
+  api.add('cronjobs', {
+    metadata: { name: 'backup', namespace: ns },
+    spec: {
+      schedule: '0 3 * * *',
+      jobTemplate: { spec: { template: template('backup-creds') } }
+    }
+  });
+  api.add('deployments', {
+    metadata: { name: 'idle', namespace: ns },
+    spec: { replicas: 0, template: template('scaled-creds') }
+  });
+  api.add('notebooks', {
+    metadata: {
+      name: 'erin',
+      namespace: ns,
+      annotations: { 'kubeflow-resource-stopped': '2026-11-30T10:00:00Z' }
+    },
+    spec: { template: template('nb-creds') }
+  });
+  // team-c: a workspace running as "default", which a RoleBinding grants access.
+  api.add('pods', workspacePod('team-c', 'frank'));
+  api.add('rolebindings', {
+    metadata: { name: 'default-edit', namespace: 'team-c' },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'kubeflow-edit'
+    },
+    subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'team-c' }]
   });
   api.add('poddefaults', {
     metadata: { name: 'mount-pd-creds', namespace: ns },
@@ -269,7 +338,7 @@ describe('audit', () => {
       expect(received).not.toContain(value);
     }
     expect(report.summary).toEqual({
-      secrets: 9,
+      secrets: 14,
       pods: 4,
       workspacePods: 3,
       findings: expect.anything()
@@ -329,14 +398,24 @@ describe('audit', () => {
     expect(ruleHits(report, 'world-readable-mode')).toEqual([
       'team-a/tls-cert@jupyter-carol'
     ]);
-    // bob runs as "default" with no binding; alice's default-editor is bound; carol mounts no token.
+    // bob runs as "default" with no binding; alice's default-editor is bound; carol mounts no
+    // token. The bootstrap issuer-discovery binding to every service account, and an admin's
+    // binding of a discovery-only role, grant no API access.
     expect(ruleHits(report, 'unneeded-service-account-token')).toEqual([
       'team-a/-@ws-bob-0'
     ]);
+    expect(
+      report.findings.find(f => f.rule === 'unneeded-service-account-token')!
+        .message
+    ).toContain(
+      'no role binding grants service account default access to API resources'
+    );
     expect(ruleHits(report, 'secret-values-in-annotation')).toEqual([
       'team-a/applied@-'
     ]);
-    // The Helm release Secret is managed, so it is not reported as unused.
+    // The Helm release Secret is managed, so it is not reported as unused; neither are the
+    // Secrets of a ServiceAccount, an Ingress, a CronJob, a Deployment scaled to zero and a
+    // stopped Notebook.
     expect(ruleHits(report, 'secret-unused')).toEqual([
       'team-a/applied@-',
       'team-a/old-token@-'
@@ -378,7 +457,29 @@ describe('audit', () => {
       report.findings.find(f => f.rule === 'unneeded-service-account-token')!
         .message
     ).toContain('could not be read');
-    expect(report.skipped.join(' ')).toContain('Role bindings');
+    expect(report.skipped.join(' ')).toContain('RoleBindings');
+  });
+
+  it('keeps the RoleBindings it read when ClusterRoleBindings are forbidden', async () => {
+    cluster.api.addUser(
+      'no-cluster-rbac',
+      limitedUser('no-cluster-rbac', [
+        { resource: 'secrets', verbs: ['list'] },
+        { resource: 'pods', verbs: ['list'] },
+        { resource: 'rolebindings', verbs: ['list'] },
+        { resource: 'roles', verbs: ['list'] }
+      ])
+    );
+    const report = await auditJson([
+      '--kubeconfig',
+      cluster.kubeconfig('no-cluster-rbac'),
+      '-n',
+      'team-c'
+    ]);
+    // frank runs as "default", but a RoleBinding grants it access: not flagged.
+    expect(ruleHits(report, 'unneeded-service-account-token')).toEqual([]);
+    expect(report.skipped.join(' ')).toContain('ClusterRoleBindings');
+    expect(report.skipped.join(' ')).not.toMatch(/^RoleBindings/m);
   });
 
   it('follows continue tokens and gives the same result in small pages', async () => {
@@ -393,7 +494,7 @@ describe('audit', () => {
     const pages = cluster.api.requests.filter(
       r => r.path === '/api/v1/namespaces/team-a/secrets'
     );
-    expect(pages.map(r => r.query.limit)).toEqual(['2', '2', '2', '2', '2']);
+    expect(pages.map(r => r.query.limit)).toEqual(Array(7).fill('2'));
     expect(pages[0].query.continue).toBeUndefined();
     expect(
       pages.slice(1).every(r => typeof r.query.continue === 'string')
@@ -420,7 +521,37 @@ describe('audit', () => {
       .filter(r => r.path.endsWith('/secrets'))
       .map(r => r.status);
     expect(statuses).toContain(410);
-    expect(report.summary.secrets).toBe(9);
+    expect(report.summary.secrets).toBe(14);
+  });
+
+  it('waits out a throttled page (429, Retry-After) and a transient 503, then finishes', async () => {
+    const secretsPath = '/api/v1/namespaces/team-a/secrets';
+    cluster.api.faults.push(
+      { code: 429, retryAfter: 1, match: r => r.path === secretsPath },
+      { code: 503, match: r => r.path === '/api/v1/namespaces/team-a/pods' }
+    );
+    const report = await auditJson([
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--chunk-size',
+      '4'
+    ]);
+    const statuses = (path: string) =>
+      cluster.api.requests.filter(r => r.path === path).map(r => r.status);
+    expect(statuses(secretsPath)).toEqual([429, 200, 200, 200, 200]);
+    expect(statuses('/api/v1/namespaces/team-a/pods')).toEqual([503, 200]);
+    expect(report.summary.secrets).toBe(14);
+  });
+
+  it('gives up after a bounded number of tries, in one sentence', async () => {
+    cluster.api.faults.push({ code: 503, times: 100 });
+    const result = await audit(['--kubeconfig', cluster.kubeconfig()]);
+    cluster.api.faults.length = 0;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^error: The Kubernetes API at \S+ failed to list secrets \(503 server error\); try again later or ask a cluster administrator\.\n$/
+    );
+    expect(cluster.api.requests).toHaveLength(5);
   });
 
   it('audits every namespace the caller may list with -A', async () => {
@@ -555,5 +686,39 @@ describe('audit --format sarif', () => {
       json.findings.map(f => f.level)
     );
     expect(checkSarif({ ...sarif, version: '2.0' })).not.toEqual([]);
+  });
+});
+
+describe('audit of a large namespace', () => {
+  it('reads gzip-compressed pages (kube-apiserver compresses answers of 128 KiB or more)', async () => {
+    const big = await startFakeCluster();
+    try {
+      for (let i = 0; i < 800; i++) {
+        big.api.add(
+          'secrets',
+          secret('team-a', `token-${String(i).padStart(4, '0')}`, { t: 'x' })
+        );
+      }
+      const capture = captureIO();
+      const code = await auditCommand.run(
+        [
+          '--kubeconfig',
+          big.kubeconfig(),
+          '--format',
+          'json',
+          '--fail-on',
+          'never'
+        ],
+        capture.io
+      );
+      expect(capture.stderr()).toBe('');
+      expect(code).toBe(0);
+      const report = JSON.parse(capture.stdout()) as IAuditJson;
+      expect(report.summary.secrets).toBe(800);
+      const pages = big.api.requests.filter(r => r.path.endsWith('/secrets'));
+      expect(pages.some(page => page.gzip)).toBe(true);
+    } finally {
+      await big.close();
+    }
   });
 });

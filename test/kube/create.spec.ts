@@ -142,10 +142,24 @@ describe('create', () => {
     expect(cluster.api.requests.map(r => `${r.method} ${r.status}`)).toEqual([
       'POST 409',
       'GET 200',
+      'GET 200',
       'PUT 200'
     ]);
     expect(cluster.api.requests[1].accept).toBe(
       'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'
+    );
+    // The type is read as kubectl shows it: a Table row without the object.
+    expect(cluster.api.requests[2].accept).toBe(
+      'application/json;as=Table;g=meta.k8s.io;v=v1'
+    );
+    expect(cluster.api.requests[2].query.includeObject).toBe('None');
+    expect(cluster.api.requests[2].body).not.toContain('new-value');
+    expect(cluster.api.requests[2].body).not.toContain(
+      Buffer.from('old-value-31d5').toString('base64')
+    );
+    // Every write names this tool as its field manager.
+    expect(cluster.api.requests[3].query.fieldManager).toBe(
+      'jupyterlab-secret-mounts'
     );
     // The read carried metadata only (the annotation is metadata: the audit flags that case).
     const read = JSON.parse(cluster.api.requests[1].body!) as Record<
@@ -196,6 +210,106 @@ describe('create', () => {
     );
     expect(forced.code).toBe(0);
     expect(decoded('team-a', 'foreign')).toEqual({ k: Buffer.from('x') });
+  });
+
+  it('refuses to write over a Secret of another type, naming its type', async () => {
+    cluster.api.add(
+      'secrets',
+      secret(
+        'team-a',
+        'web-tls',
+        { 'tls.crt': 'c', 'tls.key': 'k' },
+        {
+          type: 'kubernetes.io/tls',
+          metadata: { labels: { 'notebooks.kubeflow.org/can-update': 'true' } }
+        }
+      )
+    );
+    const result = await runCommand(
+      createCommand,
+      ['web-tls', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
+      ['v']
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "error: Secret web-tls already exists in namespace team-a with type kubernetes.io/tls, and a Secret's type cannot be changed; nothing was written. Use --type kubernetes.io/tls, or delete the Secret first.\n"
+    );
+    expect(cluster.api.requests.map(r => r.method)).not.toContain('PUT');
+    expect(decoded('team-a', 'web-tls')).toEqual({
+      'tls.crt': Buffer.from('c'),
+      'tls.key': Buffer.from('k')
+    });
+  });
+
+  it('sends a write again after 429, never after a 5xx', async () => {
+    cluster.api.faults.push({
+      code: 429,
+      retryAfter: 0,
+      match: r => r.method === 'POST'
+    });
+    const throttled = await runCommand(
+      createCommand,
+      ['throttled', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
+      ['v']
+    );
+    expect(throttled.code).toBe(0);
+    expect(cluster.api.requests.map(r => `${r.method} ${r.status}`)).toEqual([
+      'POST 429',
+      'POST 201'
+    ]);
+    cluster.api.requests.length = 0;
+    // A 5xx may come after the write took effect: it is reported, not repeated.
+    cluster.api.faults.push({ code: 500, match: r => r.method === 'POST' });
+    const failed = await runCommand(
+      createCommand,
+      ['unlucky', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
+      ['v']
+    );
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain('(500 server error)');
+    expect(cluster.api.requests.map(r => `${r.method} ${r.status}`)).toEqual([
+      'POST 500'
+    ]);
+  });
+
+  it('says which namespace is missing', async () => {
+    const result = await runCommand(
+      createCommand,
+      [
+        'db',
+        '--kubeconfig',
+        cluster.kubeconfig(),
+        '-n',
+        'nowhere',
+        '--from-stdin',
+        'k'
+      ],
+      ['v']
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'error: The namespace nowhere does not exist (404 Not Found); create it first or choose another with -n.\n'
+    );
+  });
+
+  it('names the key a typed Secret lacks', async () => {
+    const result = await runCommand(
+      createCommand,
+      [
+        'half-tls',
+        '--kubeconfig',
+        cluster.kubeconfig(),
+        '--type',
+        'kubernetes.io/tls',
+        '--from-stdin',
+        'tls.crt'
+      ],
+      ['cert']
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'error: The API server rejected secrets "half-tls" in namespace team-a as invalid (422 Unprocessable Entity); check data[tls.key].\n'
+    );
   });
 
   it('reports a concurrent change as a 409 Conflict sentence', async () => {

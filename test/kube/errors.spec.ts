@@ -87,7 +87,30 @@ describe('describeHttpError', () => {
     expect(
       describeHttpError(404, status('NotFound', { details: {} }), list)
     ).toBe(
-      'The cluster does not serve poddefaults.kubeflow.org (404 Not Found); is the custom resource definition installed?'
+      'The cluster does not serve poddefaults.kubeflow.org (404 Not Found); is its custom resource definition installed?'
+    );
+    // A named get on a type that is not served is not "object not found".
+    const get: IKubeAction = {
+      ...list,
+      verb: 'get',
+      resource: 'workspaces',
+      name: 'alice'
+    };
+    expect(
+      describeHttpError(404, status('NotFound', { details: {} }), get)
+    ).toBe(
+      'The cluster does not serve workspaces.kubeflow.org (404 Not Found); is its custom resource definition installed?'
+    );
+    expect(
+      describeHttpError(
+        404,
+        status('NotFound', {
+          details: { name: 'nowhere', kind: 'namespaces' }
+        }),
+        { ...action, verb: 'create' }
+      )
+    ).toBe(
+      'The namespace nowhere does not exist (404 Not Found); create it first or choose another with -n.'
     );
   });
 });

@@ -27,6 +27,14 @@ interface IBody {
   details: { causes: unknown[] };
 }
 
+function parseBody(text: string): IBody {
+  try {
+    return JSON.parse(text) as IBody;
+  } catch {
+    return { text } as unknown as IBody;
+  }
+}
+
 function call(
   method: string,
   path: string,
@@ -61,7 +69,7 @@ function call(
           resolve({
             status: response.statusCode ?? 0,
             type: String(response.headers['content-type']),
-            json: JSON.parse(Buffer.concat(chunks).toString()) as IBody
+            json: parseBody(Buffer.concat(chunks).toString())
           })
         );
       }
@@ -233,18 +241,15 @@ describe('fake API server', () => {
       details: { name: 's0', kind: 'secrets' },
       code: 409
     });
-    expect(
-      (await call('GET', '/apis/example.com/v1/namespaces/ns/things')).json
-    ).toEqual({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'the server could not find the requested resource',
-      reason: 'NotFound',
-      details: {},
-      code: 404
-    });
+    // A path no API serves: plain text, as the real server's mux answers (checked against the
+    // real server by test/kube-real/contract.spec.ts).
+    const unserved = await call(
+      'GET',
+      '/apis/example.com/v1/namespaces/ns/things'
+    );
+    expect(unserved.status).toBe(404);
+    expect(unserved.type).toBe('text/plain; charset=utf-8');
+    expect(unserved.json).toEqual({ text: '404 page not found\n' });
   });
 
   it('validates custom resources against their CRD schema (422)', async () => {

@@ -1,7 +1,9 @@
 /**
  * A local fake of the Kubernetes API server, for tests and benchmarks only.
  *
- * NO real API server runs in CI (none can run on these machines). This fake
+ * Core types (Secrets, Pods, ...) and RBAC objects cannot be served by a real
+ * server on these machines; custom resources can (test/kube-real, where
+ * contract.spec.ts checks this fake against the real server). This fake
  * serves, over HTTPS on a random loopback port, the JSON shapes that the real
  * kube-apiserver serves for the calls this project makes. Every shape below is
  * modelled on the Kubernetes API reference (https://kubernetes.io/docs/reference/kubernetes-api/)
@@ -38,7 +40,13 @@
 import { randomUUID } from 'node:crypto';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { applyPatch, type Operation } from 'fast-json-patch';
+import {
+  BOOTSTRAP_CLUSTER_ROLE_BINDINGS,
+  BOOTSTRAP_CLUSTER_ROLES,
+  BOOTSTRAP_NAMESPACES
+} from './bootstrap-rbac';
 import { testCertificate } from './test-tls';
 
 type Json = Record<string, unknown>;
@@ -96,6 +104,55 @@ export const RESOURCE_TYPES: IResourceType[] = [
     custom: false
   },
   {
+    group: '',
+    version: 'v1',
+    plural: 'serviceaccounts',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    custom: false
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'roles',
+    kind: 'Role',
+    namespaced: true,
+    custom: false
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'clusterroles',
+    kind: 'ClusterRole',
+    namespaced: false,
+    custom: false
+  },
+  ...(
+    [
+      ['apps', 'deployments', 'Deployment'],
+      ['apps', 'statefulsets', 'StatefulSet'],
+      ['apps', 'daemonsets', 'DaemonSet'],
+      ['batch', 'jobs', 'Job'],
+      ['batch', 'cronjobs', 'CronJob'],
+      ['networking.k8s.io', 'ingresses', 'Ingress']
+    ] as const
+  ).map(([group, plural, kind]) => ({
+    group,
+    version: 'v1',
+    plural,
+    kind,
+    namespaced: true,
+    custom: false
+  })),
+  {
+    group: 'kubeflow.org',
+    version: 'v1',
+    plural: 'notebooks',
+    kind: 'Notebook',
+    namespaced: true,
+    custom: true
+  },
+  {
     group: 'kubeflow.org',
     version: 'v1alpha1',
     plural: 'poddefaults',
@@ -148,22 +205,153 @@ export interface IRecordedRequest {
   bytes: number;
   /** The response body, when `recordBodies` is on. */
   body?: string;
+  /** Whether the response was sent gzip-compressed. */
+  gzip?: boolean;
 }
 
+/**
+ * A failure to answer instead of the next matching request: 429 with
+ * `Retry-After` (API Priority and Fairness), or a transient 5xx.
+ */
+export interface IFault {
+  code: 429 | 500 | 503 | 504;
+  /** Seconds, sent as `Retry-After` (429 always has one; default 1). */
+  retryAfter?: number;
+  /** Which requests it hits (default: any). */
+  match?: (request: { method: string; path: string }) => boolean;
+  /** How many requests it hits (default 1). */
+  times?: number;
+}
+
+const FAULT_STATUS: Record<IFault['code'], [string, string]> = {
+  429: ['TooManyRequests', 'Too many requests, please try again later.'],
+  500: [
+    'InternalError',
+    'Internal error occurred: etcdserver: request timed out'
+  ],
+  503: [
+    'ServiceUnavailable',
+    'the server is currently unable to handle the request'
+  ],
+  504: [
+    'Timeout',
+    'Timeout: request did not complete within requested timeout - context deadline exceeded'
+  ]
+};
+
+/** kube-apiserver compresses responses of at least this many bytes (APIResponseCompression). */
+const GZIP_THRESHOLD = 128 * 1024;
+
 /** Validates a custom resource; returns error causes (field + message) or []. */
-export type Validator = (object: Json) => { field: string; message: string }[];
+export type Validator = (
+  object: Json
+) => { field: string; message: string; reason?: string }[];
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Keys each built-in Secret type must have (ValidateSecret in pkg/apis/core/validation). */
+const REQUIRED_SECRET_KEYS: Record<string, string[][]> = {
+  'kubernetes.io/tls': [['tls.crt'], ['tls.key']],
+  'kubernetes.io/dockerconfigjson': [['.dockerconfigjson']],
+  'kubernetes.io/dockercfg': [['.dockercfg']],
+  'kubernetes.io/ssh-auth': [['ssh-privatekey']],
+  // At least one of the two.
+  'kubernetes.io/basic-auth': [['username', 'password']]
+};
+
+type Cause = { field: string; message: string; reason: string };
+
+/** metadata.labels as ValidateLabels checks them (qualified-name keys, label values). */
+function labelCauses(labels: unknown): Cause[] {
+  const causes: Cause[] = [];
+  for (const [key, value] of Object.entries(
+    (labels as Record<string, unknown>) ?? {}
+  )) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = key.slice(slash + 1);
+    if (
+      !LABEL_NAME.test(name) ||
+      name.length > 63 ||
+      (prefix !== undefined &&
+        (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))
+    ) {
+      causes.push({
+        field: 'metadata.labels',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`
+      });
+    }
+    if (
+      typeof value !== 'string' ||
+      value.length > 63 ||
+      !LABEL_VALUE.test(value)
+    ) {
+      causes.push({
+        field: 'metadata.labels',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${String(value)}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`
+      });
+    }
+  }
+  return causes;
+}
+
+/** Keys the Secret's type requires and that are missing. */
+function secretTypeCauses(object: Json): Cause[] {
+  const data = (object.data as Record<string, string>) ?? {};
+  const type = String(object.type ?? 'Opaque');
+  const causes: Cause[] = [];
+  for (const anyOf of REQUIRED_SECRET_KEYS[type] ?? []) {
+    if (!anyOf.some(key => key in data)) {
+      causes.push(
+        ...anyOf.map(key => ({
+          field: `data[${key}]`,
+          reason: 'FieldValueRequired',
+          message: 'Required value'
+        }))
+      );
+    }
+  }
+  if (
+    type === 'kubernetes.io/service-account-token' &&
+    !((object.metadata as Json)?.annotations as Json | undefined)?.[
+      'kubernetes.io/service-account.name'
+    ]
+  ) {
+    causes.push({
+      field: 'metadata.annotations[kubernetes.io/service-account.name]',
+      reason: 'FieldValueRequired',
+      message: 'Required value'
+    });
+  }
+  return causes;
+}
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const MAX_SECRET_BYTES = 1024 * 1024;
 
 class HttpFailure extends Error {
   constructor(
     readonly code: number,
-    readonly status: Json
+    readonly status: Json,
+    /** Sent as text/plain instead of a Status (paths no API serves). */
+    readonly plain?: string
   ) {
     super(String(status.message));
   }
+}
+
+/**
+ * A path that no API group serves: the real server's mux answers plain text,
+ * not a Status (client-go then says "the server could not find the requested
+ * resource").
+ */
+function notServed(): HttpFailure {
+  return new HttpFailure(404, {}, '404 page not found\n');
 }
 
 function status(
@@ -246,7 +434,7 @@ function decodeContinue(text: string): IContinueToken {
 }
 
 /** Which representation an Accept header asks for. */
-type Representation = 'object' | 'metadata';
+type Representation = 'object' | 'metadata' | 'table';
 
 function negotiate(accept: string, list: boolean): Representation {
   if (!accept) {
@@ -277,6 +465,14 @@ function negotiate(accept: string, list: boolean): Representation {
     ) {
       return 'metadata';
     }
+    if (
+      !list &&
+      params.as === 'Table' &&
+      params.g === 'meta.k8s.io' &&
+      params.v === 'v1'
+    ) {
+      return 'table';
+    }
   }
   throw status(
     406,
@@ -291,7 +487,12 @@ export class FakeApiServer {
   readonly users = new Map<string, IFakeUser>();
   readonly requests: IRecordedRequest[] = [];
   /** Custom resources whose CRD is "installed"; others answer 404. */
-  readonly installed = new Set(['poddefaults', 'workspaces', 'workspacekinds']);
+  readonly installed = new Set([
+    'notebooks',
+    'poddefaults',
+    'workspaces',
+    'workspacekinds'
+  ]);
   readonly validators = new Map<string, Validator>();
   /** Keep response bodies in `requests` (tests that look for leaked values). */
   recordBodies = false;
@@ -299,6 +500,8 @@ export class FakeApiServer {
   delayMs = 0;
   /** Called after each response is written (tests use it to act between pages). */
   afterRequest?: (record: IRecordedRequest) => void;
+  /** Failures to serve instead of answers, in order (see `IFault`). */
+  readonly faults: IFault[] = [];
   private resourceVersion = 1000;
   private compactedBefore = 0;
   private closedSocketBytes = 0;
@@ -326,7 +529,53 @@ export class FakeApiServer {
       });
     });
     server.on('request', (request, response) => fake.handle(request, response));
+    fake.seedBootstrap();
     return fake;
+  }
+
+  /** What every cluster has before anyone touches it. */
+  private seedBootstrap(): void {
+    for (const name of BOOTSTRAP_NAMESPACES) {
+      this.ensureNamespace(name);
+    }
+    BOOTSTRAP_CLUSTER_ROLES.forEach(role => this.add('clusterroles', role));
+    BOOTSTRAP_CLUSTER_ROLE_BINDINGS.forEach(binding =>
+      this.add('clusterrolebindings', binding)
+    );
+  }
+
+  private ensureNamespace(namespace: string): void {
+    const namespaces = this.bucket('namespaces');
+    if (!namespaces.has(namespace)) {
+      namespaces.set(
+        namespace,
+        this.stamp(
+          {
+            metadata: { name: namespace },
+            spec: { finalizers: ['kubernetes'] },
+            status: { phase: 'Active' }
+          },
+          'kube-apiserver',
+          this.type('namespaces')
+        )
+      );
+    }
+  }
+
+  /** The next fault that applies to this request, used up by one. */
+  private takeFault(method: string, path: string): IFault | undefined {
+    const index = this.faults.findIndex(
+      fault => !fault.match || fault.match({ method, path })
+    );
+    if (index < 0) {
+      return undefined;
+    }
+    const fault = this.faults[index];
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) {
+      this.faults.splice(index, 1);
+    }
+    return fault;
   }
 
   async close(): Promise<void> {
@@ -430,22 +679,7 @@ export class FakeApiServer {
       : String(metadata.name);
     this.bucket(plural).set(key, stored);
     if (type.namespaced) {
-      const namespaces = this.bucket('namespaces');
-      const namespace = String(metadata.namespace);
-      if (!namespaces.has(namespace)) {
-        namespaces.set(
-          namespace,
-          this.stamp(
-            {
-              metadata: { name: namespace },
-              spec: { finalizers: ['kubernetes'] },
-              status: { phase: 'Active' }
-            },
-            'kube-apiserver',
-            this.type('namespaces')
-          )
-        );
-      }
+      this.ensureNamespace(String(metadata.namespace));
     }
     return stored;
   }
@@ -479,7 +713,21 @@ export class FakeApiServer {
     }
     let body: Json;
     let code = 200;
+    let plain: string | undefined;
+    const headers: Record<string, string> = {};
     try {
+      const fault = this.takeFault(record.method, url.pathname);
+      if (fault) {
+        const [reason, message] = FAULT_STATUS[fault.code];
+        if (fault.code === 429 || fault.retryAfter !== undefined) {
+          const seconds = fault.retryAfter ?? 1;
+          headers['Retry-After'] = String(seconds);
+          throw status(fault.code, reason, message, {
+            retryAfterSeconds: seconds
+          });
+        }
+        throw status(fault.code, reason, message);
+      }
       const user = this.authenticate(
         String(request.headers.authorization ?? '')
       );
@@ -497,23 +745,34 @@ export class FakeApiServer {
       }
       code = error.code;
       body = error.status;
+      plain = error.plain;
     }
     if (this.delayMs > 0) {
       await new Promise(resolve => setTimeout(resolve, this.delayMs));
     }
-    const text = JSON.stringify(body);
+    const text = plain ?? JSON.stringify(body);
     record.status = code;
     record.bytes = Buffer.byteLength(text);
     if (this.recordBodies) {
       record.body = text;
     }
     this.requests.push(record);
+    let payload: Buffer = Buffer.from(text);
+    if (
+      payload.length >= GZIP_THRESHOLD &&
+      /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
+    ) {
+      payload = gzipSync(payload);
+      headers['Content-Encoding'] = 'gzip';
+      record.gzip = true;
+    }
     response.writeHead(code, {
-      'Content-Type': 'application/json',
-      'Content-Length': record.bytes,
+      ...headers,
+      'Content-Type': plain ? 'text/plain; charset=utf-8' : 'application/json',
+      'Content-Length': payload.length,
       'Audit-Id': randomUUID()
     });
-    response.end(text);
+    response.end(payload);
     this.afterRequest?.(record);
   }
 
@@ -566,12 +825,7 @@ export class FakeApiServer {
       version = parts[2];
       rest = parts.slice(3);
     } else {
-      throw status(
-        404,
-        'NotFound',
-        'the server could not find the requested resource',
-        {}
-      );
+      throw notServed();
     }
     let namespace: string | undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3) {
@@ -587,12 +841,7 @@ export class FakeApiServer {
       (type.custom && !this.installed.has(type.plural)) ||
       (namespace && !type.namespaced)
     ) {
-      throw status(
-        404,
-        'NotFound',
-        'the server could not find the requested resource',
-        {}
-      );
+      throw notServed();
     }
     return { type, namespace, name: rest[1] };
   }
@@ -607,7 +856,15 @@ export class FakeApiServer {
   ): { code: number; body: Json } {
     const { type, namespace, name } = this.parsePath(path);
     const method = record.method;
-    const manager = userAgent.split('/')[0] || 'unknown';
+    // The real server names the writer after ?fieldManager=, else the user agent's program.
+    const manager = query.fieldManager || userAgent.split('/')[0] || 'unknown';
+    if (manager.length > 128) {
+      throw status(
+        422,
+        'Invalid',
+        `fieldManager: Too long: may not be more than 128 bytes`
+      );
+    }
     const verb: Verb =
       method === 'GET'
         ? name
@@ -666,15 +923,28 @@ export class FakeApiServer {
       case 'update':
         return {
           code: 200,
-          body: this.update(type, namespace, name!, this.parseBody(raw))
+          body: this.update(
+            type,
+            namespace,
+            name!,
+            this.parseBody(raw),
+            manager
+          )
         };
       case 'patch':
         return {
           code: 200,
-          body: this.patch(type, namespace, name!, raw, record.contentType)
+          body: this.patch(
+            type,
+            namespace,
+            name!,
+            raw,
+            record.contentType,
+            manager
+          )
         };
-      default:
-        this.existing(type, namespace, name!);
+      default: {
+        const gone = this.existing(type, namespace, name!);
         this.bucket(type.plural).delete(
           namespace ? `${namespace}/${name}` : name!
         );
@@ -685,9 +955,15 @@ export class FakeApiServer {
             apiVersion: 'v1',
             metadata: {},
             status: 'Success',
-            details: { name, kind: type.plural }
+            details: {
+              name,
+              ...(type.group ? { group: type.group } : {}),
+              kind: type.plural,
+              uid: (gone.metadata as Json).uid
+            }
           }
         };
+      }
     }
   }
 
@@ -741,7 +1017,53 @@ export class FakeApiServer {
         metadata: object.metadata
       };
     }
+    if (representation === 'table') {
+      return this.table(type, object);
+    }
     return object;
+  }
+
+  /**
+   * `as=Table` with `includeObject=None`, as `kubectl get` reads it. Secrets
+   * get kubectl's columns (NAME, TYPE, DATA = number of keys, AGE); other
+   * types NAME and AGE.
+   */
+  private table(type: IResourceType, object: Json): Json {
+    const metadata = object.metadata as Json;
+    const column = (name: string, kind: string, description: string) => ({
+      name,
+      type: kind,
+      format: name === 'Name' ? 'name' : '',
+      description,
+      priority: 0
+    });
+    const secret = type.plural === 'secrets';
+    return {
+      kind: 'Table',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: { resourceVersion: metadata.resourceVersion },
+      columnDefinitions: [
+        column('Name', 'string', 'Name must be unique within a namespace.'),
+        ...(secret
+          ? [
+              column('Type', 'string', 'The type of the secret'),
+              column('Data', 'string', 'The number of entries in the data')
+            ]
+          : []),
+        column('Age', 'string', 'CreationTimestamp is a timestamp.')
+      ],
+      rows: [
+        {
+          cells: [
+            metadata.name,
+            ...(secret
+              ? [object.type, Object.keys((object.data as Json) ?? {}).length]
+              : []),
+            '1m'
+          ]
+        }
+      ]
+    };
   }
 
   private list(
@@ -781,6 +1103,10 @@ export class FakeApiServer {
     const page = limit > 0 ? keys.slice(0, limit) : keys;
     const more = limit > 0 && keys.length > limit;
     const metadata: Json = { resourceVersion: String(this.resourceVersion) };
+    if (type.custom && representation === 'object') {
+      // Custom resource lists are unstructured: the real server keeps an empty `continue`.
+      metadata.continue = '';
+    }
     if (more) {
       metadata.continue = encodeContinue(
         this.resourceVersion,
@@ -825,8 +1151,9 @@ export class FakeApiServer {
   }
 
   private validate(type: IResourceType, object: Json, name: string): void {
-    const causes: { field: string; message: string; reason: string }[] = [];
+    const causes: Cause[] = labelCauses((object.metadata as Json)?.labels);
     if (type.plural === 'secrets') {
+      causes.push(...secretTypeCauses(object));
       const data = { ...((object.data as Record<string, string>) ?? {}) };
       let size = 0;
       for (const [key, value] of Object.entries(data)) {
@@ -864,7 +1191,7 @@ export class FakeApiServer {
       causes.push(
         ...validator(object).map(cause => ({
           ...cause,
-          reason: 'FieldValueInvalid'
+          reason: cause.reason ?? 'FieldValueInvalid'
         }))
       );
     }
@@ -912,6 +1239,7 @@ export class FakeApiServer {
         'Invalid',
         `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
         {
+          ...(type.group ? { group: type.group } : {}),
           kind: type.kind,
           causes: [
             {
@@ -930,6 +1258,18 @@ export class FakeApiServer {
         'the namespace of the provided object does not match the namespace sent on the request'
       );
     }
+    // NamespaceLifecycle admission, then validation, then storage.
+    if (namespace && !this.bucket('namespaces').has(namespace)) {
+      throw status(404, 'NotFound', `namespaces "${namespace}" not found`, {
+        name: namespace,
+        kind: 'namespaces'
+      });
+    }
+    object = { ...object, metadata: { ...metadata, namespace } };
+    if (type.plural === 'secrets' && object.type === undefined) {
+      object.type = 'Opaque';
+    }
+    this.validate(type, object, name);
     if (this.get(type.plural, namespace, name)) {
       throw status(
         409,
@@ -942,11 +1282,6 @@ export class FakeApiServer {
         }
       );
     }
-    object = { ...object, metadata: { ...metadata, namespace } };
-    if (type.plural === 'secrets' && object.type === undefined) {
-      object.type = 'Opaque';
-    }
-    this.validate(type, object, name);
     const stored = this.stamp(object, manager, type);
     this.bucket(type.plural).set(
       namespace ? `${namespace}/${name}` : name,
@@ -961,7 +1296,8 @@ export class FakeApiServer {
     namespace: string | undefined,
     name: string,
     current: Json,
-    next: Json
+    next: Json,
+    manager: string
   ): Json {
     const currentMeta = current.metadata as Json;
     const nextMeta = { ...((next.metadata as Json) ?? {}) };
@@ -985,7 +1321,7 @@ export class FakeApiServer {
       if (next.type === undefined) {
         next.type = current.type;
       }
-      const causes: { reason: string; message: string; field: string }[] = [];
+      const causes: Cause[] = [];
       if (next.type !== current.type) {
         causes.push({
           reason: 'FieldValueInvalid',
@@ -1027,7 +1363,11 @@ export class FakeApiServer {
         namespace: currentMeta.namespace,
         uid: currentMeta.uid,
         creationTimestamp: currentMeta.creationTimestamp,
-        managedFields: currentMeta.managedFields,
+        managedFields: this.managedFieldsAfterUpdate(
+          currentMeta.managedFields,
+          manager,
+          type
+        ),
         ...(type.custom
           ? { generation: Number(currentMeta.generation ?? 1) + 1 }
           : {}),
@@ -1041,11 +1381,34 @@ export class FakeApiServer {
     return stored;
   }
 
+  /** managedFields after an Update by `manager`: its entry added or its time moved on. */
+  private managedFieldsAfterUpdate(
+    fields: unknown,
+    manager: string,
+    type: IResourceType
+  ): Json[] {
+    const entries = ((fields as Json[] | undefined) ?? []).filter(
+      entry => entry.manager !== manager
+    );
+    return [
+      ...entries,
+      {
+        manager,
+        operation: 'Update',
+        apiVersion: apiVersionOf(type),
+        time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        fieldsType: 'FieldsV1',
+        fieldsV1: {}
+      }
+    ];
+  }
+
   private update(
     type: IResourceType,
     namespace: string | undefined,
     name: string,
-    body: Json
+    body: Json,
+    manager: string
   ): Json {
     const current = this.existing(type, namespace, name);
     const bodyName = (body.metadata as Json | undefined)?.name;
@@ -1056,7 +1419,7 @@ export class FakeApiServer {
         'the name of the object does not match the name on the URL'
       );
     }
-    return this.replace(type, namespace, name, current, body);
+    return this.replace(type, namespace, name, current, body, manager);
   }
 
   private patch(
@@ -1064,7 +1427,8 @@ export class FakeApiServer {
     namespace: string | undefined,
     name: string,
     raw: Buffer,
-    contentType: string
+    contentType: string,
+    manager: string
   ): Json {
     const current = this.existing(type, namespace, name);
     const mediaType = contentType.split(';')[0].trim();
@@ -1122,6 +1486,6 @@ export class FakeApiServer {
         metadata: { ...patchedMeta, resourceVersion: undefined }
       };
     }
-    return this.replace(type, namespace, name, current, patched);
+    return this.replace(type, namespace, name, current, patched, manager);
   }
 }

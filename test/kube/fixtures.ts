@@ -201,6 +201,10 @@ export async function startFakeCluster(): Promise<IFakeCluster> {
   api.addUser(ADMIN_TOKEN, { name: 'admin', allow: () => true });
   api.validators.set('poddefaults', crdValidator(checkPodDefault));
   api.validators.set('workspaces', crdValidator(checkWorkspace));
+  // The namespaces the tests work in exist, as they would on a cluster.
+  for (const name of ['team-a', 'other-team']) {
+    api.add('namespaces', { metadata: { name } });
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-cluster-'));
   let count = 0;
   return {

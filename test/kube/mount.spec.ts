@@ -149,8 +149,13 @@ describe('mount --target poddefault', () => {
     ]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(
-      'Created PodDefault team-a/mount-db-creds. New notebooks get the Secret at /secrets/db-creds when "Mount Secret db-creds at /secrets/db-creds" is selected under Configurations.\n'
+      'Created PodDefault team-a/mount-db-creds. New notebooks get the Secret at /secrets/db-creds when "Mount Secret db-creds at /secrets/db-creds" is selected under Configurations.\n' +
+        'Existing notebooks get it only once their Notebook carries the label mount-db-creds=true (restarting them is not enough): pass --notebook NAME.\n'
     );
+    // Every write names this tool as its field manager.
+    expect(
+      cluster.api.requests.find(r => r.method === 'POST')!.query.fieldManager
+    ).toBe('jupyterlab-secret-mounts');
     const stored = cluster.api.get(
       'poddefaults',
       'team-a',
@@ -169,6 +174,80 @@ describe('mount --target poddefault', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(
       'error: A PodDefault named mount-db-creds already exists in namespace team-a; choose another with --name.\n'
+    );
+  });
+
+  it('--notebook labels existing Kubeflow 1.x Notebooks so that their pods get the Secret', async () => {
+    cluster.api.add('notebooks', {
+      metadata: {
+        name: 'alice',
+        namespace: 'team-a',
+        labels: { app: 'alice' }
+      },
+      spec: {
+        template: {
+          spec: { containers: [{ name: 'alice', image: 'jupyter' }] }
+        }
+      }
+    });
+    const dry = await runCommand(mountCommand, [
+      'nb-creds',
+      '-t',
+      'poddefault',
+      '--notebook',
+      'alice',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain(
+      'Then give Notebook alice the Secret (its pod restarts): kubectl label notebooks.kubeflow.org alice -n team-a mount-nb-creds=true\n'
+    );
+    const applied = await runCommand(mountCommand, [
+      'nb-creds',
+      '-t',
+      'poddefault',
+      '--notebook',
+      'alice',
+      '--apply',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(applied.stderr).toContain('does not exist in namespace team-a yet');
+    expect(applied.stdout).toContain(
+      'Labelled Notebook team-a/alice mount-nb-creds=true: the notebook controller restarts its pod, which then has the Secret at /secrets/nb-creds.\n'
+    );
+    const notebook = cluster.api.get('notebooks', 'team-a', 'alice') as {
+      metadata: { labels: Record<string, string> };
+    };
+    expect(notebook.metadata.labels).toEqual({
+      app: 'alice',
+      'mount-nb-creds': 'true'
+    });
+    const patch = cluster.api.requests.find(r => r.method === 'PATCH')!;
+    expect(patch.path).toBe(
+      '/apis/kubeflow.org/v1/namespaces/team-a/notebooks/alice'
+    );
+    expect(patch.query.fieldManager).toBe('jupyterlab-secret-mounts');
+  });
+
+  it('--notebook refuses a Notebook that does not exist, before writing anything', async () => {
+    const result = await runCommand(mountCommand, [
+      'ghost-creds',
+      '-t',
+      'poddefault',
+      '--notebook',
+      'ghost',
+      '--apply',
+      '--kubeconfig',
+      cluster.kubeconfig()
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'error: notebooks.kubeflow.org "ghost" was not found in namespace team-a (404 Not Found).\n'
+    );
+    expect(cluster.api.get('poddefaults', 'team-a', 'mount-ghost-creds')).toBe(
+      undefined
     );
   });
 
@@ -253,7 +332,7 @@ describe('mount --target poddefault', () => {
       ]);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
-        'error: The cluster does not serve poddefaults.kubeflow.org (404 Not Found); is the custom resource definition installed?\n'
+        'error: The cluster does not serve poddefaults.kubeflow.org (404 Not Found); is its custom resource definition installed?\n'
       );
     } finally {
       cluster.api.installed.add('poddefaults');

@@ -54,6 +54,7 @@ function kubernetesAjv<T extends Ajv>(ajv: T): T {
     keyword: 'x-kubernetes-list-type',
     type: 'array',
     schemaType: 'string',
+    errors: true,
     validate: function listType(
       kind: string,
       data: unknown[],
@@ -69,8 +70,23 @@ function kubernetesAjv<T extends Ajv>(ajv: T): T {
       if (kind !== 'map' && kind !== 'set') {
         return true;
       }
-      const seen = new Set(data.map(identity));
-      return seen.size === data.length;
+      const seen = new Set<string>();
+      const duplicate = data.findIndex(item => {
+        const id = identity(item);
+        return seen.has(id) || !seen.add(id);
+      });
+      if (duplicate >= 0) {
+        // As the API server reports it: the repeated entry's index.
+        (listType as { errors?: Partial<ErrorObject>[] }).errors = [
+          {
+            keyword: 'x-kubernetes-list-type',
+            message: `Duplicate value at index ${duplicate}`,
+            params: { duplicate }
+          }
+        ];
+        return false;
+      }
+      return true;
     }
   });
   return ajv;
@@ -160,14 +176,27 @@ export const checkZ2jhValues = check(z2jhValidate);
 /** Server-side validators for the fake API server (returns causes). */
 export function crdValidator(
   checkFn: ISchemaCheck
-): (object: Json) => { field: string; message: string }[] {
+): (object: Json) => { field: string; message: string; reason?: string }[] {
   return object =>
     checkFn(object).map(text => {
-      const [field, ...rest] = text.split(' ');
-      return {
-        field: field.replace(/^\//, '').replace(/\//g, '.') || 'object',
-        message: rest.join(' ')
-      };
+      const [pointer, ...rest] = text.split(' ');
+      const message = rest.join(' ');
+      // JSON pointer to the API server's field path: /spec/a/0/b -> spec.a[0].b
+      let field =
+        pointer
+          .replace(/^\//, '')
+          .replace(/\/(\d+)(?=\/|$)/g, '[$1]')
+          .replace(/\//g, '.') || 'object';
+      const duplicate = /^Duplicate value at index (\d+)$/.exec(message);
+      if (duplicate) {
+        field = `${field}[${duplicate[1]}]`;
+        return {
+          field,
+          message: 'Duplicate value',
+          reason: 'FieldValueDuplicate'
+        };
+      }
+      return { field, message };
     });
 }
 

@@ -155,7 +155,7 @@ describe('Workspace merge patch', () => {
       workspaceMergePatch(once, { ...LONG, mountPath: SPEC.mountPath })
     );
     expect(checkWorkspace(clash)).toEqual([
-      '/spec/podTemplate/volumes/secrets must pass "x-kubernetes-list-type" keyword validation'
+      '/spec/podTemplate/volumes/secrets Duplicate value at index 1'
     ]);
   });
 

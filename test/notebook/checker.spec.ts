@@ -52,7 +52,7 @@ describe('LeakChecker', () => {
         return { matches: [] };
       }
     });
-    const big = 'x'.repeat(3 * 1024 * 1024);
+    const big = 'x'.repeat(600_000); // two of them exceed one request
     await checker.check([
       { id: 'a', text: big },
       { id: 'b', text: big },
@@ -80,5 +80,58 @@ describe('LeakChecker', () => {
     await checker.check([{ id: 'a', text: 'x' }]);
     expect(calls).toBe(2);
     expect(errors).toHaveLength(2);
+  });
+
+  it('stops asking after a 403: only users who may run code may check', async () => {
+    let calls = 0;
+    const errors: unknown[] = [];
+    const checker = new LeakChecker({
+      request: async () => {
+        calls++;
+        throw new SecretMountsAPIError('needs permission to run code', 403);
+      },
+      onError: error => errors.push(error)
+    });
+    await expect(checker.check([{ id: 'a', text: 'x' }])).resolves.toEqual([]);
+    await checker.check([{ id: 'a', text: 'x' }]);
+    expect(checker.available).toBe(false);
+    expect(calls).toBe(1);
+    expect((errors[0] as SecretMountsAPIError).status).toBe(403);
+  });
+
+  it('waits as long as a 429 says, then asks again', async () => {
+    jest.useFakeTimers();
+    try {
+      const calls: number[] = [];
+      const checker = new LeakChecker({
+        request: async () => {
+          calls.push(Date.now());
+          if (calls.length === 1) {
+            throw new SecretMountsAPIError('over budget', 429, 2);
+          }
+          return {
+            matches: [
+              {
+                id: '0\u0000a',
+                start: 0,
+                end: 1,
+                mount: '/s',
+                key: 'k',
+                encoding: 'raw'
+              }
+            ]
+          };
+        }
+      });
+      const result = checker.check([{ id: 'a', text: 'x' }]);
+      await jest.advanceTimersByTimeAsync(1999);
+      expect(calls).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(await result).toHaveLength(1);
+      expect(calls).toHaveLength(2);
+      expect(checker.available).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -77,7 +77,7 @@ describe('NotebookGuardModel', () => {
     expect(findings[1].location).toEqual({
       kind: 'output',
       index: 0,
-      mimeType: 'application/vnd.jupyter.stdout'
+      mimeType: 'stream'
     });
     // Messages and previews never carry the value.
     for (const f of findings) {

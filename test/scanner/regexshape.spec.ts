@@ -11,7 +11,7 @@ import {
   precedingChars,
   secretPlace
 } from '../../src/scanner/regexshape';
-import { RULE_CASES } from './cases';
+import { RULE_EXAMPLES } from './examples';
 
 type Indexed = RegExpMatchArray & { indices: ([number, number] | undefined)[] };
 
@@ -133,8 +133,8 @@ describe('keywordStartsMatch', () => {
 
 describe('every reading agrees with the rules’ own matches', () => {
   const texts = (id: string) => [
-    ...RULE_CASES[id].positive.map(c => c.text),
-    ...RULE_CASES[id].negative
+    ...RULE_EXAMPLES[id].positive.map(c => c.text),
+    ...RULE_EXAMPLES[id].negative
   ];
 
   it.each(RULES.map(rule => [rule.id, rule] as const))('%s', (id, rule) => {

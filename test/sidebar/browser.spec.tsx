@@ -75,6 +75,27 @@ function keyRow(container: HTMLElement, path: string): HTMLElement {
 }
 
 describe('MountsBrowser', () => {
+  it('says which keys are too short to guard', () => {
+    const bank = {
+      ...makeMount('/secrets/bank', []),
+      keys: [
+        makeKey('/secrets/bank', 'pin', { size: 6, tooGuessable: true }),
+        makeKey('/secrets/bank', 'token', { size: 40 })
+      ]
+    };
+    const { container } = renderBrowser({ mounts: [bank] });
+    expect(
+      within(keyRow(container, '/secrets/bank/pin')).getByText(
+        'too short to guard'
+      )
+    ).toBeTruthy();
+    expect(
+      keyRow(container, '/secrets/bank/token').querySelector(
+        '[data-badge="too-guessable"]'
+      )
+    ).toBeNull();
+  });
+
   it('lists folders with kind, rotation, source and keys', () => {
     const { container } = renderBrowser();
     const folders = container.querySelectorAll('.jp-SecretMounts-folder');

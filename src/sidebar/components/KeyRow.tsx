@@ -63,6 +63,17 @@ export function KeyRow(props: IKeyRowProps): JSX.Element {
             {trans.__('JSON')}
           </span>
         )}
+        {key.tooGuessable && (
+          <span
+            className="jp-SecretMounts-badge"
+            data-badge="too-guessable"
+            title={trans.__(
+              'This value is too short or too simple to look for safely: pasting it into a notebook is not flagged. Read the file instead of copying its value.'
+            )}
+          >
+            {trans.__('too short to guard')}
+          </span>
+        )}
         <span className="jp-SecretMounts-actions">
           <ActionButton
             action="copy-path"
