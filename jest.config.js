@@ -44,5 +44,6 @@ module.exports = {
     ...(baseConfig.testPathIgnorePatterns ?? ['/node_modules/']),
     ...(process.env.SECRET_MOUNTS_REAL_APISERVER ? [] : ['/test/kube-real/'])
   ],
+  setupFiles: [...baseConfig.setupFiles, '<rootDir>/test/setup/third-party-warnings.ts'],
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

@@ -1,7 +1,8 @@
 """Admin policy: the `SecretMounts` traits an admin sets in `jupyter_server_config`.
 
 Users cannot change these from the browser; the frontend shows them read-only
-(`GET /secret-mounts/policy`).
+(`GET /secret-mounts/policy`). The server reads them with `config_reader.read_policy`, which
+refuses a bad value setting by setting instead of failing to load.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, validate
+from traitlets import Bool, CaselessStrEnum, Float, Int, List, TraitError, Unicode, validate
 from traitlets.config import Configurable
 
 from .mounts.value_facts import MatchFloor
@@ -27,6 +28,8 @@ SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 
 #: A Kubernetes Secret holds at most 1 MiB.
 ONE_MIB = 1024 * 1024
+
+SAVE_POLICIES = ("off", "warn", "block")
 
 #: No setting indexes values weaker than this (about a billion guesses).
 MIN_MATCH_BITS_FLOOR = 30
@@ -75,10 +78,30 @@ class SecretMounts(Configurable):
         10, min=1, max=600, help="Seconds a revealed value stays visible before it is masked again."
     ).tag(config=True)
 
-    save_policy = Enum(
-        ["off", "warn", "block"],
+    save_policy = CaselessStrEnum(
+        SAVE_POLICIES,
         default_value="warn",
-        help="What the pre-save check does when a notebook holds a credential.",
+        help=(
+            "What the pre-save check does when a notebook or text file holds a credential: "
+            "off, warn or block. An unreadable value enforces block."
+        ),
+    ).tag(config=True)
+
+    redact_outputs = Bool(
+        True,
+        help=(
+            "Replace mounted values (in every encoded form) in notebook outputs with a marker "
+            "when a notebook is saved, so the file holds what the masked output shows."
+        ),
+    ).tag(config=True)
+
+    allow_inline_suppression = Bool(
+        True,
+        help=(
+            "Honour inline suppression comments (`pragma: allowlist secret`, "
+            "`secret-mounts:ignore`) in the pre-save check, and offer them as quick fixes. "
+            "False makes the server ignore them."
+        ),
     ).tag(config=True)
 
     save_check_seconds = Float(
@@ -120,8 +143,14 @@ class SecretMounts(Configurable):
     max_value_bytes = Int(
         ONE_MIB,
         min=1,
+        max=64 * ONE_MIB,
         help="Larger files are listed with metadata only and never read.",
     ).tag(config=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        #: One line per refused setting, naming it (`config_reader.read_policy` fills it).
+        self.config_errors: list[str] = []
 
     @validate("roots")
     def _absolute_roots(self, proposal: Any) -> list[str]:
@@ -154,4 +183,7 @@ class SecretMounts(Configurable):
             "revealSeconds": self.reveal_seconds,
             "savePolicy": self.save_policy,
             "minMatchLength": self.min_match_length,
+            "redactOutputs": self.redact_outputs,
+            "allowInlineSuppression": self.allow_inline_suppression,
+            "configErrors": list(self.config_errors),
         }

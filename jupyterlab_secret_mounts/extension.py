@@ -8,7 +8,8 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from . import __version__
-from .config import SecretMounts
+from .config_reader import read_policy
+from .guard.contents_guard import guard_contents_manager
 from .guard.offloop import check_saves_off_loop
 from .guard.service import create_guard
 from .handlers import (
@@ -28,14 +29,22 @@ NAMESPACE = "secret-mounts"
 
 
 def load(server_app: Any) -> None:
-    """Read the policy, build the parts, register the pre-save hook and the endpoints."""
-    policy = SecretMounts(parent=server_app)
+    """Read the policy, build the parts, register the pre-save hook and the endpoints.
+
+    Nothing an admin writes in `c.SecretMounts` can make this raise: a bad setting is refused
+    (logged here, shown in the panel) and the hook and routes are registered all the same.
+    """
+    policy = read_policy(server_app)
+    for line in policy.config_errors:
+        server_app.log.error("secret-mounts: configuration error: %s", line)
     service = SecretMountsService(policy)
     guard = create_guard(service, server_app.log)
     server_app.web_app.settings[SERVICE_SETTING] = service
     server_app.web_app.settings[GUARD_SETTING] = guard
     # Keeps an admin's own `ContentsManager.pre_save_hook`: jupyter_server runs that one first.
     server_app.contents_manager.register_pre_save_hook(guard.save_hook)
+    # Uploads in chunks, renames and checkpoint restores, which the hook does not see.
+    guard_contents_manager(server_app.contents_manager, guard.save_hook)
     check_saves_off_loop(server_app.contents_manager, guard.save_hook)
     add_routes(server_app.web_app)
     server_app.log.info(

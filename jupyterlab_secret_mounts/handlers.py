@@ -20,6 +20,7 @@ from tornado import web
 from . import __version__
 from .guard.findings import normalize_path
 from .guard.leaks import BadCheckRequest, CheckTooLarge, characters, check_texts, parse_request
+from .guard.live_index import ValuesUnavailable
 from .guard.rate import RateLimited
 from .guard.service import Guard
 from .logsafe import loggable
@@ -231,7 +232,13 @@ class LeakCheckHandler(SecretMountsHandler):
         def check() -> dict[str, object]:
             return check_texts(self.guard.values.current(wait=CHECK_INDEX_WAIT), texts)
 
-        self.write_json(await asyncio.to_thread(check))
+        try:
+            self.write_json(await asyncio.to_thread(check))
+        except ValuesUnavailable as error:
+            # Never an answer that looks clean: the caller cannot tell a partial index apart.
+            # (`%` dropped: tornado %-formats error messages.)
+            message = f"The leak check is incomplete: {error}.".replace("%", "")
+            raise web.HTTPError(503, message) from None
 
 
 class FindingsHandler(SecretMountsHandler):

@@ -1,63 +1,74 @@
 #!/usr/bin/env bash
-# Runs every test: jest (frontend and CLI), pytest (server extension, security suite) and Galata
-# (real browser against real `jupyter lab` servers). Installs what it needs first, including
-# Debian's Chromium when run as root.
-set -euo pipefail
+# Runs every test suite: static checks, jest (frontend and CLI), pytest (server extension, security
+# suite), the packages installed as users will (scripts/check-packages.sh), Galata (real Chromium
+# against real `jupyter lab` servers) and the demo tier (scripts/demo.sh as shipped, driven in
+# Chromium). Installs what it needs first, including Debian's Chromium when run as root.
+#
+# Every suite runs even when an earlier one fails; a table at the end sums them up, and the exit
+# status is non-zero when any suite failed. Reports and server logs: test-results/ and
+# ui-tests/.jupyter-test-root/. Ports: SECRET_MOUNTS_UI_PORT (Galata, default 8890 to 8892),
+# SECRET_MOUNTS_DEMO_PORT (demo, default 8893).
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-bash scripts/setup.sh
+bash scripts/setup.sh --tests || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
 
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ]; then
-    say "installing Debian's chromium"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium' first." >&2
-    exit 1
+REPORTS=$PWD/test-results
+rm -rf "$REPORTS"
+mkdir -p "$REPORTS"
+
+# run_suite NAME COMMAND...: runs one suite, noting its exit status and how long it took.
+run_suite() {
+  local name=$1 start=$SECONDS status
+  shift
+  say "$name"
+  "$@"
+  status=$?
+  printf '%s\t%s\t%s\n' "$name" "$status" "$((SECONDS - start))" >>"$REPORTS/suites.tsv"
+}
+
+# Each check's outcome on one line of static.txt ("passed NAME" or "failed NAME").
+static_checks() {
+  local status=0
+  check() {
+    local name=$1 outcome=passed
+    shift
+    "$@" || outcome=failed status=1
+    echo "$outcome $name" >>"$REPORTS/static.txt"
+  }
+  check tsc npx tsc --noEmit -p tsconfig.test.json
+  # The scanner alone, with no DOM or Node types: it must run anywhere (src/scanner/tsconfig.json).
+  check "tsc (scanner)" npx tsc -p src/scanner
+  check "tsc (ui-tests)" npx tsc --noEmit -p ui-tests/tsconfig.json
+  check prettier npm run --silent lint
+  check ruff ruff check jupyterlab_secret_mounts bench
+  return $status
+}
+
+# The real Kubernetes API server tier (docs/kubernetes-testing.md). Exit 3 from the script: the
+# tier cannot run on this machine and said why in one line; it counts as skipped, the rest goes on.
+kube_real() {
+  bash scripts/kube-real-server.sh run \
+    npx jest --ci test/kube-real --json --outputFile="$REPORTS/kube-real.json"
+  local status=$?
+  if [ $status = 3 ]; then
+    touch "$REPORTS/kube-real.skipped"
+    return 0
   fi
-fi
-if ! command -v openssl >/dev/null; then
-  # The Kubernetes tests (test/kube, test_provenance.py) make a throw-away TLS certificate with it.
-  if [ "$(id -u)" = 0 ]; then
-    say "installing openssl"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
-  else
-    echo "The Kubernetes tests need the openssl command: run 'sudo apt-get install openssl' first." >&2
-    exit 1
-  fi
-fi
-if [ ! -f ui-tests/node_modules/.package-lock.json ] ||
-  [ ui-tests/package-lock.json -nt ui-tests/node_modules/.package-lock.json ]; then
-  say "npm install in ui-tests"
-  (cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund)
-fi
+  return $status
+}
 
-say "static checks"
-npx tsc --noEmit -p tsconfig.test.json
-# The scanner alone, with no DOM or Node types: it must run anywhere (src/scanner/tsconfig.json).
-npx tsc -p src/scanner
-npm run --silent lint
-ruff check jupyterlab_secret_mounts bench
+run_suite "static checks" static_checks
+run_suite jest npx jest --ci --json --outputFile="$REPORTS/jest.json"
+run_suite "kube (real API server)" kube_real
+run_suite pytest python -m pytest -q --junitxml="$REPORTS/pytest.xml"
+run_suite packages bash scripts/check-packages.sh
+run_suite galata env SECRET_MOUNTS_UI_JSON_REPORT="$REPORTS/galata.json" \
+  bash -c 'cd ui-tests && npx playwright test'
+run_suite demo env SECRET_MOUNTS_UI_JSON_REPORT="$REPORTS/demo.json" \
+  bash -c 'cd ui-tests && npx playwright test -c demo.config.js'
 
-say "jest"
-npx jest --ci
-
-say "jest: the real Kubernetes API server tier (docs/kubernetes-testing.md)"
-# Exit 3: the tier cannot run on this machine and said why in one line; the rest goes on.
-bash scripts/kube-real-server.sh run npx jest --ci test/kube-real || [ $? = 3 ]
-
-say "pytest"
-python -m pytest -q
-
-say "packages (the wheel and the npm tarballs, installed as users will)"
-bash scripts/check-packages.sh
-
-say "galata (browser)"
-(cd ui-tests && npx playwright test)
-
-say "all test suites passed"
+node scripts/test-summary.mjs "$REPORTS"

@@ -40,6 +40,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Redaction:
+    """One value replaced: where (cell and output index) and which mounted key."""
+
+    cell: int
+    output: int
+    mount: str
+    key: str
+
+
+@dataclass(frozen=True)
 class SaveReport:
     """The outcome of the check of one save."""
 
@@ -50,7 +60,10 @@ class SaveReport:
     findings: tuple[Finding, ...]  # at most MAX_STORED_FINDINGS
     checked: float
     total: int = 0  # findings before the cap
-    complete: bool = True  # False when the check ran out of time
+    #: False when the check could not complete (out of time, a folder unreadable mid-rotation).
+    complete: bool = True
+    #: Mounted values replaced by a marker in the saved outputs.
+    redacted: tuple[Redaction, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +75,7 @@ class SaveReport:
             "findings": [finding.to_json() for finding in self.findings],
             "total": max(self.total, len(self.findings)),
             "complete": self.complete,
+            "redacted": [asdict(item) for item in self.redacted],
         }
 
 
@@ -83,6 +97,11 @@ class FindingsStore:
     def get(self, path: str) -> SaveReport | None:
         with self._lock:
             return self._reports.get(normalize_path(path))
+
+
+def folder_name(mount: str) -> str:
+    """How messages and markers name a mounted folder: its base name (`db-creds`)."""
+    return mount.rstrip("/").rsplit("/", 1)[-1] or mount
 
 
 def normalize_path(path: str) -> str:

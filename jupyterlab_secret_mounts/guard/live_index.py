@@ -11,6 +11,7 @@ Values stay in this process's memory and nowhere else.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,6 +22,7 @@ from ..mounts.discovery import Discovery
 from ..mounts.model import SecretMount
 from ..mounts.service import KeyUnreadable, SecretMountsService
 from ..mounts.value_facts import MatchFloor
+from .findings import folder_name
 from .value_index import FolderForms, SecretValue, ValueIndex
 
 #: Keys that are public by Kubernetes' own layout: the service-account folder's `namespace` is an
@@ -52,8 +54,15 @@ class LiveValueIndex:
 
         `wait` bounds how long to wait for a rebuild in seconds (None: until it is done);
         past it, the index from before the change is returned and the rebuild goes on. The
-        first index is always waited for.
+        first index is always waited for. Raises `ValuesUnavailable` when a listed folder
+        cannot be read: an index without its values would let them through unnoticed.
         """
+        try:
+            return self._current(wait)
+        except ValuesUnavailable:
+            return self._current(wait)  # rotated between listing and reading: once more, afresh
+
+    def _current(self, wait: float | None) -> ValueIndex:
         found = self._service.discover()
         stamp: Stamp = (found.etag, self._floor())
         with self._lock:
@@ -83,17 +92,19 @@ class LiveValueIndex:
         folders: dict[str, tuple[tuple[Any, ...], FolderForms]] = {}
         changed: dict[str, FolderForms] = {}
         for mount in sorted(found.mounts, key=lambda m: m.path):
-            if mount.error is not None:
-                continue
+            if mount.error is not None and not mount.keys:
+                if mount.writable_by_anyone or not os.access(mount.path, os.R_OK | os.X_OK):
+                    # Not a secret volume, or one no process of this user (kernels included)
+                    # can read: nothing to guard.
+                    continue
+                raise ValuesUnavailable(mount.path, mount.error)
             mount_stamp = mount.stamp()
             known = self._folders.get(mount.path)
             if known is not None and known[0] == mount_stamp:
                 folders[mount.path] = known
                 continue
-            try:
-                forms = FolderForms.of(self._values(mount), floor)
-            except KeyUnreadable:
-                continue  # replaced or unreadable since discovery; the next ETag change retries
+            # A failure leaves the stamp as it was, so the next use tries again.
+            forms = FolderForms.of(self._values(mount), floor)
             folders[mount.path] = (mount_stamp, forms)
             changed[mount.path] = forms
         removed = set(self._folders) - set(folders)
@@ -119,11 +130,27 @@ class LiveValueIndex:
                 self._index = index
 
     def _values(self, mount: SecretMount) -> Iterator[SecretValue]:
-        values = self._service.read_values(mount)
+        """Every listed key's value, from one version of the folder."""
+        try:
+            values = self._service.read_values(mount)
+        except KeyUnreadable as error:
+            raise ValuesUnavailable(mount.path, str(error)) from error
+        if not {key.name for key in mount.keys if key.error is None} <= values.keys():
+            raise ValuesUnavailable(mount.path, "keys changed while being read")
         skipped = _public_keys(mount) | _aliases(mount)
         for name, value in values.items():
             if name not in skipped:
                 yield SecretValue(mount.path, name, value)
+
+
+class ValuesUnavailable(Exception):
+    """A listed folder's values could not be read: checks cannot be complete right now."""
+
+    def __init__(self, mount: str, reason: str) -> None:
+        super().__init__(
+            f"could not read the mounted folder {folder_name(mount)} ({reason}); try again"
+        )
+        self.mount = mount
 
 
 def _public_keys(mount: SecretMount) -> set[str]:

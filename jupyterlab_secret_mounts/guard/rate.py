@@ -10,7 +10,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from typing import Callable
+from collections.abc import Callable
 
 #: What one request costs at least, in characters.
 MIN_REQUEST_COST = 4096

@@ -2,51 +2,71 @@
 
 Registered with `register_pre_save_hook` at extension load, so jupyter_server runs an admin's own
 `ContentsManager.pre_save_hook` first and this one after it (on the model that hook left).
-It checks notebooks (every text of the notebook-text contract, `spec/README.md`) and text files
-for credential patterns and for the exact values of mounted secrets:
+`contents_guard` sends the saves the hook does not see here too (each chunk of an upload,
+renames, checkpoint restores). It checks notebooks (every text of the notebook-text contract,
+`spec/README.md`) and text files, in whatever format they arrive (`save_content`), for credential
+patterns and for the exact values of mounted secrets:
 
 - `off`: nothing is checked;
 - `warn`: the save goes through; the findings are kept for `GET /secret-mounts/findings?path=`;
 - `block`: the save is refused with HTTP 403 naming the places (never the value); the file on
   disk is left as it was, since pre-save hooks run before anything is written.
 
-A scanner failure never loses the user's work: it is logged (without details that could hold a
-value) and the save goes through, as jupyter_server does for failing hooks.
+With `redact_outputs` (whatever the policy), mounted values in outputs are first replaced by a
+marker (`redact`), so the saved file holds what the masked output showed.
 
 The check has a time budget (`SecretMounts.save_check_seconds`): exact values are always looked
-for in full (one linear pass), credential patterns until the budget runs out. A check that
-could not finish refuses the save under `block` and says it was incomplete under `warn`.
-`offloop.check_saves_off_loop` runs the check in a worker thread before jupyter_server's save
-calls the hook, so that a large save does not stall every other request.
+for in full (one linear pass), credential patterns until the budget runs out. A check that could
+not complete (out of time, a secret folder unreadable mid-rotation, a scanner bug) is never
+passed off as clean: under `block` the save is refused saying so; under `warn` it is saved and
+reported as incompletely checked. `offloop.check_saves_off_loop` runs the check in a worker
+thread before jupyter_server's save calls the hook, so that a large save does not stall every
+other request.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from tornado.web import HTTPError
 
 from ..logsafe import loggable
 from ..scanner import ScanTimeout
-from ..scanner.json_text import json_text
-from ..scanner.notebook import NotebookParseError, NotebookText, Part, notebook_texts
+from ..scanner.notebook import NotebookText, Part
 from ..scanner.utf16 import Utf16Offsets
-from .findings import MAX_STORED_FINDINGS, Finding, FindingsStore, SaveReport, normalize_path, now
+from .findings import (
+    MAX_STORED_FINDINGS,
+    Finding,
+    FindingsStore,
+    Redaction,
+    SaveReport,
+    folder_name,
+    normalize_path,
+    now,
+)
+from .live_index import ValuesUnavailable
+from .redact import redact_notebook
+from .save_content import TEXT_FILE, ModelContent, read_model
+from .uploads import Streams, TextStream
 from .value_index import ValueIndex
-
-#: The `cell` of a text file's only text (reported as no cell at all).
-TEXT_FILE = -1
 
 #: Places named in a refusal before "and N more".
 MAX_PLACES_NAMED = 8
 
 #: Characters of an attachment's name shown in a message.
 MAX_NAME = 40
+
+#: The ways into a file, as messages name them.
+Action = Literal["save", "upload", "rename", "restore"]
+_ACTION = {"save": "Save", "upload": "Upload", "rename": "Rename", "restore": "Checkpoint restore"}
+_DONE = {"save": "Saved", "upload": "Uploaded", "rename": "Renamed", "restore": "Restored"}
 
 
 class PatternHit(Protocol):
@@ -106,6 +126,7 @@ class SaveGuard:
         log: logging.Logger,
         *,
         budget: Callable[[], float] = lambda: 10.0,
+        redact_outputs: Callable[[], bool] = lambda: False,
     ) -> None:
         self._policy = policy
         self._values = values
@@ -113,12 +134,18 @@ class SaveGuard:
         self._store = store
         self._log = log
         self._budget = budget
+        self._redact_outputs = redact_outputs
         #: Reports worked out off the event loop, by the id of the model they are for.
         self._prechecked: dict[int, tuple[Any, SaveReport | None]] = {}
         self._prechecked_lock = threading.Lock()
+        self._uploads = Streams()
+        #: Set by `contents_guard` once it checks every chunk of an upload itself.
+        self.checks_chunks = False
         self.__name__ = "secret_mounts_pre_save_hook"  # jupyter_server logs hooks by name
 
     def __call__(self, model: Any, path: str = "", **_: Any) -> None:
+        if self.checks_chunks and is_chunk(model):
+            return  # checked piece by piece by check_chunk
         with self._prechecked_lock:
             held = self._prechecked.pop(id(model), None)
         report = held[1] if held is not None and held[0] is model else self.check(model, path)
@@ -127,6 +154,8 @@ class SaveGuard:
 
     def precheck(self, model: Any, path: str) -> None:
         """Check now (in a worker thread) what the hook will enforce for this very model."""
+        if self.checks_chunks and is_chunk(model):
+            return
         report = self.check(model, path)
         with self._prechecked_lock:
             self._prechecked[id(model)] = (model, report)
@@ -136,35 +165,60 @@ class SaveGuard:
         with self._prechecked_lock:
             self._prechecked.pop(id(model), None)
 
-    def check(self, model: Any, path: str = "") -> SaveReport | None:
-        """The report for saving `model` at `path`; None when nothing is checked."""
+    def check(
+        self, model: Any, path: str = "", action: Action = "save", *, redact: bool = True
+    ) -> SaveReport | None:
+        """The report for writing `model` at `path`; None when nothing is checked.
+
+        With `redact` (and the `redact_outputs` setting), mounted values in a notebook's outputs
+        are replaced in `model` itself first (the report lists them).
+        """
         policy = self._policy()
-        if policy == "off" or not isinstance(model, dict):
+        redacting = redact and self._redact_outputs()
+        if policy == "off" and not redacting:
             return None
-        texts = _texts_of(model)
-        if texts is None:
+        content = read_model(model, path)
+        if content is None:
             return None
         path = normalize_path(path)
         budget = self._budget()
+        redacted: list[Redaction] = []
         try:
-            result = self.scan(texts, time.monotonic() + budget)
-        except Exception:  # noqa: BLE001 - never lose a save to a scanner bug
-            self._log.error(
-                "secret-mounts: the pre-save check failed on %s; saved unchecked", loggable(path)
+            values = self._values()
+            if redacting:
+                redacted = _redact(content, values)
+            if policy == "off" and not redacted:
+                return None
+            result = (
+                ScanResult()  # only redacted: nothing else is looked for
+                if policy == "off"
+                else self.scan(
+                    content.texts(), time.monotonic() + budget, values=values, binary=content.binary
+                )
             )
-            return None
+        except Exception as error:  # noqa: BLE001 - reported, and refused under block
+            return self._incomplete(path, policy, action, self._reason(error, path))
         blocked = policy == "block" and (bool(result.findings) or not result.complete)
-        message = describe(result, blocked, budget)
         return SaveReport(
             path,
             policy,
             blocked,
-            message,
+            describe(result, blocked, budget, action, redacted),
             tuple(result.findings),
             now(),
             result.total,
             result.complete,
+            tuple(redacted),
         )
+
+    def check_and_enforce(
+        self, model: Any, path: str, action: Action, *, redact: bool = True
+    ) -> SaveReport | None:
+        """`check`, then `enforce` (for the ways into a file that do not go through the hook)."""
+        report = self.check(model, path, action, redact=redact)
+        if report is not None:
+            self.enforce(report)
+        return report
 
     def enforce(self, report: SaveReport) -> None:
         """Keep the report for the frontend, log it, and refuse the save when it is blocked."""
@@ -174,16 +228,65 @@ class SaveGuard:
                 "secret-mounts: %s: %s", loggable(report.path), loggable(report.message, 2000)
             )
         if report.blocked:
-            raise HTTPError(403, report.message, reason="Save blocked by the secret-mounts policy")
+            # `%` dropped: tornado %-formats HTTP error messages.
+            message = report.message.replace("%", "")
+            raise HTTPError(403, message, reason="Refused by the secret-mounts policy")
 
-    def scan(self, texts: Iterable[NotebookText], deadline: float | None = None) -> ScanResult:
-        """Exact-value findings of every text, then pattern findings until `deadline`."""
-        values = self._values()
+    def check_chunk(self, model: dict[str, Any], path: str) -> None:
+        """Check one chunk of an upload before it is appended (`uploads.TextStream`)."""
+        policy = self._policy()
+        data = _chunk_bytes(model)
+        if policy == "off" or data is None:
+            return  # jupyter_server answers a malformed chunk with a 400 itself
+        path = normalize_path(path)
+        chunk = model.get("chunk")
+        stream = (self._uploads.get(path) if chunk != 1 else None) or self._uploads.start(path)
+        final = chunk == -1
+        with stream.lock:
+            added = self._feed(stream, path, data, final)
+        if final or (policy == "block" and (added or stream.incomplete)):
+            self._uploads.end(path)
+            self._finish(path, policy, "upload", stream)
+
+    def check_pieces(self, pieces: Iterable[bytes], path: str, action: Action) -> None:
+        """Check a file read in pieces (bounded memory) as if it were saved at `path`."""
+        policy = self._policy()
+        if policy == "off":
+            return
+        path = normalize_path(path)
+        stream = TextStream(path)
+        try:
+            for piece in pieces:
+                self._feed(stream, path, piece, False)
+        except OSError as error:
+            stream.incomplete = f"the file could not be read ({error.strerror or 'error'})"
+        self._feed(stream, path, b"", True)
+        self._finish(path, policy, action, stream)
+
+    def cannot_check(self, path: str, action: Action, reason: str) -> None:
+        """A way into a file the guard cannot read: refused under `block`, reported under `warn`."""
+        report = self._incomplete(normalize_path(path), self._policy(), action, reason)
+        if report is not None:
+            self.enforce(report)
+
+    def scan(
+        self,
+        texts: Iterable[NotebookText],
+        deadline: float | None = None,
+        *,
+        values: ValueIndex | None = None,
+        binary: bool = False,
+    ) -> ScanResult:
+        """Exact-value findings of every text, then pattern findings until `deadline`.
+
+        In `binary` content (not UTF-8) only exact values are looked for.
+        """
+        index = self._values() if values is None else values
         parts = list(texts)
-        exact = [_exact_findings(values, part) for part in parts]
+        exact = [_exact_findings(index, part) for part in parts]
         result = ScanResult()
-        for part, found in zip(parts, exact):
-            if result.complete:
+        for part, found in zip(parts, exact, strict=True):
+            if result.complete and not binary:
                 try:
                     hits = self._patterns.scan(part.text, deadline)
                 except ScanTimeout:
@@ -197,6 +300,75 @@ class SaveGuard:
                 )
             result.add(found)
         return result
+
+    def _feed(self, stream: TextStream, path: str, data: bytes, final: bool) -> list[Finding]:
+        """One more piece of `stream` checked; a failure makes the stream incomplete."""
+        if stream.incomplete is not None:
+            return []
+        budget = self._budget()
+        try:
+            values = self._values()
+
+            def check(text: str, binary: bool) -> list[Finding]:
+                found = self.scan(
+                    [NotebookText(TEXT_FILE, "source", text)],
+                    time.monotonic() + budget,
+                    values=values,
+                    binary=binary,
+                )
+                if not found.complete:
+                    raise ScanTimeout
+                return found.findings
+
+            return stream.feed(data, final, check, values.longest_form)
+        except Exception as error:  # noqa: BLE001 - reported, and refused under block
+            stream.incomplete = self._reason(error, path, budget)
+            return []
+
+    def _finish(self, path: str, policy: str, action: Action, stream: TextStream) -> None:
+        """Enforce the outcome of a streamed check."""
+        if stream.incomplete is not None:
+            report = self._incomplete(path, policy, action, stream.incomplete)
+        else:
+            result = ScanResult(list(stream.findings), stream.total)
+            blocked = policy == "block" and bool(result.findings)
+            message = describe(result, blocked, self._budget(), action)
+            findings = tuple(result.findings)
+            report = SaveReport(path, policy, blocked, message, findings, now(), result.total)
+        if report is not None:
+            self.enforce(report)
+
+    def _incomplete(self, path: str, policy: str, action: Action, reason: str) -> SaveReport | None:
+        """The report of a check that could not complete: blocked under `block`."""
+        if policy == "off":
+            self._log.warning("secret-mounts: %s: outputs not redacted: %s", loggable(path), reason)
+            return None
+        blocked = policy == "block"
+        message = (
+            f"{_ACTION[action]} refused: the secret-mounts check could not complete "
+            f"({reason}). Nothing was written."
+            if blocked
+            else f"{_DONE[action]} without the secret-mounts check, "
+            f"which could not complete ({reason})."
+        )
+        return SaveReport(path, policy, blocked, message, (), now(), complete=False)
+
+    def _reason(self, error: Exception, path: str, budget: float | None = None) -> str:
+        """Why a check could not complete, in words that hold no value."""
+        if isinstance(error, ValuesUnavailable):
+            return str(error)
+        if isinstance(error, ScanTimeout):
+            return f"it could not finish within {budget or self._budget():g} s"
+        # Only the type: a scanner's message could quote the text it choked on.
+        self._log.error(
+            "secret-mounts: the check of %s failed (%s)", loggable(path), type(error).__name__
+        )
+        return "the check failed; see the server log"
+
+
+def is_chunk(model: Any) -> bool:
+    """A piece of a chunked upload (`chunk`: 1, 2, ..., -1 for the last)."""
+    return isinstance(model, dict) and model.get("chunk") is not None
 
 
 def _exact_findings(values: ValueIndex, part: NotebookText) -> list[Finding]:
@@ -227,28 +399,39 @@ def _where(part: NotebookText) -> dict[str, Any]:
     }
 
 
-def _whole_file(text: str) -> list[NotebookText]:
-    return [NotebookText(TEXT_FILE, "source", text)] if text else []
+def _redact(content: ModelContent, values: ValueIndex) -> list[Redaction]:
+    """Mounted values in the notebook's outputs replaced by markers, in the model itself."""
+    if content.notebook is None:
+        return []
+    redacted = redact_notebook(content.notebook, values.find)
+    if redacted:
+        content.store()
+    return redacted
 
 
-def _texts_of(model: dict[str, Any]) -> list[NotebookText] | None:
-    """The texts to check, or None for what is not checked (binary uploads, no content)."""
+def _chunk_bytes(model: dict[str, Any]) -> bytes | None:
     content = model.get("content")
-    if model.get("type") == "notebook" and content is not None:
-        try:
-            return notebook_texts(content)
-        except NotebookParseError:
-            # Not a notebook this check can read (nbformat 3, no cells): all of it, as one text.
-            return _whole_file(json_text(content))
-    if model.get("type") == "file" and model.get("format") == "text" and isinstance(content, str):
-        # Text files (.py, .env, .yaml...) spread credentials through git just as well.
-        return _whole_file(content)
-    return None
+    if not isinstance(content, str):
+        return None
+    if model.get("format") != "base64":
+        return content.encode("utf-8", errors="surrogatepass")
+    try:
+        return base64.b64decode(content.encode("ascii"), validate=False)
+    except (binascii.Error, ValueError):
+        return None
 
 
-def describe(result: ScanResult, blocked: bool, budget: float = 0.0) -> str:
+def describe(
+    result: ScanResult,
+    blocked: bool,
+    budget: float = 0.0,
+    action: Action = "save",
+    redacted: Sequence[Redaction] = (),
+) -> str:
     """One human sentence naming each place and what was found there, never a value."""
     findings = result.findings
+    note = _redaction_note(redacted)
+    lead = f"{_ACTION[action]} blocked by the secret-mounts policy"
     incomplete = (
         ""
         if result.complete
@@ -259,38 +442,48 @@ def describe(result: ScanResult, blocked: bool, budget: float = 0.0) -> str:
     )
     if not findings:
         if result.complete:
-            return "No credentials found."
+            return f"{_DONE[action]}; {note}" if note else "No credentials found."
         if blocked:
             return (
-                f"Save blocked by the secret-mounts policy: {incomplete}"
+                f"{lead}: {incomplete}"
                 "Split the file, or ask the administrator to raise "
                 "c.SecretMounts.save_check_seconds."
             )
-        return f"Saved. {incomplete}".strip()
+        return f"{_DONE[action]}. {incomplete}{_sentence(note)}".strip()
     by_place: dict[_Place, list[str]] = {}
     for finding in findings:
         place = _Place(finding.cell, finding.part, finding.output, finding.name)
         what = (
-            f"matches mounted secret {_short_mount(finding.mount)}/{finding.key}"
+            f"matches mounted secret {folder_name(finding.mount)}/{finding.key}"
             if finding.mount
             else str(finding.rule)
         )
         labels = by_place.setdefault(place, [])
         if what not in labels:
             labels.append(what)
-    named = [f"{place.describe()} ({', '.join(labels)})" for place, labels in by_place.items()]
-    if len(named) > MAX_PLACES_NAMED:
-        named = [*named[:MAX_PLACES_NAMED], f"and {len(named) - MAX_PLACES_NAMED} more"]
-    lead = "Save blocked by the secret-mounts policy" if blocked else "Saved, but found"
     count = (
         f" ({result.total} findings, the first {len(findings)} listed)"
         if result.total > len(findings)
         else ""
     )
-    return (
-        f"{lead}: credential-like values in {', '.join(named)}{count}. {incomplete}"
+    message = (
+        f"{lead if blocked else f'{_DONE[action]}, but found'}: credential-like values in "
+        f"{_places(by_place)}{count}. {incomplete}"
         "Replace them with a secret reference (read the mounted file instead)."
     )
+    return f"{message} {_sentence(note)}" if note and not blocked else message
+
+
+def _redaction_note(redacted: Sequence[Redaction]) -> str:
+    if not redacted:
+        return ""
+    by_place: dict[_Place, list[str]] = {}
+    for item in redacted:
+        labels = by_place.setdefault(_Place(item.cell, "output", item.output, None), [])
+        label = f"{folder_name(item.mount)}/{item.key}"
+        if label not in labels:
+            labels.append(label)
+    return f"mounted values printed in outputs were replaced by a marker: {_places(by_place)}."
 
 
 def _shown_name(name: str) -> str:
@@ -299,7 +492,12 @@ def _shown_name(name: str) -> str:
     return printable if len(printable) <= MAX_NAME else printable[: MAX_NAME - 1] + "…"
 
 
-def _short_mount(mount: str | None) -> str:
-    """The folder's base name; `%` dropped since tornado %-formats HTTP error messages."""
-    name = (mount or "").rstrip("/").rsplit("/", 1)[-1] or (mount or "")
-    return name.replace("%", "")
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _places(by_place: dict[_Place, list[str]]) -> str:
+    named = [f"{place.describe()} ({', '.join(labels)})" for place, labels in by_place.items()]
+    if len(named) > MAX_PLACES_NAMED:
+        named = [*named[:MAX_PLACES_NAMED], f"and {len(named) - MAX_PLACES_NAMED} more"]
+    return ", ".join(named)

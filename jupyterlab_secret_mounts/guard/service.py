@@ -32,7 +32,10 @@ def create_guard(service: SecretMountsService, log: logging.Logger) -> Guard:
     settings = service.settings
     values = LiveValueIndex(service, lambda: settings.match_floor)
     try:
-        patterns = PatternScanner(load_rules())
+        rules = load_rules()
+        if not settings.allow_inline_suppression:
+            rules = {**rules, "suppressions": []}  # markers in a file suppress nothing
+        patterns = PatternScanner(rules)
     except (OSError, ValueError, KeyError, re.error) as error:
         # A broken install must not take the server down; exact-value checks still work.
         log.error("secret-mounts: credential patterns unavailable (%s)", error)
@@ -45,6 +48,7 @@ def create_guard(service: SecretMountsService, log: logging.Logger) -> Guard:
         findings,
         log,
         budget=lambda: settings.save_check_seconds,
+        redact_outputs=lambda: settings.redact_outputs,
     )
     budget = CheckBudget(lambda: settings.check_chars_per_minute)
     return Guard(values, patterns, findings, hook, budget)

@@ -78,6 +78,7 @@ class _Automaton:
         self._automaton = ahocorasick_rs.AhoCorasick(
             self._forms, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST, store_patterns=False
         )
+        self.longest = max(map(len, self._forms), default=0)
 
     def find(self, text: str) -> list[ValueMatch]:
         try:
@@ -124,6 +125,11 @@ class ValueIndex:
             weak for weak in self.too_guessable if weak[0] not in replaced
         ] + patch.too_guessable
         return index
+
+    @property
+    def longest_form(self) -> int:
+        """Characters of the longest form: how much of a stream must overlap the next piece."""
+        return max((part.longest for part, _ in self._parts), default=0)
 
     @property
     def indexed_keys(self) -> int:

@@ -19,6 +19,7 @@ the read is one complete version. Otherwise it is repeated.
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import shutil
@@ -74,10 +75,14 @@ def read_consistent(
         target = data_target(mount_fd)
         try:
             version_fd = open_subdir(mount_fd, target)
-        except FileNotFoundError:
-            if data_target(mount_fd) == target:
+        except OSError as error:
+            if data_target(mount_fd) != target:
+                continue  # swapped and the old folder already deleted: start over
+            if isinstance(error, FileNotFoundError):
                 raise LayoutError(0, "..data points to a missing folder") from None
-            continue  # swapped and the old folder already deleted: start over
+            if error.errno in (errno.ELOOP, errno.ENOTDIR):  # a symlink or file, not a folder
+                raise LayoutError(error.errno, "..data does not point to a folder") from None
+            raise
         try:
             result = read(version_fd, target)
         except FileNotFoundError:

@@ -59,6 +59,8 @@ class SecretMount:
     version: str = ""
     #: (st_dev, st_ino) of the folder when read; later reads refuse a different folder.
     identity: tuple[int, int] = (0, 0)
+    #: Anyone may add files to it, so it is never read: nothing in it is a secret to guard.
+    writable_by_anyone: bool = False
     #: The Kubernetes Secret behind the folder, from this pod's spec (provenance.py), when known.
     source: dict[str, Any] | None = None
     #: A subPath bind mount from inside one timestamped version (mountinfo): no `..data`, never

@@ -77,7 +77,8 @@ def _scan_folder(
         return FolderRead(mount)
     try:
         info = os.fstat(fd)
-        mount.error = _untrusted(fd, info, candidate)
+        mount.writable_by_anyone = is_world_writable(fd, info)
+        mount.error = _untrusted(info, candidate, mount.writable_by_anyone)
         if mount.error is not None:
             return FolderRead(mount)
         if kubelet.has_data_link(fd) and not candidate.pinned:
@@ -100,11 +101,11 @@ def is_world_writable(fd: int, info: os.stat_result) -> bool:
     return bool(info.st_mode & stat.S_IWOTH) and not os.fstatvfs(fd).f_flag & os.ST_RDONLY
 
 
-def _untrusted(fd: int, info: os.stat_result, candidate: Candidate) -> str | None:
+def _untrusted(info: os.stat_result, candidate: Candidate, world_writable: bool) -> str | None:
     """Why the opened folder must not be read, if it must not."""
     if (info.st_dev, info.st_ino) != candidate.identity:
         return "folder was replaced while being read; refresh"
-    if is_world_writable(fd, info):
+    if world_writable:
         # Anyone could plant keys here; kubelet mounts secret volumes read-only.
         return "anyone can write to this folder; not read as a secret mount"
     return None

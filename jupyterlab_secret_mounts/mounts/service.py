@@ -105,6 +105,8 @@ class SecretMountsService:
             raise KeyUnreadable(error.strerror or "unreadable volume") from error
         except kubelet.KeptChanging as error:
             raise KeyUnreadable(error.strerror or "kept changing") from error
+        except OSError as error:  # anything else mid-read: an answer, never a 500
+            raise KeyUnreadable(f"folder not readable: {describe_error(error)}") from error
         finally:
             os.close(fd)
 

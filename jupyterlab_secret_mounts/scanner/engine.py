@@ -18,11 +18,12 @@ import json
 import re
 import time
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import ahocorasick_rs
 

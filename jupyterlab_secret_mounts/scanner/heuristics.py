@@ -106,7 +106,7 @@ def is_repetitive(value: str) -> bool:
         return False
     for unit in range(1, min(16, length // 3) + 1):
         budget = math.floor(0.1 * (length - unit))
-        differing = sum(1 for a, b in zip(head, head[unit:]) if a != b)
+        differing = sum(1 for a, b in zip(head, head[unit:], strict=False) if a != b)
         if differing <= budget:
             return True
     return False

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from tornado.httpclient import HTTPClientError, HTTPResponse
+from traitlets.config import Config
+from traitlets.config.loader import KVArgParseConfigLoader
 
 
 def js_index(text: str, python_index: int) -> int:
@@ -29,3 +31,8 @@ async def error_of(request: Any) -> tuple[int, str, bytes]:
         assert response is not None
         return error.code, json.loads(response.body).get("message", ""), response.body
     raise AssertionError("the request succeeded")
+
+
+def flags(*argv: str) -> Config:
+    """The config jupyter_server builds from these command-line flags (traitlets' own loader)."""
+    return KVArgParseConfigLoader(list(argv), classes=[]).load_config()

@@ -63,6 +63,9 @@ async def test_policy_is_the_admin_config(jp_fetch: Any, secrets_tree: SecretsTr
         "revealSeconds": 10,
         "savePolicy": "warn",
         "minMatchLength": 6,
+        "redactOutputs": True,
+        "allowInlineSuppression": True,
+        "configErrors": [],
     }
 
 

@@ -69,16 +69,17 @@ def leaky_notebook(tree: SecretsTree) -> dict[str, Any]:
     )
 
 
-def policy(name: str) -> Any:
+def policy(name: str, **more: Any) -> Any:
     @pytest.fixture
     def secret_mounts_policy(self: Any, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "save_policy": name}
+        return {**secret_mounts_policy, "save_policy": name, **more}
 
     return secret_mounts_policy
 
 
 class TestBlock:
-    secret_mounts_policy = policy("block")
+    # Printed values left in outputs (test_redaction.py covers redact_outputs, the default).
+    secret_mounts_policy = policy("block", redact_outputs=False)
 
     async def test_refuses_the_save_naming_cells_and_keeps_the_file(
         self,
@@ -168,7 +169,7 @@ class TestBlock:
 
 
 class TestWarn:
-    secret_mounts_policy = policy("warn")
+    secret_mounts_policy = policy("warn", redact_outputs=False)
 
     async def test_saves_and_keeps_findings_for_the_frontend(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
@@ -212,7 +213,7 @@ class TestWarn:
 
 
 class TestOff:
-    secret_mounts_policy = policy("off")
+    secret_mounts_policy = policy("off", redact_outputs=False)
 
     async def test_nothing_is_checked(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
@@ -231,7 +232,7 @@ def strip_outputs(model: dict[str, Any], **_: Any) -> None:
 
 
 class TestChainedAdminHook:
-    secret_mounts_policy = policy("block")
+    secret_mounts_policy = policy("block", redact_outputs=False)
 
     @pytest.fixture
     def jp_server_config(self, jp_server_config: Config) -> Config:
@@ -256,7 +257,7 @@ def test_hook_ignores_malformed_content_and_unknown_models() -> None:
     index = ValueIndex.of([SecretValue("/s/x", "k", b"value-123456")], MatchFloor(6, 40))
 
     class NoPatterns:
-        def scan(self, text: str) -> list[Any]:
+        def scan(self, text: str, deadline: float | None = None) -> list[Any]:
             return []
 
     hook = SaveGuard(lambda: "block", lambda: index, NoPatterns(), store, logging.getLogger())
@@ -265,7 +266,7 @@ def test_hook_ignores_malformed_content_and_unknown_models() -> None:
         {"type": "notebook", "content": None},
         {"type": "notebook", "content": {"cells": [None, 3, {"source": 5, "outputs": "x"}]}},
         {"type": "notebook", "content": {"cells": [{"outputs": [None, {"output_type": 3}]}]}},
-        {"type": "file", "format": "base64", "content": "dmFsdWUtMTIzNDU2"},
+        {"type": "file", "format": "base64", "content": "not base64 at all!"},
         {"type": "directory"},
     ):
         hook(model=model, path="x.ipynb", contents_manager=None)

@@ -20,7 +20,7 @@ export function describeError(
     switch (error.status) {
       case 404:
         return trans.__(
-          'The Secret Mounts server extension is not enabled on this Jupyter server. Install the Python package jupyterlab-secret-mounts in the server environment, run "jupyter server extension enable jupyterlab_secret_mounts", then restart the server.'
+          'The Secret Mounts server extension is not running on this Jupyter server: it is not enabled, or it failed to load. If it failed to load, the Jupyter server log says why (search it for "jupyterlab_secret_mounts"). If it is not enabled, install the Python package jupyterlab-secret-mounts in the server environment and run "jupyter server extension enable jupyterlab_secret_mounts". Then restart the server.'
         );
       case 401:
       case 403:

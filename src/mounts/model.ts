@@ -297,7 +297,13 @@ namespace Private {
     ) {
       throw new InvalidResponseError('policy');
     }
-    return body as unknown as IServerPolicy;
+    // A server from before these fields neither redacts nor reports errors.
+    return {
+      redactOutputs: false,
+      allowInlineSuppression: true,
+      configErrors: [],
+      ...body
+    } as unknown as IServerPolicy;
   }
 
   export function checkMounts(body: unknown): IMountsResponse {

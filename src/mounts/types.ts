@@ -82,6 +82,15 @@ export interface IServerPolicy {
   revealSeconds: number;
   savePolicy: SavePolicy;
   minMatchLength: number;
+  /** Whether saves replace mounted values in outputs with a marker (`redact_outputs`). */
+  redactOutputs: boolean;
+  /** Whether inline suppression comments count (`allow_inline_suppression`). */
+  allowInlineSuppression: boolean;
+  /**
+   * Settings the server refused, one line each naming the setting (it then
+   * uses the protective fallback, e.g. `block` for an unreadable save policy).
+   */
+  configErrors: string[];
 }
 
 /** GET /secret-mounts/version */

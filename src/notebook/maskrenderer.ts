@@ -5,7 +5,7 @@ import {
 } from '@jupyterlab/rendermime';
 
 import { ILeakChecker } from './checker';
-import { maskText } from './mask';
+import { MASK, maskText } from './mask';
 
 /** Output MIME types whose rendered text is masked. */
 export const MASKED_MIME_TYPES: readonly string[] = [
@@ -22,6 +22,8 @@ export interface IMaskingOptions {
   enabled: () => boolean;
   /** Whether a text is worth a server round trip (e.g. no mounts, or shorter than any indexed value). */
   worthChecking?: (text: string) => boolean;
+  /** What a masked value shows (plain text; default `MASK`). */
+  mask?: () => string;
 }
 
 /**
@@ -46,8 +48,10 @@ export async function maskMimeModel(
   if (matches.length === 0) {
     return model;
   }
+  const mask = options.mask?.() ?? MASK;
+  const shown = mimeType === 'text/html' ? escapeHtml(mask) : mask;
   return new MimeModel({
-    data: { ...model.data, [mimeType]: maskText(text, matches) },
+    data: { ...model.data, [mimeType]: maskText(text, matches, shown) },
     metadata: model.metadata,
     trusted: model.trusted
   });
@@ -135,4 +139,12 @@ export function installOutputMasking(
 namespace Private {
   /** Factories already masking, so installing twice does not wrap twice. */
   export const masking = new WeakSet<IRenderMime.IRendererFactory>();
+}
+
+/** A mask is plain text; inside HTML its `<`, `>` and `&` must stay text. */
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }

@@ -81,7 +81,24 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
       'jupyterlab-secret-mounts'
     );
     let settings: IGuardSettings = { ...DEFAULT_GUARD_SETTINGS };
-    let scan = createPatternScan(settings);
+    // The server decides whether suppression comments count; the live scan agrees with it.
+    const suppressionAllowed = (): boolean =>
+      mounts?.policy?.allowInlineSuppression !== false;
+    let scanSuppresses = suppressionAllowed();
+    const buildScan = () =>
+      createPatternScan(
+        settings,
+        pattern =>
+          Notification.warning(
+            trans.__(
+              'The guard allowlist entry %1 is not a valid regular expression; it is ignored.',
+              JSON.stringify(pattern)
+            ),
+            { autoClose: 8000 }
+          ),
+        scanSuppresses
+      );
+    let scan = createPatternScan(settings, undefined, scanSuppresses);
     let warnedCheckFailure = false;
     const checker = new LeakChecker({
       onError: error => {
@@ -112,7 +129,12 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     installOutputMasking(rendermime, {
       checker,
       enabled: () => settings.maskOutputs,
-      worthChecking: text => Private.worthChecking(mounts, text)
+      worthChecking: text => Private.worthChecking(mounts, text),
+      // Without server redaction, the file keeps what the screen hides: say so.
+      mask: () =>
+        mounts?.policy?.redactOutputs === false
+          ? trans.__('[REDACTED: still in the saved file]')
+          : trans.__('[REDACTED]')
     });
 
     const services: IQuickFixServices = {
@@ -122,7 +144,8 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
       copySnippet: (mount, key, language) =>
         Private.copySnippet(mounts, mount, key, language, trans),
       useSecretFile: () => Private.explainSecretFiles(app, trans),
-      notApplied: message => Notification.warning(message, { autoClose: 5000 })
+      notApplied: message => Notification.warning(message, { autoClose: 5000 }),
+      suppressionAllowed
     };
 
     // Cell editors: findings as lint warnings with quick fixes.
@@ -253,15 +276,7 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
         next.allowlist.join('\n') !== settings.allowlist.join('\n');
       settings = next;
       if (rescan) {
-        scan = createPatternScan(settings, pattern =>
-          Notification.warning(
-            trans.__(
-              'The guard allowlist entry %1 is not a valid regular expression; it is ignored.',
-              JSON.stringify(pattern)
-            ),
-            { autoClose: 8000 }
-          )
-        );
+        scan = buildScan();
       }
       tracker.forEach(panel => {
         if (!settings.enabled) {
@@ -296,6 +311,11 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     // New or rotated mounts change which texts are leaks: check again.
     let mountsSignature = '';
     mounts?.changed.connect(() => {
+      if (suppressionAllowed() !== scanSuppresses) {
+        scanSuppresses = suppressionAllowed();
+        scan = buildScan();
+        guards.forEach(guard => guard.rescanAll());
+      }
       const signature = Private.mountsSignature(mounts);
       if (signature !== mountsSignature) {
         const first = mountsSignature === '';

@@ -22,6 +22,8 @@ export interface IQuickFixServices {
   useSecretFile(): void;
   /** Tell the user a fix could not be applied (the text changed meanwhile). */
   notApplied(message: string): void;
+  /** Whether the server honours inline suppression comments (its `allow_inline_suppression`). */
+  suppressionAllowed(): boolean;
 }
 
 /** The language of a notebook, from its metadata (the kernel writes it there). */
@@ -79,7 +81,9 @@ function commentLanguageAt(
  * The quick fixes of a finding in a cell:
  * - a mounted value: "Replace with secret reference" (when the rewrite keeps the
  *   code's meaning) and "Copy file-read snippet";
- * - a pattern finding: "Ignore on this line" and "Read it from a secret file…";
+ * - a pattern finding: "Read it from a secret file…" and, where the server
+ *   honours suppression comments, "Ignore on this line" (never first: one
+ *   click should fix, not hide);
  * - a finding in an output: "Clear outputs".
  */
 export function quickFixesFor(
@@ -163,11 +167,16 @@ export function quickFixesFor(
     return fixes;
   }
 
+  fixes.push({
+    label: trans.__('Read it from a secret file…'),
+    apply: () => services.useSecretFile()
+  });
   const commentLanguage =
     cell.type === 'markdown'
       ? null
       : commentLanguageAt(scanned, finding.start, nbLanguage);
   if (
+    services.suppressionAllowed() &&
     (cell.type === 'markdown' || commentLanguage) &&
     ignoreOnLine(scanned, finding.start, commentLanguage)
   ) {
@@ -177,9 +186,5 @@ export function quickFixesFor(
       )
     );
   }
-  fixes.push({
-    label: trans.__('Read it from a secret file…'),
-    apply: () => services.useSecretFile()
-  });
   return fixes;
 }

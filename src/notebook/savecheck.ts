@@ -20,7 +20,10 @@ export interface ISaveReport {
   /** At most 1,000 findings are kept; `total` counts them all. */
   findings: unknown[];
   total?: number;
-  /** False when the check ran out of time (`SecretMounts.save_check_seconds`). */
+  /**
+   * False when the check could not complete (out of time, a secret folder
+   * unreadable): under `warn` the save then went through incompletely checked.
+   */
   complete?: boolean;
 }
 

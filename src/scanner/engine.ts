@@ -136,6 +136,9 @@ interface IPlaceholderTests {
  * Runs a rule set over texts. Build one per rule set and reuse it: building
  * compiles every pattern and the keyword automaton.
  */
+/** The suppression markers of a scan that does not honour them. */
+const NO_MARKERS = new Int32Array(0);
+
 export class Scanner {
   constructor(ruleSet: IRuleSet = RULE_SET) {
     const anchoredPlaceholders = ruleSet.placeholders.filter(isAnchored);
@@ -233,7 +236,9 @@ export class Scanner {
     const rules = this._rules.filter(
       compiled => !disabled.has(compiled.rule.id)
     );
-    return text => this._scan(text, rules, userAllow, options.now);
+    const suppressions = options.suppressions ?? true;
+    return text =>
+      this._scan(text, rules, userAllow, suppressions, options.now);
   }
 
   /** Scans one text. */
@@ -245,13 +250,16 @@ export class Scanner {
     text: string,
     rules: readonly ICompiledRule[],
     userAllow: Test | null,
+    suppressions: boolean,
     now: number | undefined
   ): IScanFinding[] {
     if (text.length === 0) {
       return [];
     }
     const hits = this._keywords.hits(text);
-    const markers = sortedList(hits, this._markerList);
+    const markers = suppressions
+      ? sortedList(hits, this._markerList)
+      : NO_MARKERS;
     const placeholderHits = sortedList(hits, this._placeholderList);
     const candidates: ICandidate[] = [];
     const taken = new PositionSet(text.length); // secret starts already reported

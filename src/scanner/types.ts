@@ -113,6 +113,8 @@ export interface IScanOptions {
   disabledRules?: string[];
   /** Extra regular expression sources; secrets matching any are ignored. */
   allowlist?: string[];
+  /** Whether inline suppression markers drop findings on their line (default true). */
+  suppressions?: boolean;
   /**
    * The time signed URLs' expiry is judged against, in milliseconds since the
    * epoch (`IRule.signedUrlExpiry`); by default, the time of the scan.

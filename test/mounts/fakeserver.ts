@@ -54,6 +54,9 @@ export function makePolicy(extra: Partial<IServerPolicy> = {}): IServerPolicy {
     revealSeconds: 10,
     savePolicy: 'warn',
     minMatchLength: 8,
+    redactOutputs: true,
+    allowInlineSuppression: true,
+    configErrors: [],
     ...extra
   };
 }

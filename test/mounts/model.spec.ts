@@ -136,7 +136,7 @@ describe('SecretMountsModel', () => {
   });
 
   describe('errors', () => {
-    it('explains a missing server extension (404)', async () => {
+    it('explains a missing server extension (404): not enabled, or failed to load', async () => {
       create();
       server.failNext('version', json({ message: 'Not Found' }, 404));
       await model.refresh();
@@ -145,6 +145,8 @@ describe('SecretMountsModel', () => {
       expect(model.error).toContain(
         'jupyter server extension enable jupyterlab_secret_mounts'
       );
+      expect(model.error).toContain('failed to load');
+      expect(model.error).toContain('server log');
     });
 
     it('explains a refused request (403)', async () => {

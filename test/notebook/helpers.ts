@@ -88,8 +88,6 @@ export class FakeChecker implements ILeakChecker {
 /** A notebook model holding the given cells. */
 export function notebookWith(cells: nbformat.ICell[]): NotebookModel {
   const model = new NotebookModel();
-  // Yjs warns about reading cells before they join the document; harmless here.
-  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   model.fromJSON({
     nbformat: 4,
     nbformat_minor: 5,
@@ -103,7 +101,6 @@ export function notebookWith(cells: nbformat.ICell[]): NotebookModel {
     },
     cells
   });
-  warn.mockRestore();
   return model;
 }
 

@@ -135,6 +135,34 @@ describe('output masking', () => {
     expect(area.node.textContent).toContain(`first line\n${MASK}`);
   });
 
+  it('says the value is still in the file when the server does not redact', async () => {
+    const registry = new RenderMimeRegistry({
+      initialFactories: standardRendererFactories
+    });
+    installOutputMasking(registry, {
+      checker,
+      enabled: () => true,
+      mask: () => '[REDACTED: still in the saved file]'
+    });
+    const html = new OutputAreaModel({ trusted: true });
+    const htmlArea = new OutputArea({ model: html, rendermime: registry });
+    html.add(
+      stdout(`${MOUNTED_VALUE}
+`)
+    );
+    html.add({
+      output_type: 'display_data',
+      metadata: {},
+      data: { 'text/html': `<b>${MOUNTED_VALUE}</b>` }
+    });
+    await settle();
+    const text = htmlArea.node.textContent ?? '';
+    expect(text.split('[REDACTED: still in the saved file]')).toHaveLength(3);
+    expect(text).not.toContain(MOUNTED_VALUE);
+    htmlArea.dispose();
+    html.dispose();
+  });
+
   it('shows text unchanged when masking is off', async () => {
     enabled = false;
     model.add(stdout('plain\n'));

@@ -157,7 +157,7 @@ describe('quickFixesFor', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  async function setUp(cells: nbformat.ICell[]) {
+  async function setUp(cells: nbformat.ICell[], suppressionAllowed = true) {
     const model = notebookWith(cells);
     const registry = new GuardRegistry();
     const guard = new NotebookGuardModel({
@@ -175,7 +175,8 @@ describe('quickFixesFor', () => {
       copySnippet: (mount: string, key: string) =>
         copied.push(`${mount}/${key}`),
       useSecretFile: () => copied.push('picker'),
-      notApplied: (m: string) => copied.push(`not applied: ${m}`)
+      notApplied: (m: string) => copied.push(`not applied: ${m}`),
+      suppressionAllowed: () => suppressionAllowed
     };
     return { model, guard, services, copied };
   }
@@ -222,24 +223,40 @@ describe('quickFixesFor', () => {
     ]);
     const [code, shell, markdown] = guard.findings;
     const codeFixes = quickFixesFor(code, model.cells.get(0), services);
+    // The fix comes first, the way to hide the finding last.
     expect(codeFixes.map(f => f.label)).toEqual([
-      'Ignore on this line',
-      'Read it from a secret file…'
+      'Read it from a secret file…',
+      'Ignore on this line'
     ]);
-    codeFixes[0].apply();
+    codeFixes[1].apply();
     expect(model.cells.get(0).sharedModel.getSource()).toBe(
       'key = "tok_AbCdEfGh1234"  # secret-mounts:ignore'
     );
-    codeFixes[1].apply();
+    codeFixes[0].apply();
     expect(copied).toEqual(['picker']);
     expect(
       quickFixesFor(shell, model.cells.get(1), services).map(f => f.label)
     ).toEqual(['Copy file-read snippet']);
     const mdFixes = quickFixesFor(markdown, model.cells.get(2), services);
-    mdFixes[0].apply();
+    mdFixes[1].apply();
     expect(model.cells.get(2).sharedModel.getSource()).toBe(
       'token tok_AbCdEfGh1234 <!-- secret-mounts:ignore -->'
     );
+    guard.dispose();
+  });
+
+  it('offers no suppression comment where the server ignores them', async () => {
+    const { model, guard, services } = await setUp(
+      [codeCell('key = "tok_AbCdEfGh1234"'), markdownCell('tok_AbCdEfGh1234')],
+      false
+    );
+    for (const [index, finding] of guard.findings.entries()) {
+      expect(
+        quickFixesFor(finding, model.cells.get(index), services).map(
+          f => f.label
+        )
+      ).toEqual(['Read it from a secret file…']);
+    }
     guard.dispose();
   });
 

@@ -86,7 +86,10 @@ describe('guard UI', () => {
         allowReveal: false,
         revealSeconds: 0,
         savePolicy: 'block',
-        minMatchLength: 6
+        minMatchLength: 6,
+        redactOutputs: true,
+        allowInlineSuppression: true,
+        configErrors: []
       },
       fixes: f =>
         f.location.kind === 'output'

@@ -186,6 +186,13 @@ describe('scanText', () => {
       expect(findings[0].line).toBe(2);
     });
 
+    it('count for nothing when the scan is told not to honour them', () => {
+      const scan = new Scanner().prepare({ suppressions: false });
+      const text = `token = "${GENERIC}"  # secret-mounts:ignore`;
+      expect(scan(text).map(f => f.ruleId)).toEqual(['generic-credential']);
+      expect(new Scanner().prepare()(text)).toEqual([]);
+    });
+
     it('only on the line of the finding', () => {
       const text = `# pragma: allowlist secret\ntoken = "${GENERIC}"`;
       expect(scanText(text)).toHaveLength(1);

@@ -315,6 +315,39 @@ describe('MountsBrowser', () => {
     expect(policy!.querySelector('input, select, textarea')).toBeNull();
   });
 
+  it('states redaction and suppression as the server sets them', () => {
+    const { container } = renderBrowser({
+      policy: makePolicy({
+        redactOutputs: false,
+        allowInlineSuppression: false
+      })
+    });
+    const row = (name: string) =>
+      container.querySelector(`[data-policy="${name}"]`)?.textContent;
+    expect(row('redactOutputs')).toBe(
+      'saved as printed (masked on screen only)'
+    );
+    expect(row('allowInlineSuppression')).toContain('ignored');
+  });
+
+  it('shows the settings the server refused, as an alert', () => {
+    const errors = [
+      "SecretMounts.save_policy: 'strict' is not a valid value; using 'block'",
+      "SecretMounts.roots: 'relative' is not an absolute path; left out"
+    ];
+    const { container, rerender } = renderBrowser({
+      policy: makePolicy({ configErrors: errors })
+    });
+    const alert = screen.getByRole('alert');
+    expect(alert.getAttribute('data-role')).toBe('config-errors');
+    expect(alert.textContent).toContain('refused 2 secret-mounts settings');
+    expect(
+      Array.from(alert.querySelectorAll('li'), item => item.textContent)
+    ).toEqual(errors);
+    rerender(<MountsBrowser {...props({ policy: makePolicy() })} />);
+    expect(container.querySelector('[data-role="config-errors"]')).toBeNull();
+  });
+
   describe('reveal', () => {
     const revealed: IRevealResponse = { value: CANARY, encoding: 'utf-8' };
 

@@ -7,10 +7,40 @@
  * Saved notebooks and the server log are checked once for the whole run in `canary.teardown.ts`.
  */
 import { expect, test as base } from '@jupyterlab/galata';
+import type { Page, TestInfo } from '@playwright/test';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
 export { expect };
+
+/**
+ * Where a test writes a README screenshot: docs/images/NAME when asked to (UPDATE_SCREENSHOTS=1),
+ * otherwise the test's output folder, so that a test run leaves the checkout as it was.
+ */
+export function screenshotPath(name: string): string {
+  return process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.join(__dirname, '..', '..', 'docs', 'images', name)
+    : base.info().outputPath(name);
+}
+
+/** Run a command from the command palette as a user does: open it, type the label, click. */
+export async function runFromPalette(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+C');
+  const palette = page.locator('#modal-command-palette');
+  await palette.locator('input').fill(label);
+  await palette.locator('.lm-CommandPalette-item', { hasText: label }).first().click();
+}
+
+/**
+ * "LENGTH SHA256" of the value a file-read snippet gets from a key's file (the file minus one
+ * final newline): what the tests' check cells print instead of the value.
+ */
+export function snippetDigest(file: Buffer): string {
+  const raw = file.toString('utf8');
+  const value = raw.endsWith('\n') ? raw.slice(0, -1) : raw;
+  return `${value.length} ${crypto.createHash('sha256').update(value, 'utf8').digest('hex')}`;
+}
 
 /** Folder of the profile's test server (see jupyter_server_test_config.py). */
 export function profileRoot(profile: string): string {
@@ -63,44 +93,87 @@ export function leakedCanaries(text: string, canaries: string[]): number[] {
   return canaries.flatMap((value, index) => (text.includes(value) ? [index] : []));
 }
 
-interface ILeakWatch {
+/** Every file below a folder (none when it does not exist). */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return filesUnder(full);
+    }
+    return entry.isFile() ? [full] : [];
+  });
+}
+
+/**
+ * The files, among `files`, that hold a value stored under the secrets root `secrets`, each as
+ * "<path relative to `base`> holds N secret value(s)".
+ */
+export function filesWithLeaks(secrets: string, files: string[], base: string): string[] {
+  const canaries = canaryValues(secrets);
+  return files
+    .filter(file => fs.existsSync(file))
+    .flatMap(file => {
+      const leaked = leakedCanaries(fs.readFileSync(file, 'utf8'), canaries);
+      return leaked.length > 0
+        ? [`${path.relative(base, file)} holds ${leaked.length} secret value(s)`]
+        : [];
+    });
+}
+
+export interface ILeakWatch {
   /** Profile of the server this test runs against. */
   profile: string;
   /** Browser console lines seen so far. */
   consoleLines: string[];
 }
 
+/**
+ * The automatic `leakWatch` fixture for tests against a server that mounts `secretsOf(profile)`,
+ * the profile being named by `profileOf(testInfo)`.
+ */
+export function leakWatchFixture(
+  profileOf: (testInfo: TestInfo) => string,
+  secretsOf: (profile: string) => string
+) {
+  const watch = async (
+    { page }: { page: Page },
+    use: (watch: ILeakWatch) => Promise<void>,
+    testInfo: TestInfo
+  ): Promise<void> => {
+    const profile = profileOf(testInfo);
+    const before = canaryValues(secretsOf(profile));
+    const consoleLines: string[] = [];
+    const bodies: Promise<{ url: string; body: string }>[] = [];
+    page.on('console', message => consoleLines.push(message.text()));
+    page.on('response', response => {
+      const url = response.url();
+      if (!/\/(secret-mounts|api)\//.test(url) || url.includes('/secret-mounts/reveal')) {
+        return;
+      }
+      bodies.push(
+        response
+          .text()
+          .then(body => ({ url, body }))
+          .catch(() => ({ url, body: '' }))
+      );
+    });
+
+    await use({ profile, consoleLines });
+
+    const canaries = [...new Set([...before, ...canaryValues(secretsOf(profile))])];
+    for (const line of consoleLines) {
+      expect(leakedCanaries(line, canaries), 'browser console line leaks a secret').toEqual([]);
+    }
+    for (const { url, body } of await Promise.all(bodies)) {
+      expect(leakedCanaries(body, canaries), `response of ${url} leaks a secret`).toEqual([]);
+    }
+  };
+  return [watch, { auto: true }] as [typeof watch, { auto: true }];
+}
+
 export const test = base.extend<{ leakWatch: ILeakWatch }>({
-  leakWatch: [
-    async ({ page }, use, testInfo) => {
-      const profile = testInfo.project.name;
-      const before = canaryValues(secretsRoot(profile));
-      const consoleLines: string[] = [];
-      const bodies: Promise<{ url: string; body: string }>[] = [];
-      page.on('console', message => consoleLines.push(message.text()));
-      page.on('response', response => {
-        const url = response.url();
-        if (!/\/(secret-mounts|api)\//.test(url) || url.includes('/secret-mounts/reveal')) {
-          return;
-        }
-        bodies.push(
-          response
-            .text()
-            .then(body => ({ url, body }))
-            .catch(() => ({ url, body: '' }))
-        );
-      });
-
-      await use({ profile, consoleLines });
-
-      const canaries = [...new Set([...before, ...canaryValues(secretsRoot(profile))])];
-      for (const line of consoleLines) {
-        expect(leakedCanaries(line, canaries), 'browser console line leaks a secret').toEqual([]);
-      }
-      for (const { url, body } of await Promise.all(bodies)) {
-        expect(leakedCanaries(body, canaries), `response of ${url} leaks a secret`).toEqual([]);
-      }
-    },
-    { auto: true }
-  ]
+  leakWatch: leakWatchFixture(testInfo => testInfo.project.name, secretsRoot)
 });

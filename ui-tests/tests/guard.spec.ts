@@ -5,12 +5,12 @@
  * are closed without saving (autosave is off in these tests).
  */
 import { galata } from '@jupyterlab/galata';
-import type { Page } from '@playwright/test';
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { expect, profileRoot, readSecret, secretsRoot, test } from './fixtures';
+import { expect, profileRoot, readSecret, screenshotPath, secretsRoot, test } from './fixtures';
 
 const REPO = path.join(__dirname, '..', '..');
 const MASK = '[REDACTED]';
@@ -38,13 +38,13 @@ function apiToken(profile: string): { path: string; value: string } {
 }
 
 /** Type at the end of a cell's editor, as a user does. */
-async function typeInCell(page: Page, index: number, text: string): Promise<void> {
+async function typeInCell(page: IJupyterLabPageFixture, index: number, text: string): Promise<void> {
   await page.notebook.enterCellEditingMode(index);
   await page.keyboard.press('Control+End');
   await page.keyboard.type(text);
 }
 
-async function cellLocator(page: Page, index: number) {
+async function cellLocator(page: IJupyterLabPageFixture, index: number) {
   const cell = await page.notebook.getCellLocator(index);
   expect(cell).not.toBeNull();
   return cell!;
@@ -76,7 +76,7 @@ test.describe('Notebook guard', () => {
 
     const box = await cell.boundingBox();
     await page.screenshot({
-      path: path.join(REPO, 'docs', 'images', 'guard-warning.png'),
+      path: screenshotPath('guard-warning.png'),
       clip: { x: box!.x, y: box!.y, width: 820, height: box!.height + 10 }
     });
 
@@ -206,7 +206,7 @@ test.describe('Notebook guard', () => {
     await expect(rows.nth(0)).toContainText('GitHub token');
     await expect(rows.nth(1).locator('.jp-SecretMounts-guardJump')).toHaveText('Cell 5, output 1');
     await dialog.locator('.jp-Dialog-content').screenshot({
-      path: path.join(REPO, 'docs', 'images', 'findings.png')
+      path: screenshotPath('findings.png')
     });
 
     // Keyboard: the first row's button takes focus with Tab and Enter jumps.

@@ -13,6 +13,7 @@ import {
   canaryValues,
   expect,
   leakedCanaries,
+  screenshotPath,
   secretsRoot,
   test
 } from './fixtures';
@@ -126,7 +127,7 @@ test.describe('Secret Mounts panel', () => {
     const end = await panel.locator('.jp-SecretMounts-browser').boundingBox();
     expect(box && end).toBeTruthy();
     await page.screenshot({
-      path: path.join(REPO, 'docs', 'images', 'panel.png'),
+      path: screenshotPath('panel.png'),
       clip: {
         x: box!.x,
         y: box!.y,

@@ -4,23 +4,13 @@
  * titles instead of internal ids. The screenshots are for looking at; with UPDATE_SCREENSHOTS=1
  * the one docs/snippets.md shows is rewritten.
  */
-import * as path from 'path';
 
-import type { Page, TestInfo } from '@playwright/test';
+import type { Page } from '@playwright/test';
 
-import { expect, test } from './fixtures';
+import { expect, screenshotPath, test } from './fixtures';
 
 const PREFIX = 'jupyterlab-secret-mounts';
 const PLUGINS = ['snippets', 'guard', 'model', 'panel'];
-const DOCS_IMAGES = path.join(__dirname, '..', '..', 'docs', 'images');
-
-/** Where a screenshot goes: docs/images/ when UPDATE_SCREENSHOTS=1, else the test's output. */
-function screenshotPath(testInfo: TestInfo, name: string): string {
-  return process.env.UPDATE_SCREENSHOTS === '1'
-    ? path.join(DOCS_IMAGES, name)
-    : testInfo.outputPath(name);
-}
-
 interface ISettingsLike {
   user: Record<string, unknown>;
   set(key: string, value: unknown): Promise<void>;
@@ -73,7 +63,7 @@ test.beforeEach(async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 1400 });
 });
 
-test('snippet templates are edited as lines of code, described once', async ({ page }, testInfo) => {
+test('snippet templates are edited as lines of code, described once', async ({ page }) => {
   const form = await openForm(page, 'snippets');
 
   // The style is chosen by name, not by internal id.
@@ -117,7 +107,7 @@ test('snippet templates are edited as lines of code, described once', async ({ p
   // For docs/snippets.md: the page's header and the first template groups.
   const box = await page.locator('.jp-SettingsPanel').boundingBox();
   await page.screenshot({
-    path: screenshotPath(testInfo, 'settings-snippets.png'),
+    path: screenshotPath('settings-snippets.png'),
     clip: { x: box!.x, y: box!.y, width: box!.width, height: 760 }
   });
 

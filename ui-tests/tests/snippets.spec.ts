@@ -5,18 +5,23 @@
  * SHA-256 of the variable; the test compares them with the file on disk, read here in the test
  * process. The value itself is never printed, and the snippet cell must have no output at all.
  */
-import * as crypto from 'crypto';
 import * as path from 'path';
 
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
-import { expect, readSecret, test } from './fixtures';
+import {
+  expect,
+  readSecret,
+  runFromPalette,
+  screenshotPath,
+  snippetDigest,
+  test
+} from './fixtures';
 
 const DEMO_NOTEBOOK = path.join(__dirname, '..', '..', 'demo', 'demo.ipynb');
 /** The demo notebook's empty code cell, below the introduction. */
 const EMPTY_CELL = 1;
-const SCREENSHOT = path.join(__dirname, '..', '..', 'docs', 'images', 'picker.png');
 
 /** Open a fresh copy of the demo notebook in the test's own folder (removed afterwards). */
 async function openDemo(page: IJupyterLabPageFixture, tmpPath: string): Promise<void> {
@@ -27,12 +32,9 @@ async function openDemo(page: IJupyterLabPageFixture, tmpPath: string): Promise<
   await page.notebook.enterCellEditingMode(EMPTY_CELL);
 }
 
-/** Length and SHA-256 the snippet's variable should have: the file minus one newline. */
+/** Length and SHA-256 the snippet's variable should have. */
 function expectedDigest(profile: string, folder: string, key: string): string {
-  const raw = readSecret(profile, folder, key).toString('utf8');
-  const value = raw.endsWith('\n') ? raw.slice(0, -1) : raw;
-  const hash = crypto.createHash('sha256').update(value, 'utf8').digest('hex');
-  return `${value.length} ${hash}`;
+  return snippetDigest(readSecret(profile, folder, key));
 }
 
 /** Run the snippet cell, then a new cell printing length and hash of `variable`. */
@@ -68,13 +70,7 @@ test.describe('Insert secret reference', () => {
     await openDemo(page, tmpPath);
 
     // Through the command palette, as a user would.
-    await page.keyboard.press('Control+Shift+C');
-    const palette = page.locator('#modal-command-palette');
-    await palette.locator('input').fill('Insert secret reference');
-    await palette
-      .locator('.lm-CommandPalette-item', { hasText: 'Insert secret reference' })
-      .first()
-      .click();
+    await runFromPalette(page, 'Insert secret reference');
 
     const picker = page.locator('.jp-SecretMounts-pickerDialog');
     await expect(picker).toBeVisible();
@@ -86,7 +82,7 @@ test.describe('Insert secret reference', () => {
     // Keyboard: move down, then filter (the first match is selected again).
     await page.keyboard.press('ArrowDown');
     await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true');
-    await picker.locator('.jp-Dialog-content').screenshot({ path: SCREENSHOT });
+    await picker.locator('.jp-Dialog-content').screenshot({ path: screenshotPath('picker.png') });
 
     await filter.fill('db-creds pass');
     await expect(options).toHaveCount(1);

@@ -8,7 +8,7 @@ import { filterMounts } from '../format';
 import { IKeyActions } from './actions';
 import { EmptyState } from './EmptyState';
 import { FolderItem } from './FolderItem';
-import { PolicySection } from './PolicySection';
+import { ConfigErrors, PolicySection } from './PolicySection';
 
 export interface IMountsBrowserProps {
   status: MountsStatus;
@@ -85,6 +85,10 @@ export function MountsBrowser(props: IMountsBrowserProps): JSX.Element {
             {trans.__('Retry')}
           </button>
         </div>
+      )}
+
+      {policy && policy.configErrors.length > 0 && (
+        <ConfigErrors errors={policy.configErrors} trans={trans} />
       )}
 
       {props.warnings.length > 0 && (

@@ -42,6 +42,18 @@ export function PolicySection(props: IPolicySectionProps): JSX.Element {
               )
             : trans.__('not allowed')}
         </dd>
+        <dt>{trans.__('Printed values in outputs')}</dt>
+        <dd data-policy="redactOutputs">
+          {policy.redactOutputs
+            ? trans.__('replaced by a marker when the notebook is saved')
+            : trans.__('saved as printed (masked on screen only)')}
+        </dd>
+        <dt>{trans.__('Suppression comments')}</dt>
+        <dd data-policy="allowInlineSuppression">
+          {policy.allowInlineSuppression
+            ? trans.__('honoured')
+            : trans.__('ignored: a suppressed credential is still reported')}
+        </dd>
         <dt>{trans.__('Folders searched')}</dt>
         <dd data-policy="roots">
           {policy.roots.length > 0 ? (
@@ -77,5 +89,41 @@ export function PolicySection(props: IPolicySectionProps): JSX.Element {
         )}
       </p>
     </details>
+  );
+}
+
+export interface IConfigErrorsProps {
+  errors: readonly string[];
+  trans: TranslationBundle;
+}
+
+/**
+ * Settings the server refused. It runs on without them, each with its safest
+ * value (a save policy it cannot read is `block`); only the administrator can
+ * fix them, so the lines are shown as the server wrote them.
+ */
+export function ConfigErrors(props: IConfigErrorsProps): JSX.Element {
+  const { errors, trans } = props;
+  return (
+    <div
+      className="jp-SecretMounts-configErrors"
+      data-role="config-errors"
+      role="alert"
+    >
+      <p>
+        {trans._n(
+          'The server refused %1 secret-mounts setting and uses its safest value instead. Ask your administrator to fix it:',
+          'The server refused %1 secret-mounts settings and uses their safest values instead. Ask your administrator to fix them:',
+          errors.length
+        )}
+      </p>
+      <ul>
+        {errors.map(line => (
+          <li key={line}>
+            <code>{line}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
