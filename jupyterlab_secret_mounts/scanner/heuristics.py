@@ -15,7 +15,7 @@ from collections import Counter
 #: by its start.
 HEURISTIC_SPAN = 128
 
-_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}\Z")
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}\Z")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _CAPITALIZED = re.compile(r"[A-Z][a-z]{3,}|(?<![A-Za-z])[a-z]{4,}(?=[A-Z])")
 _VOWEL = re.compile(r"[aeiouAEIOU]")

@@ -357,7 +357,7 @@ const decoded = new Uint8Array(HEURISTIC_SPAN);
 
 /**
  * The text a base64 value decodes to, when the value is base64 (standard or
- * URL-safe, 12 to 128 characters, at most two `=` of padding) of printable
+ * URL-safe, 8 to 128 characters, at most two `=` of padding) of printable
  * ASCII; otherwise `null`. Lets placeholder checks see through `ZHVtbXk...`
  * ("dummy ...") and Basic-auth `user:password` pairs. Random values fail at
  * their first unprintable byte, a few characters in.
@@ -374,7 +374,7 @@ export function decodeBase64Text(value: string): string | null {
   ) {
     body--; // '=' padding
   }
-  if (body < 12 || body % 4 === 1) {
+  if (body < 8 || body % 4 === 1) {
     return null;
   }
   let bits = 0;
