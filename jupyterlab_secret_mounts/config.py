@@ -104,6 +104,16 @@ class SecretMounts(Configurable):
         ),
     ).tag(config=True)
 
+    keep_collaboration_store = Bool(
+        False,
+        help=(
+            "Leave jupyter-collaboration's document store as configured. By default, while "
+            "save_policy is warn or block, it is replaced by an in-memory one: the default store "
+            "(.jupyter_ystore.db) keeps every edit on disk, credentials the policy kept out of the "
+            "file included."
+        ),
+    ).tag(config=True)
+
     save_check_seconds = Float(
         10.0,
         min=0.001,
@@ -147,6 +157,15 @@ class SecretMounts(Configurable):
         help="Larger files are listed with metadata only and never read.",
     ).tag(config=True)
 
+    allow_git_credentials = Bool(
+        True,
+        help=(
+            "Let users set up git to read a mounted key as its password for a host "
+            "(Use for git): a credential helper reads the file whenever git asks, so the token "
+            "is never copied into a notebook, git's config or ~/.git-credentials."
+        ),
+    ).tag(config=True)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         #: One line per refused setting, naming it (`config_reader.read_policy` fills it).
@@ -185,5 +204,6 @@ class SecretMounts(Configurable):
             "minMatchLength": self.min_match_length,
             "redactOutputs": self.redact_outputs,
             "allowInlineSuppression": self.allow_inline_suppression,
+            "allowGitCredentials": self.allow_git_credentials,
             "configErrors": list(self.config_errors),
         }

@@ -33,6 +33,7 @@ FAIL_CLOSED: dict[str, object] = {
     "allow_reveal": False,
     "allow_inline_suppression": False,
     "redact_outputs": True,
+    "allow_git_credentials": False,
 }
 
 
@@ -63,10 +64,12 @@ def read_policy(parent: Configurable) -> SecretMounts:
         except (BadSetting, TraitError, ValueError, TypeError) as error:
             refused, outcome = [_reason(error)], _fall_back(policy, name)
         if name == "excluded" and refused:
-            outcome += "; revealing values is off until this is fixed"
+            outcome += "; revealing values and git credentials are off until this is fixed"
         errors += [f"{SECTION}.{name}: {reason}; {outcome}" for reason in refused]
     if any(line.startswith(f"{SECTION}.excluded:") for line in errors):
-        policy.allow_reveal = False  # the admin meant to hide something we cannot tell
+        # The admin meant to hide something we cannot tell: nothing hands a value out.
+        policy.allow_reveal = False
+        policy.allow_git_credentials = False
     policy.config_errors = errors
     return policy
 

@@ -8,14 +8,21 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from . import __version__
+from .collaboration.link import keep_store_in_memory
+from .collaboration.quiet import quiet_room_refusals
+from .collaboration.rooms import LiveRooms
 from .config_reader import read_policy
+from .git.service import GitCredentials
 from .guard.contents_guard import guard_contents_manager
+from .guard.events import event_emitter
 from .guard.offloop import check_saves_off_loop
 from .guard.service import create_guard
 from .handlers import (
+    GIT_SETTING,
     GUARD_SETTING,
     SERVICE_SETTING,
     FindingsHandler,
+    GitCredentialsHandler,
     LeakCheckHandler,
     MountsHandler,
     PolicyHandler,
@@ -28,6 +35,15 @@ from .mounts.service import SecretMountsService
 NAMESPACE = "secret-mounts"
 
 
+def link(server_app: Any) -> None:
+    """What must happen before other extensions load: the collaboration store.
+
+    The policy is read as `load` reads it (a bad setting falls back to its protective value);
+    `load` logs the configuration errors, once.
+    """
+    keep_store_in_memory(server_app, read_policy(server_app), server_app.log)
+
+
 def load(server_app: Any) -> None:
     """Read the policy, build the parts, register the pre-save hook and the endpoints.
 
@@ -38,14 +54,21 @@ def load(server_app: Any) -> None:
     for line in policy.config_errors:
         server_app.log.error("secret-mounts: configuration error: %s", line)
     service = SecretMountsService(policy)
-    guard = create_guard(service, server_app.log)
+    guard = create_guard(
+        service,
+        server_app.log,
+        collaborative=LiveRooms(server_app, server_app.log).has_room,
+        notify=event_emitter(server_app.event_logger, server_app.log),
+    )
     server_app.web_app.settings[SERVICE_SETTING] = service
     server_app.web_app.settings[GUARD_SETTING] = guard
+    server_app.web_app.settings[GIT_SETTING] = start_git_credentials(service, server_app.log)
     # Keeps an admin's own `ContentsManager.pre_save_hook`: jupyter_server runs that one first.
     server_app.contents_manager.register_pre_save_hook(guard.save_hook)
     # Uploads in chunks, renames and checkpoint restores, which the hook does not see.
     guard_contents_manager(server_app.contents_manager, guard.save_hook)
     check_saves_off_loop(server_app.contents_manager, guard.save_hook)
+    quiet_room_refusals(server_app)
     add_routes(server_app.web_app)
     server_app.log.info(
         "jupyterlab-secret-mounts %s: roots %s, reveal %s, save policy %s",
@@ -54,6 +77,21 @@ def load(server_app: Any) -> None:
         "allowed" if policy.allow_reveal else "off",
         policy.save_policy,
     )
+
+
+def start_git_credentials(service: SecretMountsService, log: Any) -> GitCredentials:
+    """Use for git; the helper gets the policy this server runs with (now, not when set up)."""
+    git = GitCredentials(service)
+    try:
+        git.start()
+    except OSError as error:
+        log.warning(
+            "jupyterlab-secret-mounts: cannot write %s (%s); git credential helpers set up "
+            "earlier keep the policy they had",
+            git.policy_path,
+            error.strerror,
+        )
+    return git
 
 
 def add_routes(web_app: web.Application) -> None:
@@ -65,6 +103,7 @@ def add_routes(web_app: web.Application) -> None:
         ("reveal", RevealHandler),
         ("check", LeakCheckHandler),
         ("findings", FindingsHandler),
+        ("git", GitCredentialsHandler),
     ]
     base_url = web_app.settings["base_url"]
     web_app.add_handlers(

@@ -18,6 +18,9 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from . import __version__
+from .git.gitconfig import GitUnavailable
+from .git.remote import BadRemote
+from .git.service import GitCredentials, GitCredentialsOff, NotAKey
 from .guard.findings import normalize_path
 from .guard.leaks import BadCheckRequest, CheckTooLarge, characters, check_texts, parse_request
 from .guard.live_index import ValuesUnavailable
@@ -36,6 +39,7 @@ CHECK_INDEX_WAIT = 1.0
 #: Keys of the shared `SecretMountsService` and `Guard` in the Tornado application settings.
 SERVICE_SETTING = "secret_mounts"
 GUARD_SETTING = "secret_mounts_guard"
+GIT_SETTING = "secret_mounts_git"
 
 
 class SecretMountsHandler(APIHandler):
@@ -50,6 +54,10 @@ class SecretMountsHandler(APIHandler):
     @property
     def guard(self) -> Guard:
         return self.settings[GUARD_SETTING]  # type: ignore[no-any-return]
+
+    @property
+    def git(self) -> GitCredentials:
+        return self.settings[GIT_SETTING]  # type: ignore[no-any-return]
 
     def write_json(self, data: Any) -> None:
         self.set_header("Content-Type", "application/json")
@@ -265,6 +273,103 @@ class FindingsHandler(SecretMountsHandler):
             )
             return
         self.write_json(report.to_json())
+
+
+class GitCredentialsHandler(SecretMountsHandler):
+    """Use for git: `IGitCredentialsResponse`; POST sets a host up, DELETE `?url=` undoes it.
+
+    Setting git up to send a key to a host is as powerful as reading it, so changes take the
+    same permission as reveal (running code); every change writes one audit line."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        await self._write_listing()
+
+    @web.authenticated
+    @authorized("execute")  # type: ignore[untyped-decorator]
+    async def post(self) -> None:
+        """Body `{mount, key, host, username}`."""
+        usage = (
+            'Send a JSON body {"mount": "<folder path>", "key": "<key name>", '
+            '"host": "<https://host>", "username": "<user name>"}.'
+        )
+        body = _json_object(self.request.body, usage)
+        fields = [body.get(name) for name in ("mount", "key", "host", "username")]
+        if not all(isinstance(value, str) for value in fields):
+            raise web.HTTPError(400, usage)
+        mount, key, host, username = (str(value) for value in fields)
+        await self._require_value_access("Setting up git credentials")
+        try:
+            done = await asyncio.to_thread(self.git.use, mount, key, host, username)
+        except GitCredentialsOff:
+            raise web.HTTPError(
+                403,
+                "Git credentials from mounted secrets are turned off on this server "
+                "(the administrator can set c.SecretMounts.allow_git_credentials = True).",
+            ) from None
+        except BadRemote as error:
+            raise web.HTTPError(400, str(error)) from None
+        except NotAKey:
+            raise web.HTTPError(
+                404, "No readable text key by that name in a discovered secret folder."
+            ) from None
+        except GitUnavailable as error:
+            raise web.HTTPError(409, str(error)) from None
+        self._audit("set", done.url, f"folder={loggable(mount)} key={loggable(key)}")
+        await self._write_listing()
+
+    @web.authenticated
+    @authorized("execute")  # type: ignore[untyped-decorator]
+    async def delete(self) -> None:
+        url = self.get_query_argument("url", None)
+        if url is None:
+            raise web.HTTPError(400, "Add ?url=<https://host> of the credential to remove.")
+        await self._require_value_access("Changing git credentials")
+        try:
+            done = await asyncio.to_thread(self.git.forget, url)
+        except BadRemote as error:
+            raise web.HTTPError(400, str(error)) from None
+        except KeyError:
+            raise web.HTTPError(404, "Git reads no mounted secret for that host.") from None
+        except GitUnavailable as error:
+            raise web.HTTPError(409, str(error)) from None
+        self._audit("removed", done.url, "")
+        await self._write_listing()
+
+    async def _require_value_access(self, what: str) -> None:
+        if not await self.may_access_values():
+            raise web.HTTPError(403, f"{what} needs permission to run code on this server.")
+
+    async def _write_listing(self) -> None:
+        data: dict[str, Any] = {"allowed": self.git.allowed, "credentials": []}
+        try:
+            listing = await asyncio.to_thread(self.git.listing)
+        except GitUnavailable as error:
+            data["error"] = str(error)
+        else:
+            data["credentials"] = [credential.to_json() for credential in listing]
+        self.write_json(data)
+
+    def _audit(self, outcome: str, url: str, details: str) -> None:
+        self.log.info(
+            "secret-mounts audit: git credential %s: user=%s url=%s %s",
+            outcome,
+            loggable(self.requester),
+            loggable(url),
+            details,
+        )
+
+
+def _json_object(body: bytes, usage: str) -> dict[str, Any]:
+    """A JSON object body, or 400 with `usage` (never a 500, never the body in a log)."""
+    try:
+        parsed = json.loads(body or b"null")
+    except (ValueError, RecursionError):
+        raise web.HTTPError(400, usage) from None
+    if not isinstance(parsed, dict):
+        raise web.HTTPError(400, usage)
+    return parsed
 
 
 def etag_matches(header: str | None, etag: str) -> bool:

@@ -38,22 +38,25 @@ const COUNTERS = {
     read('kube-real.skipped') !== null
       ? { passed: 0, failed: 0, skipped: 1 }
       : jest('kube-real.json'),
-  pytest: () => {
-    const xml = read('pytest.xml');
-    const attribute = name =>
-      Number(xml.match(new RegExp(`<testsuite [^>]*\\b${name}="(\\d+)"`))[1]);
-    if (xml === null) {
-      return null;
-    }
-    const failed = attribute('failures') + attribute('errors');
-    const skipped = attribute('skipped');
-    return { passed: attribute('tests') - failed - skipped, failed, skipped };
-  },
+  pytest: () => junit('pytest.xml'),
+  'pytest (collaboration)': () => junit('pytest-collab.xml'),
   // One check: the script stops at the first thing a user would find broken.
   packages: status => ({ passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0 }),
   galata: () => playwright('galata.json'),
   demo: () => playwright('demo.json')
 };
+
+function junit(name) {
+  const xml = read(name);
+  if (xml === null) {
+    return null;
+  }
+  const attribute = name =>
+    Number(xml.match(new RegExp(`<testsuite [^>]*\\b${name}="(\\d+)"`))[1]);
+  const failed = attribute('failures') + attribute('errors');
+  const skipped = attribute('skipped');
+  return { passed: attribute('tests') - failed - skipped, failed, skipped };
+}
 
 function jest(name) {
   const r = json(name);

@@ -6,8 +6,8 @@
 #
 # Every suite runs even when an earlier one fails; a table at the end sums them up, and the exit
 # status is non-zero when any suite failed. Reports and server logs: test-results/ and
-# ui-tests/.jupyter-test-root/. Ports: SECRET_MOUNTS_UI_PORT (Galata, default 8890 to 8892),
-# SECRET_MOUNTS_DEMO_PORT (demo, default 8893).
+# ui-tests/.jupyter-test-root/. Ports: SECRET_MOUNTS_UI_PORT (Galata, default 8890 to 8898),
+# SECRET_MOUNTS_DEMO_PORT (demo, default 8899).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,6 +65,9 @@ run_suite "static checks" static_checks
 run_suite jest npx jest --ci --json --outputFile="$REPORTS/jest.json"
 run_suite "kube (real API server)" kube_real
 run_suite pytest python -m pytest -q --junitxml="$REPORTS/pytest.xml"
+# Real-time collaboration is a test-only environment (.venv-collab, made by setup.sh --tests).
+run_suite "pytest (collaboration)" .venv-collab/bin/python -m pytest -q \
+  --junitxml="$REPORTS/pytest-collab.xml" jupyterlab_secret_mounts/tests/test_collaboration.py
 run_suite packages bash scripts/check-packages.sh
 run_suite galata env SECRET_MOUNTS_UI_JSON_REPORT="$REPORTS/galata.json" \
   bash -c 'cd ui-tests && npx playwright test'

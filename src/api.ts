@@ -50,10 +50,12 @@ export async function requestConditional<T>(
     throw new ServerConnection.NetworkError(error as TypeError);
   }
   const etag = response.headers.get('ETag');
+  // Read every body, even a 304's empty one: Chromium cancels a response whose body is
+  // never read, and reports each such poll as a failed request (net::ERR_ABORTED).
+  const text = await response.text();
   if (response.status === 304) {
     return { etag, notModified: true };
   }
-  const text = await response.text();
   let body: unknown = undefined;
   if (text.length > 0) {
     try {

@@ -8,4 +8,6 @@ export namespace CommandIDs {
   export const openPanel = 'secret-mounts:open-panel';
   /** Reload the list of mounts from the server. */
   export const refresh = 'secret-mounts:refresh';
+  /** Set git up to read a key as its password for a host; args: `{ path?: string }`. */
+  export const useForGit = 'secret-mounts:use-for-git';
 }

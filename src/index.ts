@@ -1,5 +1,6 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { gitPlugin } from './git/plugin';
 import { mountsPlugin } from './mounts/plugin';
 import { guardPlugin } from './notebook/plugin';
 import { settingsFormPlugin } from './settings/plugin';
@@ -9,6 +10,7 @@ import { snippetsPlugin } from './snippets/plugin';
 /** The extension's plugins; each is defined in its feature folder. */
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   mountsPlugin,
+  gitPlugin,
   panelPlugin,
   snippetsPlugin,
   guardPlugin,

@@ -33,6 +33,7 @@ def test_every_list_form_reads_as_a_list(argv: list[str], roots: list[str]) -> N
         ({"save_policy": ["block"]}, "save_policy", "block"),
         ({"redact_outputs": "sometimes"}, "redact_outputs", True),
         ({"allow_inline_suppression": 3}, "allow_inline_suppression", False),
+        ({"allow_git_credentials": "sure"}, "allow_git_credentials", False),
         ({"roots": "['/a'"}, "roots", None),  # an unclosed literal: the defaults stay
         ({"roots": 5}, "roots", None),
         ({"roots": ["secrets"]}, "roots", None),  # nothing usable left: the defaults, not none

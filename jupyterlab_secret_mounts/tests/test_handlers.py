@@ -25,6 +25,7 @@ POLICY_FIELDS = {
     "revealSeconds",
     "savePolicy",
     "minMatchLength",
+    "allowGitCredentials",
 }
 
 
@@ -65,6 +66,7 @@ async def test_policy_is_the_admin_config(jp_fetch: Any, secrets_tree: SecretsTr
         "minMatchLength": 6,
         "redactOutputs": True,
         "allowInlineSuppression": True,
+        "allowGitCredentials": True,
         "configErrors": [],
     }
 

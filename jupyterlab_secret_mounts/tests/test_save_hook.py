@@ -104,6 +104,13 @@ class TestBlock:
         for canary in secrets_tree.all_canaries:
             assert canary not in body
             assert canary.decode("latin-1") not in caplog.text
+        # One line of ours naming path, places and keys; no traceback anywhere.
+        ours = [
+            r for r in caplog.records if r.getMessage().startswith("secret-mounts: 'work.ipynb'")
+        ]
+        assert [r.levelname for r in ours] == ["WARNING"]
+        assert "cell 5 (matches mounted secret db-creds/password)" in ours[0].getMessage()
+        assert not any(r.exc_info for r in caplog.records)
 
         report = await findings(jp_fetch, "work.ipynb")
         assert report["blocked"] is True

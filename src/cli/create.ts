@@ -13,10 +13,13 @@ import {
   type ByteSource,
   type SecretSource
 } from '../kube/secret-data';
+import { ownerReference, parseOwner } from '../kube/owners';
+import { parseHostAnnotation } from '../kube/git-secrets';
 import {
   CAN_MOUNT,
   CAN_UPDATE,
   createOrUpdateSecret,
+  GIT_HOST_ANNOTATION,
   secretManifest
 } from '../kube/secret-write';
 import { openSession } from '../kube/session';
@@ -39,6 +42,8 @@ const OPTIONS = {
   type: { type: 'string' },
   label: { type: 'string', multiple: true },
   overwrite: { type: 'boolean' },
+  owner: { type: 'string' },
+  'git-host': { type: 'string' },
   'dry-run': { type: 'boolean' }
 } as const;
 
@@ -58,6 +63,14 @@ Options:
   --type TYPE              Secret type (default Opaque)
   --label KEY=VALUE        an extra label; repeatable
   --overwrite              replace a Secret that is not labelled ${CAN_UPDATE}
+  --owner KIND/NAME        delete the Secret with this object of its namespace
+                           (Pod, Workspace, Notebook, Deployment, StatefulSet,
+                           Job, CronJob or ServiceAccount): sets an
+                           ownerReference with the owner's uid, read from the
+                           API, and blockOwnerDeletion
+  --git-host HOST          mark it as a git credential for HOST (annotation
+                           ${GIT_HOST_ANNOTATION}); audit reports such
+                           Secrets when no workspace mounts them
   --dry-run                check the values and show what would be sent (keys
                            and sizes only), without contacting the cluster
 
@@ -142,6 +155,13 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
     }
     const labels = parseLabels(values.label);
     const type = values.type ?? 'Opaque';
+    if (values.owner !== undefined) {
+      parseOwner(values.owner); // a bad --owner fails before any value is read
+    }
+    const annotations =
+      values['git-host'] !== undefined
+        ? { [GIT_HOST_ANNOTATION]: parseHostAnnotation(values['git-host']) }
+        : undefined;
 
     const stdinKey = values['from-stdin'];
     const stdin: ByteSource =
@@ -159,18 +179,25 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
 
     if (values['dry-run']) {
       const namespace = values.namespace ?? '(the context namespace)';
+      const owned = values.owner ? `, owned by ${values.owner}` : '';
       io.stdout(
-        `Would create or update Secret ${name} of type ${type} in ${namespace} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}.\n`
+        `Would create or update Secret ${name} of type ${type} in ${namespace}${owned} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}.\n`
       );
       return EXIT_OK;
     }
     const session = openSession(clusterOptions(values));
+    const owner =
+      values.owner !== undefined
+        ? await ownerReference(session, session.namespace, values.owner)
+        : undefined;
     const manifest = secretManifest({
       name,
       namespace: session.namespace,
       type,
       data,
-      labels
+      labels,
+      annotations,
+      owner
     });
     const outcome = await createOrUpdateSecret(
       session,
@@ -178,7 +205,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
       values.overwrite ?? false
     );
     io.stdout(
-      `${outcome === 'created' ? 'Created' : 'Updated'} Secret ${session.namespace}/${name} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}. Labelled ${CAN_MOUNT}=true and ${CAN_UPDATE}=true.\n`
+      `${outcome === 'created' ? 'Created' : 'Updated'} Secret ${session.namespace}/${name} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}. Labelled ${CAN_MOUNT}=true and ${CAN_UPDATE}=true.${owner ? ` Owned by ${owner.kind} ${owner.name} (uid ${owner.uid}): deleted with it.` : ''}\n`
     );
     return EXIT_OK;
   });

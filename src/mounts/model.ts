@@ -5,7 +5,7 @@ import {
   TranslationBundle
 } from '@jupyterlab/translation';
 import { PromiseDelegate } from '@lumino/coreutils';
-import { IDisposable } from '@lumino/disposable';
+import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -25,12 +25,18 @@ export const DEFAULT_POLL_INTERVAL = 1000;
 /** Longest delay between two checks while the server keeps failing. */
 const MAX_BACKOFF = 30 * 1000;
 
+/** Shortest delay between two checks. */
+const MIN_INTERVAL = 250;
+
 /**
- * The mounted secret folders as the server reports them, kept fresh by polling.
+ * The mounted secret folders as the server reports them, kept fresh while someone looks.
  *
- * Polling sends the last ETag back as `If-None-Match`, so an unchanged listing costs a
- * 304 with no body; a kubelet `..data` swap changes the ETag and shows up on the next tick.
- * Polling stands by while the browser tab is hidden and backs off while the server fails.
+ * The model loads once at start. It polls only while something `watch`es it (the panel
+ * while it is visible, at the poll interval; the notebook guard while a notebook is open,
+ * about once a minute), as often as the most eager watcher asks, and not at all while the
+ * browser tab is hidden. Polling sends the last ETag back as `If-None-Match`, so an unchanged
+ * listing costs a 304 with no body; a kubelet `..data` swap changes the ETag and shows up on
+ * the next tick. Polling backs off while the server fails.
  */
 export class SecretMountsModel implements ISecretMountsModel, IDisposable {
   constructor(options: SecretMountsModel.IOptions = {}) {
@@ -39,13 +45,17 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
     this._trans = (options.translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
     );
+    this._interval = SecretMountsModel.normalizeInterval(options.pollInterval);
     this._poll = new Poll({
       name: 'jupyterlab-secret-mounts:mounts',
-      auto: options.autoStart ?? true,
+      auto: false,
       factory: () => this._sync(false),
-      frequency: Private.frequency(options.pollInterval),
+      frequency: Private.frequency(this._interval),
       standby: 'when-hidden'
     });
+    if (options.autoStart ?? true) {
+      void this.refresh();
+    }
   }
 
   get status(): MountsStatus {
@@ -86,17 +96,33 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
     return this._isDisposed;
   }
 
-  /** Milliseconds between checks for changes; 0 stops polling. */
+  /** Milliseconds between checks while the panel watches; `Poll.NEVER` when turned off (0). */
   get pollInterval(): number {
-    return this._poll.frequency.interval;
+    return this._interval;
   }
   set pollInterval(value: number) {
-    this._poll.frequency = Private.frequency(value);
+    this._interval = SecretMountsModel.normalizeInterval(value);
+    this._reschedule(false);
   }
 
-  /** Start polling (only needed when constructed with `autoStart: false`). */
-  start(): Promise<void> {
-    return this._poll.start();
+  /** Whether the model polls now (someone watches and polling is not turned off). */
+  get isPolling(): boolean {
+    const phase = this._poll.state.phase;
+    return phase !== 'constructed' && phase !== 'stopped';
+  }
+
+  /**
+   * Keep the list fresh until the returned handle is disposed: every `every` milliseconds,
+   * or at the poll interval when omitted. A new watcher gets a check right away.
+   */
+  watch(every?: number): IDisposable {
+    const watcher = { every };
+    this._watchers.add(watcher);
+    this._reschedule(true);
+    return new DisposableDelegate(() => {
+      this._watchers.delete(watcher);
+      this._reschedule(false);
+    });
   }
 
   /**
@@ -126,6 +152,29 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
     this._isDisposed = true;
     this._poll.dispose();
     Signal.clearData(this);
+  }
+
+  /** Poll as often as the most eager watcher asks; stop when nobody watches. */
+  private _reschedule(checkNow: boolean): void {
+    if (this._isDisposed) {
+      return;
+    }
+    const wanted = [...this._watchers].map(({ every }) =>
+      this._interval === Poll.NEVER || every === undefined
+        ? this._interval
+        : Math.max(MIN_INTERVAL, every)
+    );
+    const interval = wanted.length > 0 ? Math.min(...wanted) : Poll.NEVER;
+    if (interval === Poll.NEVER) {
+      void this._poll.stop();
+      return;
+    }
+    this._poll.frequency = Private.frequency(interval);
+    if (!this.isPolling) {
+      void this._poll.start();
+    } else if (checkNow) {
+      void this._poll.refresh();
+    }
   }
 
   /**
@@ -231,8 +280,10 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
   private _serverSettings: ServerConnection.ISettings;
   private _serverVersion: string | null = null;
   private _status: MountsStatus = 'loading';
+  private _interval: number;
   private _trans: TranslationBundle;
   private _warnings: readonly string[] = [];
+  private _watchers = new Set<{ every?: number }>();
 }
 
 export namespace SecretMountsModel {
@@ -240,9 +291,9 @@ export namespace SecretMountsModel {
     /** Server connection; the page's settings by default. */
     serverSettings?: ServerConnection.ISettings;
     translator?: ITranslator;
-    /** Milliseconds between checks for changes (default 1000); 0 stops polling. */
+    /** Milliseconds between checks while the panel watches (default 1000); 0 stops polling. */
     pollInterval?: number;
-    /** Start polling right away (default true). */
+    /** Load right away (default true); otherwise at the first `refresh` or `watch`. */
     autoStart?: boolean;
   }
 
@@ -255,7 +306,7 @@ export namespace SecretMountsModel {
       return Poll.NEVER;
     }
     // Bounded so that a typo cannot hammer the server or stop updates for hours.
-    return Math.min(MAX_BACKOFF, Math.max(250, Math.round(value)));
+    return Math.min(MAX_BACKOFF, Math.max(MIN_INTERVAL, Math.round(value)));
   }
 }
 
@@ -269,12 +320,12 @@ namespace Private {
   }
 
   /** Poll frequency for a poll interval setting; backs off while the server fails. */
-  export function frequency(interval: number | undefined): IPoll.Frequency {
-    const normalized = SecretMountsModel.normalizeInterval(interval);
+  export function frequency(interval: number): IPoll.Frequency {
     return {
-      interval: normalized,
+      interval,
       backoff: true,
-      max: normalized === Poll.NEVER ? Poll.NEVER : MAX_BACKOFF
+      max:
+        interval === Poll.NEVER ? Poll.NEVER : Math.max(interval, MAX_BACKOFF)
     };
   }
 
@@ -301,6 +352,7 @@ namespace Private {
     return {
       redactOutputs: false,
       allowInlineSuppression: true,
+      allowGitCredentials: false,
       configErrors: [],
       ...body
     } as unknown as IServerPolicy;

@@ -1,4 +1,5 @@
 import { Token } from '@lumino/coreutils';
+import { IDisposable } from '@lumino/disposable';
 import { ISignal } from '@lumino/signaling';
 
 import { ISecretKey, ISecretMount, IServerPolicy } from './types';
@@ -31,6 +32,11 @@ export interface ISecretMountsModel {
   refresh(): Promise<void>;
   /** Find a key by its absolute path. */
   findKey(path: string): IKeyRef | undefined;
+  /**
+   * Keep the list fresh until the handle is disposed: every `every` milliseconds, or at
+   * the user's poll interval when omitted. Nothing is polled while nobody watches.
+   */
+  watch(every?: number): IDisposable;
 }
 
 export const ISecretMountsModel = new Token<ISecretMountsModel>(

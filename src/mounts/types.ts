@@ -86,6 +86,8 @@ export interface IServerPolicy {
   redactOutputs: boolean;
   /** Whether inline suppression comments count (`allow_inline_suppression`). */
   allowInlineSuppression: boolean;
+  /** Whether users may let git read a mounted key (`allow_git_credentials`, Use for git). */
+  allowGitCredentials: boolean;
   /**
    * Settings the server refused, one line each naming the setting (it then
    * uses the protective fallback, e.g. `block` for an unreadable save policy).

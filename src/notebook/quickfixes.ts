@@ -2,6 +2,7 @@ import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
+import { gitUrlCredentialAt, IGitUrlCredential } from '../git/urls';
 import { detectLanguage, Language } from '../snippets/languages';
 import { IQuickFix } from './lint';
 import { IRange } from './mask';
@@ -24,6 +25,15 @@ export interface IQuickFixServices {
   notApplied(message: string): void;
   /** Whether the server honours inline suppression comments (its `allow_inline_suppression`). */
   suppressionAllowed(): boolean;
+  /**
+   * Set git up to read the mounted value of a token found in a git URL (`known` when the
+   * finding already names its folder and key); resolves true when git is set up. Absent
+   * without Use for git.
+   */
+  useSecretForGit?(
+    found: IGitUrlCredential,
+    known?: { mount: string; key: string }
+  ): Promise<boolean>;
 }
 
 /** The language of a notebook, from its metadata (the kernel writes it there). */
@@ -140,6 +150,10 @@ export function quickFixesFor(
   });
 
   const fixes: IQuickFix[] = [];
+  const gitFix = gitUrlFix(finding, scanned, currentRange, services, cell);
+  if (gitFix) {
+    fixes.push(gitFix);
+  }
   const secret = finding.secret;
   if (secret) {
     const path = `${secret.mount.replace(/\/+$/, '')}/${secret.key}`;
@@ -187,4 +201,53 @@ export function quickFixesFor(
     );
   }
   return fixes;
+}
+
+/**
+ * "Use a mounted secret for git" on a token in a git URL: git is set up to read the mounted
+ * value for the URL's host, then the URL loses its `user:TOKEN@`.
+ */
+function gitUrlFix(
+  finding: IGuardFinding,
+  scanned: string,
+  currentRange: (given?: IRange) => IRange | null,
+  services: IQuickFixServices,
+  cell: ICellModel
+): IQuickFix | null {
+  const useSecretForGit = services.useSecretForGit;
+  const found = gitUrlCredentialAt(scanned, finding.start, finding.end);
+  if (!useSecretForGit || !found) {
+    return null;
+  }
+  const { trans } = services;
+  const secret = finding.secret;
+  const known =
+    secret && secret.encoding === 'raw'
+      ? { mount: secret.mount, key: secret.key }
+      : undefined;
+  return {
+    label: trans.__('Use a mounted secret for git'),
+    apply: given => {
+      void useSecretForGit(found, known).then(done => {
+        if (!done) {
+          return;
+        }
+        // The author may have typed meanwhile: find the URL again in the current source.
+        const range = currentRange(given);
+        const source = cell.sharedModel.getSource();
+        const now = range
+          ? gitUrlCredentialAt(source, range.start, range.end)
+          : null;
+        if (!now || now.token !== found.token || now.host !== found.host) {
+          services.notApplied(
+            trans.__(
+              'Git is set up, but the cell changed: remove the token from the URL yourself.'
+            )
+          );
+          return;
+        }
+        cell.sharedModel.updateSource(now.edit.from, now.edit.to, '');
+      });
+    }
+  };
 }

@@ -1,4 +1,5 @@
 import {
+  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -8,6 +9,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { CommandIDs } from '../commands';
+import { IGitCredentialsModel } from '../git/tokens';
 import { revealValue } from '../mounts/reveal';
 import { ISecretMountsModel } from '../mounts/tokens';
 import { secretMountsIcon } from './icons';
@@ -20,20 +22,30 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     'A sidebar listing mounted secret folders and keys, values masked.',
   autoStart: true,
   requires: [ISecretMountsModel],
-  optional: [ILayoutRestorer, ICommandPalette, ITranslator, ISettingRegistry],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    ITranslator,
+    ISettingRegistry,
+    IGitCredentialsModel,
+    ILabShell
+  ],
   activate: (
     app: JupyterFrontEnd,
     model: ISecretMountsModel,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    git: IGitCredentialsModel | null,
+    labShell: ILabShell | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
     );
     const panel = new SecretMountsPanel({
       model,
+      git,
       commands: app.commands,
       translator: translator ?? nullTranslator,
       reveal: (mount, key) =>
@@ -71,7 +83,11 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     const category = trans.__('Secret Mounts');
-    palette?.addItem({ command: CommandIDs.openPanel, category });
+    // Jupyter Notebook 7 lists "Show <panel>" in its palette for every side panel itself;
+    // only JupyterLab's shell needs ours (else Notebook 7 shows it twice).
+    if (labShell) {
+      palette?.addItem({ command: CommandIDs.openPanel, category });
+    }
     palette?.addItem({ command: CommandIDs.refresh, category });
   }
 };

@@ -267,4 +267,112 @@ describe('quickFixesFor', () => {
     expect(rewriteLanguageAt('a = 1\n%env X=1', 8, 'python')).toBeNull();
     expect(rewriteLanguageAt('x <- 1', 2, 'r')).toBe('r');
   });
+
+  describe('Use a mounted secret for git', () => {
+    const URL_CELL = '!git clone https://u:tok_AbCdEfGh1234@github.com/o/r.git';
+
+    async function gitSetUp(cells: nbformat.ICell[], configured: boolean) {
+      const base = await setUp(cells);
+      const asked: unknown[] = [];
+      const services = {
+        ...base.services,
+        useSecretForGit: (
+          found: unknown,
+          known?: { mount: string; key: string }
+        ) => {
+          asked.push({ found, known });
+          return Promise.resolve(configured);
+        }
+      };
+      return { ...base, services, asked };
+    }
+
+    it('sets git up for the host, then takes the token out of the URL', async () => {
+      const { model, guard, services, asked } = await gitSetUp(
+        [codeCell(URL_CELL)],
+        true
+      );
+      const cell = model.cells.get(0);
+      const fixes = quickFixesFor(guard.findings[0], cell, services);
+      expect(fixes[0].label).toBe('Use a mounted secret for git');
+      fixes[0].apply();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(asked).toEqual([
+        {
+          found: expect.objectContaining({
+            host: 'https://github.com',
+            username: 'u',
+            token: 'tok_AbCdEfGh1234'
+          }),
+          known: undefined
+        }
+      ]);
+      expect(cell.sharedModel.getSource()).toBe(
+        '!git clone https://github.com/o/r.git'
+      );
+      guard.dispose();
+    });
+
+    it('leaves the cell as it was when git was not set up', async () => {
+      const { model, guard, services } = await gitSetUp(
+        [codeCell(URL_CELL)],
+        false
+      );
+      const cell = model.cells.get(0);
+      quickFixesFor(guard.findings[0], cell, services)[0].apply();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(cell.sharedModel.getSource()).toBe(URL_CELL);
+      guard.dispose();
+    });
+
+    it('names the mounted key of a mounted value, and finds the URL again after edits', async () => {
+      const { model, guard, services, asked, copied } = await gitSetUp(
+        [
+          codeCell(
+            `%%bash\ngit push https://x:${MOUNTED_VALUE}@gitlab.com/g/p main`
+          )
+        ],
+        true
+      );
+      const cell = model.cells.get(0);
+      const [gitFix, ...others] = quickFixesFor(
+        guard.findings[0],
+        cell,
+        services
+      );
+      expect(others.map(f => f.label)).toContain('Copy file-read snippet');
+      cell.sharedModel.setSource(
+        `%%bash\ncd repo\ngit push https://x:${MOUNTED_VALUE}@gitlab.com/g/p main`
+      );
+      gitFix.apply();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(asked).toEqual([
+        {
+          found: expect.objectContaining({ host: 'https://gitlab.com' }),
+          known: { mount: '/secrets/api', key: 'token' }
+        }
+      ]);
+      expect(cell.sharedModel.getSource()).toBe(
+        '%%bash\ncd repo\ngit push https://gitlab.com/g/p main'
+      );
+      expect(copied).toEqual([]);
+      guard.dispose();
+    });
+
+    it('is not offered outside git URLs, nor without Use for git', async () => {
+      const { model, guard, services } = await gitSetUp(
+        [codeCell('key = "tok_AbCdEfGh1234"'), codeCell(URL_CELL)],
+        true
+      );
+      const labels = (index: number, withGit: boolean) =>
+        quickFixesFor(
+          guard.findings[index],
+          model.cells.get(index),
+          withGit ? services : { ...services, useSecretForGit: undefined }
+        ).map(f => f.label);
+      expect(labels(0, true)).not.toContain('Use a mounted secret for git');
+      expect(labels(1, false)).not.toContain('Use a mounted secret for git');
+      guard.dispose();
+    });
+  });
 });

@@ -89,6 +89,7 @@ describe('guard UI', () => {
         minMatchLength: 6,
         redactOutputs: true,
         allowInlineSuppression: true,
+        allowGitCredentials: true,
         configErrors: []
       },
       fixes: f =>

@@ -12,6 +12,7 @@ import {
 } from '@jupyterlab/notebook';
 import { NBTestUtils } from '@jupyterlab/notebook/lib/testutils';
 import { CommandRegistry } from '@lumino/commands';
+import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
@@ -41,6 +42,9 @@ class FakeModel implements ISecretMountsModel {
   refreshed = 0;
   async refresh(): Promise<void> {
     this.refreshed++;
+  }
+  watch(): IDisposable {
+    return new DisposableDelegate(() => undefined);
   }
   findKey(path: string): IKeyRef | undefined {
     for (const mount of this.mounts) {
