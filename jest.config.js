@@ -39,6 +39,14 @@ module.exports = {
   collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/**/.ipynb_checkpoints/*'],
   coverageReporters: ['lcov', 'text'],
   testRegex: 'test/.*\\.spec\\.tsx?$',
+  // Copies of package.json files (the venvs' JupyterLab: .venv and .venv-collab, the built
+  // labextension, ui-tests' own packages) are not modules of ours: crawling them only makes
+  // naming-collision warnings.
+  modulePathIgnorePatterns: [
+    '<rootDir>/\\.venv',
+    '<rootDir>/jupyterlab_secret_mounts/labextension/',
+    '<rootDir>/ui-tests/'
+  ],
   // The real-server tier runs only inside scripts/kube-real-server.sh (which sets the variable).
   testPathIgnorePatterns: [
     ...(baseConfig.testPathIgnorePatterns ?? ['/node_modules/']),

@@ -33,6 +33,13 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
     return [{"module": "jupyterlab_secret_mounts"}]
 
 
+def _link_jupyter_server_extension(server_app: Any) -> None:
+    """Before any extension builds its handlers: keep collaboration's store off the disk."""
+    from .extension import link  # noqa: PLC0415
+
+    link(server_app)
+
+
 def _load_jupyter_server_extension(server_app: Any) -> None:
     """Read the admin policy and register the `/secret-mounts/*` endpoints."""
     # Imported here so that reading the labextension paths does not load jupyter_server.

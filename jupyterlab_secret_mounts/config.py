@@ -104,6 +104,16 @@ class SecretMounts(Configurable):
         ),
     ).tag(config=True)
 
+    keep_collaboration_store = Bool(
+        False,
+        help=(
+            "Leave jupyter-collaboration's document store as configured. By default, while "
+            "save_policy is warn or block, it is replaced by an in-memory one: the default store "
+            "(.jupyter_ystore.db) keeps every edit on disk, credentials the policy kept out of the "
+            "file included."
+        ),
+    ).tag(config=True)
+
     save_check_seconds = Float(
         10.0,
         min=0.001,
@@ -147,10 +157,72 @@ class SecretMounts(Configurable):
         help="Larger files are listed with metadata only and never read.",
     ).tag(config=True)
 
+    allow_git_credentials = Bool(
+        True,
+        help=(
+            "Let users set up git to read a mounted key as its password for a host "
+            "(Use for git): a credential helper reads the file whenever git asks, so the token "
+            "is never copied into a notebook, git's config or ~/.git-credentials."
+        ),
+    ).tag(config=True)
+
+    allow_create_secrets = Bool(
+        False,
+        help=(
+            "Let users move a pasted credential into a new Kubernetes Secret in the workspace's "
+            "namespace, created by this server with its service account (see "
+            "`create_secrets_target` for how it is mounted). Users who may run code here "
+            "could do the same from a terminal."
+        ),
+    ).tag(config=True)
+
+    create_secrets_target = CaselessStrEnum(
+        ["workspace", "poddefault", "none"],
+        default_value="workspace",
+        help=(
+            "How a Secret created from the notebook reaches this workspace: `workspace` "
+            "(Kubeflow Notebooks 2.0: added to this pod's Workspace, "
+            "spec.podTemplate.volumes.secrets), `poddefault` (Kubeflow 1.x: a PodDefault and "
+            "its selector label on this pod's Notebook) or `none` (the Secret only; an admin "
+            "mounts it)."
+        ),
+    ).tag(config=True)
+
+    created_secrets_mount_root = Unicode(
+        "/secrets",
+        help=(
+            "Folder under which a created Secret is mounted, as `<root>/<secret name>` "
+            "(Kubeflow Notebooks 2.0 mounts Secrets at /secrets/<name> by default)."
+        ),
+    ).tag(config=True)
+
+    kubernetes_service_account_dir = Unicode(
+        SERVICE_ACCOUNT_DIR,
+        help=(
+            "Folder holding this pod's service-account `token`, `ca.crt` and `namespace` "
+            "(kubelet's path; tests point it elsewhere). The API server's address comes from "
+            "KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT."
+        ),
+    ).tag(config=True)
+
+    kubernetes_timeout_seconds = Float(
+        10.0,
+        min=0.1,
+        max=120.0,
+        help="Time limit of one request to the Kubernetes API when creating a Secret.",
+    ).tag(config=True)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         #: One line per refused setting, naming it (`config_reader.read_policy` fills it).
         self.config_errors: list[str] = []
+
+    @validate("created_secrets_mount_root", "kubernetes_service_account_dir")
+    def _absolute_folder(self, proposal: Any) -> str:
+        value = str(proposal["value"])
+        if not os.path.isabs(value):
+            raise TraitError(f"SecretMounts.{proposal['trait'].name} must be an absolute path")
+        return os.path.normpath(value)
 
     @validate("roots")
     def _absolute_roots(self, proposal: Any) -> list[str]:
@@ -183,7 +255,10 @@ class SecretMounts(Configurable):
             "revealSeconds": self.reveal_seconds,
             "savePolicy": self.save_policy,
             "minMatchLength": self.min_match_length,
+            "allowCreateSecrets": self.allow_create_secrets,
+            "createSecretsTarget": self.create_secrets_target,
             "redactOutputs": self.redact_outputs,
             "allowInlineSuppression": self.allow_inline_suppression,
+            "allowGitCredentials": self.allow_git_credentials,
             "configErrors": list(self.config_errors),
         }

@@ -33,7 +33,17 @@ FAIL_CLOSED: dict[str, object] = {
     "allow_reveal": False,
     "allow_inline_suppression": False,
     "redact_outputs": True,
+    "allow_create_secrets": False,
+    "allow_git_credentials": False,
 }
+
+#: How Secrets are created and mounted: a refused one turns creation off rather than guess.
+CREATION_SETTINGS = (
+    "create_secrets_target",
+    "created_secrets_mount_root",
+    "kubernetes_service_account_dir",
+    "kubernetes_timeout_seconds",
+)
 
 
 class BadSetting(ValueError):
@@ -48,6 +58,7 @@ def read_policy(parent: Configurable) -> SecretMounts:
     section = found if isinstance(found, dict) else Config()
     traits = policy.traits(config=True)
     errors: list[str] = []
+    creation_refused = False
     for name, raw in section.items():
         trait = traits.get(name)
         if trait is None:
@@ -63,10 +74,17 @@ def read_policy(parent: Configurable) -> SecretMounts:
         except (BadSetting, TraitError, ValueError, TypeError) as error:
             refused, outcome = [_reason(error)], _fall_back(policy, name)
         if name == "excluded" and refused:
-            outcome += "; revealing values is off until this is fixed"
+            outcome += "; revealing values and git credentials are off until this is fixed"
+        if name in CREATION_SETTINGS and refused:
+            outcome += "; creating Secrets is off until this is fixed"
+            creation_refused = True
         errors += [f"{SECTION}.{name}: {reason}; {outcome}" for reason in refused]
     if any(line.startswith(f"{SECTION}.excluded:") for line in errors):
-        policy.allow_reveal = False  # the admin meant to hide something we cannot tell
+        # The admin meant to hide something we cannot tell: nothing hands a value out.
+        policy.allow_reveal = False
+        policy.allow_git_credentials = False
+    if creation_refused:
+        policy.allow_create_secrets = False  # where or how it would mount is not what was meant
     policy.config_errors = errors
     return policy
 

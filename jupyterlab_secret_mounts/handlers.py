@@ -18,11 +18,16 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from . import __version__
+from .git.gitconfig import GitUnavailable
+from .git.remote import BadRemote
+from .git.service import GitCredentials, GitCredentialsOff, NotAKey
 from .guard.findings import normalize_path
 from .guard.leaks import BadCheckRequest, CheckTooLarge, characters, check_texts, parse_request
 from .guard.live_index import ValuesUnavailable
 from .guard.rate import RateLimited
 from .guard.service import Guard
+from .kube.create import MoveRefused, SecretRequest
+from .kube.service import SecretCreation
 from .logsafe import loggable
 from .mounts.service import KeyNotFound, KeyUnreadable, SecretMountsService
 
@@ -36,6 +41,10 @@ CHECK_INDEX_WAIT = 1.0
 #: Keys of the shared `SecretMountsService` and `Guard` in the Tornado application settings.
 SERVICE_SETTING = "secret_mounts"
 GUARD_SETTING = "secret_mounts_guard"
+CREATION_SETTING = "secret_mounts_creation"
+GIT_SETTING = "secret_mounts_git"
+#: Largest body of a Secret creation: a 1 MiB value, JSON-escaped.
+MAX_CREATE_BODY = 8 * 1024 * 1024
 
 
 class SecretMountsHandler(APIHandler):
@@ -50,6 +59,24 @@ class SecretMountsHandler(APIHandler):
     @property
     def guard(self) -> Guard:
         return self.settings[GUARD_SETTING]  # type: ignore[no-any-return]
+
+    @property
+    def git(self) -> GitCredentials:
+        return self.settings[GIT_SETTING]  # type: ignore[no-any-return]
+
+    @property
+    def creation(self) -> SecretCreation:
+        return self.settings[CREATION_SETTING]  # type: ignore[no-any-return]
+
+    def json_object(self, usage: str) -> dict[str, Any]:
+        """The request body as a JSON object, or 400 with `usage` (the body is never echoed)."""
+        try:
+            body = json.loads(self.request.body or b"null")
+        except (ValueError, RecursionError):
+            raise web.HTTPError(400, usage) from None
+        if not isinstance(body, dict):
+            raise web.HTTPError(400, usage)
+        return body
 
     def write_json(self, data: Any) -> None:
         self.set_header("Content-Type", "application/json")
@@ -104,12 +131,15 @@ class MountsHandler(SecretMountsHandler):
     async def get(self) -> None:
         """`IMountsResponse`; 304 when `If-None-Match` carries the current ETag (cheap polling)."""
         found = await asyncio.to_thread(self.service.discover)
-        self.set_header("ETag", f'"{found.etag}"')
-        if etag_matches(self.request.headers.get("If-None-Match"), found.etag):
+        # Secrets created here and not mounted yet are listed as pending, until they appear.
+        pending = self.creation.pending(found)
+        etag = f"{found.etag}-{self.creation.version}" if pending else found.etag
+        self.set_header("ETag", f'"{etag}"')
+        if etag_matches(self.request.headers.get("If-None-Match"), etag):
             self.set_status(304)
             self.finish()
             return
-        self.write_json(found.to_json())
+        self.write_json({**found.to_json(), "etag": etag, "pending": pending})
 
 
 class RevealHandler(SecretMountsHandler):
@@ -165,12 +195,7 @@ class RevealHandler(SecretMountsHandler):
         # Parsed here rather than with get_json_body(), which logs bad bodies and fails
         # with a 500 on bytes that are not UTF-8.
         usage = 'Send a JSON body {"path": "<folder path>", "key": "<key name>"}.'
-        try:
-            body = json.loads(self.request.body or b"null")
-        except (ValueError, RecursionError):
-            raise web.HTTPError(400, usage) from None
-        if not isinstance(body, dict):
-            raise web.HTTPError(400, usage)
+        body = self.json_object(usage)
         path, key = body.get("path"), body.get("key")
         if not isinstance(path, str) or not isinstance(key, str):
             raise web.HTTPError(400, usage)
@@ -241,6 +266,60 @@ class LeakCheckHandler(SecretMountsHandler):
             raise web.HTTPError(503, message) from None
 
 
+class CreateStatusHandler(SecretMountsHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        """`ICreateStatus`: whether Secrets can be created from here, and why not."""
+        self.write_json(await self.creation.status())
+
+
+class SecretsHandler(SecretMountsHandler):
+    # Creating a Secret in the cluster is a write, and as powerful as running `kubectl` in a
+    # terminal of this workspace: it takes `write` here and the permission to run code.
+    @web.authenticated
+    @authorized("write")  # type: ignore[untyped-decorator]
+    async def post(self) -> None:
+        """`IMoveRequest` {secretName, key, value, addKey} -> `IMoved` (never the value).
+
+        The value travels in this request only: it is not logged, not stored, not answered."""
+        if not await self.may_access_values():
+            raise web.HTTPError(
+                403, "Creating a Secret needs permission to run code on this server."
+            )
+        if len(self.request.body) > MAX_CREATE_BODY:
+            raise web.HTTPError(413, "A Kubernetes Secret holds at most 1 MiB.")
+        request = self._parse()
+        try:
+            moved = await self.creation.move(request, self.requester)
+        except MoveRefused as refused:
+            self.set_status(refused.status)
+            self.write_json({"message": str(refused), "reason": refused.reason})
+            return
+        self.set_status(201)
+        self.write_json(moved.to_json())
+
+    def _parse(self) -> SecretRequest:
+        # Parsed here: get_json_body() logs a body it cannot parse, and this one holds a value.
+        usage = (
+            'Send a JSON body {"secretName": "<name>", "key": "<key>", "value": "<text>", '
+            '"addKey": false}.'
+        )
+        body = self.json_object(usage)
+        name, key, value = body.get("secretName"), body.get("key"), body.get("value")
+        add_key = body.get("addKey", False)
+        if (
+            not isinstance(name, str)
+            or not isinstance(key, str)
+            or not isinstance(value, str)
+            or not isinstance(add_key, bool)
+        ):
+            raise web.HTTPError(400, usage)
+        if not value:
+            raise web.HTTPError(400, "The value is empty.")
+        return SecretRequest(name, key, value.encode("utf-8"), add_key)
+
+
 class FindingsHandler(SecretMountsHandler):
     @web.authenticated
     @authorized
@@ -265,6 +344,103 @@ class FindingsHandler(SecretMountsHandler):
             )
             return
         self.write_json(report.to_json())
+
+
+class GitCredentialsHandler(SecretMountsHandler):
+    """Use for git: `IGitCredentialsResponse`; POST sets a host up, DELETE `?url=` undoes it.
+
+    Setting git up to send a key to a host is as powerful as reading it, so changes take the
+    same permission as reveal (running code); every change writes one audit line."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        await self._write_listing()
+
+    @web.authenticated
+    @authorized("execute")  # type: ignore[untyped-decorator]
+    async def post(self) -> None:
+        """Body `{mount, key, host, username}`."""
+        usage = (
+            'Send a JSON body {"mount": "<folder path>", "key": "<key name>", '
+            '"host": "<https://host>", "username": "<user name>"}.'
+        )
+        body = _json_object(self.request.body, usage)
+        fields = [body.get(name) for name in ("mount", "key", "host", "username")]
+        if not all(isinstance(value, str) for value in fields):
+            raise web.HTTPError(400, usage)
+        mount, key, host, username = (str(value) for value in fields)
+        await self._require_value_access("Setting up git credentials")
+        try:
+            done = await asyncio.to_thread(self.git.use, mount, key, host, username)
+        except GitCredentialsOff:
+            raise web.HTTPError(
+                403,
+                "Git credentials from mounted secrets are turned off on this server "
+                "(the administrator can set c.SecretMounts.allow_git_credentials = True).",
+            ) from None
+        except BadRemote as error:
+            raise web.HTTPError(400, str(error)) from None
+        except NotAKey:
+            raise web.HTTPError(
+                404, "No readable text key by that name in a discovered secret folder."
+            ) from None
+        except GitUnavailable as error:
+            raise web.HTTPError(409, str(error)) from None
+        self._audit("set", done.url, f"folder={loggable(mount)} key={loggable(key)}")
+        await self._write_listing()
+
+    @web.authenticated
+    @authorized("execute")  # type: ignore[untyped-decorator]
+    async def delete(self) -> None:
+        url = self.get_query_argument("url", None)
+        if url is None:
+            raise web.HTTPError(400, "Add ?url=<https://host> of the credential to remove.")
+        await self._require_value_access("Changing git credentials")
+        try:
+            done = await asyncio.to_thread(self.git.forget, url)
+        except BadRemote as error:
+            raise web.HTTPError(400, str(error)) from None
+        except KeyError:
+            raise web.HTTPError(404, "Git reads no mounted secret for that host.") from None
+        except GitUnavailable as error:
+            raise web.HTTPError(409, str(error)) from None
+        self._audit("removed", done.url, "")
+        await self._write_listing()
+
+    async def _require_value_access(self, what: str) -> None:
+        if not await self.may_access_values():
+            raise web.HTTPError(403, f"{what} needs permission to run code on this server.")
+
+    async def _write_listing(self) -> None:
+        data: dict[str, Any] = {"allowed": self.git.allowed, "credentials": []}
+        try:
+            listing = await asyncio.to_thread(self.git.listing)
+        except GitUnavailable as error:
+            data["error"] = str(error)
+        else:
+            data["credentials"] = [credential.to_json() for credential in listing]
+        self.write_json(data)
+
+    def _audit(self, outcome: str, url: str, details: str) -> None:
+        self.log.info(
+            "secret-mounts audit: git credential %s: user=%s url=%s %s",
+            outcome,
+            loggable(self.requester),
+            loggable(url),
+            details,
+        )
+
+
+def _json_object(body: bytes, usage: str) -> dict[str, Any]:
+    """A JSON object body, or 400 with `usage` (never a 500, never the body in a log)."""
+    try:
+        parsed = json.loads(body or b"null")
+    except (ValueError, RecursionError):
+        raise web.HTTPError(400, usage) from None
+    if not isinstance(parsed, dict):
+        raise web.HTTPError(400, usage)
+    return parsed
 
 
 def etag_matches(header: str | None, etag: str) -> bool:

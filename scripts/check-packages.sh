@@ -44,6 +44,14 @@ mkdir -p "$WORK/project"
 printf 'import os\nGITHUB_TOKEN = "%s"\n' "$TOKEN" >"$WORK/project/leak.py"
 printf 'import os\nGITHUB_TOKEN = os.environ["GITHUB_TOKEN"]\n' >"$WORK/project/clean.py"
 
+say "set-up again, as a developer re-runs it: the source tree stays fit to package"
+# The editable install runs again through the development link it made the first time
+# (.setup-install is the stamp that would otherwise skip it).
+rm -f .venv/.setup-install
+bash scripts/setup.sh >/dev/null
+[ -e jupyterlab_secret_mounts/labextension/install.json ] &&
+  fail "setup.sh left install.json in the build folder: the wheel would carry it twice"
+
 say "building the wheel and the npm tarballs"
 [ -f packages/cli/dist/cli.js ] || fail "no packages/cli/dist/cli.js: run scripts/setup.sh first"
 # The wheel hook reuses the frontend setup.sh built (skip-if-exists in pyproject.toml).

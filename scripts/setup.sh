@@ -94,6 +94,9 @@ if ! up_to_date node_modules/.setup-build "$build_hash" lib/index.js packages/cl
 fi
 
 # --- The extension, installed in development mode ---------------------------------------------
+# The build never writes install.json: one there was written through the development link by an
+# earlier set-up, and would make `pip wheel .` fail (the file added to the wheel twice).
+rm -f jupyterlab_secret_mounts/labextension/install.json
 install_hash=$(inputs_hash "$tools_hash" pyproject.toml package.json install.json jupyter-config)
 if ! up_to_date .venv/.setup-install "$install_hash" jupyterlab_secret_mounts/_version.py \
   .venv/share/jupyter/labextensions/jupyterlab-secret-mounts; then
@@ -121,8 +124,25 @@ install_debian() {
 }
 if [ "${1:-}" = --tests ]; then
   npm_ci ui-tests
+  # jupyterlab-git for the Galata profile `git` only: the `ui-git` extra (no dependency), read
+  # from the installed package's metadata so pyproject.toml stays the one place that pins it.
+  ui_git=$(python -c 'from importlib.metadata import requires
+from packaging.requirements import Requirement
+wanted = [Requirement(r) for r in requires("jupyterlab_secret_mounts") or []]
+print("\n".join(str(r).split(";")[0] for r in wanted
+                if r.marker and r.marker.evaluate({"extra": "ui-git"})))')
+  [ -n "$ui_git" ] || die "The installed jupyterlab_secret_mounts has no ui-git extra: delete .venv/.setup-install and run again."
+  ui_git_hash=$(inputs_hash "$ui_git")
+  if ! up_to_date .venv/.setup-ui-git "$ui_git_hash"; then
+    say "installing jupyterlab-git (the browser test of Use for git)"
+    mapfile -t ui_git_specs <<<"$ui_git"
+    pip install -q "${ui_git_specs[@]}"
+    echo "$ui_git_hash" >.venv/.setup-ui-git
+  fi
   install_debian /usr/bin/chromium chromium "The browser tests"
   # The Kubernetes tests (test/kube, test_provenance.py) make a throw-away TLS certificate with it.
   install_debian openssl openssl "The Kubernetes tests"
+  # Real-time collaboration, a test-only environment of its own (.venv-collab).
+  bash scripts/setup-collab.sh
 fi
 say "set-up done"

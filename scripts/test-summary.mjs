@@ -37,23 +37,26 @@ const COUNTERS = {
   'kube (real API server)': () =>
     read('kube-real.skipped') !== null
       ? { passed: 0, failed: 0, skipped: 1 }
-      : jest('kube-real.json'),
-  pytest: () => {
-    const xml = read('pytest.xml');
-    const attribute = name =>
-      Number(xml.match(new RegExp(`<testsuite [^>]*\\b${name}="(\\d+)"`))[1]);
-    if (xml === null) {
-      return null;
-    }
-    const failed = attribute('failures') + attribute('errors');
-    const skipped = attribute('skipped');
-    return { passed: attribute('tests') - failed - skipped, failed, skipped };
-  },
+      : sum(jest('kube-real.json'), junit('kube-real-pytest.xml')),
+  pytest: () => junit('pytest.xml'),
+  'pytest (collaboration)': () => junit('pytest-collab.xml'),
   // One check: the script stops at the first thing a user would find broken.
   packages: status => ({ passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0 }),
   galata: () => playwright('galata.json'),
   demo: () => playwright('demo.json')
 };
+
+function junit(name) {
+  const xml = read(name);
+  if (xml === null) {
+    return null;
+  }
+  const attribute = name =>
+    Number(xml.match(new RegExp(`<testsuite [^>]*\\b${name}="(\\d+)"`))[1]);
+  const failed = attribute('failures') + attribute('errors');
+  const skipped = attribute('skipped');
+  return { passed: attribute('tests') - failed - skipped, failed, skipped };
+}
 
 function jest(name) {
   const r = json(name);
@@ -65,6 +68,15 @@ function jest(name) {
       skipped: r.numPendingTests + r.numTodoTests
     }
   );
+}
+
+/** Counts of two reports of one suite; null when either is missing. */
+function sum(a, b) {
+  return a && b && {
+    passed: a.passed + b.passed,
+    failed: a.failed + b.failed,
+    skipped: a.skipped + b.skipped
+  };
 }
 
 function playwright(name) {

@@ -6,8 +6,8 @@
 #
 # Every suite runs even when an earlier one fails; a table at the end sums them up, and the exit
 # status is non-zero when any suite failed. Reports and server logs: test-results/ and
-# ui-tests/.jupyter-test-root/. Ports: SECRET_MOUNTS_UI_PORT (Galata, default 8890 to 8892),
-# SECRET_MOUNTS_DEMO_PORT (demo, default 8893).
+# ui-tests/.jupyter-test-root/. Ports: SECRET_MOUNTS_UI_PORT (Galata, default 8890 to 8898),
+# SECRET_MOUNTS_DEMO_PORT (demo, default 8899).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,9 +50,15 @@ static_checks() {
 
 # The real Kubernetes API server tier (docs/kubernetes-testing.md). Exit 3 from the script: the
 # tier cannot run on this machine and said why in one line; it counts as skipped, the rest goes on.
+# jest's tier and the server's Secret creation (pytest) share one run of the server.
 kube_real() {
-  bash scripts/kube-real-server.sh run \
-    npx jest --ci test/kube-real --json --outputFile="$REPORTS/kube-real.json"
+  bash scripts/kube-real-server.sh run bash -c '
+    npx jest --ci test/kube-real --json --outputFile="$1/kube-real.json"
+    jest=$?
+    python -m pytest -q jupyterlab_secret_mounts/tests/test_create_secret_real.py \
+      --junitxml="$1/kube-real-pytest.xml"
+    pytest=$?
+    [ $jest = 0 ] && [ $pytest = 0 ] || exit 1' _ "$REPORTS"
   local status=$?
   if [ $status = 3 ]; then
     touch "$REPORTS/kube-real.skipped"
@@ -65,6 +71,9 @@ run_suite "static checks" static_checks
 run_suite jest npx jest --ci --json --outputFile="$REPORTS/jest.json"
 run_suite "kube (real API server)" kube_real
 run_suite pytest python -m pytest -q --junitxml="$REPORTS/pytest.xml"
+# Real-time collaboration is a test-only environment (.venv-collab, made by setup.sh --tests).
+run_suite "pytest (collaboration)" .venv-collab/bin/python -m pytest -q \
+  --junitxml="$REPORTS/pytest-collab.xml" jupyterlab_secret_mounts/tests/test_collaboration.py
 run_suite packages bash scripts/check-packages.sh
 run_suite galata env SECRET_MOUNTS_UI_JSON_REPORT="$REPORTS/galata.json" \
   bash -c 'cd ui-tests && npx playwright test'

@@ -7,7 +7,9 @@ export class SecretMountsAPIError extends Error {
     message: string,
     readonly status: number,
     /** Seconds the server asked to wait before trying again (`Retry-After`), if it did. */
-    readonly retryAfter: number | null = null
+    readonly retryAfter: number | null = null,
+    /** Which case the server named (`reason` of its answer), e.g. `AlreadyExists`. */
+    readonly reason: string = ''
   ) {
     super(message);
     this.name = 'SecretMountsAPIError';
@@ -50,10 +52,12 @@ export async function requestConditional<T>(
     throw new ServerConnection.NetworkError(error as TypeError);
   }
   const etag = response.headers.get('ETag');
+  // Read every body, even a 304's empty one: Chromium cancels a response whose body is
+  // never read, and reports each such poll as a failed request (net::ERR_ABORTED).
+  const text = await response.text();
   if (response.status === 304) {
     return { etag, notModified: true };
   }
-  const text = await response.text();
   let body: unknown = undefined;
   if (text.length > 0) {
     try {
@@ -67,10 +71,12 @@ export async function requestConditional<T>(
       (body as { message?: string } | undefined)?.message ||
       `${response.status} ${response.statusText}`;
     const retryAfter = Number(response.headers.get('Retry-After'));
+    const reason = (body as { reason?: unknown } | undefined)?.reason;
     throw new SecretMountsAPIError(
       message,
       response.status,
-      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      typeof reason === 'string' ? reason : ''
     );
   }
   return { data: body as T, etag, notModified: false };

@@ -6,6 +6,10 @@ export namespace CommandIDs {
   export const insertKey = 'secret-mounts:insert-key';
   /** Open and focus the sidebar panel. */
   export const openPanel = 'secret-mounts:open-panel';
+  /** Create a Kubernetes Secret from a typed value and mount it ("Add secret"). */
+  export const addSecret = 'secret-mounts:add-secret';
   /** Reload the list of mounts from the server. */
   export const refresh = 'secret-mounts:refresh';
+  /** Set git up to read a key as its password for a host; args: `{ path?: string }`. */
+  export const useForGit = 'secret-mounts:use-for-git';
 }

@@ -2,7 +2,7 @@
  * The demo tier: `bash scripts/demo.sh`, as shipped, driven like a user in Chromium.
  *
  * demo/demo-server.ts starts the script (with `--no-browser --port=$SECRET_MOUNTS_DEMO_PORT`,
- * default 8893, and a fresh demo folder, ui-tests/.demo-test), waits for the URL it prints, and
+ * default 8897, and a fresh demo folder, ui-tests/.demo-test), waits for the URL it prints, and
  * stops it afterwards. The tests use plain Playwright: the demo server has none of Galata's test
  * helpers.
  */

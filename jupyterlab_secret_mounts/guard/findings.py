@@ -64,6 +64,8 @@ class SaveReport:
     complete: bool = True
     #: Mounted values replaced by a marker in the saved outputs.
     redacted: tuple[Redaction, ...] = ()
+    #: Saved with markers in place of the findings (a collaborative save under `block`).
+    marked: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +78,7 @@ class SaveReport:
             "total": max(self.total, len(self.findings)),
             "complete": self.complete,
             "redacted": [asdict(item) for item in self.redacted],
+            "marked": self.marked,
         }
 
 
@@ -87,12 +90,14 @@ class FindingsStore:
         self._lock = threading.Lock()
         self._max_paths = max_paths
 
-    def record(self, report: SaveReport) -> None:
+    def record(self, report: SaveReport) -> SaveReport | None:
+        """Keep `report` as the last of its path; returns the one it replaces."""
         with self._lock:
-            self._reports.pop(report.path, None)
+            previous = self._reports.pop(report.path, None)
             self._reports[report.path] = report
             while len(self._reports) > self._max_paths:
                 self._reports.popitem(last=False)
+            return previous
 
     def get(self, path: str) -> SaveReport | None:
         with self._lock:

@@ -10,7 +10,15 @@ patterns and for the exact values of mounted secrets:
 - `off`: nothing is checked;
 - `warn`: the save goes through; the findings are kept for `GET /secret-mounts/findings?path=`;
 - `block`: the save is refused with HTTP 403 naming the places (never the value); the file on
-  disk is left as it was, since pre-save hooks run before anything is written.
+  disk is left as it was, since pre-save hooks run before anything is written. A save of a
+  document open in a real-time collaboration room is not refused (the collaboration server,
+  not a page, saves it, and a refused save loses every later edit once the room closes): it is
+  written with markers in place of the findings (`markers.py`) while the shared document keeps
+  them, until someone fixes them. Only a check that saw everything can be marked: an
+  incomplete one is refused as any other (the room still holds the edits).
+
+Every report goes to `notify` (the save-check event every open page listens to), so whoever
+or whatever saved, every collaborator hears of findings.
 
 With `redact_outputs` (whatever the policy), mounted values in outputs are first replaced by a
 marker (`redact`), so the saved file holds what the masked output showed.
@@ -52,6 +60,7 @@ from .findings import (
     now,
 )
 from .live_index import ValuesUnavailable
+from .markers import Place, place, place_of, redact, redact_part, what_was_found
 from .redact import redact_notebook
 from .save_content import TEXT_FILE, ModelContent, read_model
 from .uploads import Streams, TextStream
@@ -67,6 +76,10 @@ MAX_NAME = 40
 Action = Literal["save", "upload", "rename", "restore"]
 _ACTION = {"save": "Save", "upload": "Upload", "rename": "Rename", "restore": "Checkpoint restore"}
 _DONE = {"save": "Saved", "upload": "Uploaded", "rename": "Renamed", "restore": "Restored"}
+
+
+class SaveRefused(HTTPError):
+    """A save the policy refused (the message names places, never a value; already logged)."""
 
 
 class PatternHit(Protocol):
@@ -127,6 +140,8 @@ class SaveGuard:
         *,
         budget: Callable[[], float] = lambda: 10.0,
         redact_outputs: Callable[[], bool] = lambda: False,
+        collaborative: Callable[[str], bool] = lambda path: False,
+        notify: Callable[[SaveReport, SaveReport | None], None] = lambda report, previous: None,
     ) -> None:
         self._policy = policy
         self._values = values
@@ -135,6 +150,8 @@ class SaveGuard:
         self._log = log
         self._budget = budget
         self._redact_outputs = redact_outputs
+        self._collaborative = collaborative
+        self._notify = notify
         #: Reports worked out off the event loop, by the id of the model they are for.
         self._prechecked: dict[int, tuple[Any, SaveReport | None]] = {}
         self._prechecked_lock = threading.Lock()
@@ -199,16 +216,26 @@ class SaveGuard:
         except Exception as error:  # noqa: BLE001 - reported, and refused under block
             return self._incomplete(path, policy, action, self._reason(error, path))
         blocked = policy == "block" and (bool(result.findings) or not result.complete)
+        # Only what the check saw in full can be marked (an incomplete check is still refused).
+        marked = (
+            blocked
+            and action == "save"
+            and result.complete
+            and self._collaborative(path)
+            and self._save_without(model, path, result.findings, budget)
+        )
+        blocked = blocked and not marked
         return SaveReport(
             path,
             policy,
             blocked,
-            describe(result, blocked, budget, action, redacted),
+            describe(result, blocked, budget, action, redacted, marked=marked),
             tuple(result.findings),
             now(),
             result.total,
             result.complete,
             tuple(redacted),
+            marked,
         )
 
     def check_and_enforce(
@@ -221,16 +248,54 @@ class SaveGuard:
         return report
 
     def enforce(self, report: SaveReport) -> None:
-        """Keep the report for the frontend, log it, and refuse the save when it is blocked."""
-        self._store.record(report)
-        if report.findings or report.blocked or not report.complete:  # names only, no value
-            (self._log.warning if report.blocked else self._log.info)(
-                "secret-mounts: %s: %s", loggable(report.path), loggable(report.message, 2000)
-            )
+        """Keep the report for the frontend, log it, tell the pages, refuse a blocked save."""
+        previous = self._store.record(report)
+        self._log_report(report, previous)
+        self._notify(report, previous)
         if report.blocked:
             # `%` dropped: tornado %-formats HTTP error messages.
             message = report.message.replace("%", "")
-            raise HTTPError(403, message, reason="Refused by the secret-mounts policy")
+            raise SaveRefused(403, message, reason="Refused by the secret-mounts policy")
+
+    def _save_without(self, model: Any, path: str, findings: list[Finding], budget: float) -> bool:
+        """Put markers in `model` where `findings` are; False if some value would still be saved.
+
+        The model is checked again: what a marker in place did not clear (a value split across
+        the lines of an output, findings beyond the stored ones) is replaced as a whole part.
+        A failure of that check is False too (the save is then refused): jupyter_server would
+        log an exception out of a pre-save hook and write the model as it is.
+        """
+        try:
+            texts = {place(**_where(text)): text.text for text in _texts(model, path)}
+            redact(model, texts, findings)
+            for _ in range(3):
+                left = self.scan(_texts(model, path), time.monotonic() + budget)
+                if not left.complete:
+                    return False
+                if left.total == 0:
+                    return True
+                parts: dict[Place, set[str]] = {}
+                for finding in left.findings:
+                    parts.setdefault(place_of(finding), set()).add(what_was_found(finding))
+                for where, found in parts.items():
+                    if not redact_part(model, where, ", ".join(sorted(found))):
+                        return False
+        except Exception as error:  # noqa: BLE001 - refused, never written unchecked
+            self._reason(error, path)  # logs a scanner failure (its type only)
+        return False
+
+    def _log_report(self, report: SaveReport, previous: SaveReport | None) -> None:
+        """One line per outcome of a file (places and key names, like the message, never a
+        value); the same outcome again (a collaborative autosave each second) at debug level."""
+        if not (report.findings or report.blocked or not report.complete):
+            return
+        if previous is not None and previous.message == report.message:
+            level = logging.DEBUG
+        else:
+            level = logging.WARNING if report.blocked or report.marked else logging.INFO
+        self._log.log(
+            level, "secret-mounts: %s: %s", loggable(report.path), loggable(report.message, 2000)
+        )
 
     def check_chunk(self, model: dict[str, Any], path: str) -> None:
         """Check one chunk of an upload before it is appended (`uploads.TextStream`)."""
@@ -399,6 +464,12 @@ def _where(part: NotebookText) -> dict[str, Any]:
     }
 
 
+def _texts(model: Any, path: str) -> list[NotebookText]:
+    """The texts of `model` as it is now (after markers were put in)."""
+    content = read_model(model, path)
+    return [] if content is None else content.texts()
+
+
 def _redact(content: ModelContent, values: ValueIndex) -> list[Redaction]:
     """Mounted values in the notebook's outputs replaced by markers, in the model itself."""
     if content.notebook is None:
@@ -427,8 +498,13 @@ def describe(
     budget: float = 0.0,
     action: Action = "save",
     redacted: Sequence[Redaction] = (),
+    *,
+    marked: bool = False,
 ) -> str:
-    """One human sentence naming each place and what was found there, never a value."""
+    """One human sentence naming each place and what was found there, never a value.
+
+    `marked`: saved with markers in place of the findings (a collaborative save under `block`).
+    """
     findings = result.findings
     note = _redaction_note(redacted)
     lead = f"{_ACTION[action]} blocked by the secret-mounts policy"
@@ -466,6 +542,13 @@ def describe(
         if result.total > len(findings)
         else ""
     )
+    if marked:
+        message = (
+            f"Saved with markers instead of the credential-like values in {_places(by_place)}"
+            f"{count}: the file holds no value, the notebook you edit still does. Replace them "
+            "with a secret reference (read the mounted file instead)."
+        )
+        return f"{message} {_sentence(note)}" if note else message
     message = (
         f"{lead if blocked else f'{_DONE[action]}, but found'}: credential-like values in "
         f"{_places(by_place)}{count}. {incomplete}"

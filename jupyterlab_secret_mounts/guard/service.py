@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..mounts.service import SecretMountsService
 from ..scanner import EMPTY_RULE_SET, PatternScanner, load_rules
-from .findings import FindingsStore
+from .findings import FindingsStore, SaveReport
 from .live_index import LiveValueIndex
 from .rate import CheckBudget
 from .save_hook import SaveGuard
@@ -27,8 +28,18 @@ class Guard:
     check_budget: CheckBudget
 
 
-def create_guard(service: SecretMountsService, log: logging.Logger) -> Guard:
-    """The guard for the mounts `service` finds, under the policy it holds."""
+def create_guard(
+    service: SecretMountsService,
+    log: logging.Logger,
+    *,
+    collaborative: Callable[[str], bool] = lambda path: False,
+    notify: Callable[[SaveReport, SaveReport | None], None] = lambda report, previous: None,
+) -> Guard:
+    """The guard for the mounts `service` finds, under the policy it holds.
+
+    `collaborative(path)` tells whether a save is a collaborative room's; `notify` hears every
+    save report (see `SaveGuard`).
+    """
     settings = service.settings
     values = LiveValueIndex(service, lambda: settings.match_floor)
     try:
@@ -49,6 +60,8 @@ def create_guard(service: SecretMountsService, log: logging.Logger) -> Guard:
         log,
         budget=lambda: settings.save_check_seconds,
         redact_outputs=lambda: settings.redact_outputs,
+        collaborative=collaborative,
+        notify=notify,
     )
     budget = CheckBudget(lambda: settings.check_chars_per_minute)
     return Guard(values, patterns, findings, hook, budget)

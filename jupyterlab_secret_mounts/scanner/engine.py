@@ -13,6 +13,7 @@ browser and findings carry JavaScript string indices directly.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import time
@@ -30,11 +31,13 @@ from .heuristics import (
     decode_base64_text,
     entropy_floor,
     has_non_letter,
+    is_hex_words,
     is_repetitive,
     is_sequential,
     is_word_like,
     shannon_entropy,
 )
+from .signed_url import signed_url_expired
 from .utf16 import utf16_units
 
 #: In the wheel: copied from src/scanner/rules.json at build time (pyproject force-include).
@@ -91,6 +94,7 @@ class _Rule:
     passphrase_name: Test | None
     passphrases: bool
     match_allow: Test | None
+    signed_url_expiry: bool
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,7 @@ class PatternScanner:
                 passphrase_name=_any_of(rule.get("passphraseNames"), "i"),
                 passphrases=rule.get("passphrases", False),
                 match_allow=_any_of(rule.get("matchAllowlist"), ""),
+                signed_url_expiry=rule.get("signedUrlExpiry", False),
             )
             for priority, rule in enumerate(rules)
         ]
@@ -179,16 +184,23 @@ class PatternScanner:
             (len(value) <= longest and value.lower() in words)
             or bool(placeholder and placeholder(value))
         )
-        self._examples = set(rule_set["documentedExamples"])
+        # An example is one in its base64 forms too (a Secret's data, a Basic header).
+        self._examples = {
+            form for example in rule_set["documentedExamples"] for form in _with_base64(example)
+        }
 
     @property
     def rule_ids(self) -> list[str]:
         return [rule.id for rule in self._rules]
 
-    def scan(self, text: str, deadline: float | None = None) -> list[PatternFinding]:
+    def scan(
+        self, text: str, deadline: float | None = None, now: float | None = None
+    ) -> list[PatternFinding]:
         """Findings in text order; offsets are UTF-16 code units (JavaScript indices).
 
         With a `deadline` (a `time.monotonic()` value), raises `ScanTimeout` once it passed.
+        `now` (seconds since the epoch; by default the time of the scan) is what signed URLs'
+        expiry is judged against.
         """
         units = utf16_units(text)
         if not units:
@@ -201,7 +213,7 @@ class PatternScanner:
             starts = hits.get(rule.priority)
             if starts:
                 anchors = words.anchors(starts, rule.word_start)
-                self._match_at(rule, units, anchors, taken, candidates, deadline=deadline)
+                self._match_at(rule, units, anchors, taken, candidates, deadline=deadline, now=now)
         markers = sorted(hits.get(len(self._rules), []))
         return [
             PatternFinding(c.rule.id, c.start, c.end, c.rule.confidence)
@@ -235,6 +247,7 @@ class PatternScanner:
         out: list[_Candidate],
         *,
         deadline: float | None = None,
+        now: float | None = None,
     ) -> None:
         """Try the rule at each anchor, left to right, never inside the previous match."""
         search_from = 0
@@ -254,7 +267,11 @@ class PatternScanner:
             if start in taken:
                 continue  # an earlier (more specific) rule already reported this secret
             name = match.group(rule.name_group) if rule.name_group is not None else None
-            if self._rejected(rule, secret, name, match.group(0)):
+            whole = match.group(0)
+            if self._rejected(rule, secret, name, whole) or (
+                rule.signed_url_expiry
+                and signed_url_expired(whole, time.time() if now is None else now)
+            ):
                 continue
             taken.add(start)
             out.append(_Candidate(rule, anchor, start, end))
@@ -270,6 +287,7 @@ class PatternScanner:
             or is_sequential(secret)
             or (is_word_like(secret) and not self._passphrase(rule, name, secret))
             or is_repetitive(secret)
+            or is_hex_words(secret)
             or self._hides_placeholder(secret)
         )
 
@@ -293,7 +311,12 @@ class PatternScanner:
         user, colon, password = decoded.partition(":")
         if not colon:
             return False
-        return len(password) < 4 or password == user or self._placeholder(password)
+        return (
+            len(password) < 4
+            or password == user
+            or self._placeholder(password)
+            or password in self._examples
+        )
 
 
 class _Words:
@@ -327,6 +350,13 @@ class _Words:
         assert self._reversed is not None
         boundary = word_start.search(self._reversed, size - later, size - earlier)
         return boundary is None
+
+
+def _with_base64(text: str) -> set[str]:
+    """A text and its base64 forms: standard and URL-safe alphabets, padded or not."""
+    data = text.encode("latin-1", errors="replace")
+    forms = {base64.b64encode(data).decode(), base64.urlsafe_b64encode(data).decode()}
+    return {text} | forms | {form.rstrip("=") for form in forms}
 
 
 def _word_start(pattern: str) -> re.Pattern[str] | None:

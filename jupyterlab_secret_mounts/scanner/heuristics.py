@@ -15,12 +15,16 @@ from collections import Counter
 #: by its start.
 HEURISTIC_SPAN = 128
 
-_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}\Z")
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}\Z")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _CAPITALIZED = re.compile(r"[A-Z][a-z]{3,}|(?<![A-Za-z])[a-z]{4,}(?=[A-Z])")
 _VOWEL = re.compile(r"[aeiouAEIOU]")
 _FIVE_CONSONANTS = re.compile(r"[^aeiouAEIOU]{5}")
 _NON_LETTER = re.compile(r"[^A-Za-z]")
+_CAMEL_IDENTIFIER = re.compile(r"[_$]{0,2}((?:[A-Za-z][a-z]+)(?:[A-Z][a-z]+)*)")
+_CAMEL_WORD = re.compile(r"[A-Za-z][a-z]+")
+_THREE_CONSONANTS = re.compile(r"[^aeio]{3}")
+_THREE_VOWELS = re.compile(r"[aeio]{3}")
 
 
 def entropy_floor(rule_floor: float, value: str) -> float:
@@ -113,11 +117,54 @@ def is_word_like(value: str) -> bool:
 
     A word is Capitalized, or 4+ lower-case letters starting the value (or after a non-letter)
     that run into an upper-case letter. It could be pronounced: it has a vowel and no five
-    consonants in a row.
+    consonants in a row. A camel-case identifier of shorter words reads as words too.
     """
     head = value[:HEURISTIC_SPAN]
     covered = sum(len(word) for word in _CAPITALIZED.findall(head) if _is_pronounceable(word))
-    return covered >= 0.6 * len(head)
+    return covered >= 0.6 * len(head) or is_camel_identifier(value)
+
+
+def is_camel_identifier(value: str) -> bool:
+    """One camel- or Pascal-case identifier of 3+ short words ("setMinLevelToZero").
+
+    Letters only after at most two `_` or `$`; each word an upper-case letter (the first word's
+    may be lower case) and 1+ lower-case letters, pronounceable. Random letters almost never split
+    so: they have two capitals in a row or a word without a vowel.
+    """
+    if len(value) > HEURISTIC_SPAN:
+        return False
+    match = _CAMEL_IDENTIFIER.fullmatch(value)
+    if match is None:
+        return False
+    words = _CAMEL_WORD.findall(match.group(1))
+    return len(words) >= 3 and all(_is_pronounceable(word) for word in words)
+
+
+_HEXSPEAK = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
+_HEX_PART = re.compile(r"[0-9A-Fa-f]{4,}")
+_HEX_SEPARATOR = re.compile(r"[:._-]")
+
+
+def is_hex_words(value: str) -> bool:
+    """Hexspeak: English-looking words spelled in hex digits ("cafeb4b3:d3adb33f"), made up.
+
+    Hex, 8+ digits in parts of 4+ separated by `:`, `.`, `_` or `-`; each part, its digits read
+    as letters (0 o, 1 i, 3 e, 4 a, 5 s, 7 t; 2, 6, 8, 9 as none), is a third vowels (a, e, i,
+    o) with neither three consonants nor three vowels in a row.
+    """
+    if len(value) > HEURISTIC_SPAN:
+        return False
+    parts = _HEX_SEPARATOR.split(value)
+    if not all(_HEX_PART.fullmatch(part) for part in parts) or sum(map(len, parts)) < 8:
+        return False
+    for part in parts:
+        letters = "".join(_HEXSPEAK.get(c, c) for c in part.lower())
+        vowels = sum(c in "aeio" for c in letters)
+        if any(c.isdigit() for c in letters) or 3 * vowels < len(letters):
+            return False
+        if _THREE_CONSONANTS.search(letters) or _THREE_VOWELS.search(letters):
+            return False
+    return True
 
 
 def has_non_letter(value: str) -> bool:

@@ -16,6 +16,7 @@ from tornado.routing import Router
 from tornado.web import RequestHandler
 from traitlets.config import Config
 
+from .guard_helpers import policy
 from .trees import SecretsTree
 
 PACKAGE = "jupyterlab_secret_mounts"
@@ -120,14 +121,7 @@ class TestAuthorization:
 
 
 class TestXsrf:
-    @pytest.fixture
-    def secret_mounts_policy(self, secrets_tree: SecretsTree) -> dict[str, Any]:
-        return {
-            "roots": [str(secrets_tree.root)],
-            "discover_mountinfo": False,
-            "show_service_account": False,
-            "allow_reveal": True,
-        }
+    secret_mounts_policy = policy(allow_reveal=True)
 
     async def test_cookie_posts_need_xsrf(
         self,

@@ -33,6 +33,7 @@ def test_every_list_form_reads_as_a_list(argv: list[str], roots: list[str]) -> N
         ({"save_policy": ["block"]}, "save_policy", "block"),
         ({"redact_outputs": "sometimes"}, "redact_outputs", True),
         ({"allow_inline_suppression": 3}, "allow_inline_suppression", False),
+        ({"allow_git_credentials": "sure"}, "allow_git_credentials", False),
         ({"roots": "['/a'"}, "roots", None),  # an unclosed literal: the defaults stay
         ({"roots": 5}, "roots", None),
         ({"roots": ["secrets"]}, "roots", None),  # nothing usable left: the defaults, not none
@@ -47,3 +48,29 @@ def test_each_refused_setting_falls_back_and_is_named(
     assert policy.config_errors[0].startswith(f"SecretMounts.{setting}: ")
     expected = fallback if fallback is not None else policy.trait_defaults(setting)
     assert getattr(policy, setting) == expected
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        {"create_secrets_target": "workspaces"},
+        {"created_secrets_mount_root": "secrets"},
+        {"kubernetes_service_account_dir": "sa"},
+        {"kubernetes_timeout_seconds": 0},
+        {"allow_create_secrets": "maybe"},
+    ],
+)
+def test_a_refused_creation_setting_turns_creation_off(section: dict[str, Any]) -> None:
+    config = Config({"SecretMounts": {"allow_create_secrets": True, **section}})
+    policy = read_policy(Configurable(config=config))
+    assert policy.allow_create_secrets is False
+    [line] = policy.config_errors
+    assert line.startswith(f"SecretMounts.{next(iter(section))}: ")
+
+
+def test_a_target_in_other_case_is_read() -> None:
+    config = Config(
+        {"SecretMounts": {"allow_create_secrets": True, "create_secrets_target": "PodDefault"}}
+    )
+    policy = read_policy(Configurable(config=config))
+    assert (policy.allow_create_secrets, policy.create_secrets_target) == (True, "poddefault")

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 from traitlets.config import Config
 
-from .guard_helpers import error_of, flags
-from .test_save_hook import leaky_notebook, save
+from .guard_helpers import error_of, flags, leaky_notebook, save
 from .trees import SecretsTree
 
 

@@ -13,6 +13,7 @@ from tornado.httpclient import HTTPResponse
 from jupyterlab_secret_mounts import __version__
 from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
 
+from .guard_helpers import policy
 from .trees import SecretsTree
 
 KEY_FIELDS = {"name", "path", "size", "mode", "mtime", "binary", "json", "fingerprint"}
@@ -25,6 +26,9 @@ POLICY_FIELDS = {
     "revealSeconds",
     "savePolicy",
     "minMatchLength",
+    "allowCreateSecrets",
+    "createSecretsTarget",
+    "allowGitCredentials",
 }
 
 
@@ -63,8 +67,11 @@ async def test_policy_is_the_admin_config(jp_fetch: Any, secrets_tree: SecretsTr
         "revealSeconds": 10,
         "savePolicy": "warn",
         "minMatchLength": 6,
+        "allowCreateSecrets": False,
+        "createSecretsTarget": "workspace",
         "redactOutputs": True,
         "allowInlineSuppression": True,
+        "allowGitCredentials": True,
         "configErrors": [],
     }
 
@@ -73,8 +80,9 @@ async def test_mounts_match_the_contract(jp_fetch: Any, secrets_tree: SecretsTre
     response = await get(jp_fetch, "mounts")
     assert response.code == 200
     body = json.loads(response.body)
-    assert set(body) == {"mounts", "warnings", "etag"}
+    assert set(body) == {"mounts", "warnings", "etag", "pending"}
     assert body["warnings"] == []
+    assert body["pending"] == []
     assert response.headers["ETag"] == f'"{body["etag"]}"'
     assert {m["name"] for m in body["mounts"]} == {"db-creds", "tls", "blob", "config", "plain"}
     for mount in body["mounts"]:
@@ -125,15 +133,7 @@ async def test_reveal_is_refused_by_default(
 
 
 class TestRevealAllowed:
-    @pytest.fixture
-    def secret_mounts_policy(self, secrets_tree: SecretsTree) -> dict[str, Any]:
-        return {
-            "roots": [str(secrets_tree.root)],
-            "discover_mountinfo": False,
-            "show_service_account": False,
-            "allow_reveal": True,
-            "reveal_seconds": 7,
-        }
+    secret_mounts_policy = policy(allow_reveal=True, reveal_seconds=7)
 
     async def test_reveals_one_value_and_audits_it(
         self, jp_fetch: Any, secrets_tree: SecretsTree, caplog: pytest.LogCaptureFixture

@@ -12,7 +12,7 @@ import pytest
 from jupyterlab_secret_mounts.guard import leaks
 from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
 
-from .guard_helpers import check, error_of, js_index
+from .guard_helpers import check, error_of, js_index, policy
 from .trees import SecretsTree
 
 # Chosen so that standard and URL-safe base64 differ ("+/" vs "-_") and URL-encoding changes it.
@@ -100,9 +100,7 @@ async def test_values_shorter_than_min_match_length_are_not_indexed(
 
 
 class TestMinMatchLength:
-    @pytest.fixture
-    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "min_match_length": 4}
+    secret_mounts_policy = policy(min_match_length=4)
 
     @pytest.fixture
     def strong_short(self, secrets_tree: SecretsTree) -> str:

@@ -23,7 +23,7 @@ from jupyterlab_secret_mounts.scanner.notebook import (
     parse_notebook,
 )
 
-from .guard_helpers import error_of
+from .guard_helpers import error_of, policy
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "notebooks"
 FIXTURES = sorted(path.stem for path in SPEC.glob("*.ipynb"))
@@ -84,9 +84,7 @@ def test_a_refused_document_is_parsed_as_javascript_parses_it() -> None:
 
 
 class TestSaveHook:
-    @pytest.fixture
-    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "save_policy": "block"}
+    secret_mounts_policy = policy(save_policy="block")
 
     @pytest.mark.parametrize("name", [name for name in FIXTURES if name != "invalid-json"])
     async def test_refuses_each_fixture_and_reports_the_contract_findings(

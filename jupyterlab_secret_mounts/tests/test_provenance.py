@@ -236,7 +236,8 @@ class TestListingWithProvenance:
         pod = notebook_pod(NAMESPACE, POD)
         mount = pod["spec"]["containers"][0]["volumeMounts"][0]
         mount["mountPath"] = str(secrets_tree.root / "db-creds")
-        monkeypatch.setattr(provenance, "fetch_own_pod", lambda: pod)
+        # Called with the configured service-account folder.
+        monkeypatch.setattr(provenance, "fetch_own_pod", lambda **_: pod)
 
     async def test_names_the_secret_behind_a_folder(
         self, jp_fetch: Any, secrets_tree: SecretsTree
@@ -268,7 +269,7 @@ class TestListingWithProvenance:
 class TestListingWithoutProvenance:
     @pytest.fixture
     def pod_lookup(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        def forbidden() -> dict[str, Any]:
+        def forbidden(**_: Any) -> dict[str, Any]:
             raise ProvenanceUnavailable("the API server answered 403")
 
         monkeypatch.setattr(provenance, "fetch_own_pod", forbidden)

@@ -27,8 +27,7 @@ from jupyterlab_secret_mounts.mounts.kubelet import DATA_LINK, DATA_TMP_LINK
 from jupyterlab_secret_mounts.mounts.service import SecretMountsService
 from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
 
-from .guard_helpers import error_of
-from .test_save_hook import leaky_notebook, save
+from .guard_helpers import error_of, leaky_notebook, policy, save
 from .trees import SecretsTree
 
 
@@ -75,9 +74,7 @@ def _check(jp_fetch: Any, text: str) -> Any:
 
 
 class TestBlock:
-    @pytest.fixture
-    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "save_policy": "block", "allow_reveal": True}
+    secret_mounts_policy = policy(save_policy="block", allow_reveal=True)
 
     async def test_reveal_answers_a_clear_error(
         self, jp_fetch: Any, secrets_tree: SecretsTree, swapped: None
@@ -107,9 +104,7 @@ class TestBlock:
 
 
 class TestWarn:
-    @pytest.fixture
-    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "save_policy": "warn"}
+    secret_mounts_policy = policy(save_policy="warn")
 
     async def test_an_unchecked_save_is_saved_and_reported_unchecked(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree, swapped: None

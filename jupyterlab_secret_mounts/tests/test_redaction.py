@@ -17,9 +17,7 @@ from jupyterlab_secret_mounts.guard.redact import marker, redact_notebook
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
 from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
 
-from .guard_helpers import error_of
-from .test_save_hook import code, findings, notebook, policy, save, stream
-from .test_save_paths import upload
+from .guard_helpers import code, error_of, findings, notebook, policy, save, stream, upload
 from .trees import SecretsTree
 
 
@@ -56,7 +54,7 @@ def assert_redacted(text: str, tree: SecretsTree) -> None:
 
 
 class TestWarn:
-    secret_mounts_policy = policy("warn")
+    secret_mounts_policy = policy(save_policy="warn")
 
     async def test_printed_values_are_redacted_in_the_saved_file(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
@@ -111,7 +109,7 @@ class TestWarn:
 
 
 class TestBlock:
-    secret_mounts_policy = policy("block")
+    secret_mounts_policy = policy(save_policy="block")
 
     async def test_a_printed_value_no_longer_blocks_the_save(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
@@ -121,7 +119,7 @@ class TestBlock:
 
 
 class TestPolicyOff:
-    secret_mounts_policy = policy("off")
+    secret_mounts_policy = policy(save_policy="off")
 
     async def test_outputs_are_redacted_whatever_the_policy(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
@@ -137,7 +135,7 @@ class TestPolicyOff:
 
 
 class TestOff:
-    secret_mounts_policy = policy("warn", redact_outputs=False)
+    secret_mounts_policy = policy(save_policy="warn", redact_outputs=False)
 
     async def test_the_value_stays_and_is_reported(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
@@ -150,7 +148,7 @@ class TestOff:
 
 
 class TestBlockWithoutRedaction:
-    secret_mounts_policy = policy("block", redact_outputs=False)
+    secret_mounts_policy = policy(save_policy="block", redact_outputs=False)
 
     async def test_a_printed_value_blocks(self, jp_fetch: Any, secrets_tree: SecretsTree) -> None:
         status, message, _ = await error_of(save(jp_fetch, "out.ipynb", printed(secrets_tree)))

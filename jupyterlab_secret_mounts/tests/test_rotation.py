@@ -16,11 +16,10 @@ import json
 import threading
 from typing import Any
 
-import pytest
-
 from jupyterlab_secret_mounts.mounts import value_facts
 from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
 
+from .guard_helpers import policy
 from .trees import SecretsTree
 
 SWAPS = 1000
@@ -165,14 +164,7 @@ class Readers:
 
 
 class TestRotationTorture:
-    @pytest.fixture
-    def secret_mounts_policy(self, secrets_tree: SecretsTree) -> dict[str, Any]:
-        return {
-            "roots": [str(secrets_tree.root)],
-            "discover_mountinfo": False,
-            "show_service_account": False,
-            "allow_reveal": True,
-        }
+    secret_mounts_policy = policy(allow_reveal=True)
 
     async def test_no_torn_reads(self, jp_fetch: Any, secrets_tree: SecretsTree) -> None:
         folder = str(secrets_tree.root / "rotating")

@@ -15,27 +15,17 @@ from jupyterlab_secret_mounts.guard.save_hook import SaveGuard
 from jupyterlab_secret_mounts.guard.value_index import SecretValue, ValueIndex
 from jupyterlab_secret_mounts.mounts.value_facts import MatchFloor
 
-from .guard_helpers import error_of
+from .guard_helpers import (
+    code,
+    error_of,
+    findings,
+    leaky_notebook,
+    notebook,
+    policy,
+    save,
+    stream,
+)
 from .trees import SecretsTree
-
-
-def notebook(*cells: dict[str, Any]) -> dict[str, Any]:
-    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": list(cells)}
-
-
-def code(source: str, *outputs: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "cell_type": "code",
-        "id": f"c{abs(hash(source)) % 10**8}",
-        "metadata": {},
-        "execution_count": 1 if outputs else None,
-        "source": source,
-        "outputs": list(outputs),
-    }
-
-
-def stream(text: str) -> dict[str, Any]:
-    return {"output_type": "stream", "name": "stdout", "text": text}
 
 
 def saved_cells(path: Path) -> list[dict[str, Any]]:
@@ -47,39 +37,9 @@ def saved_cells(path: Path) -> list[dict[str, Any]]:
     return cells
 
 
-async def save(jp_fetch: Any, path: str, content: Any, kind: str = "notebook") -> Any:
-    model = {"type": kind, "content": content, "format": "text" if kind == "file" else "json"}
-    return await jp_fetch("api", "contents", path, method="PUT", body=json.dumps(model))
-
-
-async def findings(jp_fetch: Any, path: str) -> dict[str, Any]:
-    response = await jp_fetch("secret-mounts", "findings", params={"path": path})
-    return json.loads(response.body)  # type: ignore[no-any-return]
-
-
-def leaky_notebook(tree: SecretsTree) -> dict[str, Any]:
-    """Cell 3's output prints the mounted password; cell 5's source holds it pasted."""
-    password = tree.values["db-creds/password"].decode()
-    return notebook(
-        code("import os"),
-        code("x = 1"),
-        code("print(open('/secrets/db-creds/password').read())", stream(password + "\n")),
-        code("y = 2"),
-        code(f"conn = connect(password='{password}')"),
-    )
-
-
-def policy(name: str, **more: Any) -> Any:
-    @pytest.fixture
-    def secret_mounts_policy(self: Any, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "save_policy": name, **more}
-
-    return secret_mounts_policy
-
-
 class TestBlock:
     # Printed values left in outputs (test_redaction.py covers redact_outputs, the default).
-    secret_mounts_policy = policy("block", redact_outputs=False)
+    secret_mounts_policy = policy(save_policy="block", redact_outputs=False)
 
     async def test_refuses_the_save_naming_cells_and_keeps_the_file(
         self,
@@ -104,6 +64,13 @@ class TestBlock:
         for canary in secrets_tree.all_canaries:
             assert canary not in body
             assert canary.decode("latin-1") not in caplog.text
+        # One line of ours naming path, places and keys; no traceback anywhere.
+        ours = [
+            r for r in caplog.records if r.getMessage().startswith("secret-mounts: 'work.ipynb'")
+        ]
+        assert [r.levelname for r in ours] == ["WARNING"]
+        assert "cell 5 (matches mounted secret db-creds/password)" in ours[0].getMessage()
+        assert not any(r.exc_info for r in caplog.records)
 
         report = await findings(jp_fetch, "work.ipynb")
         assert report["blocked"] is True
@@ -169,7 +136,7 @@ class TestBlock:
 
 
 class TestWarn:
-    secret_mounts_policy = policy("warn", redact_outputs=False)
+    secret_mounts_policy = policy(save_policy="warn", redact_outputs=False)
 
     async def test_saves_and_keeps_findings_for_the_frontend(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
@@ -213,7 +180,7 @@ class TestWarn:
 
 
 class TestOff:
-    secret_mounts_policy = policy("off", redact_outputs=False)
+    secret_mounts_policy = policy(save_policy="off", redact_outputs=False)
 
     async def test_nothing_is_checked(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
@@ -232,7 +199,7 @@ def strip_outputs(model: dict[str, Any], **_: Any) -> None:
 
 
 class TestChainedAdminHook:
-    secret_mounts_policy = policy("block", redact_outputs=False)
+    secret_mounts_policy = policy(save_policy="block", redact_outputs=False)
 
     @pytest.fixture
     def jp_server_config(self, jp_server_config: Config) -> Config:

@@ -7,7 +7,6 @@ JupyterLab's file browser uploads every file as `format: base64`, in 1 MiB chunk
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -15,23 +14,10 @@ from typing import Any
 import pytest
 from traitlets.config import Config
 
-from .guard_helpers import error_of
-from .test_save_hook import code, findings, notebook, policy, stream
+from .guard_helpers import code, error_of, findings, notebook, policy, stream, upload
 from .trees import SecretsTree
 
 CHUNK = 1024 * 1024
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-async def upload(jp_fetch: Any, path: str, data: bytes, chunk: int | None = None) -> Any:
-    """One request as JupyterLab's file browser sends it."""
-    model: dict[str, Any] = {"type": "file", "format": "base64", "name": path, "content": b64(data)}
-    if chunk is not None:
-        model["chunk"] = chunk
-    return await jp_fetch("api", "contents", path, method="PUT", body=json.dumps(model))
 
 
 async def upload_in_chunks(jp_fetch: Any, path: str, data: bytes) -> None:
@@ -57,7 +43,7 @@ def filler(size: int) -> bytes:
 
 
 class TestUploadsUnderBlock:
-    secret_mounts_policy = policy("block")
+    secret_mounts_policy = policy(save_policy="block")
 
     async def test_an_uploaded_notebook_is_checked(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
@@ -130,7 +116,7 @@ class TestUploadsUnderBlock:
 
 
 class TestUploadsUnderWarn:
-    secret_mounts_policy = policy("warn")
+    secret_mounts_policy = policy(save_policy="warn")
 
     async def test_a_chunked_upload_is_reported_once_complete(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree
@@ -144,7 +130,7 @@ class TestUploadsUnderWarn:
 
 
 class TestOtherWaysUnderBlock:
-    secret_mounts_policy = policy("block")
+    secret_mounts_policy = policy(save_policy="block")
 
     async def test_renaming_a_text_file_to_a_notebook_is_checked(
         self, jp_fetch: Any, jp_root_dir: Path, secrets_tree: SecretsTree

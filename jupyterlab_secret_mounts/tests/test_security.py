@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
+from .guard_helpers import policy
 from .test_auth import extension_endpoints
 from .trees import SecretsTree
 
@@ -134,14 +135,7 @@ def build_probes(tree: SecretsTree, base: str, gets: list[str], posts: list[str]
 
 
 class TestCraftedRequests:
-    @pytest.fixture
-    def secret_mounts_policy(self, secrets_tree: SecretsTree) -> dict[str, Any]:
-        return {
-            "roots": [str(secrets_tree.root)],
-            "discover_mountinfo": False,
-            "show_service_account": False,
-            "allow_reveal": True,
-        }
+    secret_mounts_policy = policy(allow_reveal=True)
 
     async def test_no_byte_from_outside_and_no_500(
         self,

@@ -12,6 +12,7 @@ import pytest
 from jupyter_server.auth import IdentityProvider, User
 from traitlets.config import Config
 
+from .guard_helpers import policy
 from .trees import SecretsTree, canary
 
 EVIL = "token\nsecret-mounts audit: reveal revealed: user=admin key=y"
@@ -29,9 +30,7 @@ async def reveal(http_server_client: Any, base: str, headers: dict[str, str], bo
 
 
 class TestRevealAudit:
-    @pytest.fixture
-    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "allow_reveal": True}
+    secret_mounts_policy = policy(allow_reveal=True)
 
     async def test_failed_attempts_are_audited_by_a_stable_user(
         self,

@@ -19,7 +19,7 @@ import pytest
 from jupyterlab_secret_mounts.handlers import GUARD_SETTING, SERVICE_SETTING
 from jupyterlab_secret_mounts.mounts.kubelet import write_atomic
 
-from .guard_helpers import check, error_of
+from .guard_helpers import check, error_of, policy
 from .trees import SecretsTree, canary
 
 #: Credential-shaped code with nothing to report, dense in scanner keywords.
@@ -49,9 +49,7 @@ async def test_stored_findings_are_capped_and_counted(
 
 
 class TestTimeBudget:
-    @pytest.fixture
-    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "save_policy": "block", "save_check_seconds": 0.001}
+    secret_mounts_policy = policy(save_policy="block", save_check_seconds=0.001)
 
     async def test_block_refuses_a_save_it_could_not_check_in_time(
         self, jp_fetch: Any, jp_root_dir: Path
@@ -76,9 +74,7 @@ class TestTimeBudget:
 
 
 class TestTimeBudgetWarn:
-    @pytest.fixture
-    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "save_policy": "warn", "save_check_seconds": 0.001}
+    secret_mounts_policy = policy(save_policy="warn", save_check_seconds=0.001)
 
     async def test_warn_saves_and_says_the_check_was_incomplete(
         self, jp_fetch: Any, jp_root_dir: Path

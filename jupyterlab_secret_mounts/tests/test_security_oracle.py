@@ -15,7 +15,7 @@ from jupyter_server.auth import Authorizer
 from tornado.httpclient import HTTPResponse
 from traitlets.config import Config
 
-from .guard_helpers import check, error_of
+from .guard_helpers import check, error_of, policy
 from .trees import SecretsTree
 
 ALL_PINS = "\n".join(f"{n:06d}" for n in range(1_000_000))
@@ -76,9 +76,7 @@ class TestBoundedInput:
 
 
 class TestRateLimit:
-    @pytest.fixture
-    def secret_mounts_policy(self, secret_mounts_policy: dict[str, Any]) -> dict[str, Any]:
-        return {**secret_mounts_policy, "check_chars_per_minute": 1024 * 1024}
+    secret_mounts_policy = policy(check_chars_per_minute=1024 * 1024)
 
     async def test_a_user_over_budget_gets_429_with_retry_after(
         self, http_server_client: Any, jp_auth_header: dict[str, str], jp_base_url: str

@@ -8,15 +8,14 @@ from typing import Any
 
 import pytest
 
-from .guard_helpers import error_of
-from .test_save_hook import code, notebook, policy, save
+from .guard_helpers import code, error_of, notebook, policy, save
 
 KEY_ID = "AKIA" + "Z3MFQH2KX7PLW4TQ"  # split so this file holds no credential-like literal
 MARKERS = ["# pragma: allowlist secret", "# secret-mounts:ignore", "# gitleaks:allow"]
 
 
 class TestSuppressionRefused:
-    secret_mounts_policy = policy("block", allow_inline_suppression=False)
+    secret_mounts_policy = policy(save_policy="block", allow_inline_suppression=False)
 
     @pytest.mark.parametrize("marker", MARKERS)
     async def test_markers_do_not_get_a_credential_past_block(
@@ -33,7 +32,7 @@ class TestSuppressionRefused:
 
 
 class TestSuppressionAllowed:
-    secret_mounts_policy = policy("block")
+    secret_mounts_policy = policy(save_policy="block")
 
     async def test_markers_suppress_by_default(self, jp_fetch: Any, jp_root_dir: Path) -> None:
         await save(jp_fetch, "aws.ipynb", notebook(code(f"k = '{KEY_ID}'  {MARKERS[1]}")))

@@ -3,8 +3,9 @@
  * (for code-scanning dashboards). None of them contains a Secret value: the
  * report only ever held names, labels, modes and where things are mounted.
  */
-import { describeConfiguredUse } from '../kube/secret-references';
 import { createHash } from 'node:crypto';
+import type { ReportingDescriptor, Result } from 'sarif';
+import { describeConfiguredUse } from '../kube/secret-references';
 import {
   AUDIT_RULES,
   type IFinding,
@@ -13,7 +14,7 @@ import {
 } from '../kube/audit';
 import type { IAuditReport } from '../kube/audit-gather';
 import type { ISecretUse } from '../kube/pod-secrets';
-import { FRONTEND_VERSION } from '../version';
+import { formatSarifLog } from './sarif-log';
 
 export type AuditFormat = 'text' | 'json' | 'sarif';
 
@@ -129,13 +130,13 @@ function fullyQualifiedName(finding: IFinding): string {
 }
 
 /**
- * SARIF 2.1.0, shaped like the scan command's (src/cli/sarif.ts): one run,
- * rules with default levels, and logical locations (namespace/pod/container)
- * since cluster objects are not files.
+ * SARIF 2.1.0 in the envelope of the scan command's (`sarif-log.ts`): rules
+ * with default levels, and logical locations (namespace/pod/container) since
+ * cluster objects are not files.
  */
 export function formatSarif(report: IAuditReport): string {
   const ruleIds = Object.keys(AUDIT_RULES) as RuleId[];
-  const rules = ruleIds.map(id => ({
+  const rules = ruleIds.map((id): ReportingDescriptor => ({
     id,
     name: id
       .split('-')
@@ -147,7 +148,7 @@ export function formatSarif(report: IAuditReport): string {
     defaultConfiguration: { level: AUDIT_RULES[id].level },
     properties: { tags: ['security', 'secrets', 'kubernetes'] }
   }));
-  const results = report.findings.map(finding => ({
+  const results = report.findings.map((finding): Result => ({
     ruleId: finding.rule,
     ruleIndex: ruleIds.indexOf(finding.rule),
     level: finding.level,
@@ -178,34 +179,17 @@ export function formatSarif(report: IAuditReport): string {
       ...(finding.container ? { container: finding.container } : {})
     }
   }));
-  const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'jupyterlab-secret-mounts',
-            version: FRONTEND_VERSION,
-            rules
-          }
-        },
-        invocations: [
-          {
-            executionSuccessful: true,
-            // What could not be read: the audit went on without it.
-            toolExecutionNotifications: report.skipped.map(text => ({
-              level: 'warning',
-              message: { text }
-            }))
-          }
-        ],
-        results,
-        properties: { server: report.server, scope: report.scope }
-      }
-    ]
-  };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return formatSarifLog({
+    rules,
+    // What could not be read: the audit went on without it.
+    executionSuccessful: true,
+    notifications: report.skipped.map(text => ({
+      level: 'warning',
+      message: { text }
+    })),
+    results,
+    properties: { server: report.server, scope: report.scope }
+  });
 }
 
 export function formatAudit(report: IAuditReport, format: AuditFormat): string {

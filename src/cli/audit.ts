@@ -6,17 +6,13 @@ import { AUDIT_RULES, type Level } from '../kube/audit';
 import { gatherAudit } from '../kube/audit-gather';
 import { openSession } from '../kube/session';
 import { formatAudit, type AuditFormat } from './audit-output';
+import { EXIT_FINDINGS, EXIT_OK, UsageError, type ICommandIO } from './command';
 import {
   CLUSTER_OPTIONS,
   CLUSTER_USAGE,
-  EXIT_FINDINGS,
-  EXIT_OK,
-  UsageError,
   clusterOptions,
-  guard,
-  parseCommandLine,
-  type ICommandIO,
-  type IKubeCommand
+  kubeCommand,
+  type Parsed
 } from './kube-command';
 
 const OPTIONS = {
@@ -60,60 +56,48 @@ Exit status: 0 clean, 1 findings at or above --fail-on, 2 error.
 
 const LEVEL_RANK: Record<Level, number> = { error: 0, warning: 1, note: 2 };
 
-async function run(argv: string[], io: ICommandIO): Promise<number> {
-  return guard(io, async () => {
-    const { values, positionals } = parseCommandLine(argv, OPTIONS);
-    if (values.help) {
-      io.stdout(USAGE);
-      return EXIT_OK;
+async function run(
+  { values, positionals }: Parsed<typeof OPTIONS>,
+  io: ICommandIO
+): Promise<number> {
+  if (positionals.length > 0) {
+    throw new UsageError('audit takes no arguments; see --help.');
+  }
+  const format = (values.format ?? 'text') as AuditFormat;
+  if (!['text', 'json', 'sarif'].includes(format)) {
+    throw new UsageError('--format must be text, json or sarif.');
+  }
+  const failOn = values['fail-on'] ?? 'warning';
+  if (!['error', 'warning', 'note', 'never'].includes(failOn)) {
+    throw new UsageError('--fail-on must be error, warning, note or never.');
+  }
+  let pageSize: number | undefined;
+  if (values['chunk-size'] !== undefined) {
+    pageSize = Number(values['chunk-size']);
+    if (!Number.isInteger(pageSize) || pageSize < 1) {
+      throw new UsageError('--chunk-size takes a positive whole number.');
     }
-    if (positionals.length > 0) {
-      throw new UsageError('audit takes no arguments; see --help.');
-    }
-    const format = (values.format ?? 'text') as AuditFormat;
-    if (!['text', 'json', 'sarif'].includes(format)) {
-      throw new UsageError('--format must be text, json or sarif.');
-    }
-    const failOn = values['fail-on'] ?? 'warning';
-    if (!['error', 'warning', 'note', 'never'].includes(failOn)) {
-      throw new UsageError('--fail-on must be error, warning, note or never.');
-    }
-    let pageSize: number | undefined;
-    if (values['chunk-size'] !== undefined) {
-      pageSize = Number(values['chunk-size']);
-      if (!Number.isInteger(pageSize) || pageSize < 1) {
-        throw new UsageError('--chunk-size takes a positive whole number.');
-      }
-    }
-    if (values['all-namespaces'] && values.namespace !== undefined) {
-      throw new UsageError('Give either -n NAMESPACE or -A, not both.');
-    }
-    const session = openSession({
-      ...clusterOptions(values),
-      allNamespaces: values['all-namespaces']
-    });
-    const report = await gatherAudit(session, {
-      allPods: values['all-pods'],
-      workspaceLabels: values['workspace-label'],
-      pageSize
-    });
-    io.stdout(formatAudit(report, format));
-    if (failOn === 'never') {
-      return EXIT_OK;
-    }
-    const threshold = LEVEL_RANK[failOn as Level];
-    return report.findings.some(
-      finding => LEVEL_RANK[finding.level] <= threshold
-    )
-      ? EXIT_FINDINGS
-      : EXIT_OK;
+  }
+  if (values['all-namespaces'] && values.namespace !== undefined) {
+    throw new UsageError('Give either -n NAMESPACE or -A, not both.');
+  }
+  const session = openSession({
+    ...clusterOptions(values),
+    allNamespaces: values['all-namespaces']
   });
+  const report = await gatherAudit(session, {
+    allPods: values['all-pods'],
+    workspaceLabels: values['workspace-label'],
+    pageSize
+  });
+  io.stdout(formatAudit(report, format));
+  if (failOn === 'never') {
+    return EXIT_OK;
+  }
+  const threshold = LEVEL_RANK[failOn as Level];
+  return report.findings.some(finding => LEVEL_RANK[finding.level] <= threshold)
+    ? EXIT_FINDINGS
+    : EXIT_OK;
 }
 
-export const auditCommand: IKubeCommand = {
-  name: 'audit',
-  summary:
-    'list Secrets by metadata only, where workspaces mount them, and risky uses',
-  usage: USAGE,
-  run
-};
+export const auditCommand = kubeCommand(OPTIONS, USAGE, run);

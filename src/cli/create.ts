@@ -13,23 +13,23 @@ import {
   type ByteSource,
   type SecretSource
 } from '../kube/secret-data';
+import { ownerReference, parseOwner } from '../kube/owners';
+import { parseHostAnnotation } from '../kube/git-secrets';
 import {
   CAN_MOUNT,
   CAN_UPDATE,
   createOrUpdateSecret,
+  GIT_HOST_ANNOTATION,
   secretManifest
 } from '../kube/secret-write';
 import { openSession } from '../kube/session';
+import { EXIT_OK, UsageError, type ICommandIO } from './command';
 import {
   CLUSTER_OPTIONS,
   CLUSTER_USAGE,
-  EXIT_OK,
-  UsageError,
   clusterOptions,
-  guard,
-  parseCommandLine,
-  type ICommandIO,
-  type IKubeCommand
+  kubeCommand,
+  type Parsed
 } from './kube-command';
 
 const OPTIONS = {
@@ -39,6 +39,8 @@ const OPTIONS = {
   type: { type: 'string' },
   label: { type: 'string', multiple: true },
   overwrite: { type: 'boolean' },
+  owner: { type: 'string' },
+  'git-host': { type: 'string' },
   'dry-run': { type: 'boolean' }
 } as const;
 
@@ -58,6 +60,14 @@ Options:
   --type TYPE              Secret type (default Opaque)
   --label KEY=VALUE        an extra label; repeatable
   --overwrite              replace a Secret that is not labelled ${CAN_UPDATE}
+  --owner KIND/NAME        delete the Secret with this object of its namespace
+                           (Pod, Workspace, Notebook, Deployment, StatefulSet,
+                           Job, CronJob or ServiceAccount): sets an
+                           ownerReference with the owner's uid, read from the
+                           API, and blockOwnerDeletion
+  --git-host HOST          mark it as a git credential for HOST (annotation
+                           ${GIT_HOST_ANNOTATION}); audit reports such
+                           Secrets when no workspace mounts them
   --dry-run                check the values and show what would be sent (keys
                            and sizes only), without contacting the cluster
 
@@ -120,74 +130,78 @@ async function readHiddenLine(io: ICommandIO, key: string): Promise<Buffer> {
   }
 }
 
-async function run(argv: string[], io: ICommandIO): Promise<number> {
-  return guard(io, async () => {
-    const { values, positionals } = parseCommandLine(argv, OPTIONS);
-    if (values.help) {
-      io.stdout(USAGE);
-      return EXIT_OK;
-    }
-    if (positionals.length !== 1) {
-      throw new UsageError(
-        'create takes one Secret name and reads values with --from-file or --from-stdin; see --help.'
-      );
-    }
-    const name = positionals[0];
-    assertSecretName(name);
-    const sources: SecretSource[] = (values['from-file'] ?? []).map(
-      parseFileSource
+async function run(
+  { values, positionals }: Parsed<typeof OPTIONS>,
+  io: ICommandIO
+): Promise<number> {
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      'create takes one Secret name and reads values with --from-file or --from-stdin; see --help.'
     );
-    if (values['from-stdin'] !== undefined) {
-      sources.push(parseStdinSource(values['from-stdin']));
-    }
-    const labels = parseLabels(values.label);
-    const type = values.type ?? 'Opaque';
+  }
+  const name = positionals[0];
+  assertSecretName(name);
+  const sources: SecretSource[] = (values['from-file'] ?? []).map(
+    parseFileSource
+  );
+  if (values['from-stdin'] !== undefined) {
+    sources.push(parseStdinSource(values['from-stdin']));
+  }
+  const labels = parseLabels(values.label);
+  const type = values.type ?? 'Opaque';
+  if (values.owner !== undefined) {
+    parseOwner(values.owner); // a bad --owner fails before any value is read
+  }
+  const annotations =
+    values['git-host'] !== undefined
+      ? { [GIT_HOST_ANNOTATION]: parseHostAnnotation(values['git-host']) }
+      : undefined;
 
-    const stdinKey = values['from-stdin'];
-    const stdin: ByteSource =
-      stdinKey !== undefined && io.stdin.isTTY && io.stdin === process.stdin
-        ? (async function* () {
-            yield await readHiddenLine(io, stdinKey);
-          })()
-        : io.stdin;
-    const data = await readSecretData(sources, stdin, message =>
-      io.stderr(`note: ${message}\n`)
-    );
-    const keys = [...data.entries()]
-      .map(([key, value]) => `${key} (${value.length} bytes)`)
-      .join(', ');
+  const stdinKey = values['from-stdin'];
+  const stdin: ByteSource =
+    stdinKey !== undefined && io.stdin.isTTY && io.stdin === process.stdin
+      ? (async function* () {
+          yield await readHiddenLine(io, stdinKey);
+        })()
+      : io.stdin;
+  const data = await readSecretData(sources, stdin, message =>
+    io.stderr(`note: ${message}\n`)
+  );
+  const keys = [...data.entries()]
+    .map(([key, value]) => `${key} (${value.length} bytes)`)
+    .join(', ');
 
-    if (values['dry-run']) {
-      const namespace = values.namespace ?? '(the context namespace)';
-      io.stdout(
-        `Would create or update Secret ${name} of type ${type} in ${namespace} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}.\n`
-      );
-      return EXIT_OK;
-    }
-    const session = openSession(clusterOptions(values));
-    const manifest = secretManifest({
-      name,
-      namespace: session.namespace,
-      type,
-      data,
-      labels
-    });
-    const outcome = await createOrUpdateSecret(
-      session,
-      manifest,
-      values.overwrite ?? false
-    );
+  if (values['dry-run']) {
+    const namespace = values.namespace ?? '(the context namespace)';
+    const owned = values.owner ? `, owned by ${values.owner}` : '';
     io.stdout(
-      `${outcome === 'created' ? 'Created' : 'Updated'} Secret ${session.namespace}/${name} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}. Labelled ${CAN_MOUNT}=true and ${CAN_UPDATE}=true.\n`
+      `Would create or update Secret ${name} of type ${type} in ${namespace}${owned} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}.\n`
     );
     return EXIT_OK;
+  }
+  const session = openSession(clusterOptions(values));
+  const owner =
+    values.owner !== undefined
+      ? await ownerReference(session, session.namespace, values.owner)
+      : undefined;
+  const manifest = secretManifest({
+    name,
+    namespace: session.namespace,
+    type,
+    data,
+    labels,
+    annotations,
+    owner
   });
+  const outcome = await createOrUpdateSecret(
+    session,
+    manifest,
+    values.overwrite ?? false
+  );
+  io.stdout(
+    `${outcome === 'created' ? 'Created' : 'Updated'} Secret ${session.namespace}/${name} with ${data.size} key${data.size === 1 ? '' : 's'}: ${keys}. Labelled ${CAN_MOUNT}=true and ${CAN_UPDATE}=true.${owner ? ` Owned by ${owner.kind} ${owner.name} (uid ${owner.uid}): deleted with it.` : ''}\n`
+  );
+  return EXIT_OK;
 }
 
-export const createCommand: IKubeCommand = {
-  name: 'create',
-  summary:
-    'create or update a Secret from files or stdin, labelled for the workspace UI',
-  usage: USAGE,
-  run
-};
+export const createCommand = kubeCommand(OPTIONS, USAGE, run);

@@ -1,45 +1,20 @@
 /**
- * What the Kubernetes commands (audit, mount, create) share: their I/O,
+ * What the Kubernetes commands (audit, mount, create) add to `command.ts`:
  * flag parsing that never echoes an argument's value, the cluster flags,
- * and turning any error into one sentence and an exit code.
+ * --help, and turning any error into one sentence and an exit code.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { KubeError } from '../kube/errors';
 import type { IKubeOptions } from '../kube/session';
-
-/** Exit codes of the Kubernetes commands. */
-export const EXIT_OK = 0;
-/** `audit` found something at or above `--fail-on`. */
-export const EXIT_FINDINGS = 1;
-/** Bad usage, or the cluster could not be read or written. */
-export const EXIT_ERROR = 2;
-
-/** Where a command reads and writes; tests pass their own. */
-export interface ICommandIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
-}
-
-export function processIO(): ICommandIO {
-  return {
-    stdout: text => void process.stdout.write(text),
-    stderr: text => void process.stderr.write(text),
-    stdin: process.stdin
-  };
-}
-
-/** A command: its name, one-line summary, help text and entry point. */
-export interface IKubeCommand {
-  name: string;
-  summary: string;
-  usage: string;
-  run: (argv: string[], io: ICommandIO) => Promise<number>;
-}
-
-export class UsageError extends Error {}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
+import {
+  EXIT_ERROR,
+  EXIT_OK,
+  UsageError,
+  unknownOption,
+  type ICommand,
+  type ICommandIO,
+  type Options
+} from './command';
 
 export const CLUSTER_OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -56,16 +31,8 @@ export const CLUSTER_USAGE = `Cluster options:
   --request-timeout SECS   give up on a request after this long (default 30)
   -h, --help               show this help`;
 
-/** The option's name only, never what follows `=`. */
-function optionName(argument: string): string {
-  return argument.split('=', 1)[0];
-}
-
-/**
- * `parseArgs` with messages that name the offending option but never quote
- * an argument: a value may have been typed where it does not belong.
- */
-type Parsed<T extends Options> = ReturnType<
+/** A command line as `parseArgs` reads it with `options`. */
+export type Parsed<T extends Options> = ReturnType<
   typeof parseArgs<{
     args: string[];
     options: T;
@@ -74,7 +41,11 @@ type Parsed<T extends Options> = ReturnType<
   }>
 >;
 
-export function parseCommandLine<T extends Options>(
+/**
+ * `parseArgs` with messages that name the offending option but never quote
+ * an argument: a value may have been typed where it does not belong.
+ */
+function parseCommandLine<T extends Options>(
   argv: string[],
   options: T
 ): Parsed<T> {
@@ -87,29 +58,14 @@ export function parseCommandLine<T extends Options>(
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const known = new Set(
-      Object.entries(options).flatMap(([long, spec]) => [
-        `--${long}`,
-        ...(spec.short ? [`-${spec.short}`] : [])
-      ])
-    );
-    const unknown = argv.find(
-      argument =>
-        argument.startsWith('-') &&
-        argument !== '-' &&
-        argument !== '--' &&
-        !known.has(optionName(argument)) &&
-        !/^-[A-Za-z]{2,}$/.test(argument)
-    );
-    if (unknown !== undefined && optionName(unknown) === '--from-literal') {
+    const unknown = unknownOption(argv, options);
+    if (unknown === '--from-literal') {
       throw new UsageError(
         '--from-literal is not supported: a value on the command line ends up in shell history and process listings. Use --from-file KEY=PATH or --from-stdin KEY.'
       );
     }
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
-      throw new UsageError(
-        `Unknown option ${optionName(unknown)}; see --help.`
-      );
+      throw new UsageError(`Unknown option ${unknown}; see --help.`);
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       throw new UsageError(
@@ -151,7 +107,7 @@ export function clusterOptions(values: {
  * Run a command body; report any failure as one line on stderr (no stack
  * trace) and return the exit code.
  */
-export async function guard(
+async function guard(
   io: ICommandIO,
   body: () => Promise<number>
 ): Promise<number> {
@@ -169,4 +125,28 @@ export async function guard(
     }
     return EXIT_ERROR;
   }
+}
+
+/**
+ * A Kubernetes command: `body` runs on the command line parsed with
+ * `options` (the cluster flags among them); --help prints `usage`; any
+ * failure is one sentence on stderr and exit code 2.
+ */
+export function kubeCommand<T extends Options & typeof CLUSTER_OPTIONS>(
+  options: T,
+  usage: string,
+  body: (commandLine: Parsed<T>, io: ICommandIO) => Promise<number>
+): ICommand {
+  return {
+    run: (argv, io) =>
+      guard(io, async () => {
+        const commandLine = parseCommandLine(argv, options);
+        // `in`: the flag is there, but a generic `values` type does not show it.
+        if ('help' in commandLine.values && commandLine.values.help) {
+          io.stdout(usage);
+          return EXIT_OK;
+        }
+        return body(commandLine, io);
+      })
+  };
 }

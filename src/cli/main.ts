@@ -4,21 +4,19 @@
  */
 import { FRONTEND_VERSION } from '../version';
 import {
-  EXIT_CLEAN,
+  EXIT_OK,
   EXIT_ERROR,
   ICommand,
   ICommandIO,
+  PROGRAM,
   processIO
 } from './command';
 import { scanCommand } from './scan';
 
-export const PROGRAM = 'jupyterlab-secret-mounts';
-
 /**
- * A command of the table: its one-line summary (the command's own, repeated
- * so that help needs no loading) and how to get it. Commands are loaded on
- * first use, so that `scan` (run by pre-commit on every commit) does not load
- * the Kubernetes client.
+ * A command of the table: its one-line summary and how to get it. Commands
+ * are loaded on first use, so that `scan` (run by pre-commit on every commit)
+ * does not load the Kubernetes client.
  */
 export interface ICommandEntry {
   summary: string;
@@ -26,7 +24,10 @@ export interface ICommandEntry {
 }
 
 export const COMMANDS: Record<string, ICommandEntry> = {
-  scan: { summary: scanCommand.summary, load: async () => scanCommand },
+  scan: {
+    summary: 'find credentials in notebooks, text files and folders',
+    load: async () => scanCommand
+  },
   audit: {
     summary:
       'list Secrets by metadata only, where workspaces mount them, and risky uses',
@@ -74,11 +75,11 @@ export async function main(
     name === 'help'
   ) {
     (name === undefined ? io.stderr : io.stdout)(help());
-    return name === undefined ? EXIT_ERROR : EXIT_CLEAN;
+    return name === undefined ? EXIT_ERROR : EXIT_OK;
   }
   if (name === '--version' || name === '-V') {
     io.stdout(`${FRONTEND_VERSION}\n`);
-    return EXIT_CLEAN;
+    return EXIT_OK;
   }
   const command = Object.prototype.hasOwnProperty.call(COMMANDS, name)
     ? COMMANDS[name]

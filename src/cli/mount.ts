@@ -40,16 +40,13 @@ import {
 } from '../kube/mount-plan';
 import { CAN_MOUNT, METADATA_ACCEPT } from '../kube/secret-write';
 import { FIELD_MANAGER, openSession, type IKubeSession } from '../kube/session';
+import { EXIT_OK, UsageError, type ICommandIO } from './command';
 import {
   CLUSTER_OPTIONS,
   CLUSTER_USAGE,
-  EXIT_OK,
-  UsageError,
   clusterOptions,
-  guard,
-  parseCommandLine,
-  type ICommandIO,
-  type IKubeCommand
+  kubeCommand,
+  type Parsed
 } from './kube-command';
 
 const OPTIONS = {
@@ -425,88 +422,75 @@ async function mountWithKubeSpawner(
   return EXIT_OK;
 }
 
-async function run(argv: string[], io: ICommandIO): Promise<number> {
-  return guard(io, async () => {
-    const { values, positionals } = parseCommandLine(argv, OPTIONS);
-    if (values.help) {
-      io.stdout(USAGE);
-      return EXIT_OK;
-    }
-    if (positionals.length !== 1) {
-      throw new UsageError('mount takes one Secret name; see --help.');
-    }
-    const target = values.target as Target | undefined;
-    if (
-      !target ||
-      !['poddefault', 'workspace', 'kubespawner'].includes(target)
-    ) {
-      throw new UsageError(
-        '--target must be poddefault, workspace or kubespawner.'
-      );
-    }
-    const secretName = positionals[0];
-    assertSecretName(secretName);
-    const mountPath = normaliseMountPath(
-      values['mount-path'] ?? defaultMountPath(secretName)
+async function run(
+  { values, positionals }: Parsed<typeof OPTIONS>,
+  io: ICommandIO
+): Promise<number> {
+  if (positionals.length !== 1) {
+    throw new UsageError('mount takes one Secret name; see --help.');
+  }
+  const target = values.target as Target | undefined;
+  if (!target || !['poddefault', 'workspace', 'kubespawner'].includes(target)) {
+    throw new UsageError(
+      '--target must be poddefault, workspace or kubespawner.'
     );
-    const mode =
-      values.mode !== undefined ? parseMode(values.mode) : DEFAULT_MODE;
-    const format = values.output ?? (target === 'workspace' ? 'json' : 'yaml');
-    if (!['yaml', 'json'].includes(format)) {
-      throw new UsageError('--output must be yaml or json.');
-    }
-    if (
-      values['values-form'] !== undefined &&
-      !['map', 'dict', 'list'].includes(values['values-form'])
-    ) {
-      throw new UsageError('--values-form must be map or list.');
-    }
+  }
+  const secretName = positionals[0];
+  assertSecretName(secretName);
+  const mountPath = normaliseMountPath(
+    values['mount-path'] ?? defaultMountPath(secretName)
+  );
+  const mode =
+    values.mode !== undefined ? parseMode(values.mode) : DEFAULT_MODE;
+  const format = values.output ?? (target === 'workspace' ? 'json' : 'yaml');
+  if (!['yaml', 'json'].includes(format)) {
+    throw new UsageError('--output must be yaml or json.');
+  }
+  if (
+    values['values-form'] !== undefined &&
+    !['map', 'dict', 'list'].includes(values['values-form'])
+  ) {
+    throw new UsageError('--values-form must be map or list.');
+  }
 
-    if (target === 'kubespawner') {
-      if (values.apply) {
-        throw new UsageError(
-          '--apply is not available for kubespawner: apply the printed values with helm upgrade.'
-        );
-      }
-      const spec = {
-        secretName,
-        namespace: values.namespace ?? '',
-        mountPath,
-        mode
-      };
-      return mountWithKubeSpawner(
-        spec,
-        values.values,
-        values['values-form'],
-        format,
-        io
+  if (target === 'kubespawner') {
+    if (values.apply) {
+      throw new UsageError(
+        '--apply is not available for kubespawner: apply the printed values with helm upgrade.'
       );
     }
-    const workspace = values.workspace;
-    if (values.notebook && target !== 'poddefault') {
-      throw new UsageError('--notebook goes with --target poddefault.');
-    }
-    if (target === 'workspace' && !workspace) {
-      throw new UsageError('--target workspace needs --workspace NAME.');
-    }
-    const session = openSession(clusterOptions(values));
-    const spec: IMountSpec = {
+    const spec = {
       secretName,
-      namespace: session.namespace,
+      namespace: values.namespace ?? '',
       mountPath,
       mode
     };
-    if (target === 'poddefault' || !workspace) {
-      return mountWithPodDefault(session, spec, values, format, io);
-    }
-    return mountInWorkspace(session, spec, workspace, values.apply, format, io);
-  });
+    return mountWithKubeSpawner(
+      spec,
+      values.values,
+      values['values-form'],
+      format,
+      io
+    );
+  }
+  const workspace = values.workspace;
+  if (values.notebook && target !== 'poddefault') {
+    throw new UsageError('--notebook goes with --target poddefault.');
+  }
+  if (target === 'workspace' && !workspace) {
+    throw new UsageError('--target workspace needs --workspace NAME.');
+  }
+  const session = openSession(clusterOptions(values));
+  const spec: IMountSpec = {
+    secretName,
+    namespace: session.namespace,
+    mountPath,
+    mode
+  };
+  if (target === 'poddefault' || !workspace) {
+    return mountWithPodDefault(session, spec, values, format, io);
+  }
+  return mountInWorkspace(session, spec, workspace, values.apply, format, io);
 }
 
-export const mountCommand: IKubeCommand = {
-  name: 'mount',
-  summary:
-    'make a Secret appear as a folder in workspaces (PodDefault, Workspace patch, z2jh values)',
-  usage: USAGE,
-  run
-};
+export const mountCommand = kubeCommand(OPTIONS, USAGE, run);

@@ -1,11 +1,20 @@
 /**
- * The scan report as SARIF 2.1.0, for code-scanning dashboards (GitHub code
- * scanning, Azure DevOps, ...). Messages carry redacted previews only.
+ * The scan report as SARIF 2.1.0 (the envelope is `sarif-log.ts`): files as
+ * artifact locations, findings as results. Messages carry redacted previews
+ * only.
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type {
+  ArtifactLocation,
+  PhysicalLocation,
+  PropertyBag,
+  ReportingDescriptor,
+  Result
+} from 'sarif';
 import type { Confidence, IRule } from '../scanner';
 import { IReportedFinding, IScanReport, notebookPlace } from './report';
+import { formatSarifLog } from './sarif-log';
 
 const LEVEL: Record<Confidence, 'error' | 'warning' | 'note'> = {
   high: 'error',
@@ -14,10 +23,7 @@ const LEVEL: Record<Confidence, 'error' | 'warning' | 'note'> = {
 };
 
 /** Artifact location: relative to the working folder when inside it. */
-function artifactLocation(
-  file: string,
-  cwd: string
-): { uri: string; uriBaseId?: string } {
+function artifactLocation(file: string, cwd: string): ArtifactLocation {
   const relative = path.relative(cwd, path.resolve(cwd, file));
   if (relative && !relative.startsWith('..') && !path.isAbsolute(relative)) {
     const uri = relative.split(path.sep).map(encodeURIComponent).join('/');
@@ -30,12 +36,12 @@ function result(
   finding: IReportedFinding,
   ruleIndex: number,
   cwd: string
-): object {
+): Result {
   const place = notebookPlace(finding);
   const inCell = place
     ? ` in ${place}, line ${finding.line}, column ${finding.column}`
     : '';
-  const physicalLocation: Record<string, unknown> = {
+  const physicalLocation: PhysicalLocation = {
     artifactLocation: artifactLocation(finding.path, cwd)
   };
   if (finding.fileLine !== undefined && finding.fileColumn !== undefined) {
@@ -46,7 +52,7 @@ function result(
       endColumn: finding.fileEndColumn ?? finding.fileColumn
     };
   }
-  const properties: Record<string, unknown> = {
+  const properties: PropertyBag = {
     confidence: finding.confidence
   };
   if (finding.part !== undefined) {
@@ -75,51 +81,34 @@ function result(
 export function formatSarif(
   report: IScanReport,
   rules: readonly IRule[],
-  version: string,
   cwd: string
 ): string {
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'jupyterlab-secret-mounts',
-            version,
-            rules: rules.map(rule => ({
-              id: rule.id,
-              shortDescription: { text: rule.description },
-              defaultConfiguration: { level: LEVEL[rule.confidence] },
-              properties: {
-                tags: ['security', 'secrets'],
-                precision: rule.confidence
-              }
-            }))
-          }
-        },
-        originalUriBaseIds: {
-          '%SRCROOT%': {
-            uri: pathToFileURL(cwd.endsWith(path.sep) ? cwd : cwd + path.sep)
-              .href
-          }
-        },
-        columnKind: 'utf16CodeUnits',
-        invocations: [
-          {
-            executionSuccessful: report.errors.length === 0,
-            toolExecutionNotifications: report.errors.map(error => ({
-              level: 'error',
-              message: { text: `${error.path}: ${error.message}` }
-            }))
-          }
-        ],
-        results: report.findings.map(finding =>
-          result(finding, index.get(finding.ruleId) ?? 0, cwd)
-        )
+  return formatSarifLog({
+    rules: rules.map((rule): ReportingDescriptor => ({
+      id: rule.id,
+      shortDescription: { text: rule.description },
+      defaultConfiguration: { level: LEVEL[rule.confidence] },
+      properties: {
+        tags: ['security', 'secrets'],
+        precision: rule.confidence
       }
-    ]
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+    })),
+    files: {
+      originalUriBaseIds: {
+        '%SRCROOT%': {
+          uri: pathToFileURL(cwd.endsWith(path.sep) ? cwd : cwd + path.sep).href
+        }
+      },
+      columnKind: 'utf16CodeUnits'
+    },
+    executionSuccessful: report.errors.length === 0,
+    notifications: report.errors.map(error => ({
+      level: 'error',
+      message: { text: `${error.path}: ${error.message}` }
+    })),
+    results: report.findings.map(finding =>
+      result(finding, index.get(finding.ruleId) ?? 0, cwd)
+    )
+  });
 }

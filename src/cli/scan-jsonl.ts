@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { TextScan } from '../scanner';
-import { EXIT_CLEAN, EXIT_ERROR, ICommandIO } from './command';
+import { EXIT_OK, EXIT_ERROR, ICommandIO } from './command';
 import { describeFileError } from './files';
 import { IPass, NO_PASS, faster } from './stats';
 
@@ -40,7 +40,7 @@ export async function scanJsonl(
   io: ICommandIO,
   stats: IJsonlStats = { records: 0, scanMs: 0, fastest: NO_PASS }
 ): Promise<number> {
-  let status = EXIT_CLEAN;
+  let status = EXIT_OK;
   for (const input of inputs) {
     const before = { records: stats.records, ms: stats.scanMs };
     const lines = createInterface({

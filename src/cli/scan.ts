@@ -6,13 +6,14 @@
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidAllowlistError, RULES } from '../scanner';
-import { FRONTEND_VERSION } from '../version';
 import {
-  EXIT_CLEAN,
+  EXIT_OK,
   EXIT_ERROR,
   EXIT_FINDINGS,
   ICommand,
-  ICommandIO
+  ICommandIO,
+  UsageError,
+  unknownOption
 } from './command';
 import {
   BaselineError,
@@ -90,8 +91,6 @@ const OPTIONS = {
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-class UsageError extends Error {}
-
 function parse(argv: string[]): ReturnType<
   typeof parseArgs<{
     args: string[];
@@ -106,25 +105,10 @@ function parse(argv: string[]): ReturnType<
     const code = (error as { code?: string }).code;
     throw new UsageError(
       code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-        ? `unknown option ${unknownOption(argv)}; see --help.`
+        ? `unknown option ${unknownOption(argv, OPTIONS) ?? ''}; see --help.`
         : 'an option is missing its value, or a flag was given one; see --help.'
     );
   }
-}
-
-/** The first option not in OPTIONS, as typed but without an `=value` (`-x` of `-xVALUE`). */
-function unknownOption(argv: string[]): string {
-  const { tokens } = parseArgs({
-    args: argv,
-    options: OPTIONS,
-    allowPositionals: true,
-    strict: false,
-    tokens: true
-  });
-  const token = tokens.find(
-    token => token.kind === 'option' && !(token.name in OPTIONS)
-  );
-  return token?.kind === 'option' ? token.rawName : '';
 }
 
 /** What --stats reports. */
@@ -151,7 +135,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
   const { values, positionals } = parse(argv);
   if (values.help) {
     io.stdout(USAGE);
-    return EXIT_CLEAN;
+    return EXIT_OK;
   }
   if (values['list-rules']) {
     io.stdout(
@@ -160,7 +144,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
           `${rule.id.padEnd(36)} ${rule.confidence.padEnd(7)} ${rule.description}\n`
       ).join('')
     );
-    return EXIT_CLEAN;
+    return EXIT_OK;
   }
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) {
@@ -271,7 +255,7 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
     format === 'json'
       ? formatJson(report)
       : format === 'sarif'
-        ? formatSarif(report, RULES, FRONTEND_VERSION, process.cwd())
+        ? formatSarif(report, RULES, process.cwd())
         : streaming
           ? formatTextSummary({
               findings: reported,
@@ -308,9 +292,9 @@ async function run(argv: string[], io: ICommandIO): Promise<number> {
     return EXIT_ERROR;
   }
   if (writeTo !== undefined) {
-    return EXIT_CLEAN; // the findings are accepted now
+    return EXIT_OK; // the findings are accepted now
   }
-  return reported > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+  return reported > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** `--jobs N`: a whole number of threads from 1. */
@@ -381,8 +365,6 @@ async function fingerprintingFor(
 }
 
 export const scanCommand: ICommand = {
-  summary: 'find credentials in notebooks, text files and folders',
-  usage: USAGE,
   run: async (argv, io) => {
     try {
       return await run(argv, io);

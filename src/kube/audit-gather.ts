@@ -10,6 +10,7 @@ import type {
   V1Role,
   V1RoleBinding
 } from '@kubernetes/client-node';
+import { ownerExists, type IOwnerRef } from './owners';
 import { analyseAudit, type IAuditResult } from './audit';
 import { KubeError, httpStatusOf } from './errors';
 import {
@@ -303,9 +304,11 @@ export async function gatherAudit(
   }
 
   const rbac = await readRbac(session, scope, skipped);
+  const ownersGone = await findGoneOwners(session, data);
   const result = analyseAudit({
     ...data,
     ...rbac,
+    ownersGone,
     listedNamespaces: scope,
     allPods: options.allPods,
     workspaceLabels: options.workspaceLabels
@@ -317,4 +320,40 @@ export async function gatherAudit(
     scope,
     skipped
   };
+}
+
+/**
+ * Secrets all of whose owners are gone. Owners among the pods and Workspaces
+ * already read are looked up there; others are read one by one (metadata
+ * only). A Secret with an owner that cannot be checked is left out.
+ */
+async function findGoneOwners(
+  session: IKubeSession,
+  data: IScopeData
+): Promise<Map<string, IOwnerRef[]>> {
+  const known = new Set(
+    [...data.pods, ...data.workspaces]
+      .map(object => object.metadata?.uid)
+      .filter((uid): uid is string => !!uid)
+  );
+  const gone = new Map<string, IOwnerRef[]>();
+  for (const secret of data.secrets) {
+    if (secret.owners.length === 0) {
+      continue;
+    }
+    let allGone = true;
+    for (const owner of secret.owners) {
+      const exists = known.has(owner.uid)
+        ? true
+        : await ownerExists(session, secret.namespace, owner);
+      if (exists !== false) {
+        allGone = false;
+        break;
+      }
+    }
+    if (allGone) {
+      gone.set(`${secret.namespace}/${secret.name}`, secret.owners);
+    }
+  }
+  return gone;
 }

@@ -11,6 +11,7 @@ import type {
   V1RoleBinding
 } from '@kubernetes/client-node';
 import type { ICustomObject, ISecretMetadata } from './list';
+import type { IOwnerRef } from './owners';
 import type { IConfiguredUse, IReference } from './secret-references';
 import {
   secretUsesOfPod,
@@ -29,7 +30,9 @@ export type RuleId =
   | 'unneeded-service-account-token'
   | 'secret-values-in-annotation'
   | 'secret-missing'
-  | 'secret-unused';
+  | 'secret-unused'
+  | 'secret-owner-gone'
+  | 'git-credential-unmounted';
 
 export interface IRule {
   id: RuleId;
@@ -81,6 +84,18 @@ export const AUDIT_RULES: Record<RuleId, IRule> = {
     level: 'note',
     title: 'Secret used nowhere',
     help: 'Nothing in scope refers to this Secret: no pod, no pod template (Deployments, StatefulSets and DaemonSets, also scaled to zero; Jobs and CronJobs; Kubeflow Notebooks, also stopped), no PodDefault or Workspace, no ServiceAccount (image pull Secrets) and no Ingress (TLS). Secrets managed by Helm, cert-manager, service accounts or an owner object are not reported. Delete credentials nobody uses.'
+  },
+  'secret-owner-gone': {
+    id: 'secret-owner-gone',
+    level: 'warning',
+    title: 'Secret outlived its owner',
+    help: "Every object named in the Secret's ownerReferences is gone (or was re-created under the same name, which is another object: owners are named by uid), yet the Secret is still there. The garbage collector deletes such dependents unless the owner was deleted with --cascade=orphan, the reference is invalid (an owner in another namespace, a wrong apiVersion) or garbage collection is stuck. A credential made for a pod or a build (BinderHub keeps git credentials for the builder pod's lifespan) should not outlive it: delete the Secret, and revoke the token if nothing else uses it."
+  },
+  'git-credential-unmounted': {
+    id: 'git-credential-unmounted',
+    level: 'warning',
+    title: 'Git credential mounted nowhere',
+    help: 'The Secret holds a git credential (annotation jupyterlab-secret-mounts/git-host, set by create --git-host, or a tekton.dev/git-N annotation), and no pod, pod template, PodDefault or Workspace in scope uses it. A token nobody can use still opens the repository to whoever reads the Secret: revoke it at the git host and delete the Secret, or mount it where it is needed.'
   }
 };
 
@@ -116,6 +131,8 @@ export interface IAuditInput {
   listedNamespaces: 'all' | string[];
   /** Report env, subPath, mode findings for every pod, not only workspaces. */
   allPods?: boolean;
+  /** Secrets (`namespace/name`) all of whose owners are known to be gone. */
+  ownersGone?: Map<string, IOwnerRef[]>;
   workspaceLabels?: WorkspaceLabels;
 }
 
@@ -476,11 +493,26 @@ export function analyseAudit(input: IAuditInput): IAuditResult {
         message: `Secret ${secret.namespace}/${secret.name} keeps a copy of its values in the kubectl last-applied-configuration annotation.`
       });
     }
-    if (
-      secret.uses.length === 0 &&
-      secret.configured.length === 0 &&
-      !secret.managedBy
-    ) {
+    const gone = input.ownersGone?.get(`${secret.namespace}/${secret.name}`);
+    if (gone) {
+      findings.push({
+        rule: 'secret-owner-gone',
+        level: AUDIT_RULES['secret-owner-gone'].level,
+        namespace: secret.namespace,
+        secret: secret.name,
+        message: `Secret ${secret.namespace}/${secret.name} is owned by ${gone.map(o => `${o.kind} ${o.name} (uid ${o.uid})`).join(' and ')}, which no longer exist${gone.length === 1 ? 's' : ''}.`
+      });
+    }
+    const unused = secret.uses.length === 0 && secret.configured.length === 0;
+    if (unused && secret.gitHost) {
+      findings.push({
+        rule: 'git-credential-unmounted',
+        level: AUDIT_RULES['git-credential-unmounted'].level,
+        namespace: secret.namespace,
+        secret: secret.name,
+        message: `Secret ${secret.namespace}/${secret.name} holds a git credential for ${secret.gitHost} and is mounted nowhere: no pod, pod template, PodDefault or Workspace in scope uses it.`
+      });
+    } else if (unused && !secret.managedBy) {
       findings.push({
         rule: 'secret-unused',
         level: AUDIT_RULES['secret-unused'].level,

@@ -15,6 +15,8 @@ import {
   toKubeError,
   type IKubeAction
 } from './errors';
+import { gitHostOf } from './git-secrets';
+import type { IOwnerRef } from './owners';
 import type { WorkloadKind } from './secret-references';
 import type { IKubeSession } from './session';
 
@@ -68,6 +70,10 @@ export interface ISecretMetadata {
   managedBy?: 'helm' | 'service-account' | 'controller' | 'cert-manager';
   /** The last-applied-configuration annotation carries `data`/`stringData` (values). */
   valuesInAnnotation: boolean;
+  /** Objects the garbage collector deletes it with (its ownerReferences). */
+  owners: IOwnerRef[];
+  /** The git host it holds a credential for, when its annotations say so. */
+  gitHost?: string;
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -122,7 +128,16 @@ export function summariseSecretMetadata(
     labels: { ...(metadata.labels ?? {}) },
     created: created instanceof Date ? created.toISOString() : created,
     managedBy: managedBy(metadata),
-    valuesInAnnotation: annotationHoldsValues(metadata.annotations)
+    valuesInAnnotation: annotationHoldsValues(metadata.annotations),
+    owners: (metadata.ownerReferences ?? []).map(ref => ({
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      name: ref.name,
+      uid: ref.uid
+    })),
+    ...(gitHostOf(metadata.annotations)
+      ? { gitHost: gitHostOf(metadata.annotations) }
+      : {})
   };
 }
 
@@ -257,6 +272,7 @@ export interface ICustomObject {
   metadata?: {
     name?: string;
     namespace?: string;
+    uid?: string;
     resourceVersion?: string;
     labels?: Record<string, string>;
   };

@@ -6,17 +6,16 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
+import { isSecretName } from '../secrets/names';
 import { KubeError } from './errors';
 
 /** Kubernetes' default file mode for Secret volumes (0644). */
 export const DEFAULT_MODE = 420;
 
-const DNS_SUBDOMAIN =
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 export function assertSecretName(name: string): void {
-  if (name.length === 0 || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+  if (!isSecretName(name)) {
     // The text is not echoed: people sometimes type a value where a name goes.
     throw new KubeError(
       'The Secret name is not valid: use lower-case letters, digits, "-" and ".", at most 253 characters.'
@@ -191,7 +190,7 @@ export function podDefaultFor(
   options: IPodDefaultOptions = {}
 ): IPodDefault {
   const name = options.name ?? `mount-${spec.secretName}`;
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+  if (!isSecretName(name)) {
     throw new KubeError(`"${name}" is not a valid PodDefault name.`);
   }
   const label = options.label ?? shortName(`mount-${spec.secretName}`);

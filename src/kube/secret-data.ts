@@ -5,22 +5,14 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isKey } from '../secrets/names';
 import { KubeError } from './errors';
 
 /** Kubernetes limit on a Secret's data. */
 export const MAX_SECRET_BYTES = 1024 * 1024;
 
-const KEY = /^[-._a-zA-Z0-9]+$/;
-
-export function isValidKey(key: string): boolean {
-  return (
-    key.length > 0 &&
-    key.length <= 253 &&
-    KEY.test(key) &&
-    key !== '.' &&
-    key !== '..'
-  );
-}
+/** A key Kubernetes accepts (the one rule, shared with the browser's dialog). */
+export const isValidKey = isKey;
 
 /** `--from-file [key=]path` or `--from-stdin key`. */
 export type SecretSource =

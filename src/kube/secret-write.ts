@@ -5,6 +5,7 @@
 import {
   setHeaderOptions,
   type V1ObjectMeta,
+  type V1OwnerReference,
   type V1Secret
 } from '@kubernetes/client-node';
 import {
@@ -22,6 +23,12 @@ import { FIELD_MANAGER, type IKubeSession } from './session';
 export const CAN_MOUNT = 'notebooks.kubeflow.org/can-mount';
 export const CAN_UPDATE = 'notebooks.kubeflow.org/can-update';
 
+/**
+ * The git host a Secret holds a credential for (`create --git-host`): the audit reports such
+ * Secrets when no workspace mounts them, since a token nobody can use should be revoked.
+ */
+export const GIT_HOST_ANNOTATION = 'jupyterlab-secret-mounts/git-host';
+
 export const METADATA_ACCEPT =
   'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
@@ -33,6 +40,9 @@ export interface ISecretRequest {
   type: string;
   data: Map<string, Buffer>;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** The object the Secret is deleted with (`create --owner`). */
+  owner?: V1OwnerReference;
 }
 
 /** The Secret object to send; values base64-encoded as the API expects. */
@@ -52,7 +62,11 @@ export function secretManifest(request: ISecretRequest): V1Secret {
         ...MANAGED_BY,
         [CAN_MOUNT]: 'true',
         [CAN_UPDATE]: 'true'
-      }
+      },
+      ...(request.annotations && Object.keys(request.annotations).length
+        ? { annotations: { ...request.annotations } }
+        : {}),
+      ...(request.owner ? { ownerReferences: [request.owner] } : {})
     },
     type: request.type,
     data
@@ -102,13 +116,23 @@ function mergedMetadata(
   existing: V1ObjectMeta,
   wanted: V1ObjectMeta
 ): V1ObjectMeta {
-  const annotations = { ...(existing.annotations ?? {}) };
+  const annotations = {
+    ...(existing.annotations ?? {}),
+    ...(wanted.annotations ?? {})
+  };
   delete annotations[LAST_APPLIED];
+  // A new owner is added beside the existing ones (the same object is named once).
+  const owners = [
+    ...(existing.ownerReferences ?? []).filter(
+      ref => !(wanted.ownerReferences ?? []).some(w => w.uid === ref.uid)
+    ),
+    ...(wanted.ownerReferences ?? [])
+  ];
   return {
     ...wanted,
     labels: { ...(existing.labels ?? {}), ...(wanted.labels ?? {}) },
     annotations: Object.keys(annotations).length ? annotations : undefined,
-    ownerReferences: existing.ownerReferences,
+    ownerReferences: owners.length ? owners : undefined,
     finalizers: existing.finalizers,
     resourceVersion: existing.resourceVersion
   };

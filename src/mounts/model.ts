@@ -5,7 +5,7 @@ import {
   TranslationBundle
 } from '@jupyterlab/translation';
 import { PromiseDelegate } from '@lumino/coreutils';
-import { IDisposable } from '@lumino/disposable';
+import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -14,6 +14,7 @@ import { IKeyRef, ISecretMountsModel, MountsStatus } from './tokens';
 import { describeError, InvalidResponseError } from './errors';
 import {
   IMountsResponse,
+  IPendingMount,
   ISecretMount,
   IServerPolicy,
   IVersionResponse
@@ -25,12 +26,18 @@ export const DEFAULT_POLL_INTERVAL = 1000;
 /** Longest delay between two checks while the server keeps failing. */
 const MAX_BACKOFF = 30 * 1000;
 
+/** Shortest delay between two checks. */
+const MIN_INTERVAL = 250;
+
 /**
- * The mounted secret folders as the server reports them, kept fresh by polling.
+ * The mounted secret folders as the server reports them, kept fresh while someone looks.
  *
- * Polling sends the last ETag back as `If-None-Match`, so an unchanged listing costs a
- * 304 with no body; a kubelet `..data` swap changes the ETag and shows up on the next tick.
- * Polling stands by while the browser tab is hidden and backs off while the server fails.
+ * The model loads once at start. It polls only while something `watch`es it (the panel
+ * while it is visible, at the poll interval; the notebook guard while a notebook is open,
+ * about once a minute), as often as the most eager watcher asks, and not at all while the
+ * browser tab is hidden. Polling sends the last ETag back as `If-None-Match`, so an unchanged
+ * listing costs a 304 with no body; a kubelet `..data` swap changes the ETag and shows up on
+ * the next tick. Polling backs off while the server fails.
  */
 export class SecretMountsModel implements ISecretMountsModel, IDisposable {
   constructor(options: SecretMountsModel.IOptions = {}) {
@@ -39,13 +46,17 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
     this._trans = (options.translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
     );
+    this._interval = SecretMountsModel.normalizeInterval(options.pollInterval);
     this._poll = new Poll({
       name: 'jupyterlab-secret-mounts:mounts',
-      auto: options.autoStart ?? true,
+      auto: false,
       factory: () => this._sync(false),
-      frequency: Private.frequency(options.pollInterval),
+      frequency: Private.frequency(this._interval),
       standby: 'when-hidden'
     });
+    if (options.autoStart ?? true) {
+      void this.refresh();
+    }
   }
 
   get status(): MountsStatus {
@@ -62,6 +73,10 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
 
   get warnings(): readonly string[] {
     return this._warnings;
+  }
+
+  get pending(): readonly IPendingMount[] {
+    return this._pending;
   }
 
   get policy(): IServerPolicy | null {
@@ -86,17 +101,33 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
     return this._isDisposed;
   }
 
-  /** Milliseconds between checks for changes; 0 stops polling. */
+  /** Milliseconds between checks while the panel watches; `Poll.NEVER` when turned off (0). */
   get pollInterval(): number {
-    return this._poll.frequency.interval;
+    return this._interval;
   }
   set pollInterval(value: number) {
-    this._poll.frequency = Private.frequency(value);
+    this._interval = SecretMountsModel.normalizeInterval(value);
+    this._reschedule(false);
   }
 
-  /** Start polling (only needed when constructed with `autoStart: false`). */
-  start(): Promise<void> {
-    return this._poll.start();
+  /** Whether the model polls now (someone watches and polling is not turned off). */
+  get isPolling(): boolean {
+    const phase = this._poll.state.phase;
+    return phase !== 'constructed' && phase !== 'stopped';
+  }
+
+  /**
+   * Keep the list fresh until the returned handle is disposed: every `every` milliseconds,
+   * or at the poll interval when omitted. A new watcher gets a check right away.
+   */
+  watch(every?: number): IDisposable {
+    const watcher = { every };
+    this._watchers.add(watcher);
+    this._reschedule(true);
+    return new DisposableDelegate(() => {
+      this._watchers.delete(watcher);
+      this._reschedule(false);
+    });
   }
 
   /**
@@ -126,6 +157,29 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
     this._isDisposed = true;
     this._poll.dispose();
     Signal.clearData(this);
+  }
+
+  /** Poll as often as the most eager watcher asks; stop when nobody watches. */
+  private _reschedule(checkNow: boolean): void {
+    if (this._isDisposed) {
+      return;
+    }
+    const wanted = [...this._watchers].map(({ every }) =>
+      this._interval === Poll.NEVER || every === undefined
+        ? this._interval
+        : Math.max(MIN_INTERVAL, every)
+    );
+    const interval = wanted.length > 0 ? Math.min(...wanted) : Poll.NEVER;
+    if (interval === Poll.NEVER) {
+      void this._poll.stop();
+      return;
+    }
+    this._poll.frequency = Private.frequency(interval);
+    if (!this.isPolling) {
+      void this._poll.start();
+    } else if (checkNow) {
+      void this._poll.refresh();
+    }
   }
 
   /**
@@ -167,6 +221,7 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
         const body = Private.checkMounts(listing.data);
         update.mounts = body.mounts;
         update.warnings = body.warnings;
+        update.pending = body.pending ?? [];
         this._etag = listing.etag ?? body.etag ?? null;
       }
       this._setState(update);
@@ -207,6 +262,13 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
       }
       this._warnings = update.warnings;
     }
+    if (
+      update.pending &&
+      JSON.stringify(update.pending) !== JSON.stringify(this._pending)
+    ) {
+      this._pending = update.pending;
+      changed = true;
+    }
     if (update.mounts) {
       this._mounts = update.mounts;
       this._keyIndex = Private.indexKeys(update.mounts);
@@ -224,6 +286,7 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
   private _isDisposed = false;
   private _keyIndex = new Map<string, IKeyRef>();
   private _mounts: readonly ISecretMount[] = [];
+  private _pending: readonly IPendingMount[] = [];
   private _policy: IServerPolicy | null = null;
   private _poll: Poll;
   private _ready = new PromiseDelegate<void>();
@@ -231,8 +294,10 @@ export class SecretMountsModel implements ISecretMountsModel, IDisposable {
   private _serverSettings: ServerConnection.ISettings;
   private _serverVersion: string | null = null;
   private _status: MountsStatus = 'loading';
+  private _interval: number;
   private _trans: TranslationBundle;
   private _warnings: readonly string[] = [];
+  private _watchers = new Set<{ every?: number }>();
 }
 
 export namespace SecretMountsModel {
@@ -240,9 +305,9 @@ export namespace SecretMountsModel {
     /** Server connection; the page's settings by default. */
     serverSettings?: ServerConnection.ISettings;
     translator?: ITranslator;
-    /** Milliseconds between checks for changes (default 1000); 0 stops polling. */
+    /** Milliseconds between checks while the panel watches (default 1000); 0 stops polling. */
     pollInterval?: number;
-    /** Start polling right away (default true). */
+    /** Load right away (default true); otherwise at the first `refresh` or `watch`. */
     autoStart?: boolean;
   }
 
@@ -255,7 +320,7 @@ export namespace SecretMountsModel {
       return Poll.NEVER;
     }
     // Bounded so that a typo cannot hammer the server or stop updates for hours.
-    return Math.min(MAX_BACKOFF, Math.max(250, Math.round(value)));
+    return Math.min(MAX_BACKOFF, Math.max(MIN_INTERVAL, Math.round(value)));
   }
 }
 
@@ -266,15 +331,16 @@ namespace Private {
     policy?: IServerPolicy;
     mounts?: readonly ISecretMount[];
     warnings?: readonly string[];
+    pending?: readonly IPendingMount[];
   }
 
   /** Poll frequency for a poll interval setting; backs off while the server fails. */
-  export function frequency(interval: number | undefined): IPoll.Frequency {
-    const normalized = SecretMountsModel.normalizeInterval(interval);
+  export function frequency(interval: number): IPoll.Frequency {
     return {
-      interval: normalized,
+      interval,
       backoff: true,
-      max: normalized === Poll.NEVER ? Poll.NEVER : MAX_BACKOFF
+      max:
+        interval === Poll.NEVER ? Poll.NEVER : Math.max(interval, MAX_BACKOFF)
     };
   }
 
@@ -301,6 +367,7 @@ namespace Private {
     return {
       redactOutputs: false,
       allowInlineSuppression: true,
+      allowGitCredentials: false,
       configErrors: [],
       ...body
     } as unknown as IServerPolicy;
@@ -326,7 +393,15 @@ namespace Private {
             (w): w is string => typeof w === 'string'
           )
         : [],
-      etag: typeof body.etag === 'string' ? body.etag : ''
+      etag: typeof body.etag === 'string' ? body.etag : '',
+      pending: Array.isArray(body.pending)
+        ? (body.pending as unknown[]).filter(
+            (p): p is IPendingMount =>
+              isObject(p) &&
+              typeof p.secretName === 'string' &&
+              typeof p.key === 'string'
+          )
+        : []
     };
   }
 

@@ -1,7 +1,13 @@
 import { Token } from '@lumino/coreutils';
+import { IDisposable } from '@lumino/disposable';
 import { ISignal } from '@lumino/signaling';
 
-import { ISecretKey, ISecretMount, IServerPolicy } from './types';
+import {
+  IPendingMount,
+  ISecretKey,
+  ISecretMount,
+  IServerPolicy
+} from './types';
 
 /** Loading state of the mounts model. */
 export type MountsStatus = 'loading' | 'ready' | 'error';
@@ -23,6 +29,8 @@ export interface ISecretMountsModel {
   readonly mounts: readonly ISecretMount[];
   /** Problems not tied to one folder (e.g. an unreadable root). */
   readonly warnings: readonly string[];
+  /** Secrets created from here that are not mounted yet. */
+  readonly pending: readonly IPendingMount[];
   /** Admin policy from the server; null until loaded. */
   readonly policy: IServerPolicy | null;
   /** Emitted whenever status, mounts, warnings or policy change. */
@@ -31,6 +39,11 @@ export interface ISecretMountsModel {
   refresh(): Promise<void>;
   /** Find a key by its absolute path. */
   findKey(path: string): IKeyRef | undefined;
+  /**
+   * Keep the list fresh until the handle is disposed: every `every` milliseconds, or at
+   * the user's poll interval when omitted. Nothing is polled while nobody watches.
+   */
+  watch(every?: number): IDisposable;
 }
 
 export const ISecretMountsModel = new Token<ISecretMountsModel>(

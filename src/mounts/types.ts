@@ -68,6 +68,8 @@ export interface IMountsResponse {
   warnings: string[];
   /** Changes whenever any folder or key changes; the client sends it back as If-None-Match. */
   etag: string;
+  /** Secrets created from here whose key has not appeared in its folder yet. */
+  pending?: IPendingMount[];
 }
 
 /** Save policy enforced by the server's pre-save hook. */
@@ -82,15 +84,83 @@ export interface IServerPolicy {
   revealSeconds: number;
   savePolicy: SavePolicy;
   minMatchLength: number;
+  /** Whether users may move a credential into a new Kubernetes Secret from here. */
+  allowCreateSecrets?: boolean;
+  /** How such a Secret reaches the workspace. */
+  createSecretsTarget?: CreateTarget;
   /** Whether saves replace mounted values in outputs with a marker (`redact_outputs`). */
   redactOutputs: boolean;
   /** Whether inline suppression comments count (`allow_inline_suppression`). */
   allowInlineSuppression: boolean;
+  /** Whether users may let git read a mounted key (`allow_git_credentials`, Use for git). */
+  allowGitCredentials: boolean;
   /**
    * Settings the server refused, one line each naming the setting (it then
    * uses the protective fallback, e.g. `block` for an unreadable save policy).
    */
   configErrors: string[];
+}
+
+/** `workspace`: Kubeflow Notebooks 2.0; `poddefault`: Kubeflow 1.x; `none`: the admin mounts it. */
+export type CreateTarget = 'workspace' | 'poddefault' | 'none';
+
+/** GET /secret-mounts/kubernetes: whether Secrets can be created from here, and why not. */
+export interface ICreateStatus {
+  allowed: boolean;
+  target: CreateTarget;
+  /** Created Secrets are mounted at `<mountRoot>/<secret name>`. */
+  mountRoot: string;
+  /** True when a Secret can be created and mounted now. */
+  ready: boolean;
+  namespace: string | null;
+  pod: string | null;
+  serviceAccount?: string;
+  /** The Workspace (Notebooks 2.0) or Notebook (Kubeflow 1.x) that owns this pod. */
+  owner: { kind: string; name: string } | null;
+  /** Why not, when `ready` is false (one sentence). */
+  reason: string;
+}
+
+/** POST /secret-mounts/secrets body: the value travels here once, never back. */
+export interface IMoveRequest {
+  secretName: string;
+  key: string;
+  value: string;
+  /** Add the key to an existing Secret (marked editable) instead of creating one. */
+  addKey: boolean;
+}
+
+/**
+ * When a moved key appears in the workspace: after a restart of the workspace, within about a
+ * minute (a key added to a Secret already mounted here), or once an admin mounts it.
+ */
+export type MoveAppears = 'restart' | 'sync' | 'none';
+
+/** POST /secret-mounts/secrets answer (201). */
+export interface IMoved {
+  secretName: string;
+  key: string;
+  namespace: string;
+  /** Where the folder will be (`appears: none`: where the admin is to mount it). */
+  mountPath: string;
+  /** The file code should read: `<mountPath>/<key>`. */
+  path: string;
+  appears: MoveAppears;
+  /** What was changed to mount it, e.g. `Workspace alice`. */
+  mountedBy: string;
+}
+
+/** A moved key not in its folder yet. */
+export interface IPendingMount extends IMoved {
+  /** When it was created, seconds since the epoch. */
+  since: number;
+}
+
+/** The answer to a refused move: a sentence, and which case it was. */
+export interface IMoveRefusal {
+  message: string;
+  /** e.g. `AlreadyExists`, `KeyExists`, `NotEditable`, `MountTaken`, `Invalid`, `Forbidden`. */
+  reason: string;
 }
 
 /** GET /secret-mounts/version */

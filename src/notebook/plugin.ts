@@ -14,6 +14,7 @@ import {
   EditorExtensionRegistry,
   IEditorExtensionRegistry
 } from '@jupyterlab/codemirror';
+import { IEditorTracker } from '@jupyterlab/fileeditor';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -22,10 +23,15 @@ import {
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
+import { IDisposable } from '@lumino/disposable';
 
 import { SecretMountsAPIError } from '../api';
 import { CommandIDs } from '../commands';
+import { gitActionContext, useMountedSecretForUrl } from '../git/actions';
+import { IGitCredentialsModel } from '../git/tokens';
 import { ISecretMountsModel } from '../mounts/tokens';
+import { moveCredential } from '../secrets/move';
+import { ISecretCreation } from '../secrets/tokens';
 import { renderSnippet, stylesFor } from '../snippets/templates';
 import { Language } from '../snippets/languages';
 import { LeakChecker } from './checker';
@@ -39,12 +45,18 @@ import { installOutputMasking } from './maskrenderer';
 import { createPatternScan } from './patternscan';
 import { IQuickFixServices, quickFixesFor } from './quickfixes';
 import { GuardRegistry } from './registry';
-import { watchSaves } from './savecheck';
+import { SaveNotices } from './savenotices';
 import { readGuardSettings } from './settings';
 import { DEFAULT_GUARD_SETTINGS, IGuardSettings } from './types';
 
 /** Opens the findings list of the current notebook. */
 export const SHOW_FINDINGS = 'secret-mounts:show-findings';
+
+/**
+ * How often open notebooks want the list of mounts checked (a rotation changes what is a
+ * leak). About what kubelet takes to show a rotated Secret in the pod anyway.
+ */
+const GUARD_REFRESH_MS = 60 * 1000;
 
 const PLUGIN_ID = 'jupyterlab-secret-mounts:guard';
 
@@ -64,7 +76,10 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     ITranslator,
     IToolbarWidgetRegistry,
-    ICommandPalette
+    ICommandPalette,
+    ISecretCreation,
+    IGitCredentialsModel,
+    IEditorTracker
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -75,7 +90,10 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
     toolbarRegistry: IToolbarWidgetRegistry | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    creation: ISecretCreation | null,
+    git: IGitCredentialsModel | null,
+    editors: IEditorTracker | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
@@ -124,6 +142,16 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
     });
     const registry = new GuardRegistry();
     const guards = new Map<NotebookPanel, NotebookGuardModel>();
+    // Mounts are checked for rotations while a notebook is guarded, not otherwise.
+    let watchingMounts: IDisposable | null = null;
+    const guardsChanged = (): void => {
+      if (guards.size > 0) {
+        watchingMounts ??= mounts?.watch(GUARD_REFRESH_MS) ?? null;
+      } else {
+        watchingMounts?.dispose();
+        watchingMounts = null;
+      }
+    };
 
     // Outputs: mask mounted values before they are rendered.
     installOutputMasking(rendermime, {
@@ -144,8 +172,37 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
       copySnippet: (mount, key, language) =>
         Private.copySnippet(mounts, mount, key, language, trans),
       useSecretFile: () => Private.explainSecretFiles(app, trans),
+      canMoveToSecret: () => creation?.ready === true,
+      moveToSecret: found => {
+        const notebook = registry.guardFor(found.cell)?.model;
+        const panel = tracker.find(p => p.content.model === notebook);
+        if (!creation || !notebook || !panel) {
+          return;
+        }
+        void moveCredential(found, {
+          creation,
+          notebook,
+          save: async () => {
+            // The file and its checkpoint: no saved copy keeps the value.
+            await panel.context.save();
+            await panel.context.createCheckpoint();
+          },
+          trans,
+          done: message => Notification.success(message, { autoClose: 10000 }),
+          failed: message => Notification.warning(message, { autoClose: false })
+        });
+      },
       notApplied: message => Notification.warning(message, { autoClose: 5000 }),
-      suppressionAllowed
+      suppressionAllowed,
+      useSecretForGit:
+        git && mounts
+          ? (found, known) =>
+              useMountedSecretForUrl(
+                gitActionContext(app, git, mounts, trans),
+                found,
+                known
+              )
+          : undefined
     };
 
     // Cell editors: findings as lint warnings with quick fixes.
@@ -183,10 +240,12 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
       });
       guards.set(panel, guard);
       registry.add(guard);
+      guardsChanged();
     };
     const stopGuard = (panel: NotebookPanel): void => {
       guards.get(panel)?.dispose();
       guards.delete(panel);
+      guardsChanged();
     };
 
     const showFindings = async (panel: NotebookPanel): Promise<void> => {
@@ -222,18 +281,34 @@ export const guardPlugin: JupyterFrontEndPlugin<void> = {
       }
     };
 
-    const watchPanel = (panel: NotebookPanel): void => {
-      void panel.context.ready.then(() => startGuard(panel));
-      panel.disposed.connect(() => stopGuard(panel));
-      watchSaves(panel.context, {
-        trans,
-        policy: () => mounts?.policy?.savePolicy ?? null,
-        showFindings: () => {
-          if (!panel.isDisposed) {
-            app.shell.activateById(panel.id);
-            void showFindings(panel);
-          }
+    // What the server's save check found, whoever saved (collaborators included).
+    const panelOf = (path: string): NotebookPanel | undefined =>
+      tracker.find(panel => panel.context.localPath === path);
+    const notices = new SaveNotices({
+      events: app.serviceManager.events,
+      trans,
+      // Text files are checked on save too; their notices have no findings list.
+      isOpen: path =>
+        !!panelOf(path) ||
+        !!editors?.find(editor => editor.context.localPath === path),
+      canShowFindings: path => !!panelOf(path),
+      showFindings: path => {
+        const panel = panelOf(path);
+        if (panel) {
+          app.shell.activateById(panel.id);
+          void showFindings(panel);
         }
+      }
+    });
+
+    const watchPanel = (panel: NotebookPanel): void => {
+      void panel.context.ready.then(() => {
+        startGuard(panel);
+        void notices.opened(panel.context.localPath);
+      });
+      panel.disposed.connect(() => {
+        stopGuard(panel);
+        notices.closed(panel.context.localPath);
       });
     };
     tracker.forEach(watchPanel);

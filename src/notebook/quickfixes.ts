@@ -2,6 +2,8 @@ import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
+import { gitUrlCredentialAt, IGitUrlCredential } from '../git/urls';
+import { IFoundCredential } from '../secrets/move';
 import { detectLanguage, Language } from '../snippets/languages';
 import { IQuickFix } from './lint';
 import { IRange } from './mask';
@@ -20,10 +22,23 @@ export interface IQuickFixServices {
   copySnippet(mount: string, key: string, language: Language | null): void;
   /** Help with a credential that is not mounted yet (open the picker, explain). */
   useSecretFile(): void;
+  /** Whether the server can move a credential into a new Kubernetes Secret now. */
+  canMoveToSecret(): boolean;
+  /** "Move to a Kubernetes Secret": the dialog, the server's work, the rewrite. */
+  moveToSecret(found: IFoundCredential): void;
   /** Tell the user a fix could not be applied (the text changed meanwhile). */
   notApplied(message: string): void;
   /** Whether the server honours inline suppression comments (its `allow_inline_suppression`). */
   suppressionAllowed(): boolean;
+  /**
+   * Set git up to read the mounted value of a token found in a git URL (`known` when the
+   * finding already names its folder and key); resolves true when git is set up. Absent
+   * without Use for git.
+   */
+  useSecretForGit?(
+    found: IGitUrlCredential,
+    known?: { mount: string; key: string }
+  ): Promise<boolean>;
 }
 
 /** The language of a notebook, from its metadata (the kernel writes it there). */
@@ -81,9 +96,10 @@ function commentLanguageAt(
  * The quick fixes of a finding in a cell:
  * - a mounted value: "Replace with secret reference" (when the rewrite keeps the
  *   code's meaning) and "Copy file-read snippet";
- * - a pattern finding: "Read it from a secret file…" and, where the server
- *   honours suppression comments, "Ignore on this line" (never first: one
- *   click should fix, not hide);
+ * - a pattern finding: "Move to a Kubernetes Secret…" (when the server allows it and the
+ *   whole literal is the credential), "Read it from a secret file…" and, where the server
+ *   honours suppression comments, "Ignore on this line" (never first: one click should fix,
+ *   not hide);
  * - a finding in an output: "Clear outputs".
  */
 export function quickFixesFor(
@@ -140,6 +156,10 @@ export function quickFixesFor(
   });
 
   const fixes: IQuickFix[] = [];
+  const gitFix = gitUrlFix(finding, scanned, currentRange, services, cell);
+  if (gitFix) {
+    fixes.push(gitFix);
+  }
   const secret = finding.secret;
   if (secret) {
     const path = `${secret.mount.replace(/\/+$/, '')}/${secret.key}`;
@@ -167,6 +187,36 @@ export function quickFixesFor(
     return fixes;
   }
 
+  const moveLanguage =
+    cell.type === 'code'
+      ? rewriteLanguageAt(scanned, finding.start, nbLanguage)
+      : null;
+  // Offered only where the literal can become a file read (the path does not change that).
+  if (
+    moveLanguage &&
+    services.canMoveToSecret() &&
+    replaceWithReference(scanned, finding, moveLanguage, '/secrets/name/key')
+  ) {
+    fixes.push({
+      label: trans.__('Move to a Kubernetes Secret…'),
+      apply: given => {
+        const range = currentRange(given);
+        if (!range) {
+          services.notApplied(
+            trans.__('The cell changed; the fix was not applied.')
+          );
+          return;
+        }
+        services.moveToSecret({
+          cell,
+          range,
+          language: moveLanguage,
+          ruleId: finding.ruleId,
+          preview: finding.preview
+        });
+      }
+    });
+  }
   fixes.push({
     label: trans.__('Read it from a secret file…'),
     apply: () => services.useSecretFile()
@@ -187,4 +237,53 @@ export function quickFixesFor(
     );
   }
   return fixes;
+}
+
+/**
+ * "Use a mounted secret for git" on a token in a git URL: git is set up to read the mounted
+ * value for the URL's host, then the URL loses its `user:TOKEN@`.
+ */
+function gitUrlFix(
+  finding: IGuardFinding,
+  scanned: string,
+  currentRange: (given?: IRange) => IRange | null,
+  services: IQuickFixServices,
+  cell: ICellModel
+): IQuickFix | null {
+  const useSecretForGit = services.useSecretForGit;
+  const found = gitUrlCredentialAt(scanned, finding.start, finding.end);
+  if (!useSecretForGit || !found) {
+    return null;
+  }
+  const { trans } = services;
+  const secret = finding.secret;
+  const known =
+    secret && secret.encoding === 'raw'
+      ? { mount: secret.mount, key: secret.key }
+      : undefined;
+  return {
+    label: trans.__('Use a mounted secret for git'),
+    apply: given => {
+      void useSecretForGit(found, known).then(done => {
+        if (!done) {
+          return;
+        }
+        // The author may have typed meanwhile: find the URL again in the current source.
+        const range = currentRange(given);
+        const source = cell.sharedModel.getSource();
+        const now = range
+          ? gitUrlCredentialAt(source, range.start, range.end)
+          : null;
+        if (!now || now.token !== found.token || now.host !== found.host) {
+          services.notApplied(
+            trans.__(
+              'Git is set up, but the cell changed: remove the token from the URL yourself.'
+            )
+          );
+          return;
+        }
+        cell.sharedModel.updateSource(now.edit.from, now.edit.to, '');
+      });
+    }
+  };
 }

@@ -1,8 +1,10 @@
 import {
   HEURISTIC_SPAN,
+  base64Forms,
   decodeBase64Text,
   entropyFloor,
   hasNonLetter,
+  isHexWords,
   isRepetitive,
   valueProfile
 } from './heuristics';
@@ -17,6 +19,7 @@ import {
   secretPlace
 } from './regexshape';
 import { redact } from './redact';
+import { signedUrlExpired } from './signedurl';
 import { RULE_SET } from './rules';
 import { IRule, IRuleSet, IScanFinding, IScanOptions } from './types';
 
@@ -103,6 +106,7 @@ interface ICompiledRule {
   passphraseName: Test | null;
   passphrases: boolean;
   matchAllow: Test | null;
+  signedUrlExpiry: boolean;
 }
 
 interface ICandidate {
@@ -169,7 +173,8 @@ export class Scanner {
         nameAllow: anyOf(rule.nameAllowlist, 'i'),
         passphraseName: anyOf(rule.passphraseNames, 'i'),
         passphrases: rule.passphrases ?? false,
-        matchAllow: anyOf(rule.matchAllowlist, '')
+        matchAllow: anyOf(rule.matchAllowlist, ''),
+        signedUrlExpiry: rule.signedUrlExpiry ?? false
       };
     });
     // Suppression markers and placeholder keywords ride along as two more
@@ -195,9 +200,15 @@ export class Scanner {
       ),
       gated: placeholderKeywords.length > 0
     };
-    this._examples = new Set(ruleSet.documentedExamples);
+    // An example is one in its base64 forms too (a Secret's data, a Basic header).
+    this._examples = new Set(
+      ruleSet.documentedExamples.flatMap(example => [
+        example,
+        ...base64Forms(example)
+      ])
+    );
     this._exampleLengths = new Set(
-      ruleSet.documentedExamples.map(example => example.length)
+      [...this._examples].map(example => example.length)
     );
   }
 
@@ -227,7 +238,8 @@ export class Scanner {
       compiled => !disabled.has(compiled.rule.id)
     );
     const suppressions = options.suppressions ?? true;
-    return text => this._scan(text, rules, userAllow, suppressions);
+    return text =>
+      this._scan(text, rules, userAllow, suppressions, options.now);
   }
 
   /** Scans one text. */
@@ -239,7 +251,8 @@ export class Scanner {
     text: string,
     rules: readonly ICompiledRule[],
     userAllow: Test | null,
-    suppressions: boolean
+    suppressions: boolean,
+    now: number | undefined
   ): IScanFinding[] {
     if (text.length === 0) {
       return [];
@@ -257,6 +270,7 @@ export class Scanner {
         const count = anchors(text, sortedList(hits, list), compiled);
         this._matchAt(compiled, text, count, {
           userAllow,
+          now,
           taken,
           placeholderHits,
           out: candidates
@@ -372,7 +386,9 @@ export class Scanner {
       compiled.matchAllow?.(whole) ||
       scan.userAllow?.(secret) ||
       !this._looksRandom(secret, compiled, name) ||
-      this._hidesPlaceholder(secret)
+      this._hidesPlaceholder(secret) ||
+      (compiled.signedUrlExpiry &&
+        signedUrlExpired(whole, scan.now ?? Date.now()))
     ) {
       return searchFrom;
     }
@@ -424,7 +440,7 @@ export class Scanner {
     );
   }
 
-  /** Entropy floor met, and not a sequence, a repetition or words (unless a passphrase). */
+  /** Entropy floor met, and not a sequence, a repetition, hexspeak or words (unless a passphrase). */
   private _looksRandom(
     secret: string,
     compiled: ICompiledRule,
@@ -438,7 +454,8 @@ export class Scanner {
       profile.entropy >= entropyFloor(compiled.entropy, span) &&
       !profile.sequential &&
       (!profile.wordLike || this._isPassphrase(secret, compiled, name)) &&
-      (profile.distinct > 16 + span / 10 + 1 || !isRepetitive(secret))
+      (profile.distinct > 16 + span / 10 + 1 || !isRepetitive(secret)) &&
+      !isHexWords(secret)
     );
   }
 
@@ -458,7 +475,7 @@ export class Scanner {
     );
   }
 
-  /** Base64 of a placeholder ("dummy ...") or of `user:password` with a placeholder password. */
+  /** Base64 of a placeholder ("dummy ...") or of `user:password` with a placeholder or example password. */
   private _hidesPlaceholder(secret: string): boolean {
     const decoded = decodeBase64Text(secret);
     if (decoded === null) {
@@ -474,7 +491,10 @@ export class Scanner {
     const user = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
     return (
-      password.length < 4 || password === user || this._isPlaceholder(password)
+      password.length < 4 ||
+      password === user ||
+      this._isPlaceholder(password) ||
+      this._isDocumentedExample(password)
     );
   }
 
@@ -538,6 +558,8 @@ export class Scanner {
 /** What the rules of one scan share. */
 interface IScanState {
   userAllow: Test | null;
+  /** `IScanOptions.now`. */
+  now: number | undefined;
   /** Secret starts already reported by an earlier rule. */
   taken: PositionSet;
   /** Where placeholder keywords start in the text, sorted. */

@@ -189,7 +189,92 @@ export function isWordLike(value: string): boolean {
       i++;
     }
   }
-  return covered >= 0.6 * length;
+  return covered >= 0.6 * length || isCamelIdentifier(value);
+}
+
+/**
+ * Whether a value is one camel- or Pascal-case identifier of three or more short words
+ * ("setMinLevelToZero", "_getNewTargetNode"), as method names in minified JavaScript are:
+ * letters only after at most two `_` or `$`, each word an upper-case letter (the first word's
+ * may be lower case) and one or more lower-case letters that could be pronounced. Random letters
+ * almost never split so: they have two capitals in a row or a word without a vowel.
+ */
+export function isCamelIdentifier(value: string): boolean {
+  if (value.length > HEURISTIC_SPAN) {
+    return false;
+  }
+  let i = 0;
+  while (i < 2 && (value[i] === '_' || value[i] === '$')) {
+    i++;
+  }
+  let words = 0;
+  while (i < value.length) {
+    const start = i;
+    if (
+      isUpper(value.charCodeAt(i)) ||
+      (words === 0 && isLower(value.charCodeAt(i)))
+    ) {
+      i++;
+    }
+    while (i < value.length && isLower(value.charCodeAt(i))) {
+      i++;
+    }
+    if (i - start < 2 || !isPronounceable(value, start, i)) {
+      return false; // a lone capital, a non-letter, or an unpronounceable word
+    }
+    words++;
+  }
+  return words >= 3;
+}
+
+/** Hex digits read as the letters they stand for in hexspeak. */
+const HEXSPEAK: Readonly<Record<string, string>> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't'
+};
+
+/**
+ * Whether a value is hexspeak: English-looking words spelled in hex digits ("cafeb4b3:d3adb33f",
+ * "deadbeefcafebabe"), a made-up value. It is hex, 8+ digits in parts of 4+ separated by `:`, `.`,
+ * `_` or `-`; each part, its digits read as letters (0 o, 1 i, 3 e, 4 a, 5 s, 7 t; a 2, 6, 8 or 9
+ * reads as none), is a third vowels (a, e, i, o) with neither three consonants nor three vowels
+ * in a row. Random hex is so about once in 40 at 8 digits, once in 2,000 at 16.
+ */
+export function isHexWords(value: string): boolean {
+  if (value.length > HEURISTIC_SPAN) {
+    return false;
+  }
+  let digits = 0;
+  let part = 0; // characters of the current part
+  let vowels = 0;
+  let run = 0; // consonants (> 0) or vowels (< 0) in a row
+  for (let i = 0; i <= value.length; i++) {
+    const ch = i < value.length ? value[i].toLowerCase() : ':';
+    if (':._-'.includes(ch)) {
+      if (part < 4 || 3 * vowels < part) {
+        return false;
+      }
+      digits += part;
+      part = vowels = run = 0;
+      continue;
+    }
+    const letter = ch >= 'a' && ch <= 'f' ? ch : HEXSPEAK[ch];
+    if (letter === undefined) {
+      return false; // not hex, or a 2, 6, 8 or 9
+    }
+    part++;
+    const vowel = 'aeio'.includes(letter);
+    vowels += vowel ? 1 : 0;
+    run = vowel ? Math.min(run, 0) - 1 : Math.max(run, 0) + 1;
+    if (run === 3 || run === -3) {
+      return false;
+    }
+  }
+  return digits >= 8;
 }
 
 /** Whether a value has a character other than an ASCII letter (a digit, a symbol). */
@@ -244,12 +329,35 @@ const SEXTETS = Int8Array.from({ length: 128 }, (_, c) => {
   return ch === '-' ? 62 : ch === '_' ? 63 : standard.indexOf(ch);
 });
 
+/**
+ * The base64 forms of an ASCII text: standard and URL-safe alphabets, with
+ * and without `=` padding (a Kubernetes Secret's `data:`, a Basic
+ * Authorization header, a JWT segment).
+ */
+export function base64Forms(text: string): string[] {
+  const standard =
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let encoded = '';
+  for (let i = 0; i < text.length; i += 3) {
+    const a = text.charCodeAt(i) & 0xff;
+    const b = i + 1 < text.length ? text.charCodeAt(i + 1) & 0xff : -1;
+    const c = i + 2 < text.length ? text.charCodeAt(i + 2) & 0xff : -1;
+    const bits = (a << 16) | (Math.max(b, 0) << 8) | Math.max(c, 0);
+    encoded += standard[bits >> 18] + standard[(bits >> 12) & 63];
+    encoded += b < 0 ? '=' : standard[(bits >> 6) & 63];
+    encoded += c < 0 ? '=' : standard[bits & 63];
+  }
+  const unpadded = encoded.replace(/=+$/, '');
+  const urlSafe = encoded.replace(/\+/g, '-').replace(/\//g, '_');
+  return [...new Set([encoded, unpadded, urlSafe, urlSafe.replace(/=+$/, '')])];
+}
+
 /** Bytes decoded so far (scratch space). */
 const decoded = new Uint8Array(HEURISTIC_SPAN);
 
 /**
  * The text a base64 value decodes to, when the value is base64 (standard or
- * URL-safe, 12 to 128 characters, at most two `=` of padding) of printable
+ * URL-safe, 8 to 128 characters, at most two `=` of padding) of printable
  * ASCII; otherwise `null`. Lets placeholder checks see through `ZHVtbXk...`
  * ("dummy ...") and Basic-auth `user:password` pairs. Random values fail at
  * their first unprintable byte, a few characters in.
@@ -266,7 +374,7 @@ export function decodeBase64Text(value: string): string | null {
   ) {
     body--; // '=' padding
   }
-  if (body < 12 || body % 4 === 1) {
+  if (body < 8 || body % 4 === 1) {
     return null;
   }
   let bits = 0;
@@ -351,13 +459,15 @@ const N_LOG_N = Float64Array.from({ length: HEURISTIC_SPAN + 1 }, (_, n) =>
  */
 export function valueProfile(value: string): IValueProfile {
   const length = Math.min(value.length, HEURISTIC_SPAN);
-  // Pass 1: character counts and codes, and two cheap necessary conditions
-  // that spare the other passes for most random values: Capitalized words
+  // Pass 1: character counts and codes, and cheap necessary conditions
+  // that spare the other passes for most random values: a camel-case
+  // identifier is letters but for two characters at most; Capitalized words
   // covering 60% hold 45% lower-case letters at least (a word of n letters
   // has n - 1 of them, n >= 4), and a run of 4 needs 3 equal steps in a row.
   let other: Map<number, number> | null = null;
   let distinct = 0;
   let lower = 0;
+  let letters = 0;
   let streak = 0; // equal, non-zero steps in a row
   let longStreak = 0; // 1 once a streak reached 3
   let step = 0;
@@ -377,6 +487,7 @@ export function valueProfile(value: string): IValueProfile {
     }
     codes[i] = code;
     lower += code >> 7;
+    letters += ((code >> 6) + 1) >> 1; // code >> 6: 1 upper, 2 lower, 0 other
     const r = code & 63;
     if (r !== 0 && r === previousRank) {
       continue; // doubled letters collapse
@@ -460,7 +571,9 @@ export function valueProfile(value: string): IValueProfile {
     entropy: length ? Math.log2(length) - weighted / length : 0,
     sequential: runsAreSequential(longest, share),
     // Pass 2 can only overstate the coverage: confirm the rare values it passes.
-    wordLike: wordCovered >= 0.6 * length && isWordLike(value),
+    wordLike:
+      (wordCovered >= 0.6 * length && isWordLike(value)) ||
+      (length - letters <= 2 && isCamelIdentifier(value)),
     distinct: distinct + (other?.size ?? 0)
   };
 }

@@ -31,6 +31,8 @@ export { redact } from './redact';
 export {
   decodeBase64Text,
   hasNonLetter,
+  isCamelIdentifier,
+  isHexWords,
   isRepetitive,
   isSequential,
   isWordLike,

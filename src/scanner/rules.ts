@@ -82,8 +82,10 @@ function checkRule(
   if (rule.entropy !== undefined && typeof rule.entropy !== 'number') {
     fail(where, 'entropy must be a number');
   }
-  if (rule.passphrases !== undefined && typeof rule.passphrases !== 'boolean') {
-    fail(where, 'passphrases must be true or false');
+  for (const key of ['passphrases', 'signedUrlExpiry'] as const) {
+    if (rule[key] !== undefined && typeof rule[key] !== 'boolean') {
+      fail(where, `${key} must be true or false`);
+    }
   }
   if (!CONFIDENCES.includes(rule.confidence as Confidence)) {
     fail(where, `confidence must be one of ${CONFIDENCES.join(', ')}`);

@@ -57,6 +57,13 @@ export interface IRule {
   passphrases?: boolean;
   /** Whole matches matching any of these (case-sensitive) are not findings. */
   matchAllowlist?: string[];
+  /**
+   * The match is a signed URL's query: when it holds `X-Amz-Date=` or
+   * `X-Goog-Date=` (YYYYMMDDTHHMMSSZ) and `X-Amz-Expires=` or
+   * `X-Goog-Expires=` (seconds) and that time has passed, it is not a finding
+   * (an expired signature grants nothing).
+   */
+  signedUrlExpiry?: boolean;
   confidence: Confidence;
 }
 
@@ -108,6 +115,11 @@ export interface IScanOptions {
   allowlist?: string[];
   /** Whether inline suppression markers drop findings on their line (default true). */
   suppressions?: boolean;
+  /**
+   * The time signed URLs' expiry is judged against, in milliseconds since the
+   * epoch (`IRule.signedUrlExpiry`); by default, the time of the scan.
+   */
+  now?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -8,8 +9,10 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { CommandIDs } from '../commands';
+import { IGitCredentialsModel } from '../git/tokens';
 import { revealValue } from '../mounts/reveal';
 import { ISecretMountsModel } from '../mounts/tokens';
+import { ISecretCreation } from '../secrets/tokens';
 import { secretMountsIcon } from './icons';
 import { PANEL_ID, SecretMountsPanel } from './panel';
 
@@ -20,22 +23,35 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     'A sidebar listing mounted secret folders and keys, values masked.',
   autoStart: true,
   requires: [ISecretMountsModel],
-  optional: [ILayoutRestorer, ICommandPalette, ITranslator, ISettingRegistry],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    ITranslator,
+    ISettingRegistry,
+    ISecretCreation,
+    IGitCredentialsModel,
+    ILabShell
+  ],
   activate: (
     app: JupyterFrontEnd,
     model: ISecretMountsModel,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    creation: ISecretCreation | null,
+    git: IGitCredentialsModel | null,
+    labShell: ILabShell | null
   ) => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab-secret-mounts'
     );
     const panel = new SecretMountsPanel({
       model,
+      git,
       commands: app.commands,
       translator: translator ?? nullTranslator,
+      creation,
       reveal: (mount, key) =>
         revealValue(
           { path: mount.path, key: key.name },
@@ -71,7 +87,11 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     const category = trans.__('Secret Mounts');
-    palette?.addItem({ command: CommandIDs.openPanel, category });
+    // Jupyter Notebook 7 lists "Show <panel>" in its palette for every side panel itself;
+    // only JupyterLab's shell needs ours (else Notebook 7 shows it twice).
+    if (labShell) {
+      palette?.addItem({ command: CommandIDs.openPanel, category });
+    }
     palette?.addItem({ command: CommandIDs.refresh, category });
   }
 };

@@ -3,7 +3,6 @@
  * dist/cli.js on a copy of the fixture project: the CI workflow of accepting
  * today's findings and failing on new ones only.
  */
-import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import {
   appendFileSync,
@@ -15,40 +14,15 @@ import {
 } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { ensureCli } from './build-cli';
+import { FIXTURE_PROJECT, FIXTURE_SECRETS as SECRETS } from './fixture-project';
+import { ICliRun, ensureCli, runCli } from './shipped-cli';
 
-const FIXTURE = join(__dirname, 'fixtures', 'project');
-
-/** Every secret value in the fixture project (see scan.spec.ts). */
-const SECRETS = [
-  'AKIAZ7VQX3M4PLR2TQWE',
-  'q8Xz2LmN4pRt6VwY0bCdEfGhJkL3mN5pQ7rS9tUv',
-  'sk-proj-Qw3rTy8UiOp2AsDf5GhJkL7ZxCvBnM9qWeRtYuIoPaSdFgHjKlZxCvBnT3BlbkFJq1W2e3R4t5Y6u7I8o9P0aSdFgHjKlZxCvBnMqWeRtYuIoPa',
-  'xoxb-204812957361-3184720569123-Zq8Wm3Xn5Rt7Yv1Bc4Df6Gh2',
-  'Vr7#pQ2xLm9z',
-  'Lq8Zr2Tx6Wb1Yc5Vn9Md3Kp7'
-];
 const NEW_SECRET = 'ghp_R8mZ2xQ7wL4nV9kT1yB6cF3hJ5pD0sG8aE2u';
 
-let cli: string;
 let project: string;
 
-interface IRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function scan(args: string[], cwd = project): IRun {
-  const result = spawnSync(process.execPath, [cli, 'scan', ...args], {
-    cwd,
-    encoding: 'utf8'
-  });
-  return {
-    status: result.status,
-    stdout: result.stdout,
-    stderr: result.stderr
-  };
+function scan(args: string[], cwd = project): ICliRun {
+  return runCli(['scan', ...args], cwd);
 }
 
 interface IBaselineFile {
@@ -62,12 +36,12 @@ function readBaseline(file = 'baseline.json'): IBaselineFile {
 }
 
 beforeAll(() => {
-  cli = ensureCli();
+  ensureCli();
 }, 180000);
 
 beforeEach(() => {
   project = mkdtempSync(join(tmpdir(), 'scan-baseline-'));
-  cpSync(FIXTURE, project, { recursive: true });
+  cpSync(FIXTURE_PROJECT, project, { recursive: true });
 });
 
 afterEach(() => {

@@ -5,7 +5,6 @@
  * threads; image payloads are never scanned, and what follows them is found
  * at the right place in the file.
  */
-import { spawnSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import {
   mkdirSync,
@@ -16,7 +15,7 @@ import {
 } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { ensureCli } from './build-cli';
+import { ICliRun, ensureCli, runCli } from './shipped-cli';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -41,7 +40,6 @@ interface IPlanted {
   output: string;
 }
 
-let cli: string;
 let folder: string;
 const planted: IPlanted[] = [];
 
@@ -115,27 +113,12 @@ function writeProject(): void {
   );
 }
 
-interface IRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function scan(args: string[]): IRun {
-  const result = spawnSync(process.execPath, [cli, 'scan', ...args], {
-    cwd: folder,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26
-  });
-  return {
-    status: result.status,
-    stdout: result.stdout,
-    stderr: result.stderr
-  };
+function scan(args: string[]): ICliRun {
+  return runCli(['scan', ...args], folder);
 }
 
 beforeAll(() => {
-  cli = ensureCli();
+  ensureCli();
   folder = mkdtempSync(join(tmpdir(), 'scan-threads-'));
   mkdirSync(join(folder, 'notebooks'));
   writeProject();

@@ -5,7 +5,6 @@
  */
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { spawnSync } from 'child_process';
 import {
   cpSync,
   mkdirSync,
@@ -17,47 +16,24 @@ import {
 import { tmpdir } from 'os';
 import { join } from 'path';
 import sarifSchema from '../fixtures/sarif-2.1.0-rtm.5.json';
-import { ensureCli } from './build-cli';
+import { FIXTURE_PROJECT, FIXTURE_SECRETS } from './fixture-project';
+import { ICliRun, ensureCli, runCli } from './shipped-cli';
 
-const FIXTURE = join(__dirname, 'fixtures', 'project');
 const NOTEBOOK = join('notebooks', 'churn-report.ipynb');
 
-/** The secret values in the fixture project: none may ever be printed. */
-const SECRETS = [
-  'AKIAZ7VQX3M4PLR2TQWE',
-  'q8Xz2LmN4pRt6VwY0bCdEfGhJkL3mN5pQ7rS9tUv',
-  'sk-proj-Qw3rTy8UiOp2AsDf5GhJkL7ZxCvBnM9qWeRtYuIoPaSdFgHjKlZxCvBnT3BlbkFJq1W2e3R4t5Y6u7I8o9P0aSdFgHjKlZxCvBnMqWeRtYuIoPa',
-  'xoxb-204812957361-3184720569123-Zq8Wm3Xn5Rt7Yv1Bc4Df6Gh2',
-  'Vr7#pQ2xLm9z',
-  'Lq8Zr2Tx6Wb1Yc5Vn9Md3Kp7'
-];
+/** The secret values in the project: none may ever be printed. */
+const SECRETS = [...FIXTURE_SECRETS];
 
-let cli: string;
 let project: string;
-
-interface IRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function run(
   args: string[],
   options: { cwd?: string; input?: string } = {}
-): IRun {
-  const result = spawnSync(process.execPath, [cli, ...args], {
-    cwd: options.cwd ?? project,
-    input: options.input,
-    encoding: 'utf8'
-  });
-  return {
-    status: result.status,
-    stdout: result.stdout,
-    stderr: result.stderr
-  };
+): ICliRun {
+  return runCli(args, options.cwd ?? project, options.input);
 }
 
-function expectNoSecrets(result: IRun): void {
+function expectNoSecrets(result: ICliRun): void {
   for (const secret of SECRETS) {
     expect(result.stdout).not.toContain(secret);
     expect(result.stderr).not.toContain(secret);
@@ -65,11 +41,11 @@ function expectNoSecrets(result: IRun): void {
 }
 
 beforeAll(() => {
-  cli = ensureCli();
+  ensureCli();
   // The committed fixture project, plus what must be skipped: dependency and
   // version-control folders and binary files (which git would not keep here).
   project = mkdtempSync(join(tmpdir(), 'scan-e2e-'));
-  cpSync(FIXTURE, project, { recursive: true });
+  cpSync(FIXTURE_PROJECT, project, { recursive: true });
   const leak = 'ghp_R8mZ2xQ7wL4nV9kT1yB6cF3hJ5pD0sG8aE2u';
   mkdirSync(join(project, 'node_modules', 'left-pad'), { recursive: true });
   writeFileSync(
@@ -93,7 +69,7 @@ afterAll(() => {
 });
 
 describe('scan, text output', () => {
-  let result: IRun;
+  let result: ICliRun;
   beforeAll(() => {
     result = run(['scan', '.']);
   });

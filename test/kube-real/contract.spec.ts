@@ -20,7 +20,10 @@ interface IRequest {
   body?: unknown;
   accept?: string;
   contentType?: string;
-  /** Who asks: the administrator, or the user who may only get/list in team-a. */
+  /**
+   * Who asks: the administrator, or a viewer who may only get and list (here
+   * in `contract`, which no other spec writes to: the specs share one server).
+   */
   as?: 'admin' | 'viewer';
 }
 
@@ -231,7 +234,7 @@ const CASES: [
   ],
   [
     'viewer lists where allowed',
-    { method: 'GET', path: `${PD}/team-a/poddefaults`, as: 'viewer' }
+    { method: 'GET', path: `${PD}/contract/poddefaults`, as: 'viewer' }
   ],
   [
     'viewer lists where not allowed',
@@ -241,7 +244,7 @@ const CASES: [
     'viewer creates',
     {
       method: 'POST',
-      path: `${PD}/team-a/poddefaults`,
+      path: `${PD}/contract/poddefaults`,
       body: podDefault('v1'),
       as: 'viewer'
     }
@@ -261,11 +264,16 @@ const VIEWER_TOKEN = 'contract-viewer';
 beforeAll(async () => {
   fake = await startFakeCluster();
   fake.api.add('namespaces', { metadata: { name: 'team-b' } });
+  fake.api.add('namespaces', { metadata: { name: 'contract' } });
   fake.api.addUser(
     VIEWER_TOKEN,
     limitedUser('viewer', [
-      { resource: 'poddefaults', verbs: ['get', 'list'], namespace: 'team-a' },
-      { resource: 'workspaces', verbs: ['get', 'list'], namespace: 'team-a' }
+      {
+        resource: 'poddefaults',
+        verbs: ['get', 'list'],
+        namespace: 'contract'
+      },
+      { resource: 'workspaces', verbs: ['get', 'list'], namespace: 'contract' }
     ])
   );
 });

@@ -43,6 +43,22 @@ function metadataOf(namespace: string, name: string) {
   ).metadata;
 }
 
+/**
+ * `create NAME --from-stdin k` with `value` on standard input; `flags` say
+ * which cluster (by default the fake one) and anything more.
+ */
+function createFromStdin(
+  name: string,
+  value: string,
+  flags = ['--kubeconfig', cluster.kubeconfig()]
+) {
+  return runCommand(
+    createCommand,
+    [name, ...flags, '--from-stdin', 'k'],
+    [value]
+  );
+}
+
 beforeAll(async () => {
   cluster = await startFakeCluster();
   files = path.join(cluster.dir, 'files');
@@ -186,28 +202,17 @@ describe('create', () => {
 
   it('refuses to replace a Secret not labelled can-update unless --overwrite', async () => {
     cluster.api.add('secrets', secret('team-a', 'foreign', { k: 'v' }));
-    const refused = await runCommand(
-      createCommand,
-      ['foreign', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
-      ['x']
-    );
+    const refused = await createFromStdin('foreign', 'x');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
       'error: Secret foreign already exists in namespace team-a and is not labelled notebooks.kubeflow.org/can-update=true; pass --overwrite to replace its values anyway.\n'
     );
     expect(decoded('team-a', 'foreign')).toEqual({ k: Buffer.from('v') });
-    const forced = await runCommand(
-      createCommand,
-      [
-        'foreign',
-        '--kubeconfig',
-        cluster.kubeconfig(),
-        '--from-stdin',
-        'k',
-        '--overwrite'
-      ],
-      ['x']
-    );
+    const forced = await createFromStdin('foreign', 'x', [
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--overwrite'
+    ]);
     expect(forced.code).toBe(0);
     expect(decoded('team-a', 'foreign')).toEqual({ k: Buffer.from('x') });
   });
@@ -225,11 +230,7 @@ describe('create', () => {
         }
       )
     );
-    const result = await runCommand(
-      createCommand,
-      ['web-tls', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
-      ['v']
-    );
+    const result = await createFromStdin('web-tls', 'v');
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       "error: Secret web-tls already exists in namespace team-a with type kubernetes.io/tls, and a Secret's type cannot be changed; nothing was written. Use --type kubernetes.io/tls, or delete the Secret first.\n"
@@ -247,11 +248,7 @@ describe('create', () => {
       retryAfter: 0,
       match: r => r.method === 'POST'
     });
-    const throttled = await runCommand(
-      createCommand,
-      ['throttled', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
-      ['v']
-    );
+    const throttled = await createFromStdin('throttled', 'v');
     expect(throttled.code).toBe(0);
     expect(cluster.api.requests.map(r => `${r.method} ${r.status}`)).toEqual([
       'POST 429',
@@ -260,11 +257,7 @@ describe('create', () => {
     cluster.api.requests.length = 0;
     // A 5xx may come after the write took effect: it is reported, not repeated.
     cluster.api.faults.push({ code: 500, match: r => r.method === 'POST' });
-    const failed = await runCommand(
-      createCommand,
-      ['unlucky', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
-      ['v']
-    );
+    const failed = await createFromStdin('unlucky', 'v');
     expect(failed.code).toBe(2);
     expect(failed.stderr).toContain('(500 server error)');
     expect(cluster.api.requests.map(r => `${r.method} ${r.status}`)).toEqual([
@@ -273,19 +266,12 @@ describe('create', () => {
   });
 
   it('says which namespace is missing', async () => {
-    const result = await runCommand(
-      createCommand,
-      [
-        'db',
-        '--kubeconfig',
-        cluster.kubeconfig(),
-        '-n',
-        'nowhere',
-        '--from-stdin',
-        'k'
-      ],
-      ['v']
-    );
+    const result = await createFromStdin('db', 'v', [
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '-n',
+      'nowhere'
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: The namespace nowhere does not exist (404 Not Found); create it first or choose another with -n.\n'
@@ -342,11 +328,7 @@ describe('create', () => {
         );
       }
     };
-    const result = await runCommand(
-      createCommand,
-      ['racy', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
-      ['mine']
-    );
+    const result = await createFromStdin('racy', 'mine');
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: secrets "racy" in namespace team-a was changed by someone else while this command was updating it (409 Conflict); run the command again.\n'
@@ -367,11 +349,7 @@ describe('create', () => {
         }
       )
     );
-    const result = await runCommand(
-      createCommand,
-      ['frozen', '--kubeconfig', cluster.kubeconfig(), '--from-stdin', 'k'],
-      ['new-frozen-value']
-    );
+    const result = await createFromStdin('frozen', 'new-frozen-value');
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: The API server rejected secrets "frozen" in namespace team-a as invalid (422 Unprocessable Entity); check data.\n'
@@ -383,11 +361,10 @@ describe('create', () => {
       'reader',
       limitedUser('reader', [{ resource: 'secrets', verbs: ['list'] }])
     );
-    const result = await runCommand(
-      createCommand,
-      ['x', '--kubeconfig', cluster.kubeconfig('reader'), '--from-stdin', 'k'],
-      ['v']
-    );
+    const result = await createFromStdin('x', 'v', [
+      '--kubeconfig',
+      cluster.kubeconfig('reader')
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: You are not allowed to create secrets "x" in namespace team-a (403 Forbidden); ask a cluster administrator for a role that grants it.\n'
@@ -418,7 +395,11 @@ describe('create', () => {
       '--value=hunter2-option'
     ]);
     expect(unknown.stderr).toBe('error: Unknown option --value; see --help.\n');
-    for (const result of [literal, mistaken, unknown]) {
+    // A short option with the value run on: only the option is named.
+    const short = await runCommand(createCommand, ['x', '-phunter2-short']);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toBe('error: Unknown option -p; see --help.\n');
+    for (const result of [literal, mistaken, unknown, short]) {
       expect(result.stdout + result.stderr).not.toMatch(/hunter2/);
     }
   });
@@ -489,11 +470,7 @@ describe('connection errors are one sentence', () => {
       file,
       kubeconfigText('https://127.0.0.1:9', cluster.api.caPem, 't', 'team-a')
     );
-    const result = await runCommand(
-      createCommand,
-      ['x', '--kubeconfig', file, '--from-stdin', 'k'],
-      ['v']
-    );
+    const result = await createFromStdin('x', 'v', ['--kubeconfig', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: Cannot reach the Kubernetes API at https://127.0.0.1:9: the connection was refused.\n'
@@ -510,11 +487,7 @@ describe('connection errors are one sentence', () => {
         ''
       )
     );
-    const result = await runCommand(
-      createCommand,
-      ['x', '--kubeconfig', file, '--from-stdin', 'k'],
-      ['v']
-    );
+    const result = await createFromStdin('x', 'v', ['--kubeconfig', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /^error: The TLS certificate of the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ could not be verified \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\); check certificate-authority in your kubeconfig\.\n$/
@@ -522,17 +495,10 @@ describe('connection errors are one sentence', () => {
   });
 
   it('kubeconfig problems', async () => {
-    const missing = await runCommand(
-      createCommand,
-      [
-        'x',
-        '--kubeconfig',
-        path.join(cluster.dir, 'nope'),
-        '--from-stdin',
-        'k'
-      ],
-      ['v']
-    );
+    const missing = await createFromStdin('x', 'v', [
+      '--kubeconfig',
+      path.join(cluster.dir, 'nope')
+    ]);
     expect(missing.stderr).toBe(
       `error: The kubeconfig file ${path.join(cluster.dir, 'nope')} does not exist.\n`
     );
@@ -541,27 +507,16 @@ describe('connection errors are one sentence', () => {
       broken,
       'users:\n- name: u\n  user: {token: tok-in-broken-file\n'
     );
-    const bad = await runCommand(
-      createCommand,
-      ['x', '--kubeconfig', broken, '--from-stdin', 'k'],
-      ['v']
-    );
+    const bad = await createFromStdin('x', 'v', ['--kubeconfig', broken]);
     expect(bad.stderr).toBe(
       `error: The kubeconfig ${broken} could not be read as a valid kubeconfig file.\n`
     );
-    const context = await runCommand(
-      createCommand,
-      [
-        'x',
-        '--kubeconfig',
-        cluster.kubeconfig(),
-        '--context',
-        'nope',
-        '--from-stdin',
-        'k'
-      ],
-      ['v']
-    );
+    const context = await createFromStdin('x', 'v', [
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--context',
+      'nope'
+    ]);
     expect(context.stderr).toBe(
       'error: The context nope is not in the kubeconfig (it has: fake, other).\n'
     );
@@ -579,11 +534,7 @@ describe('connection errors are one sentence', () => {
     process.env.HOME = path.join(cluster.dir, 'empty-home');
     delete process.env.KUBECONFIG;
     try {
-      const result = await runCommand(
-        createCommand,
-        ['x', '--from-stdin', 'k'],
-        ['v']
-      );
+      const result = await createFromStdin('x', 'v', []);
       expect(result.stderr).toBe(
         'error: No Kubernetes configuration found: set KUBECONFIG, pass --kubeconfig FILE, or run inside a cluster.\n'
       );
@@ -596,19 +547,12 @@ describe('connection errors are one sentence', () => {
   });
 
   it('--context picks the context and its namespace', async () => {
-    const result = await runCommand(
-      createCommand,
-      [
-        'ctx-secret',
-        '--kubeconfig',
-        cluster.kubeconfig(),
-        '--context',
-        'other',
-        '--from-stdin',
-        'k'
-      ],
-      ['v']
-    );
+    const result = await createFromStdin('ctx-secret', 'v', [
+      '--kubeconfig',
+      cluster.kubeconfig(),
+      '--context',
+      'other'
+    ]);
     expect(result.stdout).toMatch(/^Created Secret other-team\/ctx-secret /);
     expect(decoded('other-team', 'ctx-secret')).toEqual({
       k: Buffer.from('v')

@@ -301,6 +301,47 @@ function labelCauses(labels: unknown): Cause[] {
   return causes;
 }
 
+/**
+ * `metadata.ownerReferences` as kube-apiserver validates them (ValidateOwnerReferences):
+ * apiVersion, kind, name and uid required, at most one controller.
+ */
+function ownerReferenceCauses(references: unknown): Cause[] {
+  if (references === undefined) {
+    return [];
+  }
+  const field = 'metadata.ownerReferences';
+  if (!Array.isArray(references)) {
+    return [
+      {
+        field,
+        reason: 'FieldValueInvalid',
+        message: 'Invalid value: must be a list'
+      }
+    ];
+  }
+  const causes: Cause[] = [];
+  references.forEach((reference: Json, index: number) => {
+    for (const key of ['apiVersion', 'kind', 'name', 'uid']) {
+      if (typeof reference?.[key] !== 'string' || reference[key] === '') {
+        causes.push({
+          field: `${field}[${index}].${key}`,
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: "": ${key} must not be empty`
+        });
+      }
+    }
+  });
+  const controllers = references.filter((r: Json) => r?.controller === true);
+  if (controllers.length > 1) {
+    causes.push({
+      field,
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: Only one reference can have Controller set to true. Found "true" in references for ${controllers.map((r: Json) => `${r.kind}/${r.name}`).join(' and ')}`
+    });
+  }
+  return causes;
+}
+
 /** Keys the Secret's type requires and that are missing. */
 function secretTypeCauses(object: Json): Cause[] {
   const data = (object.data as Record<string, string>) ?? {};
@@ -682,6 +723,11 @@ export class FakeApiServer {
       this.ensureNamespace(String(metadata.namespace));
     }
     return stored;
+  }
+
+  /** Remove an object directly (test set-up); like a real server, nothing else is deleted with it. */
+  remove(plural: string, namespace: string | undefined, name: string): void {
+    this.bucket(plural).delete(namespace ? `${namespace}/${name}` : name);
   }
 
   get(
@@ -1151,7 +1197,10 @@ export class FakeApiServer {
   }
 
   private validate(type: IResourceType, object: Json, name: string): void {
-    const causes: Cause[] = labelCauses((object.metadata as Json)?.labels);
+    const causes: Cause[] = [
+      ...labelCauses((object.metadata as Json)?.labels),
+      ...ownerReferenceCauses((object.metadata as Json)?.ownerReferences)
+    ];
     if (type.plural === 'secrets') {
       causes.push(...secretTypeCauses(object));
       const data = { ...((object.data as Record<string, string>) ?? {}) };

@@ -96,15 +96,21 @@ beforeEach(() => {
   cluster.api.afterRequest = undefined;
 });
 
+/** `mount` with these arguments, as the CLI runs it. */
+const mount = (args: string[]) => runCommand(mountCommand, args);
+
+/** `mount` against the fake cluster. */
+const onCluster = (args: string[]) =>
+  mount([...args, '--kubeconfig', cluster.kubeconfig()]);
+
+/** Writes made to the cluster since the test began. */
+function writes() {
+  return cluster.api.requests.filter(r => r.method !== 'GET');
+}
+
 describe('mount --target poddefault', () => {
   it('prints a PodDefault that mounts the Secret as a folder', async () => {
-    const result = await runCommand(mountCommand, [
-      'db-creds',
-      '--target',
-      'poddefault',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
+    const result = await onCluster(['db-creds', '--target', 'poddefault']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(yaml.load(result.stdout)).toEqual({
@@ -133,20 +139,12 @@ describe('mount --target poddefault', () => {
         ]
       }
     });
-    expect(cluster.api.requests.every(r => r.method === 'GET')).toBe(true);
+    expect(writes()).toEqual([]);
   });
 
   it('--apply creates it (the fake checks it against the PodDefault CRD schema)', async () => {
-    const result = await runCommand(mountCommand, [
-      'db-creds',
-      '-t',
-      'poddefault',
-      '--mode',
-      '0440',
-      '--apply',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
+    const apply = ['db-creds', '-t', 'poddefault', '--apply'];
+    const result = await onCluster([...apply, '--mode', '0440']);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(
       'Created PodDefault team-a/mount-db-creds. New notebooks get the Secret at /secrets/db-creds when "Mount Secret db-creds at /secrets/db-creds" is selected under Configurations.\n' +
@@ -163,14 +161,7 @@ describe('mount --target poddefault', () => {
     ) as { spec: { volumes: { secret: { defaultMode: number } }[] } };
     expect(stored.spec.volumes[0].secret.defaultMode).toBe(0o440);
     // Same name again: refused, with a way out.
-    const again = await runCommand(mountCommand, [
-      'db-creds',
-      '-t',
-      'poddefault',
-      '--apply',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
+    const again = await onCluster(apply);
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(
       'error: A PodDefault named mount-db-creds already exists in namespace team-a; choose another with --name.\n'
@@ -190,29 +181,13 @@ describe('mount --target poddefault', () => {
         }
       }
     });
-    const dry = await runCommand(mountCommand, [
-      'nb-creds',
-      '-t',
-      'poddefault',
-      '--notebook',
-      'alice',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
+    const label = ['nb-creds', '-t', 'poddefault', '--notebook', 'alice'];
+    const dry = await onCluster(label);
     expect(dry.code).toBe(0);
     expect(dry.stderr).toContain(
       'Then give Notebook alice the Secret (its pod restarts): kubectl label notebooks.kubeflow.org alice -n team-a mount-nb-creds=true\n'
     );
-    const applied = await runCommand(mountCommand, [
-      'nb-creds',
-      '-t',
-      'poddefault',
-      '--notebook',
-      'alice',
-      '--apply',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
+    const applied = await onCluster([...label, '--apply']);
     expect(applied.stderr).toContain('does not exist in namespace team-a yet');
     expect(applied.stdout).toContain(
       'Labelled Notebook team-a/alice mount-nb-creds=true: the notebook controller restarts its pod, which then has the Secret at /secrets/nb-creds.\n'
@@ -231,87 +206,8 @@ describe('mount --target poddefault', () => {
     expect(patch.query.fieldManager).toBe('jupyterlab-secret-mounts');
   });
 
-  it('--notebook refuses a Notebook that does not exist, before writing anything', async () => {
-    const result = await runCommand(mountCommand, [
-      'ghost-creds',
-      '-t',
-      'poddefault',
-      '--notebook',
-      'ghost',
-      '--apply',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(
-      'error: notebooks.kubeflow.org "ghost" was not found in namespace team-a (404 Not Found).\n'
-    );
-    expect(cluster.api.get('poddefaults', 'team-a', 'mount-ghost-creds')).toBe(
-      undefined
-    );
-  });
-
-  it('refuses a mount path used by another PodDefault', async () => {
-    const same = await runCommand(mountCommand, [
-      'ui-creds',
-      '-t',
-      'poddefault',
-      '--mount-path',
-      '/secrets/db-creds/',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
-    expect(same.code).toBe(2);
-    expect(same.stderr).toBe(
-      'error: Refusing to mount at /secrets/db-creds: PodDefault mount-db-creds (volume mount-db-creds) is already mounted there.\n'
-    );
-    const inside = await runCommand(mountCommand, [
-      'ui-creds',
-      '-t',
-      'poddefault',
-      '--mount-path',
-      '/var/run/secrets/kubeflow/pipelines/x',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
-    expect(inside.stderr).toBe(
-      'error: Refusing to mount at /var/run/secrets/kubeflow/pipelines/x: it is inside /var/run/secrets/kubeflow/pipelines, where PodDefault access-ml-pipeline (volume volume-kf-pipeline-token) is mounted read-only.\n'
-    );
-    const covering = await runCommand(mountCommand, [
-      'ui-creds',
-      '-t',
-      'poddefault',
-      '--mount-path',
-      '/var/run/secrets/kubeflow',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
-    expect(covering.stderr).toBe(
-      'error: Refusing to mount at /var/run/secrets/kubeflow: it would cover /var/run/secrets/kubeflow/pipelines, where PodDefault access-ml-pipeline (volume volume-kf-pipeline-token) is mounted.\n'
-    );
-    const token = await runCommand(mountCommand, [
-      'ui-creds',
-      '-t',
-      'poddefault',
-      '--mount-path',
-      '/var/run/secrets',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
-    expect(token.stderr).toBe(
-      'error: Refusing to mount at /var/run/secrets: it would hide /var/run/secrets/kubernetes.io/serviceaccount in the container; choose a path such as /secrets/NAME.\n'
-    );
-    expect(cluster.api.requests.filter(r => r.method !== 'GET')).toEqual([]);
-  });
-
   it('notes a Secret that does not exist yet', async () => {
-    const result = await runCommand(mountCommand, [
-      'later',
-      '-t',
-      'poddefault',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
+    const result = await onCluster(['later', '-t', 'poddefault']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(
       'note: Secret later does not exist in namespace team-a yet; workspaces that mount it will not start until it does.\n'
@@ -321,14 +217,12 @@ describe('mount --target poddefault', () => {
   it('says when PodDefaults are not installed', async () => {
     cluster.api.installed.delete('poddefaults');
     try {
-      const result = await runCommand(mountCommand, [
+      const result = await onCluster([
         'db-creds',
         '-t',
         'poddefault',
         '--name',
-        'x',
-        '--kubeconfig',
-        cluster.kubeconfig()
+        'x'
       ]);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
@@ -342,14 +236,12 @@ describe('mount --target poddefault', () => {
 
 describe('mount --target workspace', () => {
   it('prints a merge patch that keeps the existing entries and carries the resourceVersion', async () => {
-    const result = await runCommand(mountCommand, [
+    const result = await onCluster([
       'ui-creds',
       '-t',
       'workspace',
       '-w',
-      'erin',
-      '--kubeconfig',
-      cluster.kubeconfig()
+      'erin'
     ]);
     expect(result.code).toBe(0);
     const stored = cluster.api.get('workspaces', 'team-a', 'erin') as {
@@ -381,73 +273,26 @@ describe('mount --target workspace', () => {
     );
   });
 
-  it('refuses paths that collide with the home, data or secret mounts', async () => {
-    const home = await runCommand(mountCommand, [
+  it('mounts inside the writable home volume (where SDKs look for credentials)', async () => {
+    const aws = await onCluster([
       'ui-creds',
       '-t',
       'workspace',
       '-w',
       'erin',
       '--mount-path',
-      '/home/jovyan',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
-    expect(home.stderr).toBe(
-      'error: Refusing to mount at /home/jovyan: the home volume of Workspace erin is already mounted there.\n'
-    );
-    const data = await runCommand(mountCommand, [
-      'ui-creds',
-      '-t',
-      'workspace',
-      '-w',
-      'erin',
-      '--mount-path',
-      '/data',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
-    expect(data.stderr).toBe(
-      'error: Refusing to mount at /data: it would cover /data/my-data, where data volume erin-data of Workspace erin is mounted.\n'
-    );
-    const nested = await runCommand(mountCommand, [
-      'ui-creds',
-      '-t',
-      'workspace',
-      '-w',
-      'erin',
-      '--mount-path',
-      '/secrets/existing/more',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
-    expect(nested.stderr).toBe(
-      'error: Refusing to mount at /secrets/existing/more: it is inside /secrets/existing, where Secret existing of Workspace erin is mounted read-only.\n'
-    );
-    // Inside the writable home volume is fine (where SDKs look for credentials).
-    const aws = await runCommand(mountCommand, [
-      'ui-creds',
-      '-t',
-      'workspace',
-      '-w',
-      'erin',
-      '--mount-path',
-      '/home/jovyan/.aws',
-      '--kubeconfig',
-      cluster.kubeconfig()
+      '/home/jovyan/.aws'
     ]);
     expect(aws.code).toBe(0);
   });
 
   it('notes a Secret the workspace UI would not offer', async () => {
-    const result = await runCommand(mountCommand, [
+    const result = await onCluster([
       'db-creds',
       '-t',
       'workspace',
       '-w',
-      'erin',
-      '--kubeconfig',
-      cluster.kubeconfig()
+      'erin'
     ]);
     expect(result.stderr).toContain(
       'note: Secret db-creds is not labelled notebooks.kubeflow.org/can-mount=true, so the workspace UI will not offer it (the controller mounts it all the same).\n'
@@ -481,30 +326,13 @@ describe('mount --target workspace', () => {
         });
       }
     };
-    const conflict = await runCommand(mountCommand, [
-      'ui-creds',
-      '-t',
-      'workspace',
-      '-w',
-      'erin',
-      '--apply',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
+    const apply = ['ui-creds', '-t', 'workspace', '-w', 'erin', '--apply'];
+    const conflict = await onCluster(apply);
     expect(conflict.code).toBe(2);
     expect(conflict.stderr).toBe(
       'error: workspaces.kubeflow.org "erin" in namespace team-a was changed by someone else while this command was updating it (409 Conflict); run the command again.\n'
     );
-    const result = await runCommand(mountCommand, [
-      'ui-creds',
-      '-t',
-      'workspace',
-      '-w',
-      'erin',
-      '--apply',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
+    const result = await onCluster(apply);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(
       'Patched Workspace team-a/erin: Secret ui-creds appears at /secrets/ui-creds after the workspace restarts.\n'
@@ -521,40 +349,73 @@ describe('mount --target workspace', () => {
       cluster.api.requests.find(r => r.method === 'PATCH')?.contentType
     ).toBe('application/merge-patch+json');
     // Running it again changes nothing.
-    const again = await runCommand(mountCommand, [
-      'ui-creds',
-      '-t',
-      'workspace',
-      '-w',
-      'erin',
-      '--apply',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
+    const again = await onCluster(apply);
     expect(again.stderr).toBe(
       'Workspace erin already mounts Secret ui-creds at /secrets/ui-creds; nothing to do.\n'
     );
   });
+});
 
-  it('404 for a Workspace that does not exist', async () => {
-    const result = await runCommand(mountCommand, [
-      'ui-creds',
-      '-t',
-      'workspace',
-      '-w',
-      'nobody',
-      '--kubeconfig',
-      cluster.kubeconfig()
-    ]);
-    expect(result.stderr).toBe(
+// After the tests above: PodDefault mount-db-creds exists (made by --apply).
+describe('mount refuses, before writing anything', () => {
+  const inPodDefault = ['ui-creds', '-t', 'poddefault', '--mount-path'];
+  const inWorkspace = ['ui-creds', '-t', 'workspace', '-w', 'erin'];
+  it.each([
+    [
+      'a mount path used by another PodDefault',
+      [...inPodDefault, '/secrets/db-creds/'],
+      'error: Refusing to mount at /secrets/db-creds: PodDefault mount-db-creds (volume mount-db-creds) is already mounted there.\n'
+    ],
+    [
+      'a mount path inside another PodDefault mount',
+      [...inPodDefault, '/var/run/secrets/kubeflow/pipelines/x'],
+      'error: Refusing to mount at /var/run/secrets/kubeflow/pipelines/x: it is inside /var/run/secrets/kubeflow/pipelines, where PodDefault access-ml-pipeline (volume volume-kf-pipeline-token) is mounted read-only.\n'
+    ],
+    [
+      'a mount path covering another PodDefault mount',
+      [...inPodDefault, '/var/run/secrets/kubeflow'],
+      'error: Refusing to mount at /var/run/secrets/kubeflow: it would cover /var/run/secrets/kubeflow/pipelines, where PodDefault access-ml-pipeline (volume volume-kf-pipeline-token) is mounted.\n'
+    ],
+    [
+      'a mount path hiding the service-account token',
+      [...inPodDefault, '/var/run/secrets'],
+      'error: Refusing to mount at /var/run/secrets: it would hide /var/run/secrets/kubernetes.io/serviceaccount in the container; choose a path such as /secrets/NAME.\n'
+    ],
+    [
+      'a Notebook that does not exist',
+      ['ghost-creds', '-t', 'poddefault', '--notebook', 'ghost', '--apply'],
+      'note: Secret ghost-creds does not exist in namespace team-a yet; workspaces that mount it will not start until it does.\n' +
+        'error: notebooks.kubeflow.org "ghost" was not found in namespace team-a (404 Not Found).\n'
+    ],
+    [
+      "the Workspace's home volume",
+      [...inWorkspace, '--mount-path', '/home/jovyan'],
+      'error: Refusing to mount at /home/jovyan: the home volume of Workspace erin is already mounted there.\n'
+    ],
+    [
+      "a path covering the Workspace's data volume",
+      [...inWorkspace, '--mount-path', '/data'],
+      'error: Refusing to mount at /data: it would cover /data/my-data, where data volume erin-data of Workspace erin is mounted.\n'
+    ],
+    [
+      "a path inside the Workspace's secret mount",
+      [...inWorkspace, '--mount-path', '/secrets/existing/more'],
+      'error: Refusing to mount at /secrets/existing/more: it is inside /secrets/existing, where Secret existing of Workspace erin is mounted read-only.\n'
+    ],
+    [
+      'a Workspace that does not exist',
+      ['ui-creds', '-t', 'workspace', '-w', 'nobody'],
       'error: workspaces.kubeflow.org "nobody" was not found in namespace team-a (404 Not Found).\n'
-    );
+    ]
+  ])('%s', async (_, args, stderr) => {
+    expect(await onCluster(args)).toEqual({ code: 2, stdout: '', stderr });
+    expect(writes()).toEqual([]);
   });
 });
 
 describe('mount --target kubespawner', () => {
   it('prints map-form values by default, with no cluster needed', async () => {
-    const result = await runCommand(mountCommand, [
+    const result = await mount([
       'db-creds',
       '-t',
       'kubespawner',
@@ -582,102 +443,107 @@ describe('mount --target kubespawner', () => {
       }
     });
     expect(result.stderr).toContain('helm upgrade');
+    expect(cluster.api.requests).toEqual([]);
   });
 
-  it('keeps list-form values whole, and checks collisions against them', async () => {
-    const file = path.join(cluster.dir, 'values.yaml');
-    fs.writeFileSync(
-      file,
-      yaml.dump({
-        hub: {
-          config: {
-            GitHubOAuthenticator: { client_secret: 'values-file-secret-9d1' }
+  describe('with a list-form values file', () => {
+    let withValues: string[];
+    beforeAll(() => {
+      const file = path.join(cluster.dir, 'values.yaml');
+      fs.writeFileSync(
+        file,
+        yaml.dump({
+          hub: {
+            config: {
+              GitHubOAuthenticator: { client_secret: 'values-file-secret-9d1' }
+            }
+          },
+          singleuser: {
+            storage: {
+              homeMountPath: '/home/user',
+              extraVolumes: [
+                {
+                  name: 'shared',
+                  persistentVolumeClaim: { claimName: 'shared' }
+                }
+              ],
+              extraVolumeMounts: [{ name: 'shared', mountPath: '/shared' }]
+            },
+            extraFiles: {
+              'git-config': { mountPath: '/etc/gitconfig', stringData: 'x' }
+            }
           }
-        },
+        })
+      );
+      withValues = ['db-creds', '-t', 'kubespawner', '--values', file];
+    });
+
+    it('keeps the values whole, and adds the Secret to them', async () => {
+      const result = await mount(withValues);
+      expect(result.code).toBe(0);
+      expect(yaml.load(result.stdout)).toEqual({
         singleuser: {
           storage: {
-            homeMountPath: '/home/user',
             extraVolumes: [
-              { name: 'shared', persistentVolumeClaim: { claimName: 'shared' } }
+              {
+                name: 'shared',
+                persistentVolumeClaim: { claimName: 'shared' }
+              },
+              {
+                name: 'secret-db-creds',
+                secret: { secretName: 'db-creds', defaultMode: 420 }
+              }
             ],
-            extraVolumeMounts: [{ name: 'shared', mountPath: '/shared' }]
-          },
-          extraFiles: {
-            'git-config': { mountPath: '/etc/gitconfig', stringData: 'x' }
+            extraVolumeMounts: [
+              { name: 'shared', mountPath: '/shared' },
+              {
+                name: 'secret-db-creds',
+                mountPath: '/secrets/db-creds',
+                readOnly: true
+              }
+            ]
           }
         }
-      })
-    );
-    const result = await runCommand(mountCommand, [
-      'db-creds',
-      '-t',
-      'kubespawner',
-      '--values',
-      file
-    ]);
-    expect(result.code).toBe(0);
-    expect(yaml.load(result.stdout)).toEqual({
-      singleuser: {
-        storage: {
-          extraVolumes: [
-            { name: 'shared', persistentVolumeClaim: { claimName: 'shared' } },
-            {
-              name: 'secret-db-creds',
-              secret: { secretName: 'db-creds', defaultMode: 420 }
-            }
-          ],
-          extraVolumeMounts: [
-            { name: 'shared', mountPath: '/shared' },
-            {
-              name: 'secret-db-creds',
-              mountPath: '/secrets/db-creds',
-              readOnly: true
-            }
-          ]
-        }
-      }
+      });
+      expect(result.stdout).not.toContain('values-file-secret');
     });
-    expect(result.stdout).not.toContain('values-file-secret');
-    const home = await runCommand(mountCommand, [
-      'db-creds',
-      '-t',
-      'kubespawner',
-      '--values',
-      file,
-      '--mount-path',
-      '/home/user'
-    ]);
-    expect(home.stderr).toBe(
-      'error: Refusing to mount at /home/user: the home volume (singleuser.storage.homeMountPath) is already mounted there.\n'
+
+    it.each([
+      [
+        '/home/user',
+        'error: Refusing to mount at /home/user: the home volume (singleuser.storage.homeMountPath) is already mounted there.\n'
+      ],
+      [
+        '/etc/gitconfig',
+        'error: Refusing to mount at /etc/gitconfig: singleuser.extraFiles.git-config is already mounted there.\n'
+      ]
+    ])(
+      'refuses %s, which the values already mount',
+      async (mountPath, stderr) => {
+        expect(await mount([...withValues, '--mount-path', mountPath])).toEqual(
+          {
+            code: 2,
+            stdout: '',
+            stderr
+          }
+        );
+      }
     );
-    const extraFile = await runCommand(mountCommand, [
-      'db-creds',
-      '-t',
-      'kubespawner',
-      '--values',
-      file,
-      '--mount-path',
-      '/etc/gitconfig'
-    ]);
-    expect(extraFile.stderr).toBe(
-      'error: Refusing to mount at /etc/gitconfig: singleuser.extraFiles.git-config is already mounted there.\n'
-    );
-    const shared = await runCommand(mountCommand, [
-      'db-creds',
-      '-t',
-      'kubespawner',
-      '--values',
-      file,
-      '--mount-path',
-      '/shared/creds'
-    ]);
-    expect(shared.code).toBe(0);
+
+    it('mounts inside a volume the values mount', async () => {
+      const shared = await mount([
+        ...withValues,
+        '--mount-path',
+        '/shared/creds'
+      ]);
+      expect(shared.code).toBe(0);
+    });
   });
 
   it('does not quote a values file it cannot parse', async () => {
     const file = path.join(cluster.dir, 'broken.yaml');
     fs.writeFileSync(file, 'hub:\n  config: {token: "tok-broken-values-77\n');
-    const result = await runCommand(mountCommand, [
+    const result = await mount([
       'db-creds',
       '-t',
       'kubespawner',
@@ -688,68 +554,40 @@ describe('mount --target kubespawner', () => {
       `error: The values file ${file} is not a YAML map of chart values.\n`
     );
   });
+});
 
-  it('usage errors', async () => {
-    expect(
-      (
-        await runCommand(mountCommand, [
-          'db-creds',
-          '-t',
-          'kubespawner',
-          '--apply'
-        ])
-      ).stderr
-    ).toBe(
+describe('mount usage errors', () => {
+  it.each([
+    [
+      ['db-creds', '-t', 'kubespawner', '--apply'],
       'error: --apply is not available for kubespawner: apply the printed values with helm upgrade.\n'
-    );
-    expect((await runCommand(mountCommand, ['db-creds'])).stderr).toBe(
+    ],
+    [
+      ['db-creds'],
       'error: --target must be poddefault, workspace or kubespawner.\n'
-    );
-    expect(
-      (await runCommand(mountCommand, ['db-creds', '-t', 'workspace'])).stderr
-    ).toBe('error: --target workspace needs --workspace NAME.\n');
-    expect(
-      (await runCommand(mountCommand, ['Not_A_Name', '-t', 'kubespawner']))
-        .stderr
-    ).toBe(
+    ],
+    [
+      ['db-creds', '-t', 'workspace'],
+      'error: --target workspace needs --workspace NAME.\n'
+    ],
+    [
+      ['Not_A_Name', '-t', 'kubespawner'],
       'error: The Secret name is not valid: use lower-case letters, digits, "-" and ".", at most 253 characters.\n'
-    );
-    expect(
-      (
-        await runCommand(mountCommand, [
-          'db',
-          '-t',
-          'kubespawner',
-          '--mount-path',
-          'relative'
-        ])
-      ).stderr
-    ).toBe(
+    ],
+    [
+      ['db', '-t', 'kubespawner', '--mount-path', 'relative'],
       'error: The mount path relative must be an absolute path such as /secrets/NAME.\n'
-    );
-    expect(
-      (
-        await runCommand(mountCommand, [
-          'db',
-          '-t',
-          'kubespawner',
-          '--mount-path',
-          '/a/../etc'
-        ])
-      ).stderr
-    ).toBe('error: The mount path /a/../etc must not contain ".." or ":".\n');
-    expect(
-      (
-        await runCommand(mountCommand, [
-          'db',
-          '-t',
-          'kubespawner',
-          '--mode',
-          '0999'
-        ])
-      ).stderr
-    ).toBe(
+    ],
+    [
+      ['db', '-t', 'kubespawner', '--mount-path', '/a/../etc'],
+      'error: The mount path /a/../etc must not contain ".." or ":".\n'
+    ],
+    [
+      ['db', '-t', 'kubespawner', '--mode', '0999'],
       'error: The mode 0999 is not valid: give an octal mode such as 0440 (or decimal up to 511).\n'
-    );
+    ]
+  ])('%j', async (args, stderr) => {
+    expect(await mount(args)).toEqual({ code: 2, stdout: '', stderr });
+    expect(cluster.api.requests).toEqual([]);
   });
 });

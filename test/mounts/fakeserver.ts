@@ -56,6 +56,7 @@ export function makePolicy(extra: Partial<IServerPolicy> = {}): IServerPolicy {
     minMatchLength: 8,
     redactOutputs: true,
     allowInlineSuppression: true,
+    allowGitCredentials: true,
     configErrors: [],
     ...extra
   };

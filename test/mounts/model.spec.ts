@@ -74,9 +74,63 @@ describe('SecretMountsModel', () => {
   });
 
   describe('polling', () => {
+    it('loads once and sends nothing more while nobody watches', async () => {
+      create({ pollInterval: 250, autoStart: true });
+      await model.ready;
+      const count = server.requests.length;
+      await sleep(800);
+      expect(server.requests.length).toBe(count);
+      expect(model.isPolling).toBe(false);
+    });
+
+    it('polls at the interval while watched, and stops when the watcher goes', async () => {
+      create({ pollInterval: 250, autoStart: true });
+      await model.ready;
+      const before = server.calls('mounts').length;
+      const watching = model.watch();
+      await waitFor(() => server.calls('mounts').length >= before + 3);
+      watching.dispose();
+      await sleep(300); // a poll already under way may still land
+      const after = server.calls('mounts').length;
+      await sleep(800);
+      expect(server.calls('mounts').length).toBe(after);
+    });
+
+    it('polls as often as the most eager watcher asks', async () => {
+      create({ pollInterval: 250, autoStart: true });
+      await model.ready;
+      const slow = model.watch(60 * 1000); // an open notebook
+      await waitFor(() => server.calls('mounts').length === 2); // a first check right away
+      await sleep(800);
+      expect(server.calls('mounts')).toHaveLength(2); // then nothing for a minute
+
+      const panel = model.watch(); // the panel opens: checks at the poll interval
+      await waitFor(() => server.calls('mounts').length >= 5);
+      panel.dispose();
+      await sleep(300);
+      const after = server.calls('mounts').length;
+      await sleep(800);
+      expect(server.calls('mounts').length).toBe(after);
+      expect(model.isPolling).toBe(true); // still watched by the notebook
+      slow.dispose();
+      expect(model.isPolling).toBe(false);
+    });
+
+    it('a poll interval of 0 turns polling off, whoever watches', async () => {
+      create({ pollInterval: 0, autoStart: true });
+      await model.ready;
+      const watching = model.watch(250);
+      await sleep(800);
+      expect(server.calls('mounts')).toHaveLength(1);
+      model.pollInterval = 250;
+      await waitFor(() => server.calls('mounts').length >= 3);
+      watching.dispose();
+    });
+
     it('sends the last ETag and keeps state quietly on 304', async () => {
       create({ pollInterval: 250, autoStart: true });
       await model.ready;
+      model.watch();
       const before = model.mounts;
       let emissions = 0;
       model.changed.connect(() => emissions++);
@@ -100,6 +154,7 @@ describe('SecretMountsModel', () => {
     it('picks up a rotation without a manual refresh', async () => {
       create({ pollInterval: 250, autoStart: true });
       await model.ready;
+      model.watch();
       expect(model.findKey('/secrets/db-creds/password')).toBeDefined();
 
       const changed = nextEmission(model.changed);
@@ -117,6 +172,7 @@ describe('SecretMountsModel', () => {
     it('stops polling when disposed', async () => {
       create({ pollInterval: 250, autoStart: true });
       await model.ready;
+      model.watch();
       model.dispose();
       const count = server.requests.length;
       await sleep(700);
@@ -210,6 +266,7 @@ describe('SecretMountsModel', () => {
     it('backs off and keeps retrying while the server fails', async () => {
       create({ pollInterval: 250, autoStart: true });
       await model.ready;
+      model.watch();
       for (let i = 0; i < 3; i++) {
         server.failNext('mounts', new TypeError('Failed to fetch'));
       }

@@ -2,6 +2,8 @@ import * as nbformat from '@jupyterlab/nbformat';
 import { NotebookModel } from '@jupyterlab/notebook';
 
 import { ICheckText, ILeakChecker } from '../../src/notebook/checker';
+import { NotebookGuardModel } from '../../src/notebook/guardmodel';
+import { GuardRegistry } from '../../src/notebook/registry';
 import { IPatternFinding } from '../../src/notebook/types';
 import { ILeakMatch } from '../../src/mounts/types';
 
@@ -102,6 +104,24 @@ export function notebookWith(cells: nbformat.ICell[]): NotebookModel {
     cells
   });
   return model;
+}
+
+/**
+ * A guard on a notebook of `cells`, with the fake scanner and checker, and a
+ * registry it is not in yet (tests add it when their UI needs it).
+ */
+export function fakeGuard(cells: nbformat.ICell[]): {
+  model: NotebookModel;
+  registry: GuardRegistry;
+  guard: NotebookGuardModel;
+} {
+  const model = notebookWith(cells);
+  const guard = new NotebookGuardModel({
+    model,
+    scan: fakeScanner().scan,
+    checker: new FakeChecker()
+  });
+  return { model, registry: new GuardRegistry(), guard };
 }
 
 export function codeCell(

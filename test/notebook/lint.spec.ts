@@ -2,22 +2,13 @@ import { Diagnostic, forEachDiagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 
-import { NotebookGuardModel } from '../../src/notebook/guardmodel';
 import {
   GUARD_MARK_CLASS,
   guardLintExtension,
   toDiagnostics
 } from '../../src/notebook/lint';
-import { GuardRegistry } from '../../src/notebook/registry';
 import { IGuardFinding, MOUNTED_VALUE_RULE } from '../../src/notebook/types';
-import {
-  codeCell,
-  FakeChecker,
-  fakeScanner,
-  MOUNTED_VALUE,
-  notebookWith,
-  stdout
-} from './helpers';
+import { codeCell, fakeGuard, MOUNTED_VALUE, stdout } from './helpers';
 
 const TOKEN = 'tok_AbCdEfGh1234';
 
@@ -103,16 +94,10 @@ describe('guardLintExtension', () => {
   }
 
   it("shows the cell's findings in its editor and follows rescans", async () => {
-    const model = notebookWith([
+    const { model, registry, guard } = fakeGuard([
       codeCell('x = 1'),
       codeCell(`key = "${TOKEN}"`, [stdout(MOUNTED_VALUE)])
     ]);
-    const registry = new GuardRegistry();
-    const guard = new NotebookGuardModel({
-      model,
-      scan: fakeScanner().scan,
-      checker: new FakeChecker()
-    });
     registry.add(guard);
     const cell = model.cells.get(1);
     // An editor bound to the cell text, as the notebook's editor would be.
@@ -163,13 +148,9 @@ describe('guardLintExtension', () => {
   });
 
   it('leaves the marks alone while the editor text is ahead of the last scan', async () => {
-    const model = notebookWith([codeCell(`key = "${TOKEN}"`)]);
-    const registry = new GuardRegistry();
-    const guard = new NotebookGuardModel({
-      model,
-      scan: fakeScanner().scan,
-      checker: new FakeChecker()
-    });
+    const { model, registry, guard } = fakeGuard([
+      codeCell(`key = "${TOKEN}"`)
+    ]);
     registry.add(guard);
     const cell = model.cells.get(0);
     const view = new EditorView({

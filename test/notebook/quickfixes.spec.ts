@@ -1,7 +1,7 @@
 import * as nbformat from '@jupyterlab/nbformat';
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { NotebookGuardModel } from '../../src/notebook/guardmodel';
+import type { IFoundCredential } from '../../src/secrets/move';
 import {
   applyEdit,
   IGNORE_MARKER,
@@ -14,15 +14,7 @@ import {
   quickFixesFor,
   rewriteLanguageAt
 } from '../../src/notebook/quickfixes';
-import { GuardRegistry } from '../../src/notebook/registry';
-import {
-  codeCell,
-  FakeChecker,
-  fakeScanner,
-  markdownCell,
-  MOUNTED_VALUE,
-  notebookWith
-} from './helpers';
+import { codeCell, fakeGuard, markdownCell, MOUNTED_VALUE } from './helpers';
 
 const VALUE = MOUNTED_VALUE;
 const PATH = '/secrets/api/token';
@@ -158,16 +150,11 @@ describe('quickFixesFor', () => {
   afterEach(() => jest.useRealTimers());
 
   async function setUp(cells: nbformat.ICell[], suppressionAllowed = true) {
-    const model = notebookWith(cells);
-    const registry = new GuardRegistry();
-    const guard = new NotebookGuardModel({
-      model,
-      scan: fakeScanner().scan,
-      checker: new FakeChecker()
-    });
+    const { model, registry, guard } = fakeGuard(cells);
     registry.add(guard);
     await jest.advanceTimersByTimeAsync(300);
     const copied: string[] = [];
+    const moved: IFoundCredential[] = [];
     const services = {
       registry,
       trans: nullTranslator.load('test'),
@@ -175,10 +162,12 @@ describe('quickFixesFor', () => {
       copySnippet: (mount: string, key: string) =>
         copied.push(`${mount}/${key}`),
       useSecretFile: () => copied.push('picker'),
+      canMoveToSecret: () => false,
+      moveToSecret: (found: IFoundCredential) => moved.push(found),
       notApplied: (m: string) => copied.push(`not applied: ${m}`),
       suppressionAllowed: () => suppressionAllowed
     };
-    return { model, guard, services, copied };
+    return { model, guard, services, copied, moved };
   }
 
   it('replaces a mounted value with a read of its file, so the cell no longer holds it', async () => {
@@ -245,6 +234,28 @@ describe('quickFixesFor', () => {
     guard.dispose();
   });
 
+  it('offers "Move to a Kubernetes Secret" where the server can and the literal can become a file read', async () => {
+    const { model, guard, services, moved } = await setUp([
+      codeCell('key = "tok_AbCdEfGh1234"'),
+      codeCell('h = {"Authorization": "Bearer tok_AbCdEfGh1234"}')
+    ]);
+    const [whole, inside] = guard.findings;
+    const labels = (f: typeof whole, i: number) =>
+      quickFixesFor(f, model.cells.get(i), services).map(fix => fix.label);
+    expect(labels(whole, 0)).not.toContain('Move to a Kubernetes Secret…');
+    services.canMoveToSecret = () => true;
+    expect(labels(whole, 0)[0]).toBe('Move to a Kubernetes Secret…');
+    // Part of a longer string: replacing it would change the code.
+    expect(labels(inside, 1)).not.toContain('Move to a Kubernetes Secret…');
+
+    model.cells.get(0).sharedModel.setSource('# x\nkey = "tok_AbCdEfGh1234"');
+    quickFixesFor(whole, model.cells.get(0), services)[0].apply();
+    expect(moved.map(m => [m.range.start, m.range.end, m.language])).toEqual([
+      [11, 27, 'python']
+    ]);
+    guard.dispose();
+  });
+
   it('offers no suppression comment where the server ignores them', async () => {
     const { model, guard, services } = await setUp(
       [codeCell('key = "tok_AbCdEfGh1234"'), markdownCell('tok_AbCdEfGh1234')],
@@ -266,5 +277,113 @@ describe('quickFixesFor', () => {
     expect(rewriteLanguageAt('a = 1\n!ls x', 8, 'python')).toBeNull();
     expect(rewriteLanguageAt('a = 1\n%env X=1', 8, 'python')).toBeNull();
     expect(rewriteLanguageAt('x <- 1', 2, 'r')).toBe('r');
+  });
+
+  describe('Use a mounted secret for git', () => {
+    const URL_CELL = '!git clone https://u:tok_AbCdEfGh1234@github.com/o/r.git';
+
+    async function gitSetUp(cells: nbformat.ICell[], configured: boolean) {
+      const base = await setUp(cells);
+      const asked: unknown[] = [];
+      const services = {
+        ...base.services,
+        useSecretForGit: (
+          found: unknown,
+          known?: { mount: string; key: string }
+        ) => {
+          asked.push({ found, known });
+          return Promise.resolve(configured);
+        }
+      };
+      return { ...base, services, asked };
+    }
+
+    it('sets git up for the host, then takes the token out of the URL', async () => {
+      const { model, guard, services, asked } = await gitSetUp(
+        [codeCell(URL_CELL)],
+        true
+      );
+      const cell = model.cells.get(0);
+      const fixes = quickFixesFor(guard.findings[0], cell, services);
+      expect(fixes[0].label).toBe('Use a mounted secret for git');
+      fixes[0].apply();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(asked).toEqual([
+        {
+          found: expect.objectContaining({
+            host: 'https://github.com',
+            username: 'u',
+            token: 'tok_AbCdEfGh1234'
+          }),
+          known: undefined
+        }
+      ]);
+      expect(cell.sharedModel.getSource()).toBe(
+        '!git clone https://github.com/o/r.git'
+      );
+      guard.dispose();
+    });
+
+    it('leaves the cell as it was when git was not set up', async () => {
+      const { model, guard, services } = await gitSetUp(
+        [codeCell(URL_CELL)],
+        false
+      );
+      const cell = model.cells.get(0);
+      quickFixesFor(guard.findings[0], cell, services)[0].apply();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(cell.sharedModel.getSource()).toBe(URL_CELL);
+      guard.dispose();
+    });
+
+    it('names the mounted key of a mounted value, and finds the URL again after edits', async () => {
+      const { model, guard, services, asked, copied } = await gitSetUp(
+        [
+          codeCell(
+            `%%bash\ngit push https://x:${MOUNTED_VALUE}@gitlab.com/g/p main`
+          )
+        ],
+        true
+      );
+      const cell = model.cells.get(0);
+      const [gitFix, ...others] = quickFixesFor(
+        guard.findings[0],
+        cell,
+        services
+      );
+      expect(others.map(f => f.label)).toContain('Copy file-read snippet');
+      cell.sharedModel.setSource(
+        `%%bash\ncd repo\ngit push https://x:${MOUNTED_VALUE}@gitlab.com/g/p main`
+      );
+      gitFix.apply();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(asked).toEqual([
+        {
+          found: expect.objectContaining({ host: 'https://gitlab.com' }),
+          known: { mount: '/secrets/api', key: 'token' }
+        }
+      ]);
+      expect(cell.sharedModel.getSource()).toBe(
+        '%%bash\ncd repo\ngit push https://gitlab.com/g/p main'
+      );
+      expect(copied).toEqual([]);
+      guard.dispose();
+    });
+
+    it('is not offered outside git URLs, nor without Use for git', async () => {
+      const { model, guard, services } = await gitSetUp(
+        [codeCell('key = "tok_AbCdEfGh1234"'), codeCell(URL_CELL)],
+        true
+      );
+      const labels = (index: number, withGit: boolean) =>
+        quickFixesFor(
+          guard.findings[index],
+          model.cells.get(index),
+          withGit ? services : { ...services, useSecretForGit: undefined }
+        ).map(f => f.label);
+      expect(labels(0, true)).not.toContain('Use a mounted secret for git');
+      expect(labels(1, false)).not.toContain('Use a mounted secret for git');
+      guard.dispose();
+    });
   });
 });

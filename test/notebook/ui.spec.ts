@@ -1,22 +1,11 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
 import { FindingsList } from '../../src/notebook/findingslist';
-import {
-  INotebookFinding,
-  NotebookGuardModel
-} from '../../src/notebook/guardmodel';
+import { INotebookFinding } from '../../src/notebook/guardmodel';
 import { GuardIndicator } from '../../src/notebook/indicator';
-import { GuardRegistry } from '../../src/notebook/registry';
 import { readGuardSettings } from '../../src/notebook/settings';
 import { DEFAULT_GUARD_SETTINGS } from '../../src/notebook/types';
-import {
-  codeCell,
-  FakeChecker,
-  fakeScanner,
-  MOUNTED_VALUE,
-  notebookWith,
-  stdout
-} from './helpers';
+import { codeCell, fakeGuard, MOUNTED_VALUE, stdout } from './helpers';
 
 const trans = nullTranslator.load('jupyterlab-secret-mounts');
 
@@ -25,17 +14,10 @@ describe('guard UI', () => {
   afterEach(() => jest.useRealTimers());
 
   function setUp() {
-    const model = notebookWith([
+    return fakeGuard([
       codeCell('x = 1'),
       codeCell('key = "tok_AbCdEfGh1234"', [stdout(`${MOUNTED_VALUE}\n`)])
     ]);
-    const registry = new GuardRegistry();
-    const guard = new NotebookGuardModel({
-      model,
-      scan: fakeScanner().scan,
-      checker: new FakeChecker()
-    });
-    return { model, registry, guard };
   }
 
   it('the toolbar indicator is hidden without a guard, neutral at 0, and counts findings', async () => {
@@ -89,6 +71,7 @@ describe('guard UI', () => {
         minMatchLength: 6,
         redactOutputs: true,
         allowInlineSuppression: true,
+        allowGitCredentials: true,
         configErrors: []
       },
       fixes: f =>

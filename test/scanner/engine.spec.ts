@@ -147,6 +147,31 @@ describe('scanText', () => {
     });
   });
 
+  describe('signed URLs', () => {
+    const url =
+      'https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAKHG34MX5YP3ZIKFS%2F20240312%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240312T101522Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=7615e9b806c40f556617e570e1068a2dee775d78a0390c2196eb3f7561523a35';
+    const signedAt = Date.UTC(2024, 2, 12, 10, 15, 22);
+
+    it('report the signature while the URL is valid, never the credential parameter', () => {
+      const findings = scanText(url, { now: signedAt + 3599 * 1000 });
+      expect(findings.map(f => url.slice(f.start, f.end))).toEqual([
+        '7615e9b806c40f556617e570e1068a2dee775d78a0390c2196eb3f7561523a35'
+      ]);
+    });
+
+    it('report nothing once it expired', () => {
+      expect(scanText(url, { now: signedAt + 3601 * 1000 })).toEqual([]);
+      expect(scanText(url)).toEqual([]); // by the clock: 2024 is past
+    });
+
+    it('report the signature when the date does not exist', () => {
+      const bad = url.replace('20240312T', '20240230T');
+      expect(scanText(bad).map(f => f.ruleId)).toEqual([
+        'signed-url-signature'
+      ]);
+    });
+  });
+
   describe('suppression comments on the same line', () => {
     it.each([
       ['# pragma: allowlist secret'],

@@ -1,6 +1,8 @@
 /** The value heuristics that regular expressions cannot express. */
 import {
   decodeBase64Text,
+  isCamelIdentifier,
+  isHexWords,
   isRepetitive,
   isSequential,
   isWordLike,
@@ -78,8 +80,21 @@ describe('isWordLike', () => {
     );
   });
 
+  it('flags camel-case identifiers of three or more shorter words', () => {
+    expect(isWordLike('setMinLevelToZero')).toBe(true);
+    expect(isWordLike('_getNewTargetNode')).toBe(true);
+    expect(isWordLike('$OnePieceAtTime')).toBe(true);
+    // Two words, a lone capital, a digit or a word without a vowel: not one of them.
+    expect(isCamelIdentifier('setLevel')).toBe(false);
+    expect(isCamelIdentifier('setMinLevelTZero')).toBe(false);
+    expect(isCamelIdentifier('setMin2LevelToZero')).toBe(false);
+    expect(isCamelIdentifier('setMinLvlToZero')).toBe(false);
+    expect(isCamelIdentifier('___setMinLevelToZero')).toBe(false);
+  });
+
   it('passes random mixed-case values', () => {
     expect(isWordLike('kWnqTdNZnRbWwJwkmApVURSJNnuDfqfAZJ')).toBe(false);
+    expect(isWordLike('YhRaTmOkCbEw')).toBe(false);
     expect(isWordLike('mySecret2024')).toBe(false);
   });
 
@@ -90,6 +105,26 @@ describe('isWordLike', () => {
     // The same shapes with real words are still words.
     expect(isWordLike('Sprout5Fiji')).toBe(true);
     expect(isWordLike('Pebble70+Ruby')).toBe(true);
+  });
+});
+
+describe('isHexWords', () => {
+  it('flags words spelled in hex digits, leetspeak digits read as letters', () => {
+    expect(isHexWords('cafeb4b3:d3adb33f')).toBe(true);
+    expect(isHexWords('deadbeef')).toBe(true);
+    expect(isHexWords('C0FFEE-FACE-B0A7')).toBe(true);
+    expect(isHexWords('f00d_face')).toBe(true);
+  });
+
+  it('passes random hex, other characters and short values', () => {
+    expect(isHexWords('d56d3bf2:29862dc3')).toBe(false);
+    expect(isHexWords('8d0f3c92')).toBe(false);
+    expect(isHexWords('cafebabe:deadbeeg')).toBe(false);
+    expect(isHexWords('cafe')).toBe(false);
+    expect(isHexWords('cafebabe::deadbeef')).toBe(false);
+    // Three consonants or three vowels in a row do not spell.
+    expect(isHexWords('cafbdbabe')).toBe(false);
+    expect(isHexWords('caeaebabe')).toBe(false);
   });
 });
 

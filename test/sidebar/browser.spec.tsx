@@ -315,11 +315,12 @@ describe('MountsBrowser', () => {
     expect(policy!.querySelector('input, select, textarea')).toBeNull();
   });
 
-  it('states redaction and suppression as the server sets them', () => {
+  it('states redaction, suppression and git credentials as the server sets them', () => {
     const { container } = renderBrowser({
       policy: makePolicy({
         redactOutputs: false,
-        allowInlineSuppression: false
+        allowInlineSuppression: false,
+        allowGitCredentials: false
       })
     });
     const row = (name: string) =>
@@ -328,6 +329,7 @@ describe('MountsBrowser', () => {
       'saved as printed (masked on screen only)'
     );
     expect(row('allowInlineSuppression')).toContain('ignored');
+    expect(row('allowGitCredentials')).toBe('turned off');
   });
 
   it('shows the settings the server refused, as an alert', () => {

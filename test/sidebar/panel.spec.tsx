@@ -49,6 +49,16 @@ describe('SecretMountsPanel', () => {
     );
   }
 
+  it('keeps the list fresh only while it is visible', () => {
+    expect(model.isPolling).toBe(true); // attached and shown in beforeEach
+    panel.hide();
+    expect(model.isPolling).toBe(false);
+    panel.show();
+    expect(model.isPolling).toBe(true);
+    Widget.detach(panel);
+    expect(model.isPolling).toBe(false);
+  });
+
   it('has a stable id, a title and a tab icon', () => {
     expect(panel.id).toBe(PANEL_ID);
     expect(panel.id).toBe('jp-secret-mounts-panel');

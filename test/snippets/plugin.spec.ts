@@ -12,6 +12,7 @@ import {
 } from '@jupyterlab/notebook';
 import { NBTestUtils } from '@jupyterlab/notebook/lib/testutils';
 import { CommandRegistry } from '@lumino/commands';
+import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
@@ -36,11 +37,15 @@ class FakeModel implements ISecretMountsModel {
     }
   ];
   warnings: string[] = [];
+  pending = [];
   policy = null;
   readonly changed: Signal<ISecretMountsModel, void> = new Signal(this);
   refreshed = 0;
   async refresh(): Promise<void> {
     this.refreshed++;
+  }
+  watch(): IDisposable {
+    return new DisposableDelegate(() => undefined);
   }
   findKey(path: string): IKeyRef | undefined {
     for (const mount of this.mounts) {

@@ -12,7 +12,12 @@ import { expect, Page, test as base } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { ILeakWatch, leakWatchFixture, runFromPalette, snippetDigest } from '../tests/fixtures';
+import {
+  ILeakWatch,
+  leakWatchFixture,
+  runFromPalette,
+  snippetDigest
+} from '../tests/fixtures';
 import { DEMO_DIR, DEMO_LOG } from './demo-server';
 
 const SECRETS = path.join(DEMO_DIR, 'secrets');
@@ -25,11 +30,17 @@ const test = base.extend<{ leakWatch: ILeakWatch }>({
   )
 });
 
-/** Open the URL the demo printed: JupyterLab with the demo notebook. */
+/**
+ * Open the URL the demo printed: JupyterLab with the demo notebook, ready once its kernel is idle
+ * (by then the layout is restored, and a click or key press is not undone by it).
+ */
 async function openDemo(page: Page): Promise<void> {
   await page.goto(process.env.SECRET_MOUNTS_DEMO_URL!);
   await expect(page.locator('.jp-NotebookPanel .jp-Cell').first()).toBeVisible({
     timeout: 60000
+  });
+  await expect(page.getByRole('button', { name: /\| Idle$/ })).toBeVisible({
+    timeout: 90000
   });
 }
 
@@ -42,7 +53,9 @@ function pastedToken(): string {
   const notebook = JSON.parse(fs.readFileSync(DEMO_NOTEBOOK, 'utf8')) as {
     cells: { source: string | string[] }[];
   };
-  const sources = notebook.cells.map(c => [c.source].flat().join('')).join('\n');
+  const sources = notebook.cells
+    .map(c => [c.source].flat().join(''))
+    .join('\n');
   return sources.match(/ghp_[A-Za-z0-9]{36}/)![0];
 }
 
@@ -54,14 +67,27 @@ test('the server extension loaded with the demo settings', () => {
 
 test('the panel lists every demo folder', async ({ page }) => {
   await openDemo(page);
-  await page.locator('.jp-SideBar.jp-mod-left [data-id="jp-secret-mounts-panel"]').click();
+  // The tab toggles the panel: click it only when the restored layout has it closed.
+  const tab = page.locator(
+    '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="jp-secret-mounts-panel"]'
+  );
+  if (!(await tab.getAttribute('class'))?.includes('lm-mod-current')) {
+    await tab.click();
+  }
   const panel = page.locator('#jp-secret-mounts-panel');
-  await expect(panel.locator('.jp-SecretMounts-browser')).toHaveAttribute('data-status', 'ready');
-  const folders = fs.readdirSync(SECRETS).filter(name => !name.startsWith('..'));
+  await expect(panel.locator('.jp-SecretMounts-browser')).toHaveAttribute(
+    'data-status',
+    'ready'
+  );
+  const folders = fs
+    .readdirSync(SECRETS)
+    .filter(name => !name.startsWith('..'));
   expect(folders.length).toBeGreaterThanOrEqual(5);
   for (const name of folders) {
     await expect(
-      panel.locator(`.jp-SecretMounts-folder[data-path="${path.join(SECRETS, name)}"]`)
+      panel.locator(
+        `.jp-SecretMounts-folder[data-path="${path.join(SECRETS, name)}"]`
+      )
     ).toBeVisible();
   }
 });
@@ -71,7 +97,9 @@ test('the token pasted in the demo notebook is flagged', async ({ page }) => {
   const mark = page.locator('.jp-NotebookPanel .jp-SecretMounts-guardMark');
   await expect(mark).toHaveCount(1);
   await expect(mark).toHaveText(pastedToken());
-  await expect(page.locator('.jp-SecretMounts-guardIndicator')).toHaveClass(/jp-mod-warning/);
+  await expect(page.locator('.jp-SecretMounts-guardIndicator')).toHaveClass(
+    /jp-mod-warning/
+  );
 });
 
 test('Insert secret reference inserts code that reads the value in the kernel', async ({
@@ -87,7 +115,9 @@ test('Insert secret reference inserts code that reads the value in the kernel', 
   await expect(picker.locator('[role="option"]')).toHaveCount(1);
   await page.keyboard.press('Enter');
   await expect(picker).toHaveCount(0);
-  await expect(cell(page, 1).locator('.cm-content')).toContainText('db_creds_password = Path(');
+  await expect(cell(page, 1).locator('.cm-content')).toContainText(
+    'db_creds_password = Path('
+  );
 
   // Run it (Shift+Enter), in the kernel the notebook started.
   await cell(page, 1).locator('.cm-content').click();

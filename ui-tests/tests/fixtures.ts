@@ -14,6 +14,11 @@ import * as path from 'path';
 
 export { expect };
 
+/** Folder holding one folder per profile's test server (see jupyter_server_test_config.py). */
+export function testRoot(): string {
+  return path.join(__dirname, '..', '.jupyter-test-root');
+}
+
 /**
  * Where a test writes a README screenshot: docs/images/NAME when asked to (UPDATE_SCREENSHOTS=1),
  * otherwise the test's output folder, so that a test run leaves the checkout as it was.
@@ -26,10 +31,20 @@ export function screenshotPath(name: string): string {
 
 /** Run a command from the command palette as a user does: open it, type the label, click. */
 export async function runFromPalette(page: Page, label: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+C');
   const palette = page.locator('#modal-command-palette');
-  await palette.locator('input').fill(label);
-  await palette.locator('.lm-CommandPalette-item', { hasText: label }).first().click();
+  const input = palette.locator('input');
+  // A key press that lands while the app is still restoring its layout is lost: press again.
+  await expect(async () => {
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('Control+Shift+C');
+    }
+    await expect(input).toBeVisible({ timeout: 2000 });
+  }).toPass();
+  await input.fill(label);
+  await palette
+    .locator('.lm-CommandPalette-item', { hasText: label })
+    .first()
+    .click();
 }
 
 /**
@@ -42,9 +57,9 @@ export function snippetDigest(file: Buffer): string {
   return `${value.length} ${crypto.createHash('sha256').update(value, 'utf8').digest('hex')}`;
 }
 
-/** Folder of the profile's test server (see jupyter_server_test_config.py). */
+/** Folder of the profile's test server. */
 export function profileRoot(profile: string): string {
-  return path.join(__dirname, '..', '.jupyter-test-root', profile);
+  return path.join(testRoot(), profile);
 }
 
 /** Root of the demo secrets mounted into the test server of a profile. */
@@ -53,7 +68,11 @@ export function secretsRoot(profile: string): string {
 }
 
 /** Read a key's current value through kubelet's `..data` link, as a kernel would. */
-export function readSecret(profile: string, folder: string, key: string): Buffer {
+export function readSecret(
+  profile: string,
+  folder: string,
+  key: string
+): Buffer {
   return fs.readFileSync(path.join(secretsRoot(profile), folder, key));
 }
 
@@ -90,7 +109,9 @@ export function canaryValues(root: string): string[] {
 
 /** Which canaries occur in a text (for messages: returns indices, never the values). */
 export function leakedCanaries(text: string, canaries: string[]): number[] {
-  return canaries.flatMap((value, index) => (text.includes(value) ? [index] : []));
+  return canaries.flatMap((value, index) =>
+    text.includes(value) ? [index] : []
+  );
 }
 
 /** Every file below a folder (none when it does not exist). */
@@ -111,14 +132,20 @@ export function filesUnder(dir: string): string[] {
  * The files, among `files`, that hold a value stored under the secrets root `secrets`, each as
  * "<path relative to `base`> holds N secret value(s)".
  */
-export function filesWithLeaks(secrets: string, files: string[], base: string): string[] {
+export function filesWithLeaks(
+  secrets: string,
+  files: string[],
+  base: string
+): string[] {
   const canaries = canaryValues(secrets);
   return files
     .filter(file => fs.existsSync(file))
     .flatMap(file => {
       const leaked = leakedCanaries(fs.readFileSync(file, 'utf8'), canaries);
       return leaked.length > 0
-        ? [`${path.relative(base, file)} holds ${leaked.length} secret value(s)`]
+        ? [
+            `${path.relative(base, file)} holds ${leaked.length} secret value(s)`
+          ]
         : [];
     });
 }
@@ -150,7 +177,10 @@ export function leakWatchFixture(
     page.on('console', message => consoleLines.push(message.text()));
     page.on('response', response => {
       const url = response.url();
-      if (!/\/(secret-mounts|api)\//.test(url) || url.includes('/secret-mounts/reveal')) {
+      if (
+        !/\/(secret-mounts|api)\//.test(url) ||
+        url.includes('/secret-mounts/reveal')
+      ) {
         return;
       }
       bodies.push(
@@ -163,12 +193,20 @@ export function leakWatchFixture(
 
     await use({ profile, consoleLines });
 
-    const canaries = [...new Set([...before, ...canaryValues(secretsOf(profile))])];
+    const canaries = [
+      ...new Set([...before, ...canaryValues(secretsOf(profile))])
+    ];
     for (const line of consoleLines) {
-      expect(leakedCanaries(line, canaries), 'browser console line leaks a secret').toEqual([]);
+      expect(
+        leakedCanaries(line, canaries),
+        'browser console line leaks a secret'
+      ).toEqual([]);
     }
     for (const { url, body } of await Promise.all(bodies)) {
-      expect(leakedCanaries(body, canaries), `response of ${url} leaks a secret`).toEqual([]);
+      expect(
+        leakedCanaries(body, canaries),
+        `response of ${url} leaks a secret`
+      ).toEqual([]);
     }
   };
   return [watch, { auto: true }] as [typeof watch, { auto: true }];

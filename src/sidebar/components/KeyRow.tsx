@@ -5,6 +5,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import { SecretMountsAPIError } from '../../api';
 import { describeError } from '../../mounts/errors';
 import { IRevealResponse, ISecretKey, ISecretMount } from '../../mounts/types';
+import { gitIcon } from '../../git/icons';
 import { formatSize, MASK } from '../format';
 import { hideIcon, revealIcon } from '../icons';
 import { ActionButton } from './ActionButton';
@@ -92,6 +93,14 @@ export function KeyRow(props: IKeyRowProps): JSX.Element {
               label={trans.__('Insert code that reads %1', key.path)}
               onClick={() => actions.insertReference?.(key.path)}
               keepFocus
+            />
+          )}
+          {actions.useForGit && !key.binary && !key.error && (
+            <ActionButton
+              action="use-for-git"
+              icon={gitIcon}
+              label={trans.__('Use %1 for git…', key.name)}
+              onClick={() => actions.useForGit?.(key.path)}
             />
           )}
           {reveal.available &&

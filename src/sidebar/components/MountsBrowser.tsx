@@ -8,6 +8,7 @@ import { filterMounts } from '../format';
 import { IKeyActions } from './actions';
 import { EmptyState } from './EmptyState';
 import { FolderItem } from './FolderItem';
+import { GitSection, IGitSectionProps } from './GitSection';
 import { ConfigErrors, PolicySection } from './PolicySection';
 
 export interface IMountsBrowserProps {
@@ -20,6 +21,8 @@ export interface IMountsBrowserProps {
   /** Where the empty state links for instructions ('' names the file instead). */
   adminGuideUrl: string;
   onRetry: () => void;
+  /** Which key git reads for which host (absent without Use for git). */
+  git?: Omit<IGitSectionProps, 'trans'>;
   trans: TranslationBundle;
 }
 
@@ -129,6 +132,8 @@ export function MountsBrowser(props: IMountsBrowserProps): JSX.Element {
           {trans.__('No folder or key matches "%1".', query.trim())}
         </p>
       )}
+
+      {props.git && <GitSection {...props.git} trans={trans} />}
 
       {policy && <PolicySection policy={policy} trans={trans} />}
     </div>

@@ -54,6 +54,12 @@ export function PolicySection(props: IPolicySectionProps): JSX.Element {
             ? trans.__('honoured')
             : trans.__('ignored: a suppressed credential is still reported')}
         </dd>
+        <dt>{trans.__('Git credentials (Use for git)')}</dt>
+        <dd data-policy="allowGitCredentials">
+          {policy.allowGitCredentials
+            ? trans.__('allowed: git may read a mounted key when it asks')
+            : trans.__('turned off')}
+        </dd>
         <dt>{trans.__('Folders searched')}</dt>
         <dd data-policy="roots">
           {policy.roots.length > 0 ? (

@@ -11,4 +11,6 @@ export interface IKeyActions {
    * the caller shows it for a few seconds and forgets it.
    */
   reveal?: (mount: ISecretMount, key: ISecretKey) => Promise<IRevealResponse>;
+  /** Set git up to read the key as a password (absent when Use for git is unavailable). */
+  useForGit?: (path: string) => void;
 }

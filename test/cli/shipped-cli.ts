@@ -1,8 +1,8 @@
 /**
- * Builds packages/cli/dist/cli.js for the end-to-end tests when it is missing
- * or older than its sources, so the tests always run the CLI as shipped.
+ * The CLI as shipped, for the end-to-end tests: packages/cli/dist/cli.js,
+ * built when it is missing or older than its sources, run as a process.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
 
@@ -44,4 +44,26 @@ export function ensureCli(): string {
     );
   }
   return CLI;
+}
+
+/** What one run of the CLI printed, and its exit status. */
+export interface ICliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (see `ensureCli`) with `args` in `cwd`, `input` on its stdin. */
+export function runCli(args: string[], cwd: string, input?: string): ICliRun {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26
+  });
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr
+  };
 }
