@@ -12,13 +12,12 @@ from typing import Any
 
 import pytest
 from tornado.httpclient import HTTPResponse
-from traitlets.config import Config
 
 from jupyterlab_secret_mounts.git import command
 from jupyterlab_secret_mounts.handlers import GIT_SETTING
 
+from .auth_helpers import WithoutKernelExecute
 from .guard_helpers import policy
-from .test_security_oracle import KernelsOnlyAuthorizer
 from .trees import SecretsTree
 
 TOKEN = b"glpat-" + b"Q7w8E9r0T1" * 2
@@ -215,19 +214,7 @@ class TestUnreadableExclusions:
         assert TOKEN.decode() not in asked.stdout + asked.stderr
 
 
-class TestWithoutKernelExecute:
-    @pytest.fixture
-    def jp_server_config(self, secret_mounts_policy: dict[str, Any]) -> Config:
-        return Config(
-            {
-                "ServerApp": {
-                    "jpserver_extensions": {"jupyterlab_secret_mounts": True},
-                    "authorizer_class": KernelsOnlyAuthorizer,
-                },
-                "SecretMounts": secret_mounts_policy,
-            }
-        )
-
+class TestWithoutKernelExecute(WithoutKernelExecute):
     async def test_only_users_who_may_run_code_set_git_up(
         self, jp_fetch: Any, token_folder: Path
     ) -> None:

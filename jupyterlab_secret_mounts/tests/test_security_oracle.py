@@ -15,6 +15,7 @@ from jupyter_server.auth import Authorizer
 from tornado.httpclient import HTTPResponse
 from traitlets.config import Config
 
+from .auth_helpers import WithoutKernelExecute
 from .guard_helpers import check, error_of, policy
 from .trees import SecretsTree
 
@@ -136,26 +137,7 @@ class TestWithoutExecute:
         assert listing.code == 200
 
 
-class KernelsOnlyAuthorizer(Authorizer):
-    """Denies exactly `execute` on `kernels`: the permission that reads mounted files anyway."""
-
-    def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
-        return (action, resource) != ("execute", "kernels")
-
-
-class TestWithoutKernelExecute:
-    @pytest.fixture
-    def jp_server_config(self, secret_mounts_policy: dict[str, Any]) -> Config:
-        return Config(
-            {
-                "ServerApp": {
-                    "jpserver_extensions": {"jupyterlab_secret_mounts": True},
-                    "authorizer_class": KernelsOnlyAuthorizer,
-                },
-                "SecretMounts": secret_mounts_policy,
-            }
-        )
-
+class TestWithoutKernelExecute(WithoutKernelExecute):
     async def test_an_authorizer_that_knows_only_jupyter_resources_is_honoured(
         self, jp_fetch: Any
     ) -> None:
