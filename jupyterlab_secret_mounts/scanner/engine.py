@@ -306,7 +306,7 @@ class PatternScanner:
         decoded = decode_base64_text(secret)
         if decoded is None:
             return False
-        if self._placeholder(decoded):
+        if self._made_up(decoded):
             return True
         user, colon, password = decoded.partition(":")
         if not colon:
@@ -314,9 +314,13 @@ class PatternScanner:
         return (
             len(password) < 4
             or password == user
-            or self._placeholder(password)
+            or self._made_up(password)
             or password in self._examples
         )
+
+    def _made_up(self, value: str) -> bool:
+        """A decoded value that is a placeholder, a sequence ("abcdef123456") or a repetition."""
+        return self._placeholder(value) or is_sequential(value) or is_repetitive(value)
 
 
 class _Words:

@@ -6,6 +6,7 @@ import {
   hasNonLetter,
   isHexWords,
   isRepetitive,
+  isSequential,
   valueProfile
 } from './heuristics';
 import { charCodeAt } from './char-code';
@@ -475,13 +476,16 @@ export class Scanner {
     );
   }
 
-  /** Base64 of a placeholder ("dummy ...") or of `user:password` with a placeholder or example password. */
+  /**
+   * Base64 of a placeholder ("dummy ...", "123456789") or of `user:password`
+   * with a placeholder or example password.
+   */
   private _hidesPlaceholder(secret: string): boolean {
     const decoded = decodeBase64Text(secret);
     if (decoded === null) {
       return false;
     }
-    if (this._isPlaceholder(decoded)) {
+    if (this._isMadeUp(decoded)) {
       return true;
     }
     const colon = decoded.indexOf(':');
@@ -493,8 +497,18 @@ export class Scanner {
     return (
       password.length < 4 ||
       password === user ||
-      this._isPlaceholder(password) ||
+      this._isMadeUp(password) ||
       this._isDocumentedExample(password)
+    );
+  }
+
+  /**
+   * A decoded value that is a placeholder by the tests a plain value gets: a
+   * placeholder pattern, a sequence ("abcdef123456") or a repetition.
+   */
+  private _isMadeUp(value: string): boolean {
+    return (
+      this._isPlaceholder(value) || isSequential(value) || isRepetitive(value)
     );
   }
 
