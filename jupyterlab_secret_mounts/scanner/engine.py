@@ -312,7 +312,7 @@ class PatternScanner:
             return False
         if decoded.startswith("{"):
             return self._document_hides_placeholder(decoded)
-        if self._placeholder(decoded):
+        if self._made_up(decoded):
             return True
         user, colon, password = decoded.partition(":")
         if not colon:
@@ -320,17 +320,21 @@ class PatternScanner:
         return (
             len(password) < 4
             or password == user
-            or self._placeholder(password)
+            or self._made_up(password)
             or password in self._examples
         )
+
+    def _made_up(self, value: str) -> bool:
+        """A decoded value that is a placeholder, a sequence ("abcdef123456") or a repetition."""
+        return self._placeholder(value) or is_sequential(value) or is_repetitive(value)
 
     def _document_hides_placeholder(self, document: str) -> bool:
         """A decoded JSON object (a Docker config) is a document: its credential fields decide."""
         values = _CREDENTIAL_FIELD.findall(document)
         if not values:
-            return self._placeholder(document)
+            return self._made_up(document)
         return all(
-            self._placeholder(value) or value in self._examples or self._hides_placeholder(value)
+            self._made_up(value) or value in self._examples or self._hides_placeholder(value)
             for value in values
         )
 

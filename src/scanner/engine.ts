@@ -6,6 +6,7 @@ import {
   hasNonLetter,
   isHexWords,
   isRepetitive,
+  isSequential,
   valueProfile
 } from './heuristics';
 import { charCodeAt } from './char-code';
@@ -479,7 +480,10 @@ export class Scanner {
     );
   }
 
-  /** Base64 of a placeholder ("dummy ...") or of `user:password` with a placeholder or example password. */
+  /**
+   * Base64 of a placeholder ("dummy ...", "123456789") or of `user:password`
+   * with a placeholder or example password.
+   */
   private _hidesPlaceholder(secret: string): boolean {
     const decoded = decodeBase64Text(secret);
     if (decoded === null) {
@@ -488,7 +492,7 @@ export class Scanner {
     if (decoded.startsWith('{')) {
       return this._documentHidesPlaceholder(decoded);
     }
-    if (this._isPlaceholder(decoded)) {
+    if (this._isMadeUp(decoded)) {
       return true;
     }
     const colon = decoded.indexOf(':');
@@ -500,16 +504,27 @@ export class Scanner {
     return (
       password.length < 4 ||
       password === user ||
-      this._isPlaceholder(password) ||
+      this._isMadeUp(password) ||
       this._isDocumentedExample(password)
+    );
+  }
+
+  /**
+   * A decoded value that is a placeholder by the tests a plain value gets: a
+   * placeholder pattern, a sequence ("abcdef123456") or a repetition.
+   */
+  private _isMadeUp(value: string): boolean {
+    return (
+      this._isPlaceholder(value) || isSequential(value) || isRepetitive(value)
     );
   }
 
   /**
    * A decoded JSON object (a Docker config) is a document, not a value: its
    * field names ("password", "auth") say nothing about its values. It hides
-   * a placeholder when it has credential fields and each one's value is a
-   * placeholder, an example, or base64 hiding one; else it decides nothing.
+   * a placeholder when it has credential fields and each one's value is made
+   * up, an example, or base64 hiding one; one without such fields is tested
+   * whole, as other decoded text.
    */
   private _documentHidesPlaceholder(document: string): boolean {
     let fields = 0;
@@ -517,14 +532,14 @@ export class Scanner {
       const value = field[1];
       fields++;
       if (
-        !this._isPlaceholder(value) &&
+        !this._isMadeUp(value) &&
         !this._isDocumentedExample(value) &&
         !this._hidesPlaceholder(value)
       ) {
         return false;
       }
     }
-    return fields > 0 || this._isPlaceholder(document);
+    return fields > 0 || this._isMadeUp(document);
   }
 
   /** Drops suppressed candidates and adds lines, columns, messages and previews. */
