@@ -138,6 +138,10 @@ interface IPlaceholderTests {
  * Runs a rule set over texts. Build one per rule set and reuse it: building
  * compiles every pattern and the keyword automaton.
  */
+/** A credential field of a JSON document (a Docker config's `auths` entry), its value in group 1. */
+const CREDENTIAL_FIELD =
+  /"(?:auth|password|identitytoken|registrytoken)"[ \t\r\n]{0,8}:[ \t\r\n]{0,8}"([^"\\]{0,128})"/g;
+
 /** The suppression markers of a scan that does not honour them. */
 const NO_MARKERS = new Int32Array(0);
 
@@ -485,6 +489,9 @@ export class Scanner {
     if (decoded === null) {
       return false;
     }
+    if (decoded.startsWith('{')) {
+      return this._documentHidesPlaceholder(decoded);
+    }
     if (this._isMadeUp(decoded)) {
       return true;
     }
@@ -510,6 +517,29 @@ export class Scanner {
     return (
       this._isPlaceholder(value) || isSequential(value) || isRepetitive(value)
     );
+  }
+
+  /**
+   * A decoded JSON object (a Docker config) is a document, not a value: its
+   * field names ("password", "auth") say nothing about its values. It hides
+   * a placeholder when it has credential fields and each one's value is made
+   * up, an example, or base64 hiding one; one without such fields is tested
+   * whole, as other decoded text.
+   */
+  private _documentHidesPlaceholder(document: string): boolean {
+    let fields = 0;
+    for (const field of document.matchAll(CREDENTIAL_FIELD)) {
+      const value = field[1];
+      fields++;
+      if (
+        !this._isMadeUp(value) &&
+        !this._isDocumentedExample(value) &&
+        !this._hidesPlaceholder(value)
+      ) {
+        return false;
+      }
+    }
+    return fields > 0 || this._isMadeUp(document);
   }
 
   /** Drops suppressed candidates and adds lines, columns, messages and previews. */
