@@ -9,9 +9,7 @@ from __future__ import annotations
 import base64
 import re
 
-_JWT = re.compile(
-    r"eyJ[A-Za-z0-9_-]{8,3000}[.](eyJ[A-Za-z0-9_-]{8,6000})[.][A-Za-z0-9_-]{16,1500}"
-)
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,3000}[.](eyJ[A-Za-z0-9_-]{8,6000})[.][A-Za-z0-9_-]{16,1500}")
 _EXP = re.compile(r'"exp"[ \t\r\n]{0,8}:[ \t\r\n]{0,8}([0-9]{1,12})(?![0-9.eE])')
 
 
@@ -26,7 +24,8 @@ def jwt_expired(value: str, now: float) -> bool:
     if token is None:
         return False
     body = token.group(1)
-    body = body[: len(body) - len(body) % 4] if len(body) % 4 == 1 else body
+    if len(body) % 4 == 1:
+        body = body[:-1]  # six bits that make no byte, as the TypeScript decoder drops them
     payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode("latin-1")
     exp = _EXP.search(payload)
     return exp is not None and int(exp.group(1)) < now

@@ -1,4 +1,4 @@
-"""Expiry of a signed URL (AWS SigV4/V2, GCS V4/V2, CloudFront, Azure SAS), as `src/scanner/signedurl.ts`.
+"""Expiry of a signed URL (S3/GCS V4 and V2, CloudFront, Azure SAS), as `src/scanner/signedurl.ts`.
 
 The secret of such a URL is its signature; once expired it grants nothing.
 """

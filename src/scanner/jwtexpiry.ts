@@ -3,7 +3,8 @@
  * epoch) is past grants nothing, as an expired signed URL grants nothing.
  */
 
-const JWT = /^eyJ[A-Za-z0-9_-]{8,3000}[.](eyJ[A-Za-z0-9_-]{8,6000})[.][A-Za-z0-9_-]{16,1500}$/;
+const JWT =
+  /^eyJ[A-Za-z0-9_-]{8,3000}[.](eyJ[A-Za-z0-9_-]{8,6000})[.][A-Za-z0-9_-]{16,1500}$/;
 const EXP = /"exp"[ \t\r\n]{0,8}:[ \t\r\n]{0,8}([0-9]{1,12})(?![0-9.eE])/;
 const ALPHABET =
   'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

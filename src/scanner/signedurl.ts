@@ -71,7 +71,6 @@ export function signedUrlExpired(query: string, now: number): boolean {
   }
   const sasEnd = SAS_END.exec(query);
   return (
-    sasEnd !== null &&
-    utc(sasEnd.slice(1).map(part => Number(part ?? 0))) < now
+    sasEnd !== null && utc(sasEnd.slice(1).map(part => Number(part ?? 0))) < now
   );
 }

@@ -179,9 +179,9 @@ describe('scanText', () => {
     const sasEnd = Date.UTC(2031, 2, 8, 17, 30, 0);
 
     it('report a SAS signature until se, then nothing', () => {
-      expect(
-        scanText(sas, { now: sasEnd - 1000 }).map(f => f.ruleId)
-      ).toEqual(['azure-sas-token']);
+      expect(scanText(sas, { now: sasEnd - 1000 }).map(f => f.ruleId)).toEqual([
+        'azure-sas-token'
+      ]);
       expect(scanText(sas, { now: sasEnd + 1000 })).toEqual([]);
     });
 
@@ -192,8 +192,10 @@ describe('scanText', () => {
       expect(scanText(bad, { now: sasEnd + 1000 })).toHaveLength(1);
     });
 
-    const expired = 'eyJhbGciOiAiUlMyNTYiLCAidHlwIjogIkpXVCIsICJraWQiOiAiMDAyZGQxY2VkOWZiZGNkNiJ9.eyJzdWIiOiAiNTlmZjJlNzVhMzQxIiwgImlzcyI6ICJodHRwczovL2xvZ2luLmludGVybmFsLnRlc3QvcmVhbG1zL2xhYiIsICJleHAiOiAxNjAyNzIwMDAwLCAiaWF0IjogMTYwMjcxOTEwMH0.sDl0hqsEyXywX0ILqsHDpBWZxo__LpZorXpjrUADot9wWpDBsPy6exGBMcH2qorSJSHPaWolBciDHsWfhcs9Ug';
-    const live = 'eyJhbGciOiAiUlMyNTYiLCAidHlwIjogIkpXVCIsICJraWQiOiAiMDAyZGQxY2VkOWZiZGNkNiJ9.eyJzdWIiOiAiM2MyM2MyMjgwOGM2IiwgImlzcyI6ICJodHRwczovL2xvZ2luLmludGVybmFsLnRlc3QvcmVhbG1zL2xhYiIsICJleHAiOiA0MTAyNDQ0ODAwLCAiaWF0IjogNDEwMjQ0MzkwMH0.5Aya-6UZiD-ullNohIGjjnhDxiPjtcAzEhIXcIxxcDa1vgJqGqmNV3OtzUX9ZgQp3Yq0b9AYwD0UFMQdAOdh_g';
+    const expired =
+      'eyJhbGciOiAiUlMyNTYiLCAidHlwIjogIkpXVCIsICJraWQiOiAiMDAyZGQxY2VkOWZiZGNkNiJ9.eyJzdWIiOiAiNTlmZjJlNzVhMzQxIiwgImlzcyI6ICJodHRwczovL2xvZ2luLmludGVybmFsLnRlc3QvcmVhbG1zL2xhYiIsICJleHAiOiAxNjAyNzIwMDAwLCAiaWF0IjogMTYwMjcxOTEwMH0.sDl0hqsEyXywX0ILqsHDpBWZxo__LpZorXpjrUADot9wWpDBsPy6exGBMcH2qorSJSHPaWolBciDHsWfhcs9Ug';
+    const live =
+      'eyJhbGciOiAiUlMyNTYiLCAidHlwIjogIkpXVCIsICJraWQiOiAiMDAyZGQxY2VkOWZiZGNkNiJ9.eyJzdWIiOiAiM2MyM2MyMjgwOGM2IiwgImlzcyI6ICJodHRwczovL2xvZ2luLmludGVybmFsLnRlc3QvcmVhbG1zL2xhYiIsICJleHAiOiA0MTAyNDQ0ODAwLCAiaWF0IjogNDEwMjQ0MzkwMH0.5Aya-6UZiD-ullNohIGjjnhDxiPjtcAzEhIXcIxxcDa1vgJqGqmNV3OtzUX9ZgQp3Yq0b9AYwD0UFMQdAOdh_g';
 
     it('report a JWT whose exp is past under no rule', () => {
       expect(scanText(`access_token = "${expired}"`)).toEqual([]);
@@ -204,9 +206,9 @@ describe('scanText', () => {
       expect(scanText(`access_token = "${live}"`).map(f => f.ruleId)).toEqual([
         'jwt'
       ]);
-      expect(
-        scanText(`token: ${live}`, { now: Date.UTC(2100, 0, 2) })
-      ).toEqual([]);
+      expect(scanText(`token: ${live}`, { now: Date.UTC(2100, 0, 2) })).toEqual(
+        []
+      );
     });
   });
 
