@@ -273,12 +273,9 @@ class PatternScanner:
             name = match.group(rule.name_group) if rule.name_group is not None else None
             whole = match.group(0)
             clock = time.time() if now is None else now
-            if (
-                self._rejected(rule, secret, name, whole)
-                or (
-                    rule.signed_url_expiry
-                    and signed_url_expired(url_around(units, anchor, search_from), clock)
-                )
+            if self._rejected(rule, secret, name, whole) or (
+                rule.signed_url_expiry
+                and signed_url_expired(url_around(units, anchor, search_from), clock)
             ):
                 continue
             taken.add(start)
