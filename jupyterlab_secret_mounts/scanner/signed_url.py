@@ -27,17 +27,71 @@ _URL_END = frozenset(" \t\r\n\"'<>`")
 _URL_REACH = 4096
 
 
+#: Quotes that may close one string literal and open the next.
+_QUOTES = frozenset("\"'")
+#: A string literal's prefix letters (Python `f"`, `r"`, `b"`, `u"`), at most two.
+_PREFIX = frozenset("rRbBuUfF")
+#: Spaces, newlines and `+` between adjacent literals (`"a" "b"`, `"a" +\n "b"`).
+_JOINER = frozenset(" \t\r\n+")
+#: How many joining characters a junction of literals may hold.
+_JOINER_REACH = 80
+
+
+def _literal_before(text: str, at: int) -> int:
+    """Where the literal before the one opening at `at` closes, if that one continues a query.
+
+    `("...&se=..." "&sv=...&sig=...")` is one URL; -1 when `text[at:]` is no such literal.
+    """
+    if text[at + 1 : at + 2] != "&":
+        return -1
+    i = at - 1
+    letters = 0
+    while letters < 2 and i >= 0 and text[i] in _PREFIX:
+        i -= 1
+        letters += 1
+    low = max(-1, i - _JOINER_REACH)
+    while i > low and text[i] in _JOINER:
+        i -= 1
+    return i if i >= 0 and text[i] in _QUOTES else -1
+
+
+def _literal_after(text: str, at: int) -> int:
+    """Where the next literal opens, if it follows the one closing at `at` and continues a query."""
+    i = at + 1
+    high = min(len(text), i + _JOINER_REACH)
+    while i < high and text[i] in _JOINER:
+        i += 1
+    letters = 0
+    while letters < 2 and i < len(text) and text[i] in _PREFIX:
+        i += 1
+        letters += 1
+    return i if text[i : i + 1] in _QUOTES and text[i + 1 : i + 2] == "&" else -1
+
+
 def url_around(text: str, start: int, end: int) -> str:
     """The URL (or other unbroken run of text) that holds `text[start:end]`.
 
     A signed URL's expiry may come before the part a rule matches (Azure puts `se=` before `sv=`).
+    A query split over adjacent string literals is followed across them.
     """
     low = max(0, start - _URL_REACH)
-    while start > low and text[start - 1] not in _URL_END:
-        start -= 1
+    while start > low:
+        if text[start - 1] not in _URL_END:
+            start -= 1
+            continue
+        closing = _literal_before(text, start - 1) if text[start - 1] in _QUOTES else -1
+        if closing < low:
+            break
+        start = closing
     high = min(len(text), end + _URL_REACH)
-    while end < high and text[end] not in _URL_END:
-        end += 1
+    while end < high:
+        if text[end] not in _URL_END:
+            end += 1
+            continue
+        opening = _literal_after(text, end) if text[end] in _QUOTES else -1
+        if opening < 0 or opening >= high:
+            break
+        end = opening + 1
     return text[start:end]
 
 

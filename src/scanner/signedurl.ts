@@ -17,21 +17,95 @@ const URL_END = /[ \t\r\n"'<>\x60]/;
 /** How far the URL around a match is followed each way. */
 const URL_REACH = 4096;
 
+/** Quotes that may close one string literal and open the next. */
+const QUOTES = '"\'';
+/** A string literal's prefix letters (Python `f"`, `r"`, `b"`, `u"`), at most two. */
+const PREFIX = /[rRbBuUfF]/;
+/** Spaces, newlines and `+` between adjacent literals (`"a" "b"`, `"a" +\n "b"`). */
+const JOINER = /[ \t\r\n+]/;
+/** How many joining characters a junction of literals may hold. */
+const JOINER_REACH = 80;
+
+/**
+ * Where the literal ending just before `at` (an opening quote's position)
+ * closes, when `text[at:]` opens a literal that continues a query (`&...`)
+ * adjacent to it: `("...&se=..." "&sv=...&sig=...")` is one URL. Else -1.
+ */
+function literalBefore(text: string, at: number): number {
+  if (text[at + 1] !== '&') {
+    return -1;
+  }
+  let i = at - 1;
+  for (
+    let letters = 0;
+    letters < 2 && i >= 0 && PREFIX.test(text[i]);
+    letters++
+  ) {
+    i--;
+  }
+  const low = Math.max(-1, i - JOINER_REACH);
+  while (i > low && JOINER.test(text[i])) {
+    i--;
+  }
+  return i >= 0 && QUOTES.includes(text[i]) ? i : -1;
+}
+
+/**
+ * Where the next literal opens (its quote) when the literal closing at `at`
+ * (a quote's position) is followed by an adjacent one that continues a query
+ * (`&...`). Else -1.
+ */
+function literalAfter(text: string, at: number): number {
+  let i = at + 1;
+  const high = Math.min(text.length, i + JOINER_REACH);
+  while (i < high && JOINER.test(text[i])) {
+    i++;
+  }
+  for (
+    let letters = 0;
+    letters < 2 && i < text.length && PREFIX.test(text[i]);
+    letters++
+  ) {
+    i++;
+  }
+  return QUOTES.includes(text[i] ?? '') && text[i + 1] === '&' ? i : -1;
+}
+
 /**
  * The URL (or other unbroken run of text) that holds `text[start:end]`: a
  * signed URL's expiry may come before the part a rule matches (Azure puts
- * `se=` before `sv=`).
+ * `se=` before `sv=`). A query split over adjacent string literals is
+ * followed across them (the junctions stay in the result; they end no
+ * parameter the expiry tests read).
  */
 export function urlAround(text: string, start: number, end: number): string {
   let from = start;
   const low = Math.max(0, start - URL_REACH);
-  while (from > low && !URL_END.test(text[from - 1])) {
-    from--;
+  while (from > low) {
+    if (!URL_END.test(text[from - 1])) {
+      from--;
+      continue;
+    }
+    const closing = QUOTES.includes(text[from - 1])
+      ? literalBefore(text, from - 1)
+      : -1;
+    if (closing < low) {
+      break;
+    }
+    from = closing;
   }
   let to = end;
   const high = Math.min(text.length, end + URL_REACH);
-  while (to < high && !URL_END.test(text[to])) {
-    to++;
+  while (to < high) {
+    if (!URL_END.test(text[to])) {
+      to++;
+      continue;
+    }
+    const opening = QUOTES.includes(text[to]) ? literalAfter(text, to) : -1;
+    if (opening < 0 || opening >= high) {
+      break;
+    }
+    to = opening + 1;
   }
   return text.slice(from, to);
 }

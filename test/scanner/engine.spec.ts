@@ -172,6 +172,43 @@ describe('scanText', () => {
     });
   });
 
+  describe('signed URLs split over adjacent string literals', () => {
+    // Python joins ("a" "b"); JavaScript needs a "+": either way one URL, each literal a part of its query.
+    const s3 = [
+      'url = ("https://exports.s3.eu-central-1.amazonaws.com/q/f.parquet"',
+      '       "?X-Amz-Algorithm=AWS4-HMAC-SHA256"',
+      '       "&X-Amz-Credential=AKIAOBUANUOKKZLD6YEL%2F20310405%2Feu-central-1%2Fs3%2Faws4_request"',
+      '       "&X-Amz-Date=20310405T120000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host"',
+      '       f"&X-Amz-Signature=33e936ab1b034a62a10288c6355b2527b3f82ea9f7dc99664e0dcb05dd71435c")'
+    ].join('\n');
+    const s3Signed = Date.UTC(2031, 3, 5, 12, 0, 0);
+    // se= sits in the literal before the one holding sv=, sig= in the one after.
+    const sas = [
+      'const url = "https://lake.blob.core.windows.net/out/r.csv?sp=r&se=2031-03-08T17:30:00Z" +',
+      '  "&sv=2022-11-02&sr=b" +',
+      "  '&sig=5s3sr5j2CcbgKI6xZ9D0ctIWo7nWgGzAZwhuSo2JUiQ%3D';"
+    ].join('\n');
+    const sasEnd = Date.UTC(2031, 2, 8, 17, 30, 0);
+
+    it('report the signature while the URL is valid, reading its expiry across the literals', () => {
+      const live = scanText(s3, { now: s3Signed + 3599 * 1000 });
+      expect(live.map(f => s3.slice(f.start, f.end))).toEqual([
+        '33e936ab1b034a62a10288c6355b2527b3f82ea9f7dc99664e0dcb05dd71435c'
+      ]);
+      expect(scanText(s3, { now: s3Signed + 3601 * 1000 })).toEqual([]);
+      const sasLive = scanText(sas, { now: sasEnd - 1000 });
+      expect(sasLive.map(f => [f.ruleId, sas.slice(f.start, f.end)])).toEqual([
+        ['azure-sas-token', '5s3sr5j2CcbgKI6xZ9D0ctIWo7nWgGzAZwhuSo2JUiQ%3D']
+      ]);
+      expect(scanText(sas, { now: sasEnd + 1000 })).toEqual([]);
+    });
+
+    it('join only literals that continue a query, not items of a list', () => {
+      const list = s3.replace(/"\n {7}f?"/g, '", "');
+      expect(scanText(list, { now: s3Signed })).toEqual([]);
+    });
+  });
+
   describe('expiry of Azure SAS URLs and JWTs', () => {
     // se= comes before sv=, outside the part the rule matches: the URL around it counts.
     const sas =
