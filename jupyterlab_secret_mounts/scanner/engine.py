@@ -37,6 +37,7 @@ from .heuristics import (
     is_word_like,
     shannon_entropy,
 )
+from .nearby import text_nearby
 from .signed_url import signed_url_expired, url_around
 from .utf16 import utf16_units
 
@@ -99,6 +100,8 @@ class _Rule:
     passphrases: bool
     match_allow: Test | None
     signed_url_expiry: bool
+    nearby: Test | None  # one of these occurs near every finding
+    not_nearby: Test | None  # none of these occurs near a finding
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,8 @@ class PatternScanner:
                 passphrases=rule.get("passphrases", False),
                 match_allow=_any_of(rule.get("matchAllowlist"), ""),
                 signed_url_expiry=rule.get("signedUrlExpiry", False),
+                nearby=_any_of(rule.get("nearby"), "i"),
+                not_nearby=_any_of(rule.get("notNearby"), "i"),
             )
             for priority, rule in enumerate(rules)
         ]
@@ -278,6 +283,13 @@ class PatternScanner:
                 and signed_url_expired(url_around(units, anchor, search_from), clock)
             ):
                 continue
+            if rule.nearby is not None or rule.not_nearby is not None:
+                around = text_nearby(units, anchor, search_from)
+                if rule.not_nearby is not None and rule.not_nearby(around):
+                    taken.add(start)  # public by its context: no later rule reports it either
+                    continue
+                if rule.nearby is not None and not rule.nearby(around):
+                    continue
             taken.add(start)
             out.append(_Candidate(rule, anchor, start, end))
 

@@ -20,6 +20,7 @@ import {
   secretPlace
 } from './regexshape';
 import { redact } from './redact';
+import { textNearby } from './nearby';
 import { signedUrlExpired, urlAround } from './signedurl';
 import { RULE_SET } from './rules';
 import { IRule, IRuleSet, IScanFinding, IScanOptions } from './types';
@@ -108,6 +109,10 @@ interface ICompiledRule {
   passphrases: boolean;
   matchAllow: Test | null;
   signedUrlExpiry: boolean;
+  /** One of these occurs near every finding (`IRule.nearby`). */
+  nearby: Test | null;
+  /** None of these occurs near a finding (`IRule.notNearby`). */
+  notNearby: Test | null;
 }
 
 interface ICandidate {
@@ -179,7 +184,9 @@ export class Scanner {
         passphraseName: anyOf(rule.passphraseNames, 'i'),
         passphrases: rule.passphrases ?? false,
         matchAllow: anyOf(rule.matchAllowlist, ''),
-        signedUrlExpiry: rule.signedUrlExpiry ?? false
+        signedUrlExpiry: rule.signedUrlExpiry ?? false,
+        nearby: anyOf(rule.nearby, 'i'),
+        notNearby: anyOf(rule.notNearby, 'i')
       };
     });
     // Suppression markers and placeholder keywords ride along as two more
@@ -399,6 +406,17 @@ export class Scanner {
         ))
     ) {
       return searchFrom;
+    }
+    if (compiled.nearby !== null || compiled.notNearby !== null) {
+      const around = textNearby(text, position, searchFrom);
+      if (compiled.notNearby?.(around)) {
+        // Public by its context: no later (less specific) rule reports it either.
+        scan.taken.add(start);
+        return searchFrom;
+      }
+      if (compiled.nearby !== null && !compiled.nearby(around)) {
+        return searchFrom;
+      }
     }
     scan.taken.add(start);
     scan.out.push({ rule: compiled, matchStart: position, start, end });

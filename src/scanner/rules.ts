@@ -94,7 +94,9 @@ function checkRule(
     'allowlist',
     'nameAllowlist',
     'passphraseNames',
-    'matchAllowlist'
+    'matchAllowlist',
+    'nearby',
+    'notNearby'
   ] as const) {
     const list = rule[key];
     if (list === undefined) {

@@ -64,6 +64,19 @@ export interface IRule {
    * (an expired signature grants nothing).
    */
   signedUrlExpiry?: boolean;
+  /**
+   * Case-insensitive patterns, one of which must occur near the match (from
+   * `NEARBY_REACH` code units before it to as many after it) for it to be a
+   * finding: a value that is a key only in some context (an `appid` sent to
+   * a service whose app ids are keys).
+   */
+  nearby?: string[];
+  /**
+   * Case-insensitive patterns none of which may occur near the match: one
+   * that does marks the value public there (a Firebase web config's API
+   * key), and no later rule reports a secret starting where it starts.
+   */
+  notNearby?: string[];
   confidence: Confidence;
 }
 

@@ -46,7 +46,9 @@ function ruleSetExpressions(): IExpression[] {
       ['allowlist', rule.allowlist, ''],
       ['nameAllowlist', rule.nameAllowlist, 'i'],
       ['passphraseNames', rule.passphraseNames, 'i'],
-      ['matchAllowlist', rule.matchAllowlist, '']
+      ['matchAllowlist', rule.matchAllowlist, ''],
+      ['nearby', rule.nearby, 'i'],
+      ['notNearby', rule.notNearby, 'i']
     ] as const;
     for (const [key, sources, flags] of lists) {
       (sources ?? []).forEach((source, i) =>

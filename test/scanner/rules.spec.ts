@@ -334,9 +334,9 @@ for rule in data['rules']:
         regex = re.compile(rule['pattern'], flags)
     except re.error as e:
         errors.append('%s: %s' % (rule['id'], e)); continue
-    for key in ('allowlist', 'matchAllowlist', 'nameAllowlist', 'passphraseNames'):
+    for key in ('allowlist', 'matchAllowlist', 'nameAllowlist', 'passphraseNames', 'nearby', 'notNearby'):
         for source in rule.get(key, []):
-            try: re.compile(source, re.IGNORECASE if key in ('nameAllowlist', 'passphraseNames') else 0)
+            try: re.compile(source, re.IGNORECASE if key in ('nameAllowlist', 'passphraseNames', 'nearby', 'notNearby') else 0)
             except re.error as e: errors.append('%s %s: %s' % (rule['id'], key, e))
     groups[rule['id']] = regex.groups
     secrets[rule['id']] = [[m.group(rule['secretGroup']) for m in regex.finditer(c['text'])]
