@@ -246,9 +246,9 @@ function leadingLookbehinds(source: string): {
   return { lookbehinds, rest };
 }
 
-/** The ASCII characters of a class's contents, as a table. */
+/** The ASCII characters of a class's contents, as a table (shared: read only). */
 function classTable(chars: string): Uint8Array {
-  return asciiTable(new RegExp(`^[${chars}]$`));
+  return asciiTable(`[${chars}]`, '');
 }
 
 /**
@@ -288,19 +288,37 @@ function openings(source: string): string[] | null {
 const FIRST_TOKEN =
   /^(?:\[(?:\\.|[^\]\\])+\]|\\x[0-9a-fA-F]{2}|\\[^dDsSwWbBux0-9]|[^\\^$.|?*+()[\]{}])/;
 
-/** ASCII characters a regular expression accepts, as a table. */
-function asciiTable(regex: RegExp): Uint8Array {
-  const table = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) {
-    table[c] = regex.test(String.fromCharCode(c)) ? 1 : 0;
+/**
+ * Tables already computed: rules share most of their classes, and each
+ * table costs 128 tests of a regular expression, at every start.
+ */
+const tables = new Map<string, Uint8Array>();
+
+/**
+ * The ASCII characters one token of a pattern (a class, an escape, a
+ * character) accepts, as a table (shared: read only).
+ */
+function asciiTable(token: string, flags: string): Uint8Array {
+  const key = `${flags}/${token}`;
+  let table = tables.get(key);
+  if (table === undefined) {
+    const regex = new RegExp(`^${token}$`, flags);
+    table = new Uint8Array(128);
+    for (let c = 0; c < 128; c++) {
+      table[c] = regex.test(String.fromCharCode(c)) ? 1 : 0;
+    }
+    tables.set(key, table);
   }
   return table;
 }
 
-/** The ASCII characters a regular expression accepts, as a list. */
-function asciiChars(regex: RegExp): string[] {
+/** The ASCII characters one token of a pattern accepts, as a list. */
+function asciiChars(token: string): string[] {
+  if (token.length === 1 && token.charCodeAt(0) < 128) {
+    return [token]; // a literal character
+  }
   const chars: string[] = [];
-  asciiTable(regex).forEach((accepted, c) => {
+  asciiTable(token, '').forEach((accepted, c) => {
     if (accepted) {
       chars.push(String.fromCharCode(c));
     }
@@ -323,9 +341,7 @@ export function leadingChars(
     if (token === null || quantified(opening!, token[0].length)) {
       return null; // no plain first token, or it is optional
     }
-    const first = asciiTable(
-      new RegExp(`^${token[0]}$`, flags.includes('i') ? 'i' : '')
-    );
+    const first = asciiTable(token[0], flags.includes('i') ? 'i' : '');
     first.forEach((accepted, c) => (union[c] |= accepted));
   }
   return union;
@@ -377,7 +393,7 @@ function literalPrefixes(opening: string, length: number): string[] {
     if (token === null) {
       break;
     }
-    const chars = asciiChars(new RegExp(`^${token[0]}$`));
+    const chars = asciiChars(token[0]);
     at += token[0].length;
     const repeat = /^(?:\{(\d+)(,\d*)?\}|[?*+])/.exec(opening.slice(at));
     const copies =
