@@ -41,7 +41,11 @@ const COUNTERS = {
   pytest: () => junit('pytest.xml'),
   'pytest (collaboration)': () => junit('pytest-collab.xml'),
   // One check: the script stops at the first thing a user would find broken.
-  packages: status => ({ passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0 }),
+  packages: status => ({
+    passed: status === 0 ? 1 : 0,
+    failed: status === 0 ? 0 : 1,
+    skipped: 0
+  }),
   galata: () => playwright('galata.json'),
   demo: () => playwright('demo.json')
 };
@@ -72,11 +76,14 @@ function jest(name) {
 
 /** Counts of two reports of one suite; null when either is missing. */
 function sum(a, b) {
-  return a && b && {
-    passed: a.passed + b.passed,
-    failed: a.failed + b.failed,
-    skipped: a.skipped + b.skipped
-  };
+  return (
+    a &&
+    b && {
+      passed: a.passed + b.passed,
+      failed: a.failed + b.failed,
+      skipped: a.skipped + b.skipped
+    }
+  );
 }
 
 function playwright(name) {
@@ -103,8 +110,15 @@ const rows = (read('suites.tsv') ?? '')
     } catch {
       counts = null; // an unreadable report is no report
     }
-    const unexplained = Number(status) !== 0 && (counts === null || counts.failed === 0);
-    return { suite, status: Number(status), seconds: Number(seconds), counts, unexplained };
+    const unexplained =
+      Number(status) !== 0 && (counts === null || counts.failed === 0);
+    return {
+      suite,
+      status: Number(status),
+      seconds: Number(seconds),
+      counts,
+      unexplained
+    };
   });
 
 const header = ['suite', 'passed', 'failed', 'skipped', 'seconds'];
@@ -115,9 +129,15 @@ const table = rows.map(r => [
   String(r.counts?.skipped ?? '?'),
   String(r.seconds)
 ]);
-const widths = header.map((h, i) => Math.max(h.length, ...table.map(row => row[i].length)));
+const widths = header.map((h, i) =>
+  Math.max(h.length, ...table.map(row => row[i].length))
+);
 const line = row =>
-  row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  row
+    .map((cell, i) =>
+      i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])
+    )
+    .join('  ');
 
 const failed = rows.filter(r => r.status !== 0 || (r.counts?.failed ?? 0) > 0);
 const out = ['', line(header), ...table.map(line)];

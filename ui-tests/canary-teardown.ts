@@ -6,7 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { filesUnder, filesWithLeaks, profileRoot, testRoot } from './tests/fixtures';
+import {
+  filesUnder,
+  filesWithLeaks,
+  profileRoot,
+  testRoot
+} from './tests/fixtures';
 
 export default async function canaryTeardown(): Promise<void> {
   // Every profile's server of this run (each rebuilds its folder when it starts).

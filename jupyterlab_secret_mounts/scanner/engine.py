@@ -58,6 +58,10 @@ _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}
 _NON_LATIN1 = re.compile("[^\x00-\xff]")
 _LEADING_LOOKBEHIND = re.compile(r"\(\?<!\[((?:\\.|[^\]\\])+)\]\)")
 _BACKREFERENCE = re.compile(r"\\[1-9]")
+#: A credential field of a JSON document (a Docker config's `auths` entry), its value in group 1.
+_CREDENTIAL_FIELD = re.compile(
+    r'"(?:auth|password|identitytoken|registrytoken)"[ \t\r\n]{0,8}:[ \t\r\n]{0,8}"([^"\\]{0,128})"'
+)
 
 Test = Callable[[str], bool]
 
@@ -306,7 +310,9 @@ class PatternScanner:
         decoded = decode_base64_text(secret)
         if decoded is None:
             return False
-        if self._placeholder(decoded):
+        if decoded.startswith("{"):
+            return self._document_hides_placeholder(decoded)
+        if self._made_up(decoded):
             return True
         user, colon, password = decoded.partition(":")
         if not colon:
@@ -314,8 +320,22 @@ class PatternScanner:
         return (
             len(password) < 4
             or password == user
-            or self._placeholder(password)
+            or self._made_up(password)
             or password in self._examples
+        )
+
+    def _made_up(self, value: str) -> bool:
+        """A decoded value that is a placeholder, a sequence ("abcdef123456") or a repetition."""
+        return self._placeholder(value) or is_sequential(value) or is_repetitive(value)
+
+    def _document_hides_placeholder(self, document: str) -> bool:
+        """A decoded JSON object (a Docker config) is a document: its credential fields decide."""
+        values = _CREDENTIAL_FIELD.findall(document)
+        if not values:
+            return self._made_up(document)
+        return all(
+            self._made_up(value) or value in self._examples or self._hides_placeholder(value)
+            for value in values
         )
 
 

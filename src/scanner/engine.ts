@@ -6,6 +6,7 @@ import {
   hasNonLetter,
   isHexWords,
   isRepetitive,
+  isSequential,
   valueProfile
 } from './heuristics';
 import { charCodeAt } from './char-code';
@@ -137,6 +138,10 @@ interface IPlaceholderTests {
  * Runs a rule set over texts. Build one per rule set and reuse it: building
  * compiles every pattern and the keyword automaton.
  */
+/** A credential field of a JSON document (a Docker config's `auths` entry), its value in group 1. */
+const CREDENTIAL_FIELD =
+  /"(?:auth|password|identitytoken|registrytoken)"[ \t\r\n]{0,8}:[ \t\r\n]{0,8}"([^"\\]{0,128})"/g;
+
 /** The suppression markers of a scan that does not honour them. */
 const NO_MARKERS = new Int32Array(0);
 
@@ -475,13 +480,19 @@ export class Scanner {
     );
   }
 
-  /** Base64 of a placeholder ("dummy ...") or of `user:password` with a placeholder or example password. */
+  /**
+   * Base64 of a placeholder ("dummy ...", "123456789") or of `user:password`
+   * with a placeholder or example password.
+   */
   private _hidesPlaceholder(secret: string): boolean {
     const decoded = decodeBase64Text(secret);
     if (decoded === null) {
       return false;
     }
-    if (this._isPlaceholder(decoded)) {
+    if (decoded.startsWith('{')) {
+      return this._documentHidesPlaceholder(decoded);
+    }
+    if (this._isMadeUp(decoded)) {
       return true;
     }
     const colon = decoded.indexOf(':');
@@ -493,9 +504,42 @@ export class Scanner {
     return (
       password.length < 4 ||
       password === user ||
-      this._isPlaceholder(password) ||
+      this._isMadeUp(password) ||
       this._isDocumentedExample(password)
     );
+  }
+
+  /**
+   * A decoded value that is a placeholder by the tests a plain value gets: a
+   * placeholder pattern, a sequence ("abcdef123456") or a repetition.
+   */
+  private _isMadeUp(value: string): boolean {
+    return (
+      this._isPlaceholder(value) || isSequential(value) || isRepetitive(value)
+    );
+  }
+
+  /**
+   * A decoded JSON object (a Docker config) is a document, not a value: its
+   * field names ("password", "auth") say nothing about its values. It hides
+   * a placeholder when it has credential fields and each one's value is made
+   * up, an example, or base64 hiding one; one without such fields is tested
+   * whole, as other decoded text.
+   */
+  private _documentHidesPlaceholder(document: string): boolean {
+    let fields = 0;
+    for (const field of document.matchAll(CREDENTIAL_FIELD)) {
+      const value = field[1];
+      fields++;
+      if (
+        !this._isMadeUp(value) &&
+        !this._isDocumentedExample(value) &&
+        !this._hidesPlaceholder(value)
+      ) {
+        return false;
+      }
+    }
+    return fields > 0 || this._isMadeUp(document);
   }
 
   /** Drops suppressed candidates and adds lines, columns, messages and previews. */

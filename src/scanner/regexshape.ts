@@ -232,18 +232,30 @@ interface ILookbehind {
   chars: string;
 }
 
-/** The one-class lookbehinds a pattern starts with, and the pattern after them. */
+/**
+ * The one-class lookbehinds a pattern starts with, and the pattern after all
+ * its leading lookbehinds. Others (`(?<![^\\][nrt])`) are skipped unread:
+ * they match no characters and only narrow where a match may start.
+ */
 function leadingLookbehinds(source: string): {
   lookbehinds: ILookbehind[];
   rest: string;
 } {
   const lookbehinds: ILookbehind[] = [];
   let rest = source;
-  for (let found; (found = LEADING_LOOKBEHIND.exec(rest));) {
-    lookbehinds.push({ negative: found[1] === '!', chars: found[2] });
-    rest = rest.slice(found[0].length);
+  for (;;) {
+    const found = LEADING_LOOKBEHIND.exec(rest);
+    if (found) {
+      lookbehinds.push({ negative: found[1] === '!', chars: found[2] });
+      rest = rest.slice(found[0].length);
+      continue;
+    }
+    const end = /^\(\?<[=!]/.test(rest) ? groupEnd(rest, 0) : -1;
+    if (end < 0 || quantified(rest, end)) {
+      return { lookbehinds, rest };
+    }
+    rest = rest.slice(end);
   }
-  return { lookbehinds, rest };
 }
 
 /** The ASCII characters of a class's contents, as a table (shared: read only). */

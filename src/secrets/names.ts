@@ -91,9 +91,12 @@ export function suggestNames(
   };
 }
 
-/** Another name to offer when one is taken: `name-2`, `name-3`, ... */
+/**
+ * Another name to offer when one is taken: `name-2`, `name-3`, ... A longer number is part of the
+ * name, not our counter (`backup-2024` becomes `backup-2024-2`, not `backup-2025`).
+ */
 export function nextName(name: string): string {
-  const match = /^(.*)-(\d+)$/.exec(name);
+  const match = /^(.*)-(\d{1,3})$/.exec(name);
   const base = match ? match[1] : name;
   const number = match ? Number(match[2]) + 1 : 2;
   return `${base.slice(0, 250)}-${number}`;

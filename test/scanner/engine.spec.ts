@@ -227,6 +227,53 @@ describe('scanText', () => {
   });
 });
 
+describe('base64 of a JSON document (a Docker config)', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const secrets = (text: string) =>
+    scanText(text).map(f => text.slice(f.start, f.end));
+  const config = (fields: string) =>
+    `  .dockerconfigjson: ${b64(`{"auths":{"r.corp.io":{${fields}}}}`)}`;
+
+  it('is judged by its credential fields, not by their names', () => {
+    // "password" is a placeholder word as a value; as a field name it says nothing.
+    const text = config('"username":"ci","password":"Xk29fLqpWz"');
+    expect(secrets(text)).toEqual([text.slice(text.indexOf('eyJ'))]);
+  });
+
+  it('hides a placeholder when every credential field holds one', () => {
+    expect(secrets(config('"username":"ci","password":"changeme"'))).toEqual(
+      []
+    );
+    // An `auth` field is base64 of user:password itself.
+    expect(secrets(config(`"auth":"${b64('ci:changeme')}"`))).toEqual([]);
+    expect(
+      secrets(config(`"auth":"${b64('ci:Xk29fLqpWz')}","password":"changeme"`))
+    ).toHaveLength(1);
+  });
+});
+
+describe('a backslash escape before a vendor-prefixed token', () => {
+  const DATABRICKS = 'dapi3e8c1f7a9b2d45e6c0f1a8b7d4e29c53';
+  const GITHUB = 'ghp_Zt4kQ9wLx2Rm7Vb5Np8Js3Hd6Fg1Yc0Ea2Ku';
+
+  it('ends the word: \\n, \\r and \\t in a string literal', () => {
+    for (const escape of ['\\n', '\\r', '\\t']) {
+      for (const token of [DATABRICKS, GITHUB, AWS_KEY_ID]) {
+        const text = `echo -e "host${escape}${token}" | tool configure`;
+        expect(scanText(text).map(f => text.slice(f.start, f.end))).toEqual([
+          token
+        ]);
+      }
+    }
+  });
+
+  it('is needed: the same letters without the backslash are part of a word', () => {
+    for (const token of [DATABRICKS, GITHUB, AWS_KEY_ID]) {
+      expect(scanText(`id = "run${token}"`)).toEqual([]);
+    }
+  });
+});
+
 describe('placeholder keywords (the gate in front of the unanchored placeholder patterns)', () => {
   const caseTexts = Object.values(RULE_EXAMPLES).flatMap(cases => [
     ...cases.positive.map(c => c.text),

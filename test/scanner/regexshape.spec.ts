@@ -151,6 +151,27 @@ describe('keywordStartsMatch', () => {
   });
 });
 
+describe('lookbehinds of more than one class', () => {
+  // The escape lookbehind of prefixed tokens: `\n` before a token ends a word.
+  const ESCAPE = '(?<![A-Za-mo-qsu-z0-9_])(?<![^\\\\][nrt])';
+
+  it('are skipped when reading how a match opens', () => {
+    expect(keywordStartsMatch(`${ESCAPE}(dapi[0-9a-f]{4})`, ['dapi'])).toBe(
+      true
+    );
+    expect(leadingChars(`${ESCAPE}(dapi[0-9a-f]{4})`, '')).toEqual(table('d'));
+    expect(
+      keywordStartsMatch('(?<![a-z])(?<!X-Amz-Credential=)(AKIA[A-Z]{4})', [
+        'akia'
+      ])
+    ).toBe(true);
+  });
+
+  it('are never read as the characters a match must follow', () => {
+    expect(precedingChars(`${ESCAPE}dapi`)).toBeNull();
+  });
+});
+
 describe('every reading agrees with the rules’ own matches', () => {
   const texts = (id: string) => [
     ...RULE_EXAMPLES[id].positive.map(c => c.text),

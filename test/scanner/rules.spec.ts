@@ -141,6 +141,25 @@ describe('rules.json', () => {
     }
   );
 
+  it('lets n, r, t before a match only as a backslash escape (\\n, \\r, \\t in a string)', () => {
+    const ESCAPE = '(?<![^\\\\][nrt])';
+    for (const rule of RULES) {
+      const cls = /^\(\?<!\[([^\]]*)\]\)/.exec(rule.pattern)?.[1];
+      const word = cls === undefined ? null : new RegExp(`^[${cls}]$`);
+      if (word === null || !word.test('a') || word.test('n')) {
+        continue; // no leading lookbehind of letters, or n is still refused
+      }
+      expect([
+        rule.id,
+        rule.pattern.slice(cls!.length + 7).startsWith(ESCAPE)
+      ]).toEqual([rule.id, true]);
+      expect([rule.id, ['N', 'R', 'T'].some(ch => word.test(ch))]).toEqual([
+        rule.id,
+        !(rule.flags ?? '').includes('i')
+      ]);
+    }
+  });
+
   it('has keywords that occur in every positive match (the pre-filter never hides one)', () => {
     for (const rule of RULES) {
       for (const { text, secret } of RULE_EXAMPLES[rule.id].positive) {

@@ -59,5 +59,6 @@ describe('names Kubernetes accepts', () => {
   it('offers the next name when one is taken', () => {
     expect(nextName('db')).toBe('db-2');
     expect(nextName('db-2')).toBe('db-3');
+    expect(nextName('backup-2024')).toBe('backup-2024-2');
   });
 });

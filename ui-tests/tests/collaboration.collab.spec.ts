@@ -19,8 +19,14 @@ const server = serverForThisFile('collab');
 
 /** A GitHub-shaped token made up for this run (warn writes it to the file). */
 function madeUpToken(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return 'ghp_' + Array.from(crypto.randomBytes(36), b => alphabet[b % alphabet.length]).join('');
+  const alphabet =
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return (
+    'ghp_' +
+    Array.from(crypto.randomBytes(36), b => alphabet[b % alphabet.length]).join(
+      ''
+    )
+  );
 }
 
 test('the autosave of a pasted token tells both pages', async ({
@@ -41,13 +47,18 @@ test('the autosave of a pasted token tells both pages', async ({
   const token = madeUpToken();
   await typeInCell(guest, 0, `GITHUB_TOKEN = "${token}"`);
   for (const someone of [page, guest]) {
-    const notice = saveNotice(someone, 'Saved, but found: credential-like values in cell 1');
+    const notice = saveNotice(
+      someone,
+      'Saved, but found: credential-like values in cell 1'
+    );
     await expect(notice).toBeVisible({ timeout: 30 * 1000 });
     await expect(notice).toContainText('github-token');
     expect(await notice.textContent()).not.toContain(token);
   }
   await expect
-    .poll(() => savedSources(server().notebookFile(notebook)), { timeout: 30 * 1000 })
+    .poll(() => savedSources(server().notebookFile(notebook)), {
+      timeout: 30 * 1000
+    })
     .toEqual([`GITHUB_TOKEN = "${token}"`]);
   await guest.close();
   await page.notebook.close(true);

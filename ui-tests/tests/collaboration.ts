@@ -4,7 +4,10 @@
  * by the tests themselves, and two browser pages editing one notebook.
  */
 import { galata } from '@jupyterlab/galata';
-import type { IJupyterLabPage, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type {
+  IJupyterLabPage,
+  IJupyterLabPageFixture
+} from '@jupyterlab/galata';
 import type { Browser, Page } from '@playwright/test';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -37,7 +40,10 @@ export class CollabServer {
       SECRET_MOUNTS_UI_RESTART: restart ? '1' : ''
     };
     fs.mkdirSync(testRoot(), { recursive: true });
-    const output = fs.openSync(path.join(testRoot(), `${this.profile}.log`), restart ? 'a' : 'w');
+    const output = fs.openSync(
+      path.join(testRoot(), `${this.profile}.log`),
+      restart ? 'a' : 'w'
+    );
     const server = spawn(
       path.join(COLLAB_BIN, 'jupyter'),
       [
@@ -48,14 +54,20 @@ export class CollabServer {
         '--ServerApp.port_retries=0'
       ],
       // Its whole output beside the others' (.jupyter-test-root/<profile>.log), across restarts.
-      { cwd: path.join(__dirname, '..'), env, stdio: ['ignore', output, output] }
+      {
+        cwd: path.join(__dirname, '..'),
+        env,
+        stdio: ['ignore', output, output]
+      }
     );
     fs.closeSync(output);
     this._process = server;
     const deadline = Date.now() + 120 * 1000;
     for (;;) {
       if (server.exitCode !== null) {
-        throw new Error(`jupyter lab (${this.profile}) exited with ${server.exitCode}`);
+        throw new Error(
+          `jupyter lab (${this.profile}) exited with ${server.exitCode}`
+        );
       }
       try {
         if ((await fetch(`http://localhost:${this.port}/lab`)).ok) {
@@ -92,7 +104,10 @@ export class CollabServer {
 
   /** The server's log (kept across restarts). */
   log(): string {
-    return fs.readFileSync(path.join(profileRoot(this.profile), 'server.log'), 'utf8');
+    return fs.readFileSync(
+      path.join(profileRoot(this.profile), 'server.log'),
+      'utf8'
+    );
   }
 
   /** Every file the server wrote (its folder, secrets aside), with its content. */
@@ -105,7 +120,10 @@ export class CollabServer {
         if (entry.isDirectory() && full !== path.join(root, 'secrets')) {
           walk(full);
         } else if (entry.isFile()) {
-          found.push({ file: path.relative(root, full), content: fs.readFileSync(full) });
+          found.push({
+            file: path.relative(root, full),
+            content: fs.readFileSync(full)
+          });
         }
       }
     };
@@ -124,7 +142,10 @@ export function serverForThisFile(profile: string): () => CollabServer {
   let server: CollabServer | null = null;
   test.skip(!collabInstalled, SKIP_REASON);
   test.beforeAll(async ({}, testInfo) => {
-    server = new CollabServer(profile, Number(new URL(testInfo.project.use.baseURL!).port));
+    server = new CollabServer(
+      profile,
+      Number(new URL(testInfo.project.use.baseURL!).port)
+    );
     await server.start();
   });
   test.afterAll(async () => {
@@ -138,7 +159,13 @@ export function writeNotebook(server: CollabServer, relative: string): void {
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    metadata: {
+      kernelspec: {
+        name: 'python3',
+        display_name: 'Python 3',
+        language: 'python'
+      }
+    },
     cells: [
       {
         cell_type: 'code',

@@ -10,7 +10,14 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { expect, profileRoot, readSecret, screenshotPath, secretsRoot, test } from './fixtures';
+import {
+  expect,
+  profileRoot,
+  readSecret,
+  screenshotPath,
+  secretsRoot,
+  test
+} from './fixtures';
 
 const REPO = path.join(__dirname, '..', '..');
 const MASK = '[REDACTED]';
@@ -24,9 +31,12 @@ test.use({
 
 /** A GitHub-shaped token made up for this run (not a mounted value). */
 function madeUpToken(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const alphabet =
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   const bytes = crypto.randomBytes(36);
-  return 'ghp_' + Array.from(bytes, b => alphabet[b % alphabet.length]).join('');
+  return (
+    'ghp_' + Array.from(bytes, b => alphabet[b % alphabet.length]).join('')
+  );
 }
 
 /** The mounted demo API token: its path in the server, and its value (for typing only). */
@@ -38,7 +48,11 @@ function apiToken(profile: string): { path: string; value: string } {
 }
 
 /** Type at the end of a cell's editor, as a user does. */
-async function typeInCell(page: IJupyterLabPageFixture, index: number, text: string): Promise<void> {
+async function typeInCell(
+  page: IJupyterLabPageFixture,
+  index: number,
+  text: string
+): Promise<void> {
   await page.notebook.enterCellEditingMode(index);
   await page.keyboard.press('Control+End');
   await page.keyboard.type(text);
@@ -51,10 +65,16 @@ async function cellLocator(page: IJupyterLabPageFixture, index: number) {
 }
 
 test.describe('Notebook guard', () => {
-  test('typing a token into a cell shows a warning while still editing', async ({ page }) => {
+  test('typing a token into a cell shows a warning while still editing', async ({
+    page
+  }) => {
     await page.notebook.createNew('typing.ipynb');
     const token = madeUpToken();
-    await typeInCell(page, 0, `import requests\n\n# pasted from the settings page\nGITHUB_TOKEN = "${token}"`);
+    await typeInCell(
+      page,
+      0,
+      `import requests\n\n# pasted from the settings page\nGITHUB_TOKEN = "${token}"`
+    );
 
     const cell = await cellLocator(page, 0);
     const mark = cell.locator('.jp-SecretMounts-guardMark');
@@ -65,13 +85,17 @@ test.describe('Notebook guard', () => {
 
     const indicator = page.locator('.jp-SecretMounts-guardIndicator');
     await expect(indicator).toHaveClass(/jp-mod-warning/);
-    await expect(indicator.locator('.jp-SecretMounts-guardCount')).toHaveText('1');
+    await expect(indicator.locator('.jp-SecretMounts-guardCount')).toHaveText(
+      '1'
+    );
 
     // The hover message names the rule and shows a redacted preview, not the token.
     await mark.hover();
     const tooltip = page.locator('.cm-tooltip-lint');
     await expect(tooltip).toContainText('GitHub token');
-    await expect(tooltip.getByRole('button', { name: 'Ignore on this line' })).toBeVisible();
+    await expect(
+      tooltip.getByRole('button', { name: 'Ignore on this line' })
+    ).toBeVisible();
     expect(await tooltip.textContent()).not.toContain(token);
 
     const box = await cell.boundingBox();
@@ -85,7 +109,9 @@ test.describe('Notebook guard', () => {
     await page.keyboard.press('Control+Shift+m');
     const panel = page.locator('.cm-panel-lint');
     await expect(panel).toContainText('GitHub token');
-    await expect(panel.getByRole('button', { name: 'Ignore on this line' })).toBeVisible();
+    await expect(
+      panel.getByRole('button', { name: 'Ignore on this line' })
+    ).toBeVisible();
     await panel.locator('button[name="close"]').click();
     await expect(panel).toHaveCount(0);
 
@@ -103,7 +129,9 @@ test.describe('Notebook guard', () => {
     await typeInCell(page, 0, `\nsecret = "${value}"`);
     await expect(cell.locator('.jp-SecretMounts-guardMark')).toHaveCount(1);
     await cell.locator('.jp-SecretMounts-guardMark').hover();
-    await expect(page.locator('.cm-tooltip-lint')).toContainText('api-token/token');
+    await expect(page.locator('.cm-tooltip-lint')).toContainText(
+      'api-token/token'
+    );
     await page.notebook.close(true);
   });
 
@@ -130,7 +158,9 @@ test.describe('Notebook guard', () => {
     );
     await page.notebook.run();
 
-    const output = (await cellLocator(page, 0)).locator('.jp-OutputArea-output');
+    const output = (await cellLocator(page, 0)).locator(
+      '.jp-OutputArea-output'
+    );
     await expect(output).toContainText(`length ${value.length}`);
     await expect(output).toContainText(`whole: ${MASK}`);
     await expect(output).toContainText(`split: ${MASK}`);
@@ -140,12 +170,18 @@ test.describe('Notebook guard', () => {
 
     // The output finding is counted and listed (with the key, never the value).
     const indicator = page.locator('.jp-SecretMounts-guardIndicator');
-    await expect(indicator.locator('.jp-SecretMounts-guardCount')).toHaveText('1');
+    await expect(indicator.locator('.jp-SecretMounts-guardCount')).toHaveText(
+      '1'
+    );
     await indicator.click();
     const list = page.locator('.jp-SecretMounts-guardList');
     await expect(list.locator('.jp-SecretMounts-guardItem')).toHaveCount(1);
-    await expect(list.locator('.jp-SecretMounts-guardJump')).toHaveText('Cell 1, output 1');
-    await expect(list.locator('.jp-SecretMounts-guardPreview')).toContainText('api-token/token');
+    await expect(list.locator('.jp-SecretMounts-guardJump')).toHaveText(
+      'Cell 1, output 1'
+    );
+    await expect(list.locator('.jp-SecretMounts-guardPreview')).toContainText(
+      'api-token/token'
+    );
     await page.keyboard.press('Escape');
     await page.notebook.close(true);
   });
@@ -163,7 +199,9 @@ test.describe('Notebook guard', () => {
     await expect(mark).toHaveCount(1);
     await mark.hover();
     const tooltip = page.locator('.cm-tooltip-lint');
-    await tooltip.getByRole('button', { name: 'Replace with secret reference' }).click();
+    await tooltip
+      .getByRole('button', { name: 'Replace with secret reference' })
+      .click();
 
     const source = await page.notebook.getCellTextInput(0);
     expect(source).toBe(
@@ -173,8 +211,12 @@ test.describe('Notebook guard', () => {
     await expect(mark).toHaveCount(0);
 
     await page.notebook.run();
-    await expect(cell.locator('.jp-OutputArea-output')).toHaveText(String(value.length));
-    await expect(page.locator('.jp-SecretMounts-guardIndicator')).toHaveClass(/jp-mod-clean/);
+    await expect(cell.locator('.jp-OutputArea-output')).toHaveText(
+      String(value.length)
+    );
+    await expect(page.locator('.jp-SecretMounts-guardIndicator')).toHaveClass(
+      /jp-mod-clean/
+    );
     await page.notebook.close(true);
   });
 
@@ -185,7 +227,10 @@ test.describe('Notebook guard', () => {
   }) => {
     const { path: tokenPath } = apiToken(leakWatch.profile);
     // The demo notebook holds a pasted token in its fourth cell.
-    await page.contents.uploadFile(path.join(REPO, 'demo', 'demo.ipynb'), `${tmpPath}/demo.ipynb`);
+    await page.contents.uploadFile(
+      path.join(REPO, 'demo', 'demo.ipynb'),
+      `${tmpPath}/demo.ipynb`
+    );
     await page.notebook.openByPath(`${tmpPath}/demo.ipynb`);
     await page.notebook.activate('demo.ipynb');
     await page.notebook.addCell(
@@ -195,16 +240,24 @@ test.describe('Notebook guard', () => {
     await page.notebook.runCell(4);
 
     const indicator = page.locator('.jp-SecretMounts-guardIndicator');
-    await expect(indicator.locator('.jp-SecretMounts-guardCount')).toHaveText('2');
+    await expect(indicator.locator('.jp-SecretMounts-guardCount')).toHaveText(
+      '2'
+    );
     await indicator.click();
 
     const dialog = page.locator('.jp-SecretMounts-guardDialog');
-    await expect(dialog.locator('.jp-SecretMounts-guardPolicy')).toContainText('warn');
+    await expect(dialog.locator('.jp-SecretMounts-guardPolicy')).toContainText(
+      'warn'
+    );
     const rows = dialog.locator('.jp-SecretMounts-guardItem');
     await expect(rows).toHaveCount(2);
-    await expect(rows.nth(0).locator('.jp-SecretMounts-guardJump')).toHaveText('Cell 4, line 3');
+    await expect(rows.nth(0).locator('.jp-SecretMounts-guardJump')).toHaveText(
+      'Cell 4, line 3'
+    );
     await expect(rows.nth(0)).toContainText('GitHub token');
-    await expect(rows.nth(1).locator('.jp-SecretMounts-guardJump')).toHaveText('Cell 5, output 1');
+    await expect(rows.nth(1).locator('.jp-SecretMounts-guardJump')).toHaveText(
+      'Cell 5, output 1'
+    );
     await dialog.locator('.jp-Dialog-content').screenshot({
       path: screenshotPath('findings.png')
     });
@@ -216,7 +269,9 @@ test.describe('Notebook guard', () => {
     const active = page.locator('.jp-Notebook .jp-Cell.jp-mod-active');
     await expect(active).toContainText('GITHUB_TOKEN');
     expect(await page.notebook.isCellInEditingMode(3)).toBe(true);
-    const selected = await page.evaluate(() => window.getSelection()?.toString() ?? '');
+    const selected = await page.evaluate(
+      () => window.getSelection()?.toString() ?? ''
+    );
     expect(selected.startsWith('ghp_')).toBe(true);
     await page.notebook.close(true);
   });
@@ -230,7 +285,9 @@ test.describe('Notebook guard', () => {
     await typeInCell(page, 0, `API_TOKEN = "${token}"`);
     await page.notebook.save();
 
-    const toast = page.locator('.Toastify__toast', { hasText: 'Saved, but found' });
+    const toast = page.locator('.Toastify__toast', {
+      hasText: 'Saved, but found'
+    });
     await expect(toast).toBeVisible();
     await expect(toast).toContainText('cell 1');
     expect(await toast.textContent()).not.toContain(token);

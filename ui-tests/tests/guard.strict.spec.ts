@@ -21,10 +21,17 @@ test('a notebook holding a mounted value cannot be saved, and the file is unchan
   tmpPath,
   leakWatch
 }) => {
-  const value = readSecret(leakWatch.profile, 'api-token', 'token').toString('utf8').trim();
+  const value = readSecret(leakWatch.profile, 'api-token', 'token')
+    .toString('utf8')
+    .trim();
   await page.notebook.createNew('blocked.ipynb');
   await page.notebook.save();
-  const file = path.join(profileRoot('strict'), 'notebooks', tmpPath, 'blocked.ipynb');
+  const file = path.join(
+    profileRoot('strict'),
+    'notebooks',
+    tmpPath,
+    'blocked.ipynb'
+  );
   const before = fs.readFileSync(file, 'utf8');
 
   await page.notebook.setCell(0, 'code', 'x = 1');
@@ -36,7 +43,9 @@ test('a notebook holding a mounted value cannot be saved, and the file is unchan
   // JupyterLab's save error dialog shows the server's message: which cell, never the value.
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog).toContainText('File Save Error');
-  await expect(dialog).toContainText('Save blocked by the secret-mounts policy');
+  await expect(dialog).toContainText(
+    'Save blocked by the secret-mounts policy'
+  );
   await expect(dialog).toContainText('cell 2');
   await expect(dialog).toContainText('api-token/token');
   expect(await dialog.textContent()).not.toContain(value);
@@ -47,8 +56,12 @@ test('a notebook holding a mounted value cannot be saved, and the file is unchan
   await expect(toast).toBeVisible();
   await toast.getByRole('button', { name: 'Show findings' }).click();
   const list = page.locator('.jp-SecretMounts-guardList');
-  await expect(list.locator('.jp-SecretMounts-guardPolicy')).toContainText('block');
-  await expect(list.locator('.jp-SecretMounts-guardJump')).toHaveText('Cell 2, line 1');
+  await expect(list.locator('.jp-SecretMounts-guardPolicy')).toContainText(
+    'block'
+  );
+  await expect(list.locator('.jp-SecretMounts-guardJump')).toHaveText(
+    'Cell 2, line 1'
+  );
   await page.keyboard.press('Escape');
 
   // Nothing was written.
@@ -56,7 +69,9 @@ test('a notebook holding a mounted value cannot be saved, and the file is unchan
 
   // After the quick fix, the save goes through and the value is not in the file.
   await page.notebook.enterCellEditingMode(1);
-  const mark = (await page.notebook.getCellLocator(1))!.locator('.jp-SecretMounts-guardMark');
+  const mark = (await page.notebook.getCellLocator(1))!.locator(
+    '.jp-SecretMounts-guardMark'
+  );
   await mark.hover();
   await page
     .locator('.cm-tooltip-lint')
@@ -65,7 +80,9 @@ test('a notebook holding a mounted value cannot be saved, and the file is unchan
   await page.notebook.leaveCellEditingMode(1);
   await page.keyboard.press('Control+s');
   // jupyter_server rewrites the file in place: poll for the finished content, not just a change.
-  await expect.poll(() => fs.readFileSync(file, 'utf8')).toContain("read().strip()");
+  await expect
+    .poll(() => fs.readFileSync(file, 'utf8'))
+    .toContain('read().strip()');
   const after = fs.readFileSync(file, 'utf8');
   expect(after).not.toContain(value);
 });

@@ -35,14 +35,21 @@ function contrast(a: string, b: string): number {
 
 /** Opacity of a computed colour: `rgba(r, g, b, a)` or `color(srgb r g b / a)`. */
 function alpha(color: string): number {
-  const given = color.match(/\/\s*([\d.]+)\)$/) ?? color.match(/^rgba\(.*,\s*([\d.]+)\)$/);
+  const given =
+    color.match(/\/\s*([\d.]+)\)$/) ?? color.match(/^rgba\(.*,\s*([\d.]+)\)$/);
   return given ? Number(given[1]) : 1;
 }
 
 /** A GitHub-shaped token made up for this run. */
 function madeUpToken(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return 'ghp_' + Array.from(crypto.randomBytes(36), b => alphabet[b % alphabet.length]).join('');
+  const alphabet =
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return (
+    'ghp_' +
+    Array.from(crypto.randomBytes(36), b => alphabet[b % alphabet.length]).join(
+      ''
+    )
+  );
 }
 
 async function markStyle(page: Page): Promise<IMarkStyle> {
@@ -69,8 +76,12 @@ async function markStyle(page: Page): Promise<IMarkStyle> {
   });
 }
 
-test('the filter hint is not cut off at the sidebar width', async ({ page }) => {
-  await page.locator('.jp-SideBar.jp-mod-left [data-id="jp-secret-mounts-panel"]').click();
+test('the filter hint is not cut off at the sidebar width', async ({
+  page
+}) => {
+  await page
+    .locator('.jp-SideBar.jp-mod-left [data-id="jp-secret-mounts-panel"]')
+    .click();
   const input = page.getByLabel('Filter by folder or key name');
   await expect(input).toBeVisible();
   const fit = await input.evaluate(node => {
@@ -80,7 +91,10 @@ test('the filter hint is not cut off at the sidebar width', async ({ page }) => 
     context.font = `${style.fontSize} ${style.fontFamily}`;
     return {
       text: context.measureText(field.placeholder).width,
-      room: field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+      room:
+        field.clientWidth -
+        parseFloat(style.paddingLeft) -
+        parseFloat(style.paddingRight)
     };
   });
   expect(fit.text).toBeGreaterThan(0);
@@ -88,7 +102,9 @@ test('the filter hint is not cut off at the sidebar width', async ({ page }) => 
 });
 
 for (const theme of ['light', 'dark'] as const) {
-  test(`a credential in a cell is clearly marked in the ${theme} theme`, async ({ page }) => {
+  test(`a credential in a cell is clearly marked in the ${theme} theme`, async ({
+    page
+  }) => {
     if (theme === 'dark') {
       await page.theme.setDarkTheme();
     }
@@ -99,11 +115,15 @@ for (const theme of ['light', 'dark'] as const) {
     const style = await markStyle(page);
     expect(style.line).toContain('underline');
     expect(style.thickness).toBeGreaterThanOrEqual(2);
-    expect(contrast(style.underline, style.background)).toBeGreaterThanOrEqual(NON_TEXT_CONTRAST);
+    expect(contrast(style.underline, style.background)).toBeGreaterThanOrEqual(
+      NON_TEXT_CONTRAST
+    );
     // A tint behind the token as well, so it stands out at a glance.
     expect(alpha(style.tint)).toBeGreaterThan(0);
 
     const cell = await page.notebook.getCellLocator(0);
-    await cell!.screenshot({ path: test.info().outputPath(`guard-mark-${theme}.png`) });
+    await cell!.screenshot({
+      path: test.info().outputPath(`guard-mark-${theme}.png`)
+    });
   });
 }

@@ -16,7 +16,14 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { expect, filesUnder, profileRoot, screenshotPath, secretsRoot, test } from './fixtures';
+import {
+  expect,
+  filesUnder,
+  profileRoot,
+  screenshotPath,
+  secretsRoot,
+  test
+} from './fixtures';
 
 const REPO = path.join(__dirname, '..', '..');
 const PROFILE = 'kube';
@@ -30,8 +37,14 @@ test.use({
 
 /** A GitHub-shaped token made up for this run. */
 function canaryToken(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return 'ghp_' + Array.from(crypto.randomBytes(36), b => alphabet[b % alphabet.length]).join('');
+  const alphabet =
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return (
+    'ghp_' +
+    Array.from(crypto.randomBytes(36), b => alphabet[b % alphabet.length]).join(
+      ''
+    )
+  );
 }
 
 /** A Kubernetes object as the fake API server's control API returns it. */
@@ -47,14 +60,22 @@ function control(): string {
   return JSON.parse(fs.readFileSync(file, 'utf8')).control;
 }
 
-async function fakeObject(plural: string, name: string): Promise<IKubeObject | null> {
+async function fakeObject(
+  plural: string,
+  name: string
+): Promise<IKubeObject | null> {
   const query = new URLSearchParams({ plural, namespace: 'team-a', name });
   const response = await fetch(`${control()}/objects?${query}`);
-  return response.status === 404 ? null : ((await response.json()) as IKubeObject);
+  return response.status === 404
+    ? null
+    : ((await response.json()) as IKubeObject);
 }
 
 /** Add an object to the fake, as `kubectl create` would. */
-async function addFakeObject(plural: string, object: Record<string, unknown>): Promise<void> {
+async function addFakeObject(
+  plural: string,
+  object: Record<string, unknown>
+): Promise<void> {
   const response = await fetch(`${control()}/objects`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -68,7 +89,9 @@ async function addFakeObject(plural: string, object: Record<string, unknown>): P
  * Letters only: a name ending in `-<digits>` is counted on ("Create NAME-<digits + 1>").
  */
 function unique(base: string): string {
-  const letters = Array.from(crypto.randomBytes(6), b => String.fromCharCode(97 + (b % 26)));
+  const letters = Array.from(crypto.randomBytes(6), b =>
+    String.fromCharCode(97 + (b % 26))
+  );
   return `${base}-${letters.join('')}`;
 }
 
@@ -114,14 +137,17 @@ function watchTraffic(page: Page, value: string) {
      */
     async expectKeptIn(creates: number): Promise<void> {
       const encoded = Buffer.from(value).toString('base64');
-      expect(carried.filter(request => request !== 'POST /secret-mounts/check')).toEqual(
-        Array(creates).fill('POST /secret-mounts/secrets')
-      );
+      expect(
+        carried.filter(request => request !== 'POST /secret-mounts/check')
+      ).toEqual(Array(creates).fill('POST /secret-mounts/secrets'));
       for (const { url, body } of await Promise.all(answers)) {
         expect(body.includes(value) || body.includes(encoded), url).toBe(false);
       }
       expect(console.filter(line => line.includes(value))).toEqual([]);
-      const log = fs.readFileSync(path.join(profileRoot(PROFILE), 'server.log'), 'utf8');
+      const log = fs.readFileSync(
+        path.join(profileRoot(PROFILE), 'server.log'),
+        'utf8'
+      );
       expect(log.includes(value) || log.includes(encoded)).toBe(false);
     }
   };
@@ -157,22 +183,34 @@ test('a pasted token moves into a Kubernetes Secret, mounted in the Workspace', 
   const mountPath = path.join(secretsRoot(PROFILE), 'github-token');
 
   await page.notebook.createNew('move.ipynb');
-  await page.notebook.setCell(0, 'code', `GITHUB_TOKEN = "${token}"\nprint(GITHUB_TOKEN[:8])`);
+  await page.notebook.setCell(
+    0,
+    'code',
+    `GITHUB_TOKEN = "${token}"\nprint(GITHUB_TOKEN[:8])`
+  );
   await page.notebook.addCell('code', 'print(GITHUB_TOKEN)');
   await page.notebook.run();
   const cell = await page.notebook.getCellLocator(0);
-  const printed = (await page.notebook.getCellLocator(1))!.locator('.jp-OutputArea-output');
+  const printed = (await page.notebook.getCellLocator(1))!.locator(
+    '.jp-OutputArea-output'
+  );
   await expect(printed).toContainText(token);
 
   // The quick fix on the flagged literal.
   const dialog = await chooseMove(page, cell!);
-  await expect(dialog.locator('input[data-field="secretName"]')).toHaveValue('github-token');
+  await expect(dialog.locator('input[data-field="secretName"]')).toHaveValue(
+    'github-token'
+  );
   await expect(dialog.locator('input[data-field="key"]')).toHaveValue('token');
   const masked = dialog.locator('[data-field="value"]');
   await expect(masked).toContainText('40 characters');
   expect(await dialog.textContent()).not.toContain(token);
-  await expect(dialog.locator('[data-role="where"]')).toContainText(`${mountPath}/token`);
-  await expect(dialog.locator('[data-role="where"]')).toContainText('Workspace alice');
+  await expect(dialog.locator('[data-role="where"]')).toContainText(
+    `${mountPath}/token`
+  );
+  await expect(dialog.locator('[data-role="where"]')).toContainText(
+    'Workspace alice'
+  );
   await dialog
     .locator('.jp-Dialog-content')
     .screenshot({ path: screenshotPath('move-to-secret.png') });
@@ -192,7 +230,9 @@ test('a pasted token moves into a Kubernetes Secret, mounted in the Workspace', 
   // The fake API server holds the Secret and the patched Workspace.
   const secret = await fakeObject('secrets', 'github-token');
   expect(secret?.data).toEqual({ token: encoded });
-  expect(secret?.metadata.labels?.['notebooks.kubeflow.org/can-mount']).toBe('true');
+  expect(secret?.metadata.labels?.['notebooks.kubeflow.org/can-mount']).toBe(
+    'true'
+  );
   expect(await workspaceSecrets()).toContainEqual({
     secretName: 'github-token',
     mountPath,
@@ -202,17 +242,23 @@ test('a pasted token moves into a Kubernetes Secret, mounted in the Workspace', 
   // The panel shows the mount as pending until the folder appears, then as mounted.
   await page.sidebar.openTab('jp-secret-mounts-panel');
   const pending = page.locator(`[data-pending="${mountPath}/token"]`);
-  await expect(pending).toContainText('pending: restart the workspace to mount');
+  await expect(pending).toContainText(
+    'pending: restart the workspace to mount'
+  );
   await expect(page.locator('[data-role="creation-status"]')).toContainText(
     'namespace team-a, mounted through Workspace alice'
   );
   mountAsKubeletWould(mountPath, 'token', token);
   await expect(pending).toHaveCount(0);
-  await expect(page.locator('.jp-SecretMounts-panel')).toContainText('github-token');
+  await expect(page.locator('.jp-SecretMounts-panel')).toContainText(
+    'github-token'
+  );
 
   // Now mounted: the rewritten cell runs and reads it.
   await page.notebook.runCell(0);
-  await expect(cell!.locator('.jp-OutputArea-output')).toHaveText(token.slice(0, 8));
+  await expect(cell!.locator('.jp-OutputArea-output')).toHaveText(
+    token.slice(0, 8)
+  );
 
   // Saved when moved: neither the notebook nor its checkpoint holds the token.
   const folder = path.join(profileRoot(PROFILE), 'notebooks', tmpPath);
@@ -226,11 +272,16 @@ test('a pasted token moves into a Kubernetes Secret, mounted in the Workspace', 
   await page.notebook.close(true);
 
   await traffic.expectKeptIn(1);
-  const log = fs.readFileSync(path.join(profileRoot(PROFILE), 'server.log'), 'utf8');
+  const log = fs.readFileSync(
+    path.join(profileRoot(PROFILE), 'server.log'),
+    'utf8'
+  );
   expect(log).toContain('secret-mounts audit: create secret created:');
 });
 
-test('a refused move leaves the cell as it was; a taken name offers another', async ({ page }) => {
+test('a refused move leaves the cell as it was; a taken name offers another', async ({
+  page
+}) => {
   const token = canaryToken();
   const traffic = watchTraffic(page, token);
   const taken = unique('taken');
@@ -253,25 +304,37 @@ test('a refused move leaves the cell as it was; a taken name offers another', as
     `A Secret named ${taken} already exists in namespace team-a: choose another name, ` +
       'or add the key to it.'
   );
-  await expect(dialog.getByRole('button', { name: `Add key to ${taken}` })).toBeVisible();
+  await expect(
+    dialog.getByRole('button', { name: `Add key to ${taken}` })
+  ).toBeVisible();
   const other = dialog.getByRole('button', { name: `Create ${taken}-2` });
   await expect(other).toBeVisible();
   // Refused: the cell still holds the literal, the Secret there is untouched, nothing mounted.
-  await expect(cell.locator('.jp-InputArea-editor .cm-content')).toHaveText(source);
-  expect(Object.keys((await fakeObject('secrets', taken))?.data ?? {})).toEqual(['other']);
-  expect((await workspaceSecrets()).map(entry => entry.secretName)).not.toContain(taken);
+  await expect(cell.locator('.jp-InputArea-editor .cm-content')).toHaveText(
+    source
+  );
+  expect(Object.keys((await fakeObject('secrets', taken))?.data ?? {})).toEqual(
+    ['other']
+  );
+  expect(
+    (await workspaceSecrets()).map(entry => entry.secretName)
+  ).not.toContain(taken);
 
   await other.click();
   await expect(dialog).toHaveCount(0);
   const mountPath = path.join(secretsRoot(PROFILE), `${taken}-2`);
   await expect
     .poll(() => page.notebook.getCellTextInput(0))
-    .toBe(`TOKEN = open('${mountPath}/token', encoding='utf-8').read().strip()`);
+    .toBe(
+      `TOKEN = open('${mountPath}/token', encoding='utf-8').read().strip()`
+    );
   const created = await fakeObject('secrets', `${taken}-2`);
   expect(created?.data).toEqual({
     token: Buffer.from(token).toString('base64')
   });
-  expect(Object.keys((await fakeObject('secrets', taken))?.data ?? {})).toEqual(['other']);
+  expect(Object.keys((await fakeObject('secrets', taken))?.data ?? {})).toEqual(
+    ['other']
+  );
   expect(await workspaceSecrets()).toContainEqual({
     secretName: `${taken}-2`,
     mountPath,
@@ -298,17 +361,23 @@ test('"Add secret" in the panel creates a Secret from a typed value and lists it
   const typed = dialog.locator('input[data-field="value"]');
   await expect(typed).toHaveAttribute('type', 'password');
   await typed.fill(value);
-  await expect(dialog.locator('[data-role="where"]')).toContainText(`${mountPath}/token`);
+  await expect(dialog.locator('[data-role="where"]')).toContainText(
+    `${mountPath}/token`
+  );
   await dialog.getByRole('button', { name: 'Create Secret' }).click();
   await expect(dialog).toHaveCount(0);
 
   const pending = page.locator(`[data-pending="${mountPath}/token"]`);
-  await expect(pending).toContainText('pending: restart the workspace to mount');
+  await expect(pending).toContainText(
+    'pending: restart the workspace to mount'
+  );
   const secret = await fakeObject('secrets', name);
   expect(secret?.data).toEqual({
     token: Buffer.from(value).toString('base64')
   });
-  expect(secret?.metadata.labels?.['notebooks.kubeflow.org/can-update']).toBe('true');
+  expect(secret?.metadata.labels?.['notebooks.kubeflow.org/can-update']).toBe(
+    'true'
+  );
   expect(await workspaceSecrets()).toContainEqual({
     secretName: name,
     mountPath,

@@ -24,24 +24,40 @@ test('the panel opens from View > Left Sidebar and the palette offers it once', 
 
   await page.locator('.lm-MenuBar-item', { hasText: 'View' }).click();
   await page.locator('.lm-Menu-item', { hasText: 'Left Sidebar' }).hover();
-  await page.locator('.lm-Menu-item', { hasText: 'Show Secret Mounts' }).click();
+  await page
+    .locator('.lm-Menu-item', { hasText: 'Show Secret Mounts' })
+    .click();
   const panel = page.locator('#jp-secret-mounts-panel');
   await expect(panel).toBeVisible();
-  await expect(panel.locator('.jp-SecretMounts-browser')).toHaveAttribute('data-status', 'ready');
-  await expect(panel.locator('.jp-SecretMounts-folder[data-path$="/db-creds"]')).toBeVisible();
-  await expect(panel.locator('.jp-SecretMounts-key[data-key="password"]')).toContainText('•');
+  await expect(panel.locator('.jp-SecretMounts-browser')).toHaveAttribute(
+    'data-status',
+    'ready'
+  );
+  await expect(
+    panel.locator('.jp-SecretMounts-folder[data-path$="/db-creds"]')
+  ).toBeVisible();
+  await expect(
+    panel.locator('.jp-SecretMounts-key[data-key="password"]')
+  ).toContainText('•');
 
   // Notebook 7 lists "Show <panel>" for each side panel itself; ours must not repeat it.
   await page.keyboard.press('Control+Shift+C');
   const palette = page.locator('#modal-command-palette');
   await palette.locator('input').fill('Secret Mounts');
   const labels = palette.locator('.lm-CommandPalette-itemLabel');
-  await expect(labels.filter({ hasText: 'Reload Secret Mounts' })).toHaveCount(1);
-  await expect(labels.filter({ hasText: /^Show Secret Mounts$/ })).toHaveCount(1);
+  await expect(labels.filter({ hasText: 'Reload Secret Mounts' })).toHaveCount(
+    1
+  );
+  await expect(labels.filter({ hasText: /^Show Secret Mounts$/ })).toHaveCount(
+    1
+  );
   await page.keyboard.press('Escape');
 });
 
-test('Insert secret reference inserts code that reads the file', async ({ page, tmpPath }) => {
+test('Insert secret reference inserts code that reads the file', async ({
+  page,
+  tmpPath
+}) => {
   await openDemo(page, tmpPath);
   await cell(page, 1).locator('.cm-content').click();
   await page.keyboard.press('Control+Shift+Y');
@@ -65,20 +81,35 @@ test('the guard flags a pasted token and a typed mounted value', async ({
 }) => {
   await openDemo(page, tmpPath);
   // The demo's fourth cell holds a pasted token.
-  await expect(cell(page, 3).locator('.jp-SecretMounts-guardMark')).toHaveCount(1);
+  await expect(cell(page, 3).locator('.jp-SecretMounts-guardMark')).toHaveCount(
+    1
+  );
   const indicator = page.locator('.jp-SecretMounts-guardIndicator');
-  await expect(indicator.locator('.jp-SecretMounts-guardCount')).toHaveText('1');
+  await expect(indicator.locator('.jp-SecretMounts-guardCount')).toHaveText(
+    '1'
+  );
 
-  const value = readSecret(leakWatch.profile, 'api-token', 'token').toString('utf8').trim();
+  const value = readSecret(leakWatch.profile, 'api-token', 'token')
+    .toString('utf8')
+    .trim();
   await typeInCell(page, 1, `secret = "${value}"`);
-  await expect(cell(page, 1).locator('.jp-SecretMounts-guardMark')).toHaveCount(1);
-  await expect(indicator.locator('.jp-SecretMounts-guardCount')).toHaveText('2');
+  await expect(cell(page, 1).locator('.jp-SecretMounts-guardMark')).toHaveCount(
+    1
+  );
+  await expect(indicator.locator('.jp-SecretMounts-guardCount')).toHaveText(
+    '2'
+  );
   await cell(page, 1).locator('.jp-SecretMounts-guardMark').hover();
-  await expect(page.locator('.cm-tooltip-lint')).toContainText('api-token/token');
+  await expect(page.locator('.cm-tooltip-lint')).toContainText(
+    'api-token/token'
+  );
   // Not saved: autosave is off and the test saves nothing.
 });
 
-test('warn: the save goes through and says where the credential is', async ({ page, tmpPath }) => {
+test('warn: the save goes through and says where the credential is', async ({
+  page,
+  tmpPath
+}) => {
   const notebook = await openDemo(page, tmpPath);
   await saveWithKeyboard(page);
 
@@ -91,7 +122,12 @@ test('warn: the save goes through and says where the credential is', async ({ pa
   await page.keyboard.press('Escape');
 
   const saved = JSON.parse(
-    fs.readFileSync(path.join(profileRoot('notebook7'), 'notebooks', notebook), 'utf8')
+    fs.readFileSync(
+      path.join(profileRoot('notebook7'), 'notebooks', notebook),
+      'utf8'
+    )
   );
-  expect([saved.cells[3].source].flat().join('')).toContain('GITHUB_TOKEN = "ghp_');
+  expect([saved.cells[3].source].flat().join('')).toContain(
+    'GITHUB_TOKEN = "ghp_'
+  );
 });

@@ -49,7 +49,10 @@ export async function openDemo(
   if (withoutToken) {
     const demo = JSON.parse(fs.readFileSync(DEMO_NOTEBOOK, 'utf8'));
     demo.cells[3].source = '';
-    source = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nb7-')), 'demo.ipynb');
+    source = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'nb7-')),
+      'demo.ipynb'
+    );
     fs.writeFileSync(source, JSON.stringify(demo));
   }
   expect(await page.contents.uploadFile(source, notebook)).toBe(true);
@@ -57,7 +60,9 @@ export async function openDemo(
   await page.waitForSelector('#main-panel');
   await expect(page.locator('.jp-Notebook .jp-Cell')).toHaveCount(4);
   // The kernel is up (the snippets run code), and the guard has looked at the cells.
-  await expect(page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')).toHaveCount(1);
+  await expect(
+    page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
+  ).toHaveCount(1);
   return notebook;
 }
 
@@ -66,7 +71,11 @@ export function cell(page: Page, index: number): Locator {
 }
 
 /** Type at the end of a cell's editor. */
-export async function typeInCell(page: Page, index: number, text: string): Promise<void> {
+export async function typeInCell(
+  page: Page,
+  index: number,
+  text: string
+): Promise<void> {
   await cell(page, index).locator('.cm-content').click();
   await page.keyboard.press('Control+End');
   await page.keyboard.type(text);

@@ -37,7 +37,9 @@ function countPolls(page: Page) {
   };
 }
 
-test('the list of mounts is fetched only while someone looks at it', async ({ page }, testInfo) => {
+test('the list of mounts is fetched only while someone looks at it', async ({
+  page
+}, testInfo) => {
   test.setTimeout(180 * 1000);
   const polls = countPolls(page);
 
@@ -53,12 +55,16 @@ test('the list of mounts is fetched only while someone looks at it', async ({ pa
   expect(closed).toBeLessThanOrEqual(1);
 
   // The panel open: it follows changes at the poll interval (1 s by default).
-  await page.locator('.jp-SideBar.jp-mod-left [data-id="jp-secret-mounts-panel"]').click();
+  await page
+    .locator('.jp-SideBar.jp-mod-left [data-id="jp-secret-mounts-panel"]')
+    .click();
   await expect(page.locator('#jp-secret-mounts-panel')).toBeVisible();
   expect(await polls.during(5000)).toBeGreaterThanOrEqual(3);
 
   // Closed again: back to quiet.
-  await page.locator('.jp-SideBar.jp-mod-left [data-id="jp-secret-mounts-panel"]').click();
+  await page
+    .locator('.jp-SideBar.jp-mod-left [data-id="jp-secret-mounts-panel"]')
+    .click();
   await expect(page.locator('#jp-secret-mounts-panel')).toBeHidden();
   await page.waitForTimeout(1500); // a request already under way may land
   expect(await polls.during(5000)).toBe(0);

@@ -10,25 +10,48 @@ import { expect, profileRoot, readSecret, secretsRoot, test } from './fixtures';
 
 const MASK = '[REDACTED]';
 
-test('a printed mounted value is saved as a marker', async ({ page, tmpPath, leakWatch }) => {
-  const value = readSecret(leakWatch.profile, 'api-token', 'token').toString('utf8').trim();
-  const tokenPath = path.join(secretsRoot(leakWatch.profile), 'api-token', 'token');
+test('a printed mounted value is saved as a marker', async ({
+  page,
+  tmpPath,
+  leakWatch
+}) => {
+  const value = readSecret(leakWatch.profile, 'api-token', 'token')
+    .toString('utf8')
+    .trim();
+  const tokenPath = path.join(
+    secretsRoot(leakWatch.profile),
+    'api-token',
+    'token'
+  );
   await page.notebook.createNew('printed.ipynb');
-  await page.notebook.setCell(0, 'code', `print(open(${JSON.stringify(tokenPath)}).read().strip())`);
+  await page.notebook.setCell(
+    0,
+    'code',
+    `print(open(${JSON.stringify(tokenPath)}).read().strip())`
+  );
   await page.notebook.run();
 
-  const output = (await page.notebook.getCellLocator(0))!.locator('.jp-OutputArea-output');
+  const output = (await page.notebook.getCellLocator(0))!.locator(
+    '.jp-OutputArea-output'
+  );
   await expect(output).toHaveText(MASK);
   await page.notebook.save();
 
-  const file = path.join(profileRoot('default'), 'notebooks', tmpPath, 'printed.ipynb');
-  await expect.poll(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8')).toContain(
-    '[secret-mounts: redacted api-token/token]'
+  const file = path.join(
+    profileRoot('default'),
+    'notebooks',
+    tmpPath,
+    'printed.ipynb'
   );
+  await expect
+    .poll(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8'))
+    .toContain('[secret-mounts: redacted api-token/token]');
   const saved = fs.readFileSync(file, 'utf8');
   expect(saved).not.toContain(value);
   const outputs = JSON.parse(saved).cells[0].outputs;
-  expect(outputs[0].text.join('')).toBe('[secret-mounts: redacted api-token/token]\n');
+  expect(outputs[0].text.join('')).toBe(
+    '[secret-mounts: redacted api-token/token]\n'
+  );
 
   // The screen still shows the mask; the open notebook keeps running as before.
   await expect(output).toHaveText(MASK);

@@ -17,8 +17,14 @@ interface ISettingsLike {
 }
 
 interface IAppWindow {
-  jupyterapp: { commands: { execute(id: string, args?: object): Promise<unknown> } };
-  galata: { getPlugin(id: string): Promise<{ load(id: string): Promise<ISettingsLike> }> };
+  jupyterapp: {
+    commands: { execute(id: string, args?: object): Promise<unknown> };
+  };
+  galata: {
+    getPlugin(
+      id: string
+    ): Promise<{ load(id: string): Promise<ISettingsLike> }>;
+  };
 }
 
 async function run(page: Page, command: string): Promise<void> {
@@ -29,10 +35,15 @@ async function run(page: Page, command: string): Promise<void> {
 }
 
 /** The user settings of a plugin of ours, as the setting registry holds them. */
-async function userSettings(page: Page, plugin: string): Promise<Record<string, unknown>> {
+async function userSettings(
+  page: Page,
+  plugin: string
+): Promise<Record<string, unknown>> {
   return page.evaluate(async id => {
     const app = window as unknown as IAppWindow;
-    const registry = await app.galata.getPlugin('@jupyterlab/apputils-extension:settings');
+    const registry = await app.galata.getPlugin(
+      '@jupyterlab/apputils-extension:settings'
+    );
     return (await registry.load(id)).user;
   }, `${PREFIX}:${plugin}`);
 }
@@ -40,34 +51,51 @@ async function userSettings(page: Page, plugin: string): Promise<Record<string, 
 /** Open the form editor on one plugin, as a user does from the plugin list. */
 async function openForm(page: Page, plugin: string) {
   await run(page, 'settingeditor:open');
-  await page.locator(`.jp-PluginList-entry[data-id="${PREFIX}:${plugin}"]`).first().click();
-  const form = page
-    .locator('.jp-SettingsForm')
-    .filter({ has: page.locator(`[id="jp-SettingsEditor-${PREFIX}:${plugin}"]`) });
+  await page
+    .locator(`.jp-PluginList-entry[data-id="${PREFIX}:${plugin}"]`)
+    .first()
+    .click();
+  const form = page.locator('.jp-SettingsForm').filter({
+    has: page.locator(`[id="jp-SettingsEditor-${PREFIX}:${plugin}"]`)
+  });
   await expect(form).toBeVisible();
   return form;
 }
 
 /** Every description the form shows for a plugin, header included. */
-async function descriptions(form: ReturnType<Page['locator']>): Promise<string[]> {
+async function descriptions(
+  form: ReturnType<Page['locator']>
+): Promise<string[]> {
   return form
     .locator('.jp-SettingsHeader-description, .jp-FormGroup-description')
-    .evaluateAll(nodes => nodes.map(node => (node.textContent ?? '').trim()).filter(Boolean));
+    .evaluateAll(nodes =>
+      nodes.map(node => (node.textContent ?? '').trim()).filter(Boolean)
+    );
 }
 
-function template(form: ReturnType<Page['locator']>, style: string, kind: string) {
-  return form.locator(`fieldset[data-style="${style}"] textarea[data-kind="${kind}"]`);
+function template(
+  form: ReturnType<Page['locator']>,
+  style: string,
+  kind: string
+) {
+  return form.locator(
+    `fieldset[data-style="${style}"] textarea[data-kind="${kind}"]`
+  );
 }
 
 test.beforeEach(async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 1400 });
 });
 
-test('snippet templates are edited as lines of code, described once', async ({ page }) => {
+test('snippet templates are edited as lines of code, described once', async ({
+  page
+}) => {
   const form = await openForm(page, 'snippets');
 
   // The style is chosen by name, not by internal id.
-  const style = form.locator(`[id="jp-SettingsEditor-${PREFIX}:snippets_pythonStyle"]`);
+  const style = form.locator(
+    `[id="jp-SettingsEditor-${PREFIX}:snippets_pythonStyle"]`
+  );
   await expect(style.locator('option')).toHaveText([
     'Plain Python',
     'IPython shell command (!)',
@@ -87,7 +115,9 @@ test('snippet templates are edited as lines of code, described once', async ({ p
   const view = await json.evaluate(node => {
     const style = getComputedStyle(node);
     const inner =
-      node.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+      node.clientHeight -
+      parseFloat(style.paddingTop) -
+      parseFloat(style.paddingBottom);
     return {
       lines: Math.round(inner / parseFloat(style.lineHeight)),
       hidden: node.scrollHeight - node.clientHeight
@@ -115,16 +145,28 @@ test('snippet templates are edited as lines of code, described once', async ({ p
   const text = template(form, 'r', 'text');
   await text.fill('library(mysecrets)\n{var} <- mysecrets::read({path})');
   await expect
-    .poll(async () => (await userSettings(page, 'snippets')).templates, { timeout: 10000 })
-    .toMatchObject({ r: { text: ['library(mysecrets)', '{var} <- mysecrets::read({path})'] } });
-  await expect(form.locator('.jp-errorIndicator, .validationErrors li')).toHaveCount(0);
+    .poll(async () => (await userSettings(page, 'snippets')).templates, {
+      timeout: 10000
+    })
+    .toMatchObject({
+      r: { text: ['library(mysecrets)', '{var} <- mysecrets::read({path})'] }
+    });
+  await expect(
+    form.locator('.jp-errorIndicator, .validationErrors li')
+  ).toHaveCount(0);
 });
 
-test('a template saved as one string, as before, still shows as its lines', async ({ page }) => {
+test('a template saved as one string, as before, still shows as its lines', async ({
+  page
+}) => {
   await page.evaluate(async id => {
     const app = window as unknown as IAppWindow;
-    const registry = await app.galata.getPlugin('@jupyterlab/apputils-extension:settings');
-    await (await registry.load(id)).set('templates', {
+    const registry = await app.galata.getPlugin(
+      '@jupyterlab/apputils-extension:settings'
+    );
+    await (
+      await registry.load(id)
+    ).set('templates', {
       julia: { text: 'using Secrets\n{var} = Secrets.read({path});' }
     });
   }, `${PREFIX}:snippets`);
@@ -135,34 +177,48 @@ test('a template saved as one string, as before, still shows as its lines', asyn
   await expect(template(form, 'julia', 'json')).toHaveValue(
     'using JSON\n{var} = JSON.parsefile({path});'
   );
-  await expect(form.locator('.jp-errorIndicator, .validationErrors li')).toHaveCount(0);
+  await expect(
+    form.locator('.jp-errorIndicator, .validationErrors li')
+  ).toHaveCount(0);
 });
 
-test('the guard lists are edited one entry per line, described once', async ({ page }) => {
+test('the guard lists are edited one entry per line, described once', async ({
+  page
+}) => {
   const form = await openForm(page, 'guard');
   const rules = form.getByLabel('Disabled rules');
   await rules.fill('jwt\ngeneric-credential\n');
   await expect
-    .poll(async () => (await userSettings(page, 'guard')).disabledRules, { timeout: 10000 })
+    .poll(async () => (await userSettings(page, 'guard')).disabledRules, {
+      timeout: 10000
+    })
     .toEqual(['jwt', 'generic-credential']);
   // The line being started stays.
   await expect(rules).toHaveValue('jwt\ngeneric-credential\n');
 
   const texts = await descriptions(form);
-  expect(texts.some(text => text.startsWith('Ids of scanner rules'))).toBe(true);
+  expect(texts.some(text => text.startsWith('Ids of scanner rules'))).toBe(
+    true
+  );
   expect(texts).toEqual([...new Set(texts)]);
 });
 
-test('every settings page of ours, form and JSON, reads well', async ({ page }, testInfo) => {
+test('every settings page of ours, form and JSON, reads well', async ({
+  page
+}, testInfo) => {
   for (const plugin of PLUGINS) {
     const form = await openForm(page, plugin);
     const texts = await descriptions(form);
     expect(texts, `descriptions of ${plugin}`).toEqual([...new Set(texts)]);
     // Our own icon in the list, not the generic gear.
     await expect(
-      page.locator(`.jp-PluginList-entry[data-id="${PREFIX}:${plugin}"] svg`).first()
+      page
+        .locator(`.jp-PluginList-entry[data-id="${PREFIX}:${plugin}"] svg`)
+        .first()
     ).toHaveAttribute('data-icon', /^jupyterlab-secret-mounts:/);
-    await page.screenshot({ path: testInfo.outputPath(`settings-form-${plugin}.png`) });
+    await page.screenshot({
+      path: testInfo.outputPath(`settings-form-${plugin}.png`)
+    });
   }
 
   await run(page, 'settingeditor:open-json');
@@ -170,13 +226,19 @@ test('every settings page of ours, form and JSON, reads well', async ({ page }, 
   // The read-only defaults come first, the user's settings second.
   const defaults = editor.locator('.jp-SettingsRawEditor .cm-content').first();
   for (const plugin of PLUGINS) {
-    await editor.locator(`.jp-PluginList-entry[data-id="${PREFIX}:${plugin}"]`).click();
+    await editor
+      .locator(`.jp-PluginList-entry[data-id="${PREFIX}:${plugin}"]`)
+      .click();
     await expect(defaults).toContainText(`${PREFIX}:${plugin}`);
     await expect(editor).toContainText('No errors found');
     if (plugin === 'snippets') {
       // Templates read as lines in JSON too.
-      await expect(defaults.locator('.cm-line', { hasText: /^\s*"import json",$/ })).toHaveCount(1);
+      await expect(
+        defaults.locator('.cm-line', { hasText: /^\s*"import json",$/ })
+      ).toHaveCount(1);
     }
-    await page.screenshot({ path: testInfo.outputPath(`settings-json-${plugin}.png`) });
+    await page.screenshot({
+      path: testInfo.outputPath(`settings-json-${plugin}.png`)
+    });
   }
 });

@@ -24,7 +24,10 @@ const DEMO_NOTEBOOK = path.join(__dirname, '..', '..', 'demo', 'demo.ipynb');
 const EMPTY_CELL = 1;
 
 /** Open a fresh copy of the demo notebook in the test's own folder (removed afterwards). */
-async function openDemo(page: IJupyterLabPageFixture, tmpPath: string): Promise<void> {
+async function openDemo(
+  page: IJupyterLabPageFixture,
+  tmpPath: string
+): Promise<void> {
   const notebook = `${tmpPath}/demo.ipynb`;
   await page.contents.uploadFile(DEMO_NOTEBOOK, notebook);
   await page.notebook.openByPath(notebook);
@@ -82,7 +85,9 @@ test.describe('Insert secret reference', () => {
     // Keyboard: move down, then filter (the first match is selected again).
     await page.keyboard.press('ArrowDown');
     await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true');
-    await picker.locator('.jp-Dialog-content').screenshot({ path: screenshotPath('picker.png') });
+    await picker
+      .locator('.jp-Dialog-content')
+      .screenshot({ path: screenshotPath('picker.png') });
 
     await filter.fill('db-creds pass');
     await expect(options).toHaveCount(1);
@@ -95,9 +100,15 @@ test.describe('Insert secret reference', () => {
     expect(source).toContain('db_creds_password = Path(');
     expect(source).toContain('/db-creds/password');
 
-    const { snippetOutputs, digest } = await runAndDigest(page, EMPTY_CELL, 'db_creds_password');
+    const { snippetOutputs, digest } = await runAndDigest(
+      page,
+      EMPTY_CELL,
+      'db_creds_password'
+    );
     await expect(snippetOutputs).toHaveCount(0);
-    expect(digest).toBe(expectedDigest(leakWatch.profile, 'db-creds', 'password'));
+    expect(digest).toBe(
+      expectedDigest(leakWatch.profile, 'db-creds', 'password')
+    );
   });
 
   test("the panel's insert action inserts a snippet that reads the file", async ({
@@ -107,20 +118,33 @@ test.describe('Insert secret reference', () => {
   }) => {
     await openDemo(page, tmpPath);
 
-    await page.locator('.jp-SideBar.jp-mod-left [data-id="jp-secret-mounts-panel"]').click();
+    await page
+      .locator('.jp-SideBar.jp-mod-left [data-id="jp-secret-mounts-panel"]')
+      .click();
     const panel = page.locator('#jp-secret-mounts-panel');
-    await expect(panel.locator('.jp-SecretMounts-browser')).toHaveAttribute('data-status', 'ready');
+    await expect(panel.locator('.jp-SecretMounts-browser')).toHaveAttribute(
+      'data-status',
+      'ready'
+    );
     await panel
-      .locator('.jp-SecretMounts-key[data-key="token"] [data-action="insert-reference"]')
+      .locator(
+        '.jp-SecretMounts-key[data-key="token"] [data-action="insert-reference"]'
+      )
       .click();
 
     await expect
       .poll(() => page.notebook.getCellTextInput(EMPTY_CELL))
       .toContain('api_token_token = Path(');
 
-    const { snippetOutputs, digest } = await runAndDigest(page, EMPTY_CELL, 'api_token_token');
+    const { snippetOutputs, digest } = await runAndDigest(
+      page,
+      EMPTY_CELL,
+      'api_token_token'
+    );
     await expect(snippetOutputs).toHaveCount(0);
-    expect(digest).toBe(expectedDigest(leakWatch.profile, 'api-token', 'token'));
+    expect(digest).toBe(
+      expectedDigest(leakWatch.profile, 'api-token', 'token')
+    );
   });
 
   test('the shortcut opens the picker; Escape closes it and changes nothing', async ({
@@ -138,11 +162,16 @@ test.describe('Insert secret reference', () => {
     expect(await page.notebook.getCellTextInput(EMPTY_CELL)).toBe(before);
   });
 
-  test('the notebook context menu offers the command', async ({ page, tmpPath }) => {
+  test('the notebook context menu offers the command', async ({
+    page,
+    tmpPath
+  }) => {
     await openDemo(page, tmpPath);
     const cell = (await page.notebook.getCellLocator(EMPTY_CELL))!;
     await cell.click({ button: 'right' });
-    const item = page.locator('.lm-Menu-item', { hasText: 'Insert secret reference' });
+    const item = page.locator('.lm-Menu-item', {
+      hasText: 'Insert secret reference'
+    });
     await expect(item).toBeVisible();
     await item.click();
     const picker = page.locator('.jp-SecretMounts-pickerDialog');

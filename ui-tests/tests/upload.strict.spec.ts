@@ -13,13 +13,22 @@ test('uploading a notebook that holds a mounted value is refused with a message'
   tmpPath,
   leakWatch
 }) => {
-  const value = readSecret(leakWatch.profile, 'api-token', 'token').toString('utf8').trim();
+  const value = readSecret(leakWatch.profile, 'api-token', 'token')
+    .toString('utf8')
+    .trim();
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: {},
     cells: [
-      { cell_type: 'code', id: 'a', metadata: {}, execution_count: null, outputs: [], source: 'import os' },
+      {
+        cell_type: 'code',
+        id: 'a',
+        metadata: {},
+        execution_count: null,
+        outputs: [],
+        source: 'import os'
+      },
       {
         cell_type: 'code',
         id: 'b',
@@ -44,11 +53,15 @@ test('uploading a notebook that holds a mounted value is refused with a message'
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog).toContainText('Upload Error');
   await expect(dialog).toContainText('blocked by the secret-mounts policy');
-  await expect(dialog).toContainText('cell 2 (matches mounted secret api-token/token)');
+  await expect(dialog).toContainText(
+    'cell 2 (matches mounted secret api-token/token)'
+  );
   expect(await dialog.textContent()).not.toContain(value);
   await dialog.getByRole('button', { name: /ok|dismiss|close/i }).click();
 
-  expect(fs.existsSync(path.join(profileRoot('strict'), 'notebooks', tmpPath, 'uploaded.ipynb'))).toBe(
-    false
-  );
+  expect(
+    fs.existsSync(
+      path.join(profileRoot('strict'), 'notebooks', tmpPath, 'uploaded.ipynb')
+    )
+  ).toBe(false);
 });
