@@ -270,15 +270,8 @@ function classTable(chars: string): Uint8Array {
  * lookahead, an optional or repeated group first.
  */
 function openings(source: string): string[] | null {
-  let rest = source;
   // Lookbehinds take no width: a match opens with what follows them.
-  while (/^\(\?<[=!]/.test(rest)) {
-    const end = groupEnd(rest, 0);
-    if (end < 0) {
-      return null;
-    }
-    rest = rest.slice(end);
-  }
+  const { rest } = leadingLookbehinds(source);
   const alternatives = branches(rest);
   if (alternatives.length > 1) {
     const all = alternatives.map(openings);
