@@ -37,7 +37,8 @@ from .heuristics import (
     is_word_like,
     shannon_entropy,
 )
-from .signed_url import signed_url_expired
+from .jwt_expiry import jwt_expired
+from .signed_url import signed_url_expired, url_around
 from .utf16 import utf16_units
 
 #: In the wheel: copied from src/scanner/rules.json at build time (pyproject force-include).
@@ -272,9 +273,14 @@ class PatternScanner:
                 continue  # an earlier (more specific) rule already reported this secret
             name = match.group(rule.name_group) if rule.name_group is not None else None
             whole = match.group(0)
-            if self._rejected(rule, secret, name, whole) or (
-                rule.signed_url_expiry
-                and signed_url_expired(whole, time.time() if now is None else now)
+            clock = time.time() if now is None else now
+            if (
+                self._rejected(rule, secret, name, whole)
+                or jwt_expired(secret, clock)
+                or (
+                    rule.signed_url_expiry
+                    and signed_url_expired(url_around(units, anchor, search_from), clock)
+                )
             ):
                 continue
             taken.add(start)

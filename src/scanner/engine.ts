@@ -20,7 +20,8 @@ import {
   secretPlace
 } from './regexshape';
 import { redact } from './redact';
-import { signedUrlExpired } from './signedurl';
+import { jwtExpired } from './jwtexpiry';
+import { signedUrlExpired, urlAround } from './signedurl';
 import { RULE_SET } from './rules';
 import { IRule, IRuleSet, IScanFinding, IScanOptions } from './types';
 
@@ -392,8 +393,12 @@ export class Scanner {
       scan.userAllow?.(secret) ||
       !this._looksRandom(secret, compiled, name) ||
       this._hidesPlaceholder(secret) ||
+      jwtExpired(secret, scan.now ?? Date.now()) ||
       (compiled.signedUrlExpiry &&
-        signedUrlExpired(whole, scan.now ?? Date.now()))
+        signedUrlExpired(
+          urlAround(text, position, searchFrom),
+          scan.now ?? Date.now()
+        ))
     ) {
       return searchFrom;
     }

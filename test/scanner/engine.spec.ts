@@ -172,6 +172,46 @@ describe('scanText', () => {
     });
   });
 
+  describe('expiry of Azure SAS URLs and JWTs', () => {
+    // se= comes before sv=, outside the part the rule matches: the URL around it counts.
+    const sas =
+      'https://labstore.blob.core.windows.net/out/r.csv?sp=r&st=2031-03-01T08:00:00Z&se=2031-03-08T17%3A30%3A00Z&spr=https&sv=2022-11-02&sr=b&sig=rUDDT4uL55o5IJ46uPmZn3EsiKp44NuAdHYaYm73rlM%3D';
+    const sasEnd = Date.UTC(2031, 2, 8, 17, 30, 0);
+
+    it('report a SAS signature until se, then nothing', () => {
+      expect(scanText(sas, { now: sasEnd - 1000 }).map(f => f.ruleId)).toEqual([
+        'azure-sas-token'
+      ]);
+      expect(scanText(sas, { now: sasEnd + 1000 })).toEqual([]);
+    });
+
+    it('read a date-only se as midnight UTC, and ignore one that does not exist', () => {
+      const day = sas.replace('se=2031-03-08T17%3A30%3A00Z', 'se=2031-03-08');
+      expect(scanText(day, { now: Date.UTC(2031, 2, 8, 0, 0, 1) })).toEqual([]);
+      const bad = sas.replace('se=2031-03-08', 'se=2031-02-30');
+      expect(scanText(bad, { now: sasEnd + 1000 })).toHaveLength(1);
+    });
+
+    const expired =
+      'eyJhbGciOiAiUlMyNTYiLCAidHlwIjogIkpXVCIsICJraWQiOiAiMDAyZGQxY2VkOWZiZGNkNiJ9.eyJzdWIiOiAiNTlmZjJlNzVhMzQxIiwgImlzcyI6ICJodHRwczovL2xvZ2luLmludGVybmFsLnRlc3QvcmVhbG1zL2xhYiIsICJleHAiOiAxNjAyNzIwMDAwLCAiaWF0IjogMTYwMjcxOTEwMH0.sDl0hqsEyXywX0ILqsHDpBWZxo__LpZorXpjrUADot9wWpDBsPy6exGBMcH2qorSJSHPaWolBciDHsWfhcs9Ug';
+    const live =
+      'eyJhbGciOiAiUlMyNTYiLCAidHlwIjogIkpXVCIsICJraWQiOiAiMDAyZGQxY2VkOWZiZGNkNiJ9.eyJzdWIiOiAiM2MyM2MyMjgwOGM2IiwgImlzcyI6ICJodHRwczovL2xvZ2luLmludGVybmFsLnRlc3QvcmVhbG1zL2xhYiIsICJleHAiOiA0MTAyNDQ0ODAwLCAiaWF0IjogNDEwMjQ0MzkwMH0.5Aya-6UZiD-ullNohIGjjnhDxiPjtcAzEhIXcIxxcDa1vgJqGqmNV3OtzUX9ZgQp3Yq0b9AYwD0UFMQdAOdh_g';
+
+    it('report a JWT whose exp is past under no rule', () => {
+      expect(scanText(`access_token = "${expired}"`)).toEqual([]);
+      expect(scanText(`Authorization: Bearer ${expired}`)).toEqual([]);
+    });
+
+    it('report a JWT until its exp', () => {
+      expect(scanText(`access_token = "${live}"`).map(f => f.ruleId)).toEqual([
+        'jwt'
+      ]);
+      expect(scanText(`token: ${live}`, { now: Date.UTC(2100, 0, 2) })).toEqual(
+        []
+      );
+    });
+  });
+
   describe('suppression comments on the same line', () => {
     it.each([
       ['# pragma: allowlist secret'],
