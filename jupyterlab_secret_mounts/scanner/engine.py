@@ -37,7 +37,6 @@ from .heuristics import (
     is_word_like,
     shannon_entropy,
 )
-from .jwt_expiry import jwt_expired
 from .signed_url import signed_url_expired, url_around
 from .utf16 import utf16_units
 
@@ -276,7 +275,6 @@ class PatternScanner:
             clock = time.time() if now is None else now
             if (
                 self._rejected(rule, secret, name, whole)
-                or jwt_expired(secret, clock)
                 or (
                     rule.signed_url_expiry
                     and signed_url_expired(url_around(units, anchor, search_from), clock)

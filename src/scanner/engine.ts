@@ -20,7 +20,6 @@ import {
   secretPlace
 } from './regexshape';
 import { redact } from './redact';
-import { jwtExpired } from './jwtexpiry';
 import { signedUrlExpired, urlAround } from './signedurl';
 import { RULE_SET } from './rules';
 import { IRule, IRuleSet, IScanFinding, IScanOptions } from './types';
@@ -393,7 +392,6 @@ export class Scanner {
       scan.userAllow?.(secret) ||
       !this._looksRandom(secret, compiled, name) ||
       this._hidesPlaceholder(secret) ||
-      jwtExpired(secret, scan.now ?? Date.now()) ||
       (compiled.signedUrlExpiry &&
         signedUrlExpired(
           urlAround(text, position, searchFrom),

@@ -197,18 +197,14 @@ describe('scanText', () => {
     const live =
       'eyJhbGciOiAiUlMyNTYiLCAidHlwIjogIkpXVCIsICJraWQiOiAiMDAyZGQxY2VkOWZiZGNkNiJ9.eyJzdWIiOiAiM2MyM2MyMjgwOGM2IiwgImlzcyI6ICJodHRwczovL2xvZ2luLmludGVybmFsLnRlc3QvcmVhbG1zL2xhYiIsICJleHAiOiA0MTAyNDQ0ODAwLCAiaWF0IjogNDEwMjQ0MzkwMH0.5Aya-6UZiD-ullNohIGjjnhDxiPjtcAzEhIXcIxxcDa1vgJqGqmNV3OtzUX9ZgQp3Yq0b9AYwD0UFMQdAOdh_g';
 
-    it('report a JWT whose exp is past under no rule', () => {
-      expect(scanText(`access_token = "${expired}"`)).toEqual([]);
-      expect(scanText(`Authorization: Bearer ${expired}`)).toEqual([]);
-    });
-
-    it('report a JWT until its exp', () => {
-      expect(scanText(`access_token = "${live}"`).map(f => f.ruleId)).toEqual([
-        'jwt'
-      ]);
-      expect(scanText(`token: ${live}`, { now: Date.UTC(2100, 0, 2) })).toEqual(
-        []
-      );
+    // Unlike a signed URL, a token with a past exp stays a finding: the labelled corpus counts
+    // such tokens as credentials (refresh flows, clock skew, and the habit of pasting tokens).
+    it('report a JWT whether its exp is past or to come', () => {
+      for (const token of [expired, live]) {
+        expect(
+          scanText(`access_token = "${token}"`).map(f => f.ruleId)
+        ).toEqual(['jwt']);
+      }
     });
   });
 
