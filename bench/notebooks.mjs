@@ -3,11 +3,13 @@
 // each finding joined to the hand-made verdicts (bench/verdicts.mjs), per tool:
 // real leaks found, false alarms, and findings nobody has reviewed (never silently counted).
 //
-//   node bench/notebooks.mjs [--only ours,kingfisher] [--unreviewed FILE] [--rounds 5]
+//   node bench/notebooks.mjs [--only ours,kingfisher] [--unreviewed FILE] [--rounds 5] [--compare CLI]
 //
 // Then speed (bench/speed.mjs): paired whole-process wall and CPU of every tool against ours, on
 // the corpus and on the dense 5 MiB file, in --rounds rounds (0: no speed part).
 //
+// --compare adds another build of our CLI (say main's, copied to /tmp) as one more tool, right
+// after ours, so that a change is measured before and after in the same paired run.
 // --unreviewed writes the findings without a verdict (location, tool, rule, value hash; no value)
 // for bench/review.mjs. Wall and CPU are of one whole process per tool, run with no network.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,13 +22,14 @@ import { speedReport } from './speed.mjs';
 import { judge, loadVerdicts, realLeaks } from './verdicts.mjs';
 
 function parseArgs(argv) {
-  const args = { only: null, unreviewed: null, rounds: 5 };
+  const args = { only: null, unreviewed: null, rounds: 5, compare: null };
   for (let i = 2; i < argv.length; i++) {
     if (argv[i] === '--only') args.only = argv[++i].split(',');
     else if (argv[i] === '--unreviewed') args.unreviewed = argv[++i];
     else if (argv[i] === '--rounds') args.rounds = Number(argv[++i]);
+    else if (argv[i] === '--compare') args.compare = resolve(argv[++i]);
     else if (argv[i] === '-h' || argv[i] === '--help') {
-      console.log('usage: node bench/notebooks.mjs [--only ours,kingfisher,...] [--unreviewed FILE] [--rounds N]');
+      console.log('usage: node bench/notebooks.mjs [--only ours,kingfisher,...] [--unreviewed FILE] [--rounds N] [--compare CLI]');
       process.exit(0);
     } else throw new Error(`unknown argument ${argv[i]}`);
   }
@@ -51,7 +54,8 @@ function main() {
     console.log(ABSENT_MESSAGE);
     process.exit(status.files ? 1 : 0);
   }
-  const tools = [ours(), ...PEERS].filter(t => !args.only || args.only.includes(t.id));
+  const compared = args.compare ? [{ ...ours(args.compare), id: 'ours-compared', label: `ours: ${args.compare}`.slice(0, 30) }] : [];
+  const tools = [ours(), ...compared, ...PEERS].filter(t => !args.only || args.only.includes(t.id) || t.id === 'ours-compared');
   const known = realLeaks(loadVerdicts());
   const rows = notebookQuality(tools);
   const lines = [

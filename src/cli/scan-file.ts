@@ -4,7 +4,6 @@
  * `scan-pool.ts`; its result is plain data that can be posted between them,
  * and it never carries a secret value.
  */
-import { readFileSync } from 'node:fs';
 import {
   IScanFinding,
   NotebookParseError,
@@ -20,6 +19,7 @@ import {
   entryId,
   valueHmac
 } from './baseline';
+import { readFileBytes, releaseFileBytes } from './file-bytes';
 import { describeFileError, isBinary } from './files';
 import { notebookTextsOf } from './notebook-bytes';
 import { IFilePosition, locateInNotebookFile } from './notebook-location';
@@ -217,10 +217,19 @@ const NOTHING: Omit<IFileScan, 'scanned' | 'errors'> = {
 
 /** Scans one file. */
 export function scanFile(file: string, prepared: IPreparedJob): IFileScan {
+  try {
+    return scanFileBytes(file, prepared);
+  } finally {
+    releaseFileBytes();
+  }
+}
+
+/** `scanFile`, reading into the thread's file buffer (see `readFileBytes`). */
+function scanFileBytes(file: string, prepared: IPreparedJob): IFileScan {
   const { job, scan, known } = prepared;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileBytes(file);
   } catch (error) {
     const message = describeFileError(error);
     return { ...NOTHING, scanned: false, errors: [{ path: file, message }] };

@@ -102,37 +102,33 @@ export class KeywordIndex {
     this._column = column;
 
     // States renumbered so that those with outputs come last: the scan loop
-    // then tells them apart with one comparison. Table entries hold the next
-    // state's row offset (state times width), saving a multiplication.
+    // then tells them apart with one comparison. Each part stays in breadth
+    // first order, so the rows the scan visits most (the root and its
+    // children) sit together in memory. Table entries hold the next state's
+    // row offset (state times width), saving a multiplication.
     const width = letters.length + 1;
-    const quiet = [...Array(states).keys()].filter(s => outputs[s].size === 0);
-    const loud = [...Array(states).keys()].filter(s => outputs[s].size > 0);
-    const renumbered = [...quiet, ...loud]; // root (quiet) stays 0
+    const breadthFirst = [0, ...order];
+    const quiet = breadthFirst.filter(s => outputs[s].size === 0);
+    const loud = breadthFirst.filter(s => outputs[s].size > 0);
     const number = new Int32Array(states);
-    renumbered.forEach((state, index) => (number[state] = index));
+    [...quiet, ...loud].forEach((state, index) => (number[state] = index));
     this._width = width;
     this._firstLoudRow = quiet.length * width;
     // Breadth first, a state goes where its failure state goes (a row
-    // already filled), except along its own edges.
-    const goto = new Int32Array(states * width);
-    for (const state of [0, ...order]) {
-      const row = state * width;
+    // already filled), except along its own edges. Rows are copied whole
+    // (natively): the constructor runs once, before any of it is compiled.
+    const delta = new Int32Array(states * width);
+    for (const state of breadthFirst) {
+      const row = number[state] * width;
       if (state !== 0) {
-        const failRow = fail[state] * width;
-        goto.copyWithin(row, failRow, failRow + width);
+        const failRow = number[fail[state]] * width;
+        delta.copyWithin(row, failRow, failRow + width);
       }
       for (const [c, next] of children[state]) {
-        goto[row + column[c]] = next;
+        delta[row + column[c]] = number[next] * width;
       }
     }
-    this._delta = new Int32Array(states * width);
-    for (let state = 0; state < states; state++) {
-      const row = state * width;
-      const newRow = number[state] * width;
-      for (let k = 1; k < width; k++) {
-        this._delta[newRow + k] = number[goto[row + k]] * width;
-      }
-    }
+    this._delta = delta;
     // Outputs of the loud states, by their new number.
     this._outStart = new Int32Array(loud.length + 1);
     const lists: number[] = [];

@@ -258,9 +258,9 @@ function leadingLookbehinds(source: string): {
   }
 }
 
-/** The ASCII characters of a class's contents, as a table. */
+/** The ASCII characters of a class's contents, as a table (shared: read only). */
 function classTable(chars: string): Uint8Array {
-  return asciiTable(new RegExp(`^[${chars}]$`));
+  return asciiTable(`[${chars}]`, '');
 }
 
 /**
@@ -270,6 +270,7 @@ function classTable(chars: string): Uint8Array {
  * lookahead, an optional or repeated group first.
  */
 function openings(source: string): string[] | null {
+  // Lookbehinds take no width: a match opens with what follows them.
   const { rest } = leadingLookbehinds(source);
   const alternatives = branches(rest);
   if (alternatives.length > 1) {
@@ -292,13 +293,42 @@ function openings(source: string): string[] | null {
 const FIRST_TOKEN =
   /^(?:\[(?:\\.|[^\]\\])+\]|\\x[0-9a-fA-F]{2}|\\[^dDsSwWbBux0-9]|[^\\^$.|?*+()[\]{}])/;
 
-/** ASCII characters a regular expression accepts, as a table. */
-function asciiTable(regex: RegExp): Uint8Array {
-  const table = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) {
-    table[c] = regex.test(String.fromCharCode(c)) ? 1 : 0;
+/**
+ * Tables already computed: rules share most of their classes, and each
+ * table costs 128 tests of a regular expression, at every start.
+ */
+const tables = new Map<string, Uint8Array>();
+
+/**
+ * The ASCII characters one token of a pattern (a class, an escape, a
+ * character) accepts, as a table (shared: read only).
+ */
+function asciiTable(token: string, flags: string): Uint8Array {
+  const key = `${flags}/${token}`;
+  let table = tables.get(key);
+  if (table === undefined) {
+    const regex = new RegExp(`^${token}$`, flags);
+    table = new Uint8Array(128);
+    for (let c = 0; c < 128; c++) {
+      table[c] = regex.test(String.fromCharCode(c)) ? 1 : 0;
+    }
+    tables.set(key, table);
   }
   return table;
+}
+
+/** The ASCII characters one token of a pattern accepts, as a list. */
+function asciiChars(token: string): string[] {
+  if (token.length === 1 && token.charCodeAt(0) < 128) {
+    return [token]; // a literal character
+  }
+  const chars: string[] = [];
+  asciiTable(token, '').forEach((accepted, c) => {
+    if (accepted) {
+      chars.push(String.fromCharCode(c));
+    }
+  });
+  return chars;
 }
 
 /**
@@ -316,9 +346,7 @@ export function leadingChars(
     if (token === null || quantified(opening!, token[0].length)) {
       return null; // no plain first token, or it is optional
     }
-    const first = asciiTable(
-      new RegExp(`^${token[0]}$`, flags.includes('i') ? 'i' : '')
-    );
+    const first = asciiTable(token[0], flags.includes('i') ? 'i' : '');
     first.forEach((accepted, c) => (union[c] |= accepted));
   }
   return union;
@@ -339,26 +367,79 @@ export function precedingChars(pattern: string): Uint8Array | null {
   return positive ? classTable(positive.chars) : null;
 }
 
+/** One character a pattern spells out: a literal, an escaped symbol or `\xHH`. */
+const LITERAL_CHAR =
+  /^(?:[^\\^$.|?*+()[\]{}]|\\[^A-Za-z0-9]|\\x[0-9a-fA-F]{2})/;
+
+/**
+ * A character class of ASCII characters only: not negated, no escape such
+ * as `\s` that stands for characters outside ASCII.
+ */
+const SMALL_CLASS =
+  /^\[(?!\^)(?:\\[^A-Za-z0-9]|\\x[0-9a-fA-F]{2}|[^\]\\\x80-\uffff])+\]/;
+
+/** Expansions above this many are not followed: a reading may say "unsure". */
+const MAX_PREFIXES = 64;
+
+/**
+ * The texts every match of `opening` starts with, `length` characters long
+ * (or shorter where the opening stops being plain text): literal characters,
+ * escaped symbols, classes of a few characters (`[12]`, `[.]`) each
+ * expanded, and exact repetitions (`A{22}`). A token that may be left out
+ * (`?`, `*`, `{0,n}`) ends them before it, one that repeats (`+`, `{2,}`)
+ * after its required copies. Shorter when longer ones would be too many.
+ */
+function literalPrefixes(opening: string, length: number): string[] {
+  let prefixes = [''];
+  let at = 0;
+  while (at < opening.length && prefixes[0].length < length) {
+    const rest = opening.slice(at);
+    const token = LITERAL_CHAR.exec(rest) ?? SMALL_CLASS.exec(rest);
+    if (token === null) {
+      break;
+    }
+    const chars = asciiChars(token[0]);
+    at += token[0].length;
+    const repeat = /^(?:\{(\d+)(,\d*)?\}|[?*+])/.exec(opening.slice(at));
+    const copies =
+      repeat === null ? 1 : Number(repeat[1] ?? (repeat[0] === '+' ? 1 : 0));
+    for (let k = 0; k < copies && prefixes[0].length < length; k++) {
+      if (chars.length === 0 || prefixes.length * chars.length > MAX_PREFIXES) {
+        return prefixes; // a shorter reading, still true of every match
+      }
+      prefixes = prefixes.flatMap(prefix => chars.map(ch => prefix + ch));
+    }
+    if (
+      repeat !== null &&
+      (copies === 0 || repeat[0] === '+' || repeat[2] !== undefined)
+    ) {
+      break; // the copies that may follow make the text after them vary
+    }
+    at += repeat === null ? 0 : repeat[0].length;
+  }
+  return prefixes;
+}
+
 /**
  * Whether every match starts with one of the rule's keywords: each way a
- * match opens is literal text beginning with one. Such a rule's matches
- * start where a keyword does, so only keywords at the start of a word are
- * anchors, and no walk back to the word's start is needed.
+ * match opens is plain text beginning with one (see `literalPrefixes`).
+ * Such a rule's matches start where a keyword does, so only keywords at the
+ * start of a word are anchors, and no walk back to the word's start is
+ * needed.
  */
 export function keywordStartsMatch(
   pattern: string,
   keywords: readonly string[]
 ): boolean {
   const all = openings(pattern);
+  const longest = Math.max(0, ...keywords.map(keyword => keyword.length));
   return (
     all !== null &&
     all.every(opening => {
-      const literal = /^[A-Za-z0-9_:/=-]*/.exec(opening)![0];
-      // A quantifier after the literal applies to its last character.
-      const fixed = quantified(opening, literal.length)
-        ? literal.slice(0, -1)
-        : literal;
-      return keywords.some(keyword => fixed.toLowerCase().startsWith(keyword));
+      const prefixes = literalPrefixes(opening, longest);
+      return prefixes.every(prefix =>
+        keywords.some(keyword => prefix.toLowerCase().startsWith(keyword))
+      );
     })
   );
 }

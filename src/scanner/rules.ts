@@ -27,6 +27,31 @@ function checkRegex(where: string, source: string, flags = ''): void {
   }
 }
 
+/**
+ * The capture groups of a valid pattern, numbered or named, read off its
+ * text: running it (to count the groups of a match) would compile it, at
+ * every start, for each of the rules.
+ */
+function captureGroups(pattern: string): number {
+  let count = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\') {
+      i++;
+    } else if (inClass) {
+      inClass = ch !== ']';
+    } else if (ch === '[') {
+      inClass = true;
+    } else if (ch === '(') {
+      const after = pattern.slice(i + 1, i + 4);
+      const named = after.startsWith('?<') && !/^\?<[=!]/.test(after);
+      count += !after.startsWith('?') || named ? 1 : 0;
+    }
+  }
+  return count;
+}
+
 function checkRule(
   raw: unknown,
   index: number,
@@ -65,7 +90,7 @@ function checkRule(
       fail(where, `keyword "${keyword}" must be lowercase printable ASCII`);
     }
   }
-  const groups = new RegExp(`(?:${rule.pattern})|`).exec('')!.length - 1;
+  const groups = captureGroups(rule.pattern);
   for (const key of ['secretGroup', 'nameGroup'] as const) {
     const group = rule[key];
     if (group === undefined && key === 'nameGroup') {

@@ -119,6 +119,21 @@ describe('keywordStartsMatch', () => {
     );
   });
 
+  it('reads small classes, escapes, exact repetitions and every lookbehind', () => {
+    expect(
+      keywordStartsMatch('(?<![a-z])(fm[12]_[a-z]{4})', ['fm1', 'fm2'])
+    ).toBe(true);
+    expect(keywordStartsMatch('(t1[.][a-z]+|ya29\\.x)', ['t1.', 'ya29.'])).toBe(
+      true
+    );
+    expect(
+      keywordStartsMatch('(A{22}[a-z]{8})', ['aaaaaaaaaaaaaaaaaaaaaa'])
+    ).toBe(true);
+    expect(
+      keywordStartsMatch('(?<![a-z])(?<!X-Y=)(AKIA[A-Z]{4})', ['akia'])
+    ).toBe(true);
+  });
+
   it('fails where one way a match opens has no keyword first', () => {
     expect(keywordStartsMatch('(ntn_[0-9]|secret_[a-z])', ['ntn_'])).toBe(
       false
@@ -128,6 +143,11 @@ describe('keywordStartsMatch', () => {
     ).toBe(false);
     expect(keywordStartsMatch('ab?c', ['ab'])).toBe(false);
     expect(keywordStartsMatch('[0-9]{32}-us', ['-us'])).toBe(false);
+    expect(keywordStartsMatch('fm[123]_', ['fm1', 'fm2'])).toBe(false);
+    expect(keywordStartsMatch('A{2,}B', ['aab'])).toBe(false);
+    expect(keywordStartsMatch('a[bé]c', ['abc'])).toBe(false);
+    expect(keywordStartsMatch('a[^x]c', ['abc'])).toBe(false);
+    expect(keywordStartsMatch('a[\\s]c', ['a c'])).toBe(false);
   });
 });
 
