@@ -31,6 +31,24 @@ function syntax(
   return -1;
 }
 
+/**
+ * The capture groups of a valid pattern, numbered or named, read off its
+ * text: running it (to count the groups of a match) would compile it, at
+ * every start, for each of the rules.
+ */
+export function captureGroups(pattern: string): number {
+  let count = 0;
+  syntax(pattern, 0, (ch, at) => {
+    if (ch === '(') {
+      const after = pattern.slice(at + 1, at + 4);
+      const named = after.startsWith('?<') && !/^\?<[=!]/.test(after);
+      count += !after.startsWith('?') || named ? 1 : 0;
+    }
+    return false;
+  });
+  return count;
+}
+
 /** The top-level alternatives of a pattern. */
 function branches(source: string): string[] {
   const parts: string[] = [];

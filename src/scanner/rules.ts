@@ -1,4 +1,5 @@
 import ruleData from './rules.json';
+import { captureGroups } from './regexshape';
 import { Confidence, IRule, IRuleSet } from './types';
 
 const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
@@ -25,31 +26,6 @@ function checkRegex(where: string, source: string, flags = ''): void {
   } catch (error) {
     fail(where, `invalid regular expression (${(error as Error).message})`);
   }
-}
-
-/**
- * The capture groups of a valid pattern, numbered or named, read off its
- * text: running it (to count the groups of a match) would compile it, at
- * every start, for each of the rules.
- */
-function captureGroups(pattern: string): number {
-  let count = 0;
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\') {
-      i++;
-    } else if (inClass) {
-      inClass = ch !== ']';
-    } else if (ch === '[') {
-      inClass = true;
-    } else if (ch === '(') {
-      const after = pattern.slice(i + 1, i + 4);
-      const named = after.startsWith('?<') && !/^\?<[=!]/.test(after);
-      count += !after.startsWith('?') || named ? 1 : 0;
-    }
-  }
-  return count;
 }
 
 function checkRule(
