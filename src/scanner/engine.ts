@@ -139,10 +139,6 @@ interface IPlaceholderTests {
   gated: boolean;
 }
 
-/**
- * Runs a rule set over texts. Build one per rule set and reuse it: building
- * compiles every pattern and the keyword automaton.
- */
 /** A credential field of a JSON document (a Docker config's `auths` entry), its value in group 1. */
 const CREDENTIAL_FIELD =
   /"(?:auth|password|identitytoken|registrytoken)"[ \t\r\n]{0,8}:[ \t\r\n]{0,8}"([^"\\]{0,128})"/g;
@@ -150,6 +146,10 @@ const CREDENTIAL_FIELD =
 /** The suppression markers of a scan that does not honour them. */
 const NO_MARKERS = new Int32Array(0);
 
+/**
+ * Runs a rule set over texts. Build one per rule set and reuse it: building
+ * compiles every pattern and the keyword automaton.
+ */
 export class Scanner {
   constructor(ruleSet: IRuleSet = RULE_SET) {
     const anchoredPlaceholders = ruleSet.placeholders.filter(isAnchored);
